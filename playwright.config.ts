@@ -1,0 +1,77 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defineConfig, devices } from '@playwright/test';
+
+/**
+ * End-to-end tests run the built server (`npm run build`) on a free port and a fresh temporary
+ * database. The runner prepares both once; worker processes inherit them through the environment.
+ */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+if (!process.env.LIVELINE_E2E_DIR) {
+  const dir = mkdtempSync(join(tmpdir(), 'liveline-e2e-'));
+  process.env.LIVELINE_E2E_DIR = dir;
+  process.env.LIVELINE_E2E_PORT = String(await freePort());
+  process.env.LIVELINE_E2E_TOKEN = execFileSync(process.execPath, ['bin/liveline.js', 'token', 'create', '--name', 'E2E Editor', '--role', 'editor'], {
+    env: { ...process.env, DATABASE_PATH: join(dir, 'liveline.db') },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
+}
+const dir = process.env.LIVELINE_E2E_DIR;
+const port = Number(process.env.LIVELINE_E2E_PORT);
+
+// Debian's Chromium where there is one (CI here cannot download browsers); Playwright's own elsewhere.
+const chromiumPath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+export default defineConfig({
+  testDir: 'e2e',
+  forbidOnly: Boolean(process.env.CI),
+  retries: process.env.CI ? 1 : 0,
+  workers: process.env.CI ? 1 : undefined,
+  reporter: process.env.CI ? 'list' : 'list',
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    trace: 'on-first-retry',
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: {
+        ...devices['Desktop Chrome'],
+        launchOptions: {
+          ...(chromiumPath ? { executablePath: chromiumPath } : {}),
+          args: [
+            ...(isRoot ? ['--no-sandbox'] : []),
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+            '--no-first-run',
+          ],
+        },
+      },
+    },
+  ],
+  webServer: {
+    command: `${JSON.stringify(process.execPath)} bin/liveline.js serve`,
+    url: `http://127.0.0.1:${port}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: { PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: join(dir, 'liveline.db'), LOG_LEVEL: 'warn' },
+  },
+});

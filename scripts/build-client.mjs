@@ -1,0 +1,32 @@
+// Bundles the browser code into dist/public with content-hashed names and a manifest the server reads.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { build } from 'esbuild';
+
+const out = new URL('../dist/public/', import.meta.url);
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+
+const hashed = (name, contents) => {
+  const hash = createHash('sha256').update(contents).digest('base64url').slice(0, 10);
+  const [base, ext] = [name.slice(0, name.lastIndexOf('.')), name.slice(name.lastIndexOf('.'))];
+  const file = `${base}-${hash}${ext}`;
+  writeFileSync(new URL(file, out), contents);
+  return file;
+};
+
+const manifest = {};
+const result = await build({
+  entryPoints: { reader: 'client/reader.ts' },
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  target: ['es2020'],
+  write: false,
+  sourcemap: false,
+  legalComments: 'none',
+});
+for (const file of result.outputFiles) manifest['reader.js'] = hashed('reader.js', file.contents);
+manifest['styles.css'] = hashed('styles.css', readFileSync(new URL('../client/styles.css', import.meta.url)));
+writeFileSync(new URL('manifest.json', out), JSON.stringify(manifest, null, 2) + '\n');
+console.log(`client assets: ${Object.values(manifest).join(', ')}`);

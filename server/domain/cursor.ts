@@ -1,0 +1,12 @@
+import type { EntryCursor } from '../store/entries.js';
+
+/** Opaque paging cursor: the (createdAt, id) of the oldest entry a page ended with. */
+export function encodeCursor(cursor: EntryCursor): string {
+  return Buffer.from(`${cursor.createdAt}|${cursor.id}`, 'utf8').toString('base64url');
+}
+
+export function decodeCursor(text: string): EntryCursor | undefined {
+  const decoded = Buffer.from(text, 'base64url').toString('utf8');
+  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|(\d{1,15})$/.exec(decoded);
+  return match ? { createdAt: match[1]!, id: Number(match[2]) } : undefined;
+}

@@ -1,0 +1,194 @@
+/**
+ * Markdown → sanitized HTML.
+ *
+ * Entry bodies are untrusted author input that ends up in every reader's
+ * browser, so the pipeline is: `marked` (GFM) → `sanitize-html` with a strict
+ * allowlist. Rendering happens in worker threads (MarkdownRenderer) because
+ * some inputs make marked recurse deeply or take super-linear time, and a
+ * single hostile body must not stall the event loop for everyone else.
+ */
+import { createRequire } from 'node:module';
+import { extname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Marked } from 'marked';
+import { Piscina } from 'piscina';
+import sanitizeHtml from 'sanitize-html';
+
+// A dedicated instance: extensions someone registers on the global `marked`
+// elsewhere in the process must not change what we emit.
+const marked = new Marked({ gfm: true, breaks: false, async: false });
+
+const LINK_REL = 'noopener noreferrer nofollow';
+
+/** Absolute http(s) URLs open in a new tab; everything else stays in-page. */
+function isExternalHref(href: string | undefined): boolean {
+  return href !== undefined && /^\s*https?:\/\//i.test(href);
+}
+
+/**
+ * Forces our own rel/target on every link. `rel` and `target` are only in the
+ * attribute allowlist so that *this* transform's output survives; whatever the
+ * author wrote for them is overwritten or dropped here.
+ */
+function transformLink(tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag {
+  const { target: _authorTarget, rel: _authorRel, ...rest } = attribs;
+  const out: sanitizeHtml.Attributes = { ...rest, rel: LINK_REL };
+  if (isExternalHref(rest.href)) out.target = '_blank';
+  return { tagName, attribs: out };
+}
+
+const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
+  allowedTags: [
+    'p', 'br', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
+    'strong', 'b', 'em', 'i', 'del', 's', 'blockquote',
+    'ul', 'ol', 'li', 'code', 'pre', 'a', 'img',
+    'table', 'thead', 'tbody', 'tr', 'th', 'td', 'sup', 'sub',
+  ],
+  allowedAttributes: {
+    a: ['href', 'title', 'rel', 'target'],
+    img: ['src', 'alt', 'title', 'width', 'height'],
+    th: ['align'],
+    td: ['align'],
+    ol: ['start'],
+  },
+  // Implicitly allows `class` on <code>, but only marked's fence-language
+  // classes, so authors can't hook into site CSS.
+  allowedClasses: { code: [/^language-[\w-]+$/] },
+  allowedSchemes: ['http', 'https', 'mailto'],
+  // No data: images — they can carry SVG/HTML payloads and bypass CSP img-src.
+  allowedSchemesByTag: { img: ['http', 'https'] },
+  allowedSchemesAppliedToAttributes: ['href', 'src'],
+  allowProtocolRelative: false,
+  disallowedTagsMode: 'discard',
+  transformTags: { a: transformLink },
+};
+
+/** Synchronous Markdown → safe HTML. Use MarkdownRenderer on request paths. */
+export function renderMarkdownSync(body: string): string {
+  const html = marked.parse(body, { async: false });
+  return sanitizeHtml(html, SANITIZE_OPTIONS);
+}
+
+export type RenderErrorReason = 'too_complex' | 'timeout';
+
+const RENDER_ERROR_MESSAGES: Record<RenderErrorReason, string> = {
+  too_complex: 'Entry is too deeply nested to render',
+  timeout: 'Entry took too long to render',
+};
+
+/** A body we refuse to render; the message is safe to show to the author. */
+export class RenderError extends Error {
+  readonly reason: RenderErrorReason;
+
+  constructor(reason: RenderErrorReason, options?: { cause?: unknown }) {
+    super(RENDER_ERROR_MESSAGES[reason], options);
+    this.name = 'RenderError';
+    this.reason = reason;
+  }
+}
+
+export interface MarkdownRendererOptions {
+  /** Wall-clock budget per render, including time queued behind other renders. */
+  timeoutMs?: number;
+  maxThreads?: number;
+}
+
+/**
+ * Under vitest/tsx this module is `markdown.ts` and its worker must be loaded
+ * through tsx; after `tsc` it is `dist/server/render/markdown.js` next to a
+ * compiled `markdown.worker.js`. Derive both from our own extension.
+ */
+function workerSetup(): { filename: string; execArgv: string[] | undefined } {
+  const ext = extname(fileURLToPath(import.meta.url));
+  const filename = fileURLToPath(new URL(`./markdown.worker${ext}`, import.meta.url));
+  if (ext !== '.ts') return { filename, execArgv: undefined };
+  // Under the tsx CLI the loader is already in execArgv and workers inherit it;
+  // under vitest it is not, so register tsx in the worker ourselves.
+  const hasTsx = process.execArgv.some((arg) => /[\\/]tsx[\\/]|^tsx$/.test(arg));
+  const execArgv = hasTsx ? [...process.execArgv] : [...process.execArgv, '--import', tsxLoaderUrl()];
+  return { filename, execArgv };
+}
+
+/**
+ * `--import tsx` would resolve against the cwd; resolve it from here instead so
+ * tests work from any directory. Only called for .ts sources: tsx is a
+ * devDependency and is never needed by the compiled build.
+ */
+function tsxLoaderUrl(): string {
+  return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+}
+
+/** Node reports both stack overflow and oversized strings as RangeError. */
+function isTooComplex(err: unknown): boolean {
+  if (err instanceof RangeError) return true;
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'ERR_WORKER_OUT_OF_MEMORY';
+}
+
+/**
+ * Renders in a small worker pool. A render that exceeds `timeoutMs` has its
+ * worker terminated (piscina replaces it), so a pathological body costs at
+ * most one thread for `timeoutMs`, never the event loop.
+ */
+export class MarkdownRenderer {
+  readonly #pool: Piscina<string, string>;
+  readonly #timeoutMs: number;
+
+  constructor(options: MarkdownRendererOptions = {}) {
+    this.#timeoutMs = options.timeoutMs ?? 1000;
+    const maxThreads = Math.max(1, options.maxThreads ?? 2);
+    const { filename, execArgv } = workerSetup();
+    this.#pool = new Piscina<string, string>({
+      filename,
+      execArgv,
+      // One warm worker so the first render doesn't pay worker start-up
+      // (which under tsx includes compiling the worker).
+      minThreads: 1,
+      maxThreads,
+      idleTimeout: 60_000,
+    });
+  }
+
+  async render(body: string): Promise<string> {
+    const signal = AbortSignal.timeout(this.#timeoutMs);
+    try {
+      return await this.#pool.run(body, { signal });
+    } catch (err) {
+      // Check the signal rather than the error shape: piscina rejects with its
+      // own AbortError whose details vary between versions.
+      if (signal.aborted) throw new RenderError('timeout', { cause: err });
+      if (isTooComplex(err)) throw new RenderError('too_complex', { cause: err });
+      throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.destroy();
+  }
+}
+
+// Classic vectors that must come out inert. If a dependency upgrade or config
+// change ever lets one through, we'd rather not start than serve XSS.
+const SELF_TEST_VECTORS = [
+  '<img src=x onerror=alert(1)>',
+  '[x](javascript:alert(1))',
+  '<script>alert(1)</script>',
+  '<a href="JaVaScRiPt:alert(1)">x</a>',
+  '![x](data:text/html,<script>alert(1)</script>)',
+  '<svg onload=alert(1)>',
+];
+
+const SELF_TEST_FORBIDDEN = /<script|onerror|onload|javascript:|data:/i;
+
+/** Start-up check that the sanitizer still neutralises known vectors. */
+export function assertSanitizerSafe(): void {
+  for (const vector of SELF_TEST_VECTORS) {
+    const html = renderMarkdownSync(vector);
+    const hit = SELF_TEST_FORBIDDEN.exec(html);
+    if (hit) {
+      throw new Error(
+        `Markdown sanitizer self-test failed: ${JSON.stringify(vector)} rendered as ${JSON.stringify(html)} (contains ${JSON.stringify(hit[0])})`,
+      );
+    }
+  }
+}

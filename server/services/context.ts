@@ -1,0 +1,39 @@
+import type { Db } from '../db/connection.js';
+import { ChangeStore } from '../store/changes.js';
+import { EntryStore } from '../store/entries.js';
+import { IdempotencyStore } from '../store/idempotency.js';
+import { PostStore } from '../store/posts.js';
+import { TokenStore } from '../store/tokens.js';
+import type { Publisher } from './publisher.js';
+
+/** Turns Markdown into sanitized HTML; rejects bodies it cannot render safely (RenderError). */
+export interface Renderer {
+  render(body: string): Promise<string>;
+}
+
+/** Everything a use case needs, built once per database. */
+export type Stores = {
+  db: Db;
+  posts: PostStore;
+  entries: EntryStore;
+  changes: ChangeStore;
+  idempotency: IdempotencyStore;
+  tokens: TokenStore;
+};
+
+export function createStores(db: Db): Stores {
+  return {
+    db,
+    posts: new PostStore(db),
+    entries: new EntryStore(db),
+    changes: new ChangeStore(db),
+    idempotency: new IdempotencyStore(db),
+    tokens: new TokenStore(db),
+  };
+}
+
+export type ServiceDeps = { stores: Stores; publisher: Publisher; renderer: Renderer; clock?: () => Date };
+
+export function nowIso(deps: ServiceDeps): string {
+  return (deps.clock?.() ?? new Date()).toISOString();
+}

@@ -1,0 +1,163 @@
+import { createHash } from 'node:crypto';
+import { errors } from '../domain/errors.js';
+import { canModifyEntry, hasRole, type Actor, type Change, type Entry } from '../domain/types.js';
+import { presentEntry, type StoredEntry } from '../store/entries.js';
+import { nowIso, type ServiceDeps } from './context.js';
+import { RenderError } from '../render/markdown.js';
+import { requireVersion } from './versions.js';
+
+export type EntryInput = { body: string; createdAt?: string | undefined; keyEvent?: boolean | undefined };
+export type EntryPatch = { body?: string | undefined; createdAt?: string | undefined; keyEvent?: boolean | undefined };
+
+/** How long an idempotency key is remembered; the contract promises at least 24 h. */
+export const IDEMPOTENCY_TTL_MS = 48 * 60 * 60 * 1000;
+
+/** Use cases of entries. Each write is one transaction (mutation + revision + change), then publish. */
+export class EntryService {
+  /** Idempotency keys whose first request is still being processed (rendering happens before the transaction). */
+  private readonly inFlight = new Set<string>();
+
+  constructor(private readonly deps: ServiceDeps) {}
+
+  async create(actor: Actor, slug: string, input: EntryInput, idempotencyKey?: string): Promise<{ entry: Entry; replayed: boolean }> {
+    const { stores } = this.deps;
+    const post = stores.posts.bySlug(slug);
+    if (!post) throw errors.notFound(`The post "${slug}"`);
+    if (post.status === 'ended' && !hasRole(actor, 'editor')) {
+      throw errors.conflict('post-ended', 'This post has ended; only editors can add entries to it.');
+    }
+    const requestHash = idempotencyKey === undefined ? '' : hashRequest(slug, input);
+    if (idempotencyKey !== undefined) {
+      const replay = this.replay(actor, idempotencyKey, requestHash);
+      if (replay) return { entry: replay, replayed: true };
+    }
+
+    const flightKey = `${actor.id}\u0000${idempotencyKey ?? ''}`;
+    if (idempotencyKey !== undefined) {
+      if (this.inFlight.has(flightKey)) {
+        throw errors.conflict('idempotency-in-flight', 'A request with this Idempotency-Key is still being processed; retry in a moment.');
+      }
+      this.inFlight.add(flightKey);
+    }
+    try {
+      const html = await this.render(input.body);
+      const now = nowIso(this.deps);
+      const { entry, change } = stores.db.transaction(() => {
+        const created = stores.entries.insert({
+          postId: post.id,
+          authorId: actor.id,
+          body: input.body,
+          html,
+          keyEvent: input.keyEvent ?? false,
+          createdAt: input.createdAt ?? now,
+          now,
+        });
+        stores.entries.recordRevision(created, 'created', actor.id, now);
+        if (idempotencyKey !== undefined) stores.idempotency.insert(actor.id, idempotencyKey, requestHash, created.id, now);
+        return this.recordChange(post.id, 'entry.created', created, now);
+      })();
+      this.deps.publisher.publish(post.id, change);
+      return { entry, replayed: false };
+    } finally {
+      this.inFlight.delete(flightKey);
+    }
+  }
+
+  async update(actor: Actor, id: number, ifMatch: number | undefined, patch: EntryPatch): Promise<Entry> {
+    const version = requireVersion(ifMatch);
+    const before = this.modifiable(actor, id, version);
+    const html = patch.body === undefined || patch.body === before.body ? before.html : await this.render(patch.body);
+    const { stores } = this.deps;
+    const now = nowIso(this.deps);
+    const { entry, change } = stores.db.transaction(() => {
+      // Re-checked inside the transaction: another edit may have landed while this one rendered.
+      const current = this.modifiable(actor, id, version);
+      const updated = stores.entries.update(
+        id,
+        {
+          body: patch.body ?? current.body,
+          html: patch.body === undefined ? current.html : html,
+          keyEvent: patch.keyEvent ?? current.keyEvent,
+          createdAt: patch.createdAt ?? current.createdAt,
+        },
+        now,
+      );
+      stores.entries.recordRevision(updated, 'updated', actor.id, now);
+      return this.recordChange(current.postId, 'entry.updated', updated, now);
+    })();
+    this.deps.publisher.publish(entry.postId, change);
+    return entry;
+  }
+
+  delete(actor: Actor, id: number, ifMatch: number | undefined): void {
+    const version = requireVersion(ifMatch);
+    const { stores } = this.deps;
+    const now = nowIso(this.deps);
+    const { postId, change } = stores.db.transaction(() => {
+      const current = this.modifiable(actor, id, version);
+      const deleted = stores.entries.softDelete(id, actor.id, now);
+      stores.entries.recordRevision(deleted, 'deleted', actor.id, now);
+      const seq = stores.posts.nextSeq(current.postId);
+      const change: Change = {
+        seq,
+        type: 'entry.deleted',
+        entry: { id, postId: current.postId, version: deleted.version, deletedAt: now },
+      };
+      stores.changes.insert(current.postId, change, now);
+      stores.posts.touch(current.postId, now);
+      return { postId: current.postId, change };
+    })();
+    this.deps.publisher.publish(postId, change);
+  }
+
+  byId(id: number): Entry {
+    const entry = this.deps.stores.entries.byId(id);
+    if (!entry || entry.deletedAt) throw errors.notFound(`The entry ${id}`);
+    return presentEntry(entry);
+  }
+
+  private replay(actor: Actor, key: string, requestHash: string): Entry | undefined {
+    const record = this.deps.stores.idempotency.find(actor.id, key);
+    if (!record) return undefined;
+    if (record.requestHash !== requestHash) {
+      throw errors.unprocessable('idempotency-key-reused', 'This Idempotency-Key was already used for a different entry; use a new key for a new entry.');
+    }
+    const entry = this.deps.stores.entries.byId(record.entryId)!;
+    return presentEntry(entry);
+  }
+
+  private modifiable(actor: Actor, id: number, version: number): StoredEntry {
+    const entry = this.deps.stores.entries.byId(id);
+    if (!entry || entry.deletedAt) throw errors.notFound(`The entry ${id}`);
+    if (!canModifyEntry(actor, entry)) throw errors.forbidden('Authors may only change their own entries.');
+    if (entry.version !== version) {
+      throw errors.preconditionFailed(`The entry is at version ${entry.version}, not ${version}; reload it and apply your change again.`, {
+        entry: presentEntry(entry),
+      });
+    }
+    return entry;
+  }
+
+  private recordChange(postId: number, type: 'entry.created' | 'entry.updated', stored: StoredEntry, now: string): { entry: Entry; change: Change } {
+    const { posts, changes } = this.deps.stores;
+    const entry = presentEntry(stored);
+    const change: Change = { seq: posts.nextSeq(postId), type, entry };
+    changes.insert(postId, change, now);
+    posts.touch(postId, now);
+    return { entry, change };
+  }
+
+  private async render(body: string): Promise<string> {
+    try {
+      return await this.deps.renderer.render(body);
+    } catch (error) {
+      if (error instanceof RenderError) throw errors.unprocessable('unrenderable-markdown', error.message);
+      throw error;
+    }
+  }
+}
+
+function hashRequest(slug: string, input: EntryInput): string {
+  const canonical = JSON.stringify([slug, input.body, input.createdAt ?? null, input.keyEvent ?? false]);
+  return createHash('sha256').update(canonical).digest('hex');
+}

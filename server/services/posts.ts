@@ -1,0 +1,132 @@
+import { encodeCursor } from '../domain/cursor.js';
+import { errors } from '../domain/errors.js';
+import { slugify } from '../domain/slug.js';
+import { hasRole, type Actor, type Change, type Entry, type Post, type PostStatus } from '../domain/types.js';
+import { presentEntry, type EntryCursor } from '../store/entries.js';
+import { nowIso, type ServiceDeps } from './context.js';
+import { requireVersion } from './versions.js';
+
+export type PostInput = {
+  title: string;
+  slug?: string | undefined;
+  description?: string | undefined;
+  status?: PostStatus | undefined;
+  startsAt?: string | undefined;
+  timezone?: string | undefined;
+  tags?: string[] | undefined;
+  categories?: string[] | undefined;
+};
+
+export type PostPatch = Partial<Omit<PostInput, 'slug' | 'startsAt'>> & { startsAt?: string | null | undefined };
+
+export type EntryPage = { entries: Entry[]; nextCursor: string | null };
+
+export const FIRST_PAGE_SIZE = 50;
+
+/** Use cases of posts: create, update, read with entries, page back, catch up. */
+export class PostService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  create(actor: Actor, input: PostInput): Post {
+    const { posts } = this.deps.stores;
+    const slug = input.slug ?? slugify(input.title);
+    const now = nowIso(this.deps);
+    const startsAt = input.startsAt ?? null;
+    const status = input.status ?? (startsAt && startsAt > now ? 'scheduled' : 'live');
+    try {
+      return posts.insert({
+        slug,
+        title: input.title,
+        description: input.description ?? '',
+        status,
+        startsAt,
+        endedAt: status === 'ended' ? now : null,
+        timezone: input.timezone ?? 'UTC',
+        tags: input.tags ?? [],
+        categories: input.categories ?? [],
+        createdBy: actor.id,
+        now,
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw errors.conflict('slug-taken', `A post with the slug "${slug}" already exists; choose another slug.`, { slug });
+      }
+      throw error;
+    }
+  }
+
+  update(actor: Actor, slug: string, ifMatch: number | undefined, patch: PostPatch): Post {
+    if (!hasRole(actor, 'editor')) throw errors.forbidden('Only editors and admins may change a post.');
+    const { db, posts, changes } = this.deps.stores;
+    const version = requireVersion(ifMatch);
+    const now = nowIso(this.deps);
+    const { post, change } = db.transaction(() => {
+      const current = this.bySlug(slug);
+      if (current.version !== version) {
+        throw errors.preconditionFailed(`The post is at version ${current.version}, not ${version}.`, { post: current });
+      }
+      const status = patch.status ?? current.status;
+      const endedAt = status === 'ended' ? (current.endedAt ?? now) : null;
+      const seq = posts.nextSeq(current.id);
+      const updated = posts.update(
+        current.id,
+        {
+          title: patch.title ?? current.title,
+          description: patch.description ?? current.description,
+          status,
+          startsAt: patch.startsAt === undefined ? current.startsAt : patch.startsAt,
+          endedAt,
+          timezone: patch.timezone ?? current.timezone,
+          tags: patch.tags ?? current.tags,
+          categories: patch.categories ?? current.categories,
+        },
+        now,
+      );
+      const change: Change = { seq, type: 'post.updated', post: updated };
+      changes.insert(current.id, change, now);
+      return { post: updated, change };
+    })();
+    this.deps.publisher.publish(post.id, change);
+    return post;
+  }
+
+  bySlug(slug: string): Post {
+    const post = this.deps.stores.posts.bySlug(slug);
+    if (!post) throw errors.notFound(`The post "${slug}"`);
+    return post;
+  }
+
+  list(filter: { status?: PostStatus | undefined; limit: number }): Post[] {
+    return this.deps.stores.posts.list(filter);
+  }
+
+  /** The post with its newest entries; read in one synchronous step, so lastSeq matches the entries. */
+  withLatestEntries(slug: string, limit = FIRST_PAGE_SIZE): { post: Post } & EntryPage {
+    const post = this.bySlug(slug);
+    return { post, ...this.page(this.deps.stores.entries.latest(post.id, limit), limit) };
+  }
+
+  entriesBefore(slug: string, cursor: EntryCursor | undefined, limit: number): EntryPage & { lastSeq: number } {
+    const post = this.bySlug(slug);
+    const { entries } = this.deps.stores;
+    const rows = cursor ? entries.before(post.id, cursor, limit) : entries.latest(post.id, limit);
+    return { ...this.page(rows, limit), lastSeq: post.lastSeq };
+  }
+
+  changesSince(slug: string, since: number, limit: number): { changes: Change[]; lastSeq: number } {
+    const post = this.bySlug(slug);
+    return { changes: this.deps.stores.changes.since(post.id, since, limit), lastSeq: post.lastSeq };
+  }
+
+  private page(rows: ReturnType<ServiceDeps['stores']['entries']['latest']>, limit: number): EntryPage {
+    const oldest = rows[0];
+    return {
+      entries: rows.map(presentEntry),
+      nextCursor: oldest && rows.length === limit ? encodeCursor(oldest) : null,
+    };
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Error && 'code' in error && error.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}

@@ -1,0 +1,8 @@
+import type { Change } from '../domain/types.js';
+
+/** Where committed changes go. The realtime layer implements it; services call it after COMMIT. */
+export interface Publisher {
+  publish(postId: number, change: Change): void;
+}
+
+export const nullPublisher: Publisher = { publish: () => {} };

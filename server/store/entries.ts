@@ -1,0 +1,115 @@
+import type { Db } from '../db/connection.js';
+import type { Entry } from '../domain/types.js';
+
+type EntryRow = {
+  id: number;
+  post_id: number;
+  author_id: number | null;
+  author_name: string | null;
+  body: string;
+  html: string;
+  key_event: number;
+  pinned: number;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+};
+
+/** A stored entry, including the tombstone the public Entry type does not carry. */
+export type StoredEntry = Entry & { deletedAt: string | null };
+
+/** Position of an entry in a post's timeline: entries are ordered by (createdAt, id). */
+export type EntryCursor = { createdAt: string; id: number };
+
+const SELECT = `SELECT e.*, u.name AS author_name FROM entries e LEFT JOIN users u ON u.id = e.author_id`;
+
+function toEntry(row: EntryRow): StoredEntry {
+  return {
+    id: row.id,
+    postId: row.post_id,
+    body: row.body,
+    html: row.html,
+    author: row.author_id === null ? null : { id: row.author_id, name: row.author_name ?? '' },
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    version: row.version,
+    keyEvent: row.key_event === 1,
+    pinned: row.pinned === 1,
+    deletedAt: row.deleted_at,
+  };
+}
+
+/** The public shape of a stored entry (what the API and the socket send). */
+export function presentEntry(entry: StoredEntry): Entry {
+  const { deletedAt: _deletedAt, ...visible } = entry;
+  return visible;
+}
+
+export type NewEntry = { postId: number; authorId: number | null; body: string; html: string; keyEvent: boolean; createdAt: string; now: string };
+
+/** SQL for entries and their revisions. */
+export class EntryStore {
+  private readonly statements;
+
+  constructor(db: Db) {
+    this.statements = {
+      insert: db.prepare(`INSERT INTO entries (post_id, author_id, body, html, key_event, created_at, updated_at)
+        VALUES (@postId, @authorId, @body, @html, @keyEvent, @createdAt, @now) RETURNING id`),
+      byId: db.prepare(`${SELECT} WHERE e.id = ?`),
+      latest: db.prepare(`SELECT * FROM (${SELECT} WHERE e.post_id = ? AND e.deleted_at IS NULL
+        ORDER BY e.created_at DESC, e.id DESC LIMIT ?) ORDER BY created_at, id`),
+      before: db.prepare(`SELECT * FROM (${SELECT} WHERE e.post_id = @postId AND e.deleted_at IS NULL
+        AND (e.created_at < @createdAt OR (e.created_at = @createdAt AND e.id < @id))
+        ORDER BY e.created_at DESC, e.id DESC LIMIT @limit) ORDER BY created_at, id`),
+      update: db.prepare(`UPDATE entries SET body = @body, html = @html, key_event = @keyEvent, created_at = @createdAt, version = version + 1, updated_at = @now
+        WHERE id = @id`),
+      softDelete: db.prepare(`UPDATE entries SET deleted_at = @now, deleted_by = @actorId, version = version + 1, updated_at = @now
+        WHERE id = @id`),
+      revision: db.prepare(`INSERT INTO entry_revisions (entry_id, version, action, body, key_event, actor_id, created_at)
+        VALUES (@entryId, @version, @action, @body, @keyEvent, @actorId, @now)`),
+    };
+  }
+
+  insert(entry: NewEntry): StoredEntry {
+    const { id } = this.statements.insert.get({ ...entry, keyEvent: entry.keyEvent ? 1 : 0 }) as { id: number };
+    return this.byId(id)!;
+  }
+
+  byId(id: number): StoredEntry | undefined {
+    const row = this.statements.byId.get(id) as EntryRow | undefined;
+    return row && toEntry(row);
+  }
+
+  /** The newest `limit` visible entries of a post, oldest first. */
+  latest(postId: number, limit: number): StoredEntry[] {
+    return (this.statements.latest.all(postId, limit) as EntryRow[]).map(toEntry);
+  }
+
+  /** The `limit` visible entries just before `cursor`, oldest first. */
+  before(postId: number, cursor: EntryCursor, limit: number): StoredEntry[] {
+    return (this.statements.before.all({ postId, ...cursor, limit }) as EntryRow[]).map(toEntry);
+  }
+
+  update(id: number, fields: { body: string; html: string; keyEvent: boolean; createdAt: string }, now: string): StoredEntry {
+    this.statements.update.run({ id, ...fields, keyEvent: fields.keyEvent ? 1 : 0, now });
+    return this.byId(id)!;
+  }
+
+  softDelete(id: number, actorId: number, now: string): StoredEntry {
+    this.statements.softDelete.run({ id, actorId, now });
+    return this.byId(id)!;
+  }
+
+  recordRevision(entry: StoredEntry, action: 'created' | 'updated' | 'deleted', actorId: number | null, now: string): void {
+    this.statements.revision.run({
+      entryId: entry.id,
+      version: entry.version,
+      action,
+      body: entry.body,
+      keyEvent: entry.keyEvent ? 1 : 0,
+      actorId,
+      now,
+    });
+  }
+}

@@ -1,0 +1,111 @@
+import type { Db } from '../db/connection.js';
+import type { Post, PostStatus } from '../domain/types.js';
+
+type PostRow = {
+  id: number;
+  slug: string;
+  title: string;
+  description: string;
+  status: PostStatus;
+  starts_at: string | null;
+  ended_at: string | null;
+  timezone: string;
+  tags: string;
+  categories: string;
+  version: number;
+  last_seq: number;
+  created_at: string;
+  updated_at: string;
+};
+
+export type NewPost = {
+  slug: string;
+  title: string;
+  description: string;
+  status: PostStatus;
+  startsAt: string | null;
+  endedAt: string | null;
+  timezone: string;
+  tags: string[];
+  categories: string[];
+  createdBy: number | null;
+  now: string;
+};
+
+export type PostFields = Omit<NewPost, 'createdBy' | 'now' | 'slug'>;
+
+function toPost(row: PostRow): Post {
+  return {
+    id: row.id,
+    slug: row.slug,
+    title: row.title,
+    description: row.description,
+    status: row.status,
+    startsAt: row.starts_at,
+    endedAt: row.ended_at,
+    timezone: row.timezone,
+    tags: JSON.parse(row.tags) as string[],
+    categories: JSON.parse(row.categories) as string[],
+    version: row.version,
+    lastSeq: row.last_seq,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** SQL for posts. The only place that reads or writes the posts table. */
+export class PostStore {
+  private readonly statements;
+
+  constructor(db: Db) {
+    this.statements = {
+      insert: db.prepare(`INSERT INTO posts (slug, title, description, status, starts_at, ended_at, timezone, tags, categories, created_by, created_at, updated_at)
+        VALUES (@slug, @title, @description, @status, @startsAt, @endedAt, @timezone, @tags, @categories, @createdBy, @now, @now) RETURNING *`),
+      bySlug: db.prepare('SELECT * FROM posts WHERE slug = ?'),
+      byId: db.prepare('SELECT * FROM posts WHERE id = ?'),
+      list: db.prepare(`SELECT * FROM posts WHERE (@status IS NULL OR status = @status)
+        ORDER BY created_at DESC, id DESC LIMIT @limit`),
+      update: db.prepare(`UPDATE posts SET title = @title, description = @description, status = @status, starts_at = @startsAt,
+        ended_at = @endedAt, timezone = @timezone, tags = @tags, categories = @categories, version = version + 1, updated_at = @now
+        WHERE id = @id RETURNING *`),
+      touch: db.prepare('UPDATE posts SET updated_at = ? WHERE id = ?'),
+      nextSeq: db.prepare('UPDATE posts SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq'),
+    };
+  }
+
+  insert(post: NewPost): Post {
+    const row = this.statements.insert.get({ ...post, tags: JSON.stringify(post.tags), categories: JSON.stringify(post.categories) });
+    return toPost(row as PostRow);
+  }
+
+  bySlug(slug: string): Post | undefined {
+    const row = this.statements.bySlug.get(slug) as PostRow | undefined;
+    return row && toPost(row);
+  }
+
+  byId(id: number): Post | undefined {
+    const row = this.statements.byId.get(id) as PostRow | undefined;
+    return row && toPost(row);
+  }
+
+  list(filter: { status?: PostStatus | undefined; limit: number }): Post[] {
+    const rows = this.statements.list.all({ status: filter.status ?? null, limit: filter.limit }) as PostRow[];
+    return rows.map(toPost);
+  }
+
+  update(id: number, fields: PostFields, now: string): Post {
+    const row = this.statements.update.get({ ...fields, id, now, tags: JSON.stringify(fields.tags), categories: JSON.stringify(fields.categories) });
+    return toPost(row as PostRow);
+  }
+
+  /** Marks the post as modified (feeds and ETags) when one of its entries changes. */
+  touch(id: number, now: string): void {
+    this.statements.touch.run(now, id);
+  }
+
+  /** Reserves the next change seq of a post; must run inside the mutation's transaction. */
+  nextSeq(id: number): number {
+    const row = this.statements.nextSeq.get(id) as { last_seq: number };
+    return row.last_seq;
+  }
+}

@@ -1,0 +1,53 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../app.js';
+import type { Config } from '../config.js';
+import type { Role } from '../domain/types.js';
+
+export type TestApp = {
+  app: FastifyInstance;
+  dir: string;
+  tokens: Record<'author' | 'author2' | 'editor' | 'admin', string>;
+  /** Authorization header for one of the test tokens. */
+  auth(who: keyof TestApp['tokens']): { authorization: string };
+  close(): Promise<void>;
+};
+
+export function testConfig(dir: string): Config {
+  return { port: 0, host: '127.0.0.1', databasePath: join(dir, 'liveline.db'), publicUrl: 'http://liveline.test', logLevel: 'silent' };
+}
+
+/** A real server on a real SQLite file in a fresh temp directory, with one token per role. */
+export async function createTestApp(): Promise<TestApp> {
+  const dir = mkdtempSync(join(tmpdir(), 'liveline-test-'));
+  const app = await buildApp({ config: testConfig(dir), logger: false });
+  const make = (name: string, role: Role) => app.stores.tokens.create(name, role, new Date().toISOString()).token;
+  const tokens = {
+    author: make('Ada Author', 'author'),
+    author2: make('Bob Author', 'author'),
+    editor: make('Eve Editor', 'editor'),
+    admin: make('Al Admin', 'admin'),
+  };
+  return {
+    app,
+    dir,
+    tokens,
+    auth: (who) => ({ authorization: `Bearer ${tokens[who]}` }),
+    close: async () => {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function createPost(t: TestApp, body: Record<string, unknown> = { title: 'Keynote' }): Promise<{ slug: string; id: number; version: number }> {
+  const response = await t.app.inject({ method: 'POST', url: '/api/posts', headers: t.auth('editor'), payload: body });
+  if (response.statusCode !== 201) throw new Error(`createPost failed: ${response.statusCode} ${response.body}`);
+  return response.json();
+}
+
+export async function postEntry(t: TestApp, slug: string, body: string, who: keyof TestApp['tokens'] = 'author', headers: Record<string, string> = {}) {
+  return t.app.inject({ method: 'POST', url: `/api/posts/${slug}/entries`, headers: { ...t.auth(who), ...headers }, payload: { body } });
+}

@@ -1,0 +1,110 @@
+import type { AddressInfo } from 'node:net';
+import { io as connect, type Socket } from 'socket.io-client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Change } from '../domain/types.js';
+import type { SubscribeAck } from '../realtime/socket.js';
+import { createPost, createTestApp, postEntry, type TestApp } from './helpers.js';
+
+let t: TestApp;
+let url: string;
+const sockets: Socket[] = [];
+
+beforeEach(async () => {
+  t = await createTestApp();
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+});
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.close();
+  await t.close();
+});
+
+function reader(): { socket: Socket; changes: Change[] } {
+  const socket = connect(url, { transports: ['websocket'], reconnection: false, forceNew: true });
+  sockets.push(socket);
+  const changes: Change[] = [];
+  socket.on('change', (change: Change) => changes.push(change));
+  return { socket, changes };
+}
+
+function subscribe(socket: Socket, payload: unknown): Promise<SubscribeAck> {
+  return socket.timeout(5000).emitWithAck('subscribe', payload);
+}
+
+async function until(predicate: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('socket protocol', () => {
+  it('delivers created, updated and deleted changes in order', async () => {
+    const { slug } = await createPost(t);
+    const { socket, changes } = reader();
+    expect(await subscribe(socket, { slug })).toEqual({ ok: true, lastSeq: 0 });
+
+    const entry = (await postEntry(t, slug, 'Hello')).json();
+    await t.app.inject({ method: 'PATCH', url: `/api/entries/${entry.id}`, headers: { ...t.auth('author'), 'if-match': '1' }, payload: { body: 'Hello, world' } });
+    await t.app.inject({ method: 'DELETE', url: `/api/entries/${entry.id}`, headers: { ...t.auth('author'), 'if-match': '2' } });
+
+    await until(() => changes.length === 3, 'three changes');
+    expect(changes.map((change) => [change.seq, change.type])).toEqual([
+      [1, 'entry.created'],
+      [2, 'entry.updated'],
+      [3, 'entry.deleted'],
+    ]);
+    expect(changes[1]).toMatchObject({ entry: { id: entry.id, body: 'Hello, world', html: '<p>Hello, world</p>\n', version: 2 } });
+  });
+
+  it('replays exactly the missed changes after a reconnect with since', async () => {
+    const { slug } = await createPost(t);
+    const first = reader();
+    await subscribe(first.socket, { slug });
+    for (let i = 1; i <= 3; i++) await postEntry(t, slug, `Before ${i}`);
+    await until(() => first.changes.length === 3, 'first three');
+    first.socket.close();
+
+    for (let i = 1; i <= 20; i++) await postEntry(t, slug, `Missed ${i}`);
+
+    const again = reader();
+    const ack = await subscribe(again.socket, { slug, since: 3 });
+    expect(ack).toEqual({ ok: true, lastSeq: 23 });
+    await until(() => again.changes.length >= 20, 'twenty missed changes');
+    await postEntry(t, slug, 'Live again');
+    await until(() => again.changes.length === 21, 'the live change');
+    expect(again.changes.map((change) => change.seq)).toEqual(Array.from({ length: 21 }, (_, i) => i + 4));
+    expect(again.changes.slice(0, 20).map((change) => change.type === 'entry.created' && change.entry.body)).toEqual(
+      Array.from({ length: 20 }, (_, i) => `Missed ${i + 1}`),
+    );
+  });
+
+  it('only sends a post its own changes', async () => {
+    const a = await createPost(t, { title: 'A' });
+    const b = await createPost(t, { title: 'B' });
+    const { socket, changes } = reader();
+    await subscribe(socket, { slug: a.slug });
+    await postEntry(t, b.slug, 'for B');
+    await postEntry(t, a.slug, 'for A');
+    await until(() => changes.length === 1, 'A change');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(changes).toHaveLength(1);
+    expect(changes[0]).toMatchObject({ entry: { body: 'for A' } });
+  });
+
+  it('answers unknown slugs and malformed payloads with an error ack and stays up', async () => {
+    const { slug } = await createPost(t);
+    const { socket, changes } = reader();
+    expect(await subscribe(socket, { slug: 'nope' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await subscribe(socket, { slug: 42 })).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    expect(await subscribe(socket, 'garbage')).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    expect(await subscribe(socket, { slug, since: -5 })).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    socket.emit('subscribe'); // no ack callback at all
+    socket.emit('change', { seq: 99, type: 'entry.created' }); // readers cannot publish
+    expect(await subscribe(socket, { slug })).toEqual({ ok: true, lastSeq: 0 });
+    await postEntry(t, slug, 'still here');
+    await until(() => changes.length === 1, 'a change');
+    expect(changes[0]!.seq).toBe(1);
+  });
+});
