@@ -285,3 +285,21 @@ describe('changes and health', () => {
     expectProblem(await t.app.inject('/api/nothing'), 404);
   });
 });
+
+describe('hostile Markdown', () => {
+  it('answers a body that overflows or stalls the renderer with a 422 in bounded time, stores nothing, and keeps serving', async () => {
+    const { slug } = await createPost(t);
+    // Found by probing marked@18 (see server/render/markdown.test.ts): nested quote/list markers
+    // overflow its stack even in a worker; nested emphasis at the size limit takes ~1.5 s (limit 1 s).
+    const n = 1700;
+    const hostile = ['> - '.repeat(5000).slice(0, 20_000), ('*a **b '.repeat(n) + 'x' + ' b** a*'.repeat(n)).slice(0, 20_000)];
+    const attacks = hostile.map((body) => postEntry(t, slug, body));
+    const meanwhile = await t.app.inject('/healthz');
+    expect(meanwhile.statusCode).toBe(200);
+    for (const response of await Promise.all(attacks)) {
+      expect(expectProblem(response, 422).type).toBe('/problems/unrenderable-markdown');
+    }
+    expect((await t.app.inject(`/api/posts/${slug}`)).json().lastSeq).toBe(0);
+    expect((await postEntry(t, slug, 'Normal service')).statusCode).toBe(201);
+  });
+});
