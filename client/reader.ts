@@ -1,6 +1,10 @@
 import { io, type Socket } from 'socket.io-client';
-import type { Change, Entry, EntryTombstone, Post } from '../server/domain/types.js';
+import type { Change, Post } from '../server/domain/types.js';
 import type { ClientToServer, ServerToClient } from '../server/realtime/socket.js';
+import { Earlier } from './earlier.js';
+import { Highlights } from './highlights.js';
+import { Timeline } from './timeline.js';
+import { Times } from './times.js';
 
 /**
  * The reader page's live layer. The server-rendered page is complete on its own; this script
@@ -11,30 +15,42 @@ import type { ClientToServer, ServerToClient } from '../server/realtime/socket.j
 type ChangesResponse = { changes: Change[]; lastSeq: number };
 
 const RETRY_MS = [500, 1000, 2000, 5000, 10000];
+const ORDER_KEY = 'liveline:newest-first';
+const STATUS_LABEL: Record<Post['status'], string> = { scheduled: 'Upcoming', live: 'Live', ended: 'Ended' };
 
-export class LiveReader {
+class LiveReader {
   private lastSeq: number;
   private catchingUp = false;
   private pending: Change[] = [];
   private readonly socket: Socket<ServerToClient, ClientToServer>;
-  private readonly slug: string;
-  private readonly timeZone: string;
-  private readonly timeFormat: Intl.DateTimeFormat;
-  private readonly longFormat: Intl.DateTimeFormat;
 
-  constructor(private readonly list: HTMLElement) {
-    this.slug = list.dataset.slug ?? '';
-    this.lastSeq = Number(list.dataset.lastSeq ?? '0');
-    this.timeZone = list.dataset.timezone ?? 'UTC';
-    this.timeFormat = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: this.timeZone });
-    this.longFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'long', timeZone: this.timeZone });
+  constructor(
+    private readonly slug: string,
+    lastSeq: number,
+    private readonly list: HTMLElement,
+    private readonly timeline: Timeline,
+    private readonly highlights: Highlights,
+  ) {
+    this.lastSeq = lastSeq;
     this.socket = io({ transports: ['websocket', 'polling'] });
     this.socket.on('connect', () => this.subscribe());
     this.socket.on('disconnect', () => this.showConnection(navigator.onLine ? 'Reconnecting…' : 'Offline'));
     this.socket.io.on('reconnect_attempt', () => this.showConnection(navigator.onLine ? 'Reconnecting…' : 'Offline'));
     this.socket.on('change', (change) => this.receive(change));
+    this.socket.on('presence', (presence) => {
+      if (presence.slug === this.slug) showReaders(presence.readers);
+    });
     window.addEventListener('offline', () => this.showConnection('Offline'));
-    window.addEventListener('online', () => this.showConnection(this.socket.connected ? 'Live' : 'Reconnecting…'));
+    window.addEventListener('online', () => {
+      this.showConnection(this.socket.connected ? 'Live' : 'Reconnecting…');
+      void this.catchUp();
+    });
+    // Background tabs and sleeping laptops can miss a beat without noticing: check on return.
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState !== 'visible') return;
+      if (!this.socket.connected) this.socket.connect();
+      void this.catchUp();
+    });
     this.showConnection('Connecting…');
   }
 
@@ -47,7 +63,7 @@ export class LiveReader {
       this.showConnection('Live');
       // The socket replays a bounded number of missed changes; anything beyond comes over HTTP.
       if (ack.lastSeq > this.lastSeq) void this.catchUp();
-      // The server's log is behind what this page showed (restored backup): start afresh.
+      // The server's log is behind what this page showed (a restored backup): start afresh.
       if (ack.lastSeq < this.lastSeq) window.location.reload();
     });
   }
@@ -108,72 +124,17 @@ export class LiveReader {
     switch (change.type) {
       case 'entry.created':
       case 'entry.updated':
-        this.upsert(change.entry);
+        this.timeline.upsert(change.entry, change.type === 'entry.created');
+        this.highlights.update(change.entry);
         break;
       case 'entry.deleted':
-        this.remove(change.entry);
+        this.timeline.remove(change.entry.id);
+        this.highlights.removed(change.entry.id);
         break;
       case 'post.updated':
-        this.updatePost(change.post);
+        updatePost(change.post);
         break;
     }
-    document.getElementById('empty')?.toggleAttribute('hidden', this.list.querySelector('article') !== null);
-  }
-
-  private upsert(entry: Entry): void {
-    const existing = this.list.querySelector<HTMLElement>(`article[data-entry-id="${entry.id}"]`);
-    if (existing && Number(existing.dataset.version) >= entry.version) return;
-    const article = this.renderEntry(entry);
-    existing?.remove();
-    const articles = [...this.list.querySelectorAll<HTMLElement>('article[data-entry-id]')];
-    const later = articles.find((other) => compareEntries(entry, other) < 0);
-    // An edit to an entry older than this page's first one belongs to an earlier page.
-    if (!existing && later === articles[0] && articles.length > 0 && document.querySelector('nav.earlier')) return;
-    this.list.insertBefore(article, later ?? null);
-  }
-
-  private remove(tombstone: EntryTombstone): void {
-    this.list.querySelector(`article[data-entry-id="${tombstone.id}"]`)?.remove();
-  }
-
-  private updatePost(post: Post): void {
-    const title = document.getElementById('post-title');
-    if (title) title.textContent = post.title;
-    const description = document.getElementById('post-description');
-    if (description) description.textContent = post.description;
-    const status = document.getElementById('post-status');
-    if (status) {
-      status.textContent = { scheduled: 'Upcoming', live: 'Live', ended: 'Ended' }[post.status];
-      status.className = `status status-${post.status}`;
-    }
-    document.querySelector('article.post')?.setAttribute('data-status', post.status);
-  }
-
-  /** Same markup as the server's entryArticle(); the HTML was sanitized on the server at write time. */
-  private renderEntry(entry: Entry): HTMLElement {
-    const article = document.createElement('article');
-    article.className = entry.keyEvent ? 'entry key-event' : 'entry';
-    article.id = `entry-${entry.id}`;
-    article.dataset.entryId = String(entry.id);
-    article.dataset.version = String(entry.version);
-    article.dataset.createdAt = entry.createdAt;
-    const header = document.createElement('header');
-    const link = document.createElement('a');
-    link.className = 'permalink';
-    link.href = `#entry-${entry.id}`;
-    const time = document.createElement('time');
-    time.dateTime = entry.createdAt;
-    time.textContent = this.timeFormat.format(new Date(entry.createdAt));
-    time.title = this.longFormat.format(new Date(entry.createdAt));
-    link.append(time);
-    header.append(link);
-    if (entry.author) header.append(' ', span('author', entry.author.name));
-    if (entry.version > 1) header.append(' ', span('edited', 'edited'));
-    const body = document.createElement('div');
-    body.className = 'entry-body';
-    body.innerHTML = entry.html;
-    article.append(header, body);
-    return article;
   }
 
   private showConnection(text: string): void {
@@ -185,19 +146,81 @@ export class LiveReader {
   }
 }
 
-function span(className: string, text: string): HTMLSpanElement {
-  const element = document.createElement('span');
-  element.className = className;
-  element.textContent = text;
-  return element;
+function updatePost(post: Post): void {
+  const title = document.getElementById('post-title');
+  const link = title?.querySelector('a');
+  (link ?? title)?.replaceChildren(post.title);
+  const description = document.getElementById('post-description');
+  if (description) {
+    description.textContent = post.description;
+    description.hidden = post.description === '';
+  }
+  const status = document.getElementById('post-status');
+  if (status) {
+    status.textContent = STATUS_LABEL[post.status];
+    status.className = `status status-${post.status}`;
+  }
+  document.querySelector('article.post')?.setAttribute('data-status', post.status);
+  const ended = document.getElementById('ended-banner');
+  if (ended) ended.hidden = post.status !== 'ended';
 }
 
-/** Timeline order: by createdAt, then id (ISO strings in UTC compare as text). */
-function compareEntries(entry: Entry, other: HTMLElement): number {
-  const otherCreated = other.dataset.createdAt ?? '';
-  if (entry.createdAt !== otherCreated) return entry.createdAt < otherCreated ? -1 : 1;
-  return entry.id - Number(other.dataset.entryId);
+const readersFormat = new Intl.NumberFormat('en');
+function showReaders(readers: number): void {
+  const element = document.getElementById('readers');
+  if (!element) return;
+  element.textContent = `${readersFormat.format(readers)} reading`;
+  element.hidden = readers < 1;
+}
+
+/** Newest-first is a per-browser preference for live posts; ended posts read like an article. */
+function setUpOrderToggle(timeline: Timeline, ended: boolean): void {
+  const button = document.getElementById('order-toggle') as HTMLButtonElement | null;
+  const stored = readPreference();
+  timeline.setNewestFirst(!ended && stored);
+  if (!button) return;
+  const label = () => {
+    button.textContent = timeline.newestFirst ? 'Newest first' : 'Oldest first';
+    button.setAttribute('aria-pressed', String(timeline.newestFirst));
+    button.title = `Showing ${timeline.newestFirst ? 'newest' : 'oldest'} entries first; click to switch`;
+  };
+  label();
+  button.hidden = false;
+  button.addEventListener('click', () => {
+    timeline.setNewestFirst(!timeline.newestFirst);
+    writePreference(timeline.newestFirst);
+    label();
+    timeline.jumpToNewest();
+  });
+}
+
+function readPreference(): boolean {
+  try {
+    return localStorage.getItem(ORDER_KEY) === '1';
+  } catch {
+    return false; // storage disabled (privacy mode): fall back to the default order
+  }
+}
+
+function writePreference(newestFirst: boolean): void {
+  try {
+    localStorage.setItem(ORDER_KEY, newestFirst ? '1' : '0');
+  } catch {
+    // Not remembered, but the toggle still works for this page.
+  }
+}
+
+function start(list: HTMLElement): void {
+  const slug = list.dataset.slug ?? '';
+  const times = new Times(list.dataset.timezone ?? 'UTC');
+  times.decorateAll(document);
+  const timeline = new Timeline(list, times, list.dataset.permalinkBase ?? '');
+  setUpOrderToggle(timeline, list.dataset.status === 'ended');
+  const earlier = new Earlier(slug, timeline);
+  new LiveReader(slug, Number(list.dataset.lastSeq ?? '0'), list, timeline, new Highlights(times));
+  if (location.hash) void earlier.revealPermalink();
+  else if (list.dataset.status === 'live') timeline.jumpToNewest();
 }
 
 const list = document.getElementById('entries');
-if (list && list.dataset.live === 'true') new LiveReader(list);
+if (list && list.dataset.live === 'true') start(list);

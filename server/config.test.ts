@@ -13,6 +13,14 @@ describe('config', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
     expect(() => loadConfig({ PUBLIC_URL: 'ftp://x' })).toThrow(/PUBLIC_URL/);
+    expect(() => loadConfig({ EMBED_ORIGINS: 'https://ok.example, not a url' })).toThrow(/EMBED_ORIGINS/);
+  });
+
+  it('reads embed origins as a list of origins', () => {
+    expect(loadConfig({ EMBED_ORIGINS: 'https://news.example.com/path, http://localhost:8080' }).embedOrigins).toEqual([
+      'https://news.example.com',
+      'http://localhost:8080',
+    ]);
   });
 
   it('trims a trailing slash from PUBLIC_URL and treats empty values as unset', () => {

@@ -18,6 +18,13 @@ const envSchema = z.object({
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://live.example.com' })
     .transform((url) => url.replace(/\/+$/, ''))
     .optional(),
+  /** Origins allowed to frame the embed page (/posts/:slug/embed), comma-separated, e.g. https://news.example.com. */
+  EMBED_ORIGINS: z
+    .string()
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .pipe(z.array(z.url({ protocol: /^https?$/, error: 'must list origins such as https://news.example.com, comma-separated' })))
+    .transform((origins) => origins.map((origin) => new URL(origin).origin))
+    .default([]),
   /** pino log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -28,6 +35,7 @@ export type Config = {
   databasePath: string;
   publicUrl: string | undefined;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  embedOrigins: string[];
 };
 
 export class ConfigError extends Error {}
@@ -40,13 +48,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  const { PORT, HOST, DATABASE_PATH, PUBLIC_URL, LOG_LEVEL } = parsed.data;
+  const { PORT, HOST, DATABASE_PATH, PUBLIC_URL, LOG_LEVEL, EMBED_ORIGINS } = parsed.data;
   return {
     port: PORT,
     host: HOST,
     databasePath: DATABASE_PATH === ':memory:' ? DATABASE_PATH : resolve(DATABASE_PATH),
     publicUrl: PUBLIC_URL,
     logLevel: LOG_LEVEL,
+    embedOrigins: EMBED_ORIGINS,
   };
 }
 

@@ -1,39 +1,78 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { decodeCursor } from '../domain/cursor.js';
 import { AppError } from '../domain/errors.js';
+import type { Post } from '../domain/types.js';
+import { postFeed, siteFeed } from '../render/atom.js';
 import { homePage, notFoundPage, postPage } from '../render/pages.js';
 import { slugParams } from './schemas.js';
 
 const HTML = 'text/html; charset=utf-8';
+/** Caches may serve a page for a second and revalidate with the ETag; enough to absorb a crowd. */
+const PAGE_CACHE = 'public, max-age=1, stale-while-revalidate=5';
+
+/** Answers 304 when the client (or a cache) already holds this version. */
+function notModified(request: FastifyRequest, reply: FastifyReply, etag: string): boolean {
+  reply.header('ETag', etag).header('Cache-Control', PAGE_CACHE);
+  const match = request.headers['if-none-match'];
+  return match !== undefined && match.split(',').some((tag) => tag.trim() === etag);
+}
+
+/** Any write to any listed post moves its updatedAt (entries touch their post), and new posts add to the count. */
+function listVersion(list: Post[]): string {
+  const newest = list.reduce((latest, post) => (post.updatedAt > latest ? post.updatedAt : latest), '');
+  return `${list.length}-${newest}`;
+}
+
+const pageQuery = z.object({ before: z.string().max(200).optional() });
 
 export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
   const { posts } = app.services;
+  /** Absolute URLs need an origin: PUBLIC_URL when configured, else the request's own. */
+  const baseUrl = (request: FastifyRequest) => app.config.publicUrl ?? `${request.protocol}://${request.host}`;
 
-  app.get('/', async (_request, reply) => {
-    reply.header('Cache-Control', 'public, max-age=1, stale-while-revalidate=5');
-    return reply.type(HTML).send(homePage(posts.list({ limit: 200 }), app.assets));
+  app.get('/', async (request, reply) => {
+    const list = posts.list({ limit: 200 });
+    if (notModified(request, reply, `W/"home-${listVersion(list)}"`)) return reply.code(304).send();
+    return reply.type(HTML).send(homePage(list, app.assets, `${baseUrl(request)}/`));
   });
 
-  app.get(
-    '/posts/:slug',
-    { schema: { params: slugParams, querystring: z.object({ before: z.string().max(200).optional() }) } },
-    async (request, reply) => {
-      const { slug } = request.params;
-      const cursor = request.query.before === undefined ? undefined : decodeCursor(request.query.before);
-      try {
-        const model = cursor
-          ? { post: posts.bySlug(slug), ...posts.entriesBefore(slug, cursor, 50), older: true }
-          : { ...posts.withLatestEntries(slug), older: false };
-        const etag = `W/"${model.post.id}-${model.post.lastSeq}-${request.query.before ?? ''}"`;
-        reply.header('ETag', etag).header('Cache-Control', 'public, max-age=1, stale-while-revalidate=5');
-        if (request.headers['if-none-match'] === etag) return reply.code(304).send();
-        const canonical = app.config.publicUrl ? `${app.config.publicUrl}/posts/${slug}` : undefined;
-        return reply.type(HTML).send(postPage({ ...model, canonical }, app.assets));
-      } catch (error) {
-        if (error instanceof AppError && error.status === 404) return reply.code(404).type(HTML).send(notFoundPage(app.assets));
-        throw error;
+  const renderPost = (embed: boolean) => async (request: FastifyRequest<{ Params: { slug: string }; Querystring: { before?: string | undefined } }>, reply: FastifyReply) => {
+    const { slug } = request.params;
+    const { before } = request.query;
+    const cursor = before === undefined ? undefined : decodeCursor(before);
+    try {
+      const post = posts.bySlug(slug);
+      const etag = `W/"${post.id}-${post.lastSeq}-${post.version}${embed ? '-embed' : ''}${before ? `-${before}` : ''}"`;
+      if (notModified(request, reply, etag)) return reply.code(304).send();
+      const page = cursor ? posts.entriesBefore(slug, cursor, 50) : posts.withLatestEntries(slug);
+      const url = `${baseUrl(request)}/posts/${post.slug}`;
+      if (embed) {
+        // Only the configured sites may frame the embed page; every other page refuses framing.
+        reply.header('Content-Security-Policy', `frame-ancestors 'self' ${app.config.embedOrigins.join(' ')}`.trim());
       }
-    },
-  );
+      return reply
+        .type(HTML)
+        .send(postPage({ post, ...page, ...posts.highlights(post), older: Boolean(cursor), url, embed }, app.assets));
+    } catch (error) {
+      if (error instanceof AppError && error.status === 404) return reply.code(404).type(HTML).send(notFoundPage(app.assets));
+      throw error;
+    }
+  };
+
+  app.get('/posts/:slug', { schema: { params: slugParams, querystring: pageQuery } }, renderPost(false));
+  app.get('/posts/:slug/embed', { schema: { params: slugParams, querystring: pageQuery } }, renderPost(true));
+
+  app.get('/posts/:slug/feed.atom', { schema: { params: slugParams } }, async (request, reply) => {
+    const { post, entries } = posts.withLatestEntries(request.params.slug);
+    if (notModified(request, reply, `W/"feed-${post.id}-${post.lastSeq}-${post.version}"`)) return reply.code(304).send();
+    return reply.type('application/atom+xml; charset=utf-8').send(postFeed(post, entries, baseUrl(request)));
+  });
+
+  app.get('/feed.atom', async (request, reply) => {
+    const list = posts.list({ limit: 50 });
+    if (notModified(request, reply, `W/"site-feed-${listVersion(list)}"`)) return reply.code(304).send();
+    return reply.type('application/atom+xml; charset=utf-8').send(siteFeed(list, baseUrl(request)));
+  });
 };

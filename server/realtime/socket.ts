@@ -8,7 +8,11 @@ import type { Publisher } from '../services/publisher.js';
 import type { Stores } from '../services/context.js';
 
 /** The socket protocol, from the reader's point of view. */
-export type ServerToClient = { change: (change: Change) => void };
+export type ServerToClient = {
+  change: (change: Change) => void;
+  /** How many readers follow the post, across all nodes; sent at most every few seconds. */
+  presence: (presence: { slug: string; readers: number }) => void;
+};
 export type SubscribeAck = { ok: true; lastSeq: number } | { ok: false; error: { code: string; message: string } };
 export type ClientToServer = {
   subscribe: (payload: unknown, ack: (result: SubscribeAck) => void) => void;

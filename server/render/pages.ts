@@ -1,14 +1,47 @@
 import type { Entry, Post, PostStatus } from '../domain/types.js';
 import type { Assets } from './assets.js';
-import { html, raw, type RawHtml } from './html.js';
+import { html, jsonForScript, raw, type RawHtml } from './html.js';
+import { liveBlogPosting } from './jsonld.js';
+import { excerpt, htmlToText } from './text.js';
 
 /** Server-rendered pages. Readable without JavaScript; the reader script only adds liveness. */
 
 const STATUS_LABEL: Record<PostStatus, string> = { scheduled: 'Upcoming', live: 'Live', ended: 'Ended' };
 
-type Layout = { title: string; description?: string; canonical?: string | undefined; assets: Assets; body: RawHtml; script?: string };
+type Head = {
+  title: string;
+  description: string;
+  canonical?: string | undefined;
+  feed?: { title: string; href: string } | undefined;
+  openGraph?: { type: string; title: string; url: string; publishedTime?: string; modifiedTime?: string } | undefined;
+  jsonLd?: Record<string, unknown> | undefined;
+};
 
-function layout({ title, description, canonical, assets, body, script }: Layout): string {
+type Layout = { head: Head; assets: Assets; body: RawHtml; script?: string | undefined; bodyClass?: string; siteHeader?: boolean };
+
+function headTags(head: Head): RawHtml {
+  const og = head.openGraph;
+  return html`<title>${head.title}</title>
+<meta name="description" content="${head.description}">
+${head.canonical ? html`<link rel="canonical" href="${head.canonical}">` : ''}
+${head.feed ? html`<link rel="alternate" type="application/atom+xml" title="${head.feed.title}" href="${head.feed.href}">` : ''}
+<link rel="alternate" type="application/atom+xml" title="Liveline: all liveblogs" href="/feed.atom">
+${og
+  ? html`<meta property="og:site_name" content="Liveline">
+<meta property="og:type" content="${og.type}">
+<meta property="og:title" content="${og.title}">
+<meta property="og:description" content="${head.description}">
+<meta property="og:url" content="${og.url}">
+${og.publishedTime ? html`<meta property="article:published_time" content="${og.publishedTime}">` : ''}
+${og.modifiedTime ? html`<meta property="article:modified_time" content="${og.modifiedTime}">` : ''}
+<meta name="twitter:card" content="summary">
+<meta name="twitter:title" content="${og.title}">
+<meta name="twitter:description" content="${head.description}">`
+  : ''}
+${head.jsonLd ? html`<script type="application/ld+json">${raw(jsonForScript(head.jsonLd))}</script>` : ''}`;
+}
+
+function layout({ head, assets, body, script, bodyClass, siteHeader = true }: Layout): string {
   const stylesheet = assets.url('styles.css');
   const scriptUrl = script ? assets.url(script) : undefined;
   return html`<!doctype html>
@@ -16,16 +49,15 @@ function layout({ title, description, canonical, assets, body, script }: Layout)
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title}</title>
-${description ? html`<meta name="description" content="${description}">` : ''}
-${canonical ? html`<link rel="canonical" href="${canonical}">` : ''}
 <meta name="color-scheme" content="light dark">
+${headTags(head)}
 ${stylesheet ? html`<link rel="stylesheet" href="${stylesheet}">` : ''}
 ${scriptUrl ? html`<script type="module" src="${scriptUrl}"></script>` : ''}
 </head>
-<body>
-<header class="site"><a href="/" class="brand">Liveline</a></header>
-<main>
+<body${bodyClass ? html` class="${bodyClass}"` : ''}>
+<a class="skip-link" href="#main">Skip to content</a>
+${siteHeader ? html`<header class="site"><a href="/" class="brand">Liveline</a></header>` : ''}
+<main id="main">
 ${body}
 </main>
 </body>
@@ -41,54 +73,94 @@ export function formatTime(iso: string, timeZone: string): { short: string; long
   return { short, long };
 }
 
-export function entryArticle(entry: Entry, timeZone: string): RawHtml {
+/** One entry. The same markup is built by client/reader.ts for entries that arrive live. */
+export function entryArticle(entry: Entry, timeZone: string, permalinkBase = ''): RawHtml {
   const time = formatTime(entry.createdAt, timeZone);
   return html`<article class="entry${entry.keyEvent ? ' key-event' : ''}" id="entry-${entry.id}" data-entry-id="${entry.id}" data-version="${entry.version}" data-created-at="${entry.createdAt}">
-<header><a class="permalink" href="#entry-${entry.id}"><time datetime="${entry.createdAt}" title="${time.long}">${time.short}</time></a>${entry.author ? html` <span class="author">${entry.author.name}</span>` : ''}${entry.version > 1 ? html` <span class="edited">edited</span>` : ''}</header>
+<header><a class="permalink" href="${permalinkBase}#entry-${entry.id}"${permalinkBase ? raw(' target="_blank"') : ''}><time datetime="${entry.createdAt}" title="${time.long}">${time.short}</time></a>${entry.author ? html` <span class="author">${entry.author.name}</span>` : ''}${entry.keyEvent ? html` <span class="badge">Key moment</span>` : ''}${entry.version > 1 ? html` <span class="edited">edited</span>` : ''}</header>
 <div class="entry-body">${raw(entry.html)}</div>
 </article>`;
+}
+
+function keyMoment(entry: Entry, timeZone: string): RawHtml {
+  return html`<li data-key-id="${entry.id}"><a href="#entry-${entry.id}"><time datetime="${entry.createdAt}">${formatTime(entry.createdAt, timeZone).short}</time> ${excerpt(htmlToText(entry.html), 90)}</a></li>`;
+}
+
+function pinnedBox(pinned: Entry | null, timeZone: string): RawHtml {
+  return html`<aside class="pinned" id="pinned" aria-label="Pinned entry"${pinned ? '' : raw(' hidden')}>
+<h2>Pinned</h2>
+<div class="pinned-body" id="pinned-body" data-pinned-id="${pinned?.id ?? ''}">${pinned ? html`<p class="pinned-time"><a href="#entry-${pinned.id}"><time datetime="${pinned.createdAt}">${formatTime(pinned.createdAt, timeZone).short}</time></a></p>${raw(pinned.html)}` : ''}</div>
+</aside>`;
 }
 
 export type PostPageModel = {
   post: Post;
   entries: Entry[];
+  keyEvents: Entry[];
+  pinned: Entry | null;
   nextCursor: string | null;
   /** True when this page shows older entries (?before=), not the live edge. */
   older: boolean;
-  canonical: string | undefined;
+  /** Absolute URL of the post's page (PUBLIC_URL or the request's origin). */
+  url: string;
+  /** The minimal page meant for an <iframe> on another site. */
+  embed?: boolean;
 };
 
 export function postPage(model: PostPageModel, assets: Assets): string {
-  const { post, entries, nextCursor, older } = model;
+  const { post, entries, nextCursor, older, embed = false } = model;
+  const zone = post.timezone;
+  const permalinkBase = embed ? model.url : '';
   const earlierLink = nextCursor
-    ? html`<nav class="earlier"><a href="/posts/${post.slug}?before=${nextCursor}" rel="prev" data-cursor="${nextCursor}">Load earlier entries</a></nav>`
+    ? html`<nav class="earlier" aria-label="Earlier entries"><a href="/posts/${post.slug}${embed ? '/embed' : ''}?before=${nextCursor}" rel="prev" id="load-earlier" data-cursor="${nextCursor}">Load earlier entries</a></nav>`
     : '';
+  const starts = post.startsAt ?? post.createdAt;
   const body = html`<article class="post" data-status="${post.status}">
 <header class="post-header">
 <p class="status status-${post.status}" id="post-status">${STATUS_LABEL[post.status]}</p>
-<h1 id="post-title">${post.title}</h1>
-${post.description ? html`<p class="description" id="post-description">${post.description}</p>` : ''}
-${post.startsAt ? html`<p class="starts">Starts <time datetime="${post.startsAt}">${formatTime(post.startsAt, post.timezone).long}</time></p>` : ''}
-<p class="connection" id="connection" hidden role="status"></p>
+<h1 id="post-title">${embed ? html`<a href="${model.url}" target="_blank">${post.title}</a>` : post.title}</h1>
+${post.description ? html`<p class="description" id="post-description">${post.description}</p>` : html`<p class="description" id="post-description" hidden></p>`}
+<p class="meta"><time datetime="${starts}" id="post-start">${formatTime(starts, zone).long}</time> · <span class="zone" title="Times are shown in the event's time zone until the page can use yours">Event time zone: ${zone}</span></p>
+<div class="toolbar">
+<p class="connection" id="connection" role="status" hidden></p>
+<p class="readers" id="readers" hidden></p>
+<button type="button" class="order-toggle" id="order-toggle" hidden aria-pressed="false">Newest first</button>
+</div>
 </header>
+<p class="ended-banner" id="ended-banner" role="status"${post.status === 'ended' ? '' : raw(' hidden')}>This liveblog has ended.</p>
+${pinnedBox(model.pinned, zone)}
+<nav class="key-moments" id="key-moments" aria-labelledby="key-moments-title"${model.keyEvents.length ? '' : raw(' hidden')}>
+<h2 id="key-moments-title">Key moments</h2>
+<ol id="key-moments-list">${model.keyEvents.map((entry) => keyMoment(entry, zone))}</ol>
+</nav>
 ${earlierLink}
-<section id="entries" aria-live="polite" aria-label="Entries" data-slug="${post.slug}" data-last-seq="${post.lastSeq}" data-timezone="${post.timezone}" data-live="${older ? 'false' : 'true'}">
-${entries.map((entry) => entryArticle(entry, post.timezone))}
+<section id="entries" aria-label="Entries" data-slug="${post.slug}" data-last-seq="${post.lastSeq}" data-timezone="${zone}" data-status="${post.status}" data-live="${older ? 'false' : 'true'}" data-permalink-base="${permalinkBase}">
+${entries.map((entry) => entryArticle(entry, zone, permalinkBase))}
 </section>
-${entries.length === 0 ? html`<p class="empty" id="empty">No entries yet. New entries appear here as they are published.</p>` : ''}
-${older ? html`<nav class="latest"><a href="/posts/${post.slug}">Back to the latest entries</a></nav>` : ''}
+<p class="empty" id="empty"${entries.length ? raw(' hidden') : ''}>No entries yet. New entries appear here as they are published.</p>
+${older ? html`<nav class="latest"><a href="/posts/${post.slug}${embed ? '/embed' : ''}">Back to the latest entries</a></nav>` : ''}
+<div class="visually-hidden" id="announcer" aria-live="polite" aria-atomic="true"></div>
+<button type="button" class="new-entries" id="new-entries" hidden></button>
 </article>`;
+  const description = post.description || `Live coverage: ${post.title}`;
   return layout({
-    title: `${post.title} · Liveline`,
-    description: post.description || `Live coverage: ${post.title}`,
-    canonical: model.canonical,
+    head: {
+      title: `${post.title} · Liveline`,
+      description,
+      canonical: model.url,
+      feed: { title: `${post.title} (Atom)`, href: `/posts/${post.slug}/feed.atom` },
+      openGraph: { type: 'article', title: post.title, url: model.url, publishedTime: post.createdAt, modifiedTime: post.updatedAt },
+      jsonLd: older || embed ? undefined : liveBlogPosting(post, entries, model.url),
+    },
     assets,
     body,
     script: older ? undefined : 'reader.js',
+    bodyClass: embed ? 'embed' : undefined,
+    siteHeader: !embed,
   });
 }
 
-export function homePage(posts: Post[], assets: Assets): string {
+export function homePage(posts: Post[], assets: Assets, url: string): string {
   const groups: [PostStatus, string][] = [
     ['live', 'Live now'],
     ['scheduled', 'Upcoming'],
@@ -97,16 +169,24 @@ export function homePage(posts: Post[], assets: Assets): string {
   const sections = groups.map(([status, heading]) => {
     const list = posts.filter((post) => post.status === status);
     if (list.length === 0) return '';
-    return html`<section class="post-list" id="posts-${status}"><h2>${heading}</h2><ul>
+    return html`<section class="post-list" id="posts-${status}" aria-labelledby="heading-${status}"><h2 id="heading-${status}">${heading}</h2><ul>
 ${list.map((post) => html`<li><a href="/posts/${post.slug}">${post.title}</a>${post.description ? html` <span class="description">${post.description}</span>` : ''}</li>`)}
 </ul></section>`;
   });
   const body = posts.length
     ? html`<h1>Liveblogs</h1>${sections}`
     : html`<h1>Liveblogs</h1><p class="empty">No posts yet. Create one with <code>POST /api/posts</code> (see the README).</p>`;
-  return layout({ title: 'Liveline', description: 'Live coverage', assets, body });
+  return layout({
+    head: { title: 'Liveline', description: 'Live coverage as it happens.', canonical: url, openGraph: { type: 'website', title: 'Liveline', url } },
+    assets,
+    body,
+  });
 }
 
 export function notFoundPage(assets: Assets): string {
-  return layout({ title: 'Not found · Liveline', assets, body: html`<h1>Not found</h1><p>There is no page here. <a href="/">See all liveblogs</a>.</p>` });
+  return layout({
+    head: { title: 'Not found · Liveline', description: 'There is no page here.' },
+    assets,
+    body: html`<h1>Not found</h1><p>There is no page here. <a href="/">See all liveblogs</a>.</p>`,
+  });
 }

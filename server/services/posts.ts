@@ -22,6 +22,7 @@ export type PostPatch = Partial<Omit<PostInput, 'slug' | 'startsAt'>> & { starts
 export type EntryPage = { entries: Entry[]; nextCursor: string | null };
 
 export const FIRST_PAGE_SIZE = 50;
+const KEY_EVENTS_SHOWN = 100;
 
 /** Use cases of posts: create, update, read with entries, page back, catch up. */
 export class PostService {
@@ -104,6 +105,13 @@ export class PostService {
   withLatestEntries(slug: string, limit = FIRST_PAGE_SIZE): { post: Post } & EntryPage {
     const post = this.bySlug(slug);
     return { post, ...this.page(this.deps.stores.entries.latest(post.id, limit), limit) };
+  }
+
+  /** Everything the reader page shows around the stream: key moments and the pinned entry. */
+  highlights(post: Post): { keyEvents: Entry[]; pinned: Entry | null } {
+    const { entries } = this.deps.stores;
+    const pinned = entries.pinned(post.id);
+    return { keyEvents: entries.keyEvents(post.id, KEY_EVENTS_SHOWN).map(presentEntry), pinned: pinned ? presentEntry(pinned) : null };
   }
 
   entriesBefore(slug: string, cursor: EntryCursor | undefined, limit: number): EntryPage & { lastSeq: number } {

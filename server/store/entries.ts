@@ -62,6 +62,9 @@ export class EntryStore {
       before: db.prepare(`SELECT * FROM (${SELECT} WHERE e.post_id = @postId AND e.deleted_at IS NULL
         AND (e.created_at < @createdAt OR (e.created_at = @createdAt AND e.id < @id))
         ORDER BY e.created_at DESC, e.id DESC LIMIT @limit) ORDER BY created_at, id`),
+      keyEvents: db.prepare(`${SELECT} WHERE e.post_id = ? AND e.deleted_at IS NULL AND e.key_event = 1
+        ORDER BY e.created_at, e.id LIMIT ?`),
+      pinned: db.prepare(`${SELECT} WHERE e.post_id = ? AND e.deleted_at IS NULL AND e.pinned = 1 ORDER BY e.id DESC LIMIT 1`),
       update: db.prepare(`UPDATE entries SET body = @body, html = @html, key_event = @keyEvent, created_at = @createdAt, version = version + 1, updated_at = @now
         WHERE id = @id`),
       softDelete: db.prepare(`UPDATE entries SET deleted_at = @now, deleted_by = @actorId, version = version + 1, updated_at = @now
@@ -89,6 +92,16 @@ export class EntryStore {
   /** The `limit` visible entries just before `cursor`, oldest first. */
   before(postId: number, cursor: EntryCursor, limit: number): StoredEntry[] {
     return (this.statements.before.all({ postId, ...cursor, limit }) as EntryRow[]).map(toEntry);
+  }
+
+  /** The post's key moments, oldest first. */
+  keyEvents(postId: number, limit: number): StoredEntry[] {
+    return (this.statements.keyEvents.all(postId, limit) as EntryRow[]).map(toEntry);
+  }
+
+  pinned(postId: number): StoredEntry | undefined {
+    const row = this.statements.pinned.get(postId) as EntryRow | undefined;
+    return row && toEntry(row);
   }
 
   update(id: number, fields: { body: string; html: string; keyEvent: boolean; createdAt: string }, now: string): StoredEntry {

@@ -1,0 +1,69 @@
+import type { Entry } from '../server/domain/types.js';
+import type { Timeline } from './timeline.js';
+
+type Page = { entries: Entry[]; nextCursor: string | null };
+
+/**
+ * "Load earlier entries" over the API (the link still works without JavaScript), and permalinks
+ * to entries that are not in the first page: earlier pages are loaded until the entry is found.
+ */
+export class Earlier {
+  private loading: Promise<boolean> | undefined;
+
+  constructor(
+    private readonly slug: string,
+    private readonly timeline: Timeline,
+  ) {
+    this.link?.addEventListener('click', (event) => {
+      event.preventDefault();
+      void this.loadPage(50);
+    });
+  }
+
+  private get link(): HTMLAnchorElement | null {
+    return document.getElementById('load-earlier') as HTMLAnchorElement | null;
+  }
+
+  /** Loads one older page; false when there is nothing more to load. */
+  loadPage(limit: number): Promise<boolean> {
+    this.loading ??= this.fetchPage(limit).finally(() => (this.loading = undefined));
+    return this.loading;
+  }
+
+  private async fetchPage(limit: number): Promise<boolean> {
+    const link = this.link;
+    const cursor = link?.dataset.cursor;
+    if (!link || !cursor) return false;
+    link.setAttribute('aria-busy', 'true');
+    try {
+      const response = await fetch(`/api/posts/${encodeURIComponent(this.slug)}/entries?before=${encodeURIComponent(cursor)}&limit=${limit}`);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const page = (await response.json()) as Page;
+      this.timeline.addOlder(page.entries);
+      if (page.nextCursor) {
+        link.dataset.cursor = page.nextCursor;
+        link.href = `${location.pathname}?before=${page.nextCursor}`;
+      } else {
+        link.closest('nav')?.remove();
+      }
+      return page.nextCursor !== null;
+    } catch {
+      link.textContent = 'Could not load earlier entries — try again';
+      return false;
+    } finally {
+      link.removeAttribute('aria-busy');
+    }
+  }
+
+  /** Scrolls to #entry-ID, loading earlier pages first when it is older than the first page. */
+  async revealPermalink(): Promise<void> {
+    const match = /^#entry-(\d+)$/.exec(location.hash);
+    if (!match) return;
+    const id = Number(match[1]);
+    while (!this.timeline.find(id) && (await this.loadPage(200)));
+    const target = this.timeline.find(id);
+    if (!target) return;
+    target.classList.add('target');
+    target.scrollIntoView({ block: 'start' });
+  }
+}

@@ -1,0 +1,193 @@
+import type { Entry } from '../server/domain/types.js';
+import type { Times } from './times.js';
+
+/**
+ * The stream of entries on the page: builds entry markup like the server does, keeps the order
+ * (oldest or newest first), follows the live edge, and never moves what the reader is looking at.
+ */
+
+const EDGE_PX = 120;
+
+export class Timeline {
+  newestFirst = false;
+  private unseen = 0;
+  private announced = 0;
+  private announceTimer: number | undefined;
+
+  constructor(
+    private readonly list: HTMLElement,
+    private readonly times: Times,
+    private readonly permalinkBase: string,
+  ) {
+    this.newButton?.addEventListener('click', () => this.jumpToNewest());
+    window.addEventListener('scroll', () => this.atLiveEdge() && this.clearUnseen(), { passive: true });
+  }
+
+  articles(): HTMLElement[] {
+    return [...this.list.querySelectorAll<HTMLElement>(':scope > article[data-entry-id]')];
+  }
+
+  find(id: number): HTMLElement | null {
+    return this.list.querySelector<HTMLElement>(`:scope > article[data-entry-id="${id}"]`);
+  }
+
+  /** Inserts or replaces an entry; `fresh` marks a newly published one (counted, announced, followed). */
+  upsert(entry: Entry, fresh: boolean): void {
+    const existing = this.find(entry.id);
+    if (existing && Number(existing.dataset.version) >= entry.version) return;
+    const article = this.render(entry);
+    if (existing) {
+      existing.replaceWith(article);
+      return;
+    }
+    const articles = this.articles();
+    const position = articles.find((other) => this.before(entry, other));
+    // An entry older than everything shown belongs to an earlier page the reader has not loaded.
+    const oldest = this.newestFirst ? articles[articles.length - 1] : articles[0];
+    if (oldest && compare(entry, oldest) < 0 && document.getElementById('load-earlier')) return;
+    this.keepingPlace(() => this.list.insertBefore(article, position ?? null), fresh);
+    this.toggleEmpty();
+  }
+
+  /** Adds a page of older entries (from "Load earlier entries") without moving the reader's view. */
+  addOlder(entries: Entry[]): void {
+    this.keepingPlace(() => {
+      for (const entry of entries) {
+        if (this.find(entry.id)) continue;
+        const article = this.render(entry);
+        const position = this.articles().find((other) => this.before(entry, other));
+        this.list.insertBefore(article, position ?? null);
+      }
+    }, false);
+    this.toggleEmpty();
+  }
+
+  remove(id: number): void {
+    const article = this.find(id);
+    if (article) this.keepingPlace(() => article.remove(), false);
+    this.toggleEmpty();
+  }
+
+  setNewestFirst(newestFirst: boolean): void {
+    if (newestFirst === this.newestFirst) return;
+    this.newestFirst = newestFirst;
+    this.list.append(...this.articles().reverse());
+    // "Load earlier" sits where the older entries are: above the stream, or below it.
+    const earlier = document.querySelector<HTMLElement>('nav.earlier');
+    if (earlier) this.list.insertAdjacentElement(newestFirst ? 'afterend' : 'beforebegin', earlier);
+    this.list.dataset.order = newestFirst ? 'newest-first' : 'oldest-first';
+  }
+
+  /** True when the newest entry is in view (the bottom of an oldest-first stream, the top of a newest-first one). */
+  atLiveEdge(): boolean {
+    const rect = this.list.getBoundingClientRect();
+    return this.newestFirst ? rect.top >= -EDGE_PX : rect.bottom <= window.innerHeight + EDGE_PX;
+  }
+
+  jumpToNewest(): void {
+    const articles = this.articles();
+    const newest = this.newestFirst ? articles[0] : articles[articles.length - 1];
+    newest?.scrollIntoView({ block: this.newestFirst ? 'start' : 'end' });
+    this.clearUnseen();
+  }
+
+  /**
+   * Runs a DOM change without moving what the reader sees: at the live edge the page follows the
+   * newest entry; elsewhere the first visible entry stays exactly where it was.
+   */
+  private keepingPlace(change: () => void, fresh: boolean): void {
+    const following = fresh && this.atLiveEdge();
+    const anchor = this.articles().find((article) => article.getBoundingClientRect().bottom > 0);
+    const anchorTop = anchor?.getBoundingClientRect().top ?? 0;
+    change();
+    if (following) {
+      this.jumpToNewest();
+    } else if (anchor?.isConnected) {
+      const shift = anchor.getBoundingClientRect().top - anchorTop;
+      if (shift !== 0) window.scrollBy(0, shift);
+    }
+    if (fresh) {
+      if (!following) this.countUnseen();
+      this.announce();
+    }
+  }
+
+  private countUnseen(): void {
+    this.unseen += 1;
+    const button = this.newButton;
+    if (!button) return;
+    button.textContent = `${this.unseen} new ${this.unseen === 1 ? 'entry' : 'entries'} ${this.newestFirst ? '↑' : '↓'}`;
+    button.hidden = false;
+  }
+
+  private clearUnseen(): void {
+    this.unseen = 0;
+    if (this.newButton) this.newButton.hidden = true;
+  }
+
+  /** One polite announcement per burst, not one per entry. */
+  private announce(): void {
+    this.announced += 1;
+    window.clearTimeout(this.announceTimer);
+    this.announceTimer = window.setTimeout(() => {
+      const announcer = document.getElementById('announcer');
+      if (announcer) announcer.textContent = `${this.announced} new ${this.announced === 1 ? 'entry' : 'entries'}`;
+      this.announced = 0;
+    }, 1500);
+  }
+
+  private before(entry: Entry, other: HTMLElement): boolean {
+    const order = compare(entry, other);
+    return this.newestFirst ? order > 0 : order < 0;
+  }
+
+  private toggleEmpty(): void {
+    document.getElementById('empty')?.toggleAttribute('hidden', this.articles().length > 0);
+  }
+
+  private get newButton(): HTMLButtonElement | null {
+    return document.getElementById('new-entries') as HTMLButtonElement | null;
+  }
+
+  /** Same markup as the server's entryArticle(); the HTML was sanitized on the server at write time. */
+  render(entry: Entry): HTMLElement {
+    const article = document.createElement('article');
+    article.className = entry.keyEvent ? 'entry key-event' : 'entry';
+    article.id = `entry-${entry.id}`;
+    article.dataset.entryId = String(entry.id);
+    article.dataset.version = String(entry.version);
+    article.dataset.createdAt = entry.createdAt;
+    const header = document.createElement('header');
+    const link = document.createElement('a');
+    link.className = 'permalink';
+    link.href = `${this.permalinkBase}#entry-${entry.id}`;
+    if (this.permalinkBase) link.target = '_blank';
+    const time = document.createElement('time');
+    time.dateTime = entry.createdAt;
+    link.append(time);
+    header.append(link);
+    if (entry.author) header.append(' ', span('author', entry.author.name));
+    if (entry.keyEvent) header.append(' ', span('badge', 'Key moment'));
+    if (entry.version > 1) header.append(' ', span('edited', 'edited'));
+    const body = document.createElement('div');
+    body.className = 'entry-body';
+    body.innerHTML = entry.html;
+    article.append(header, body);
+    this.times.decorate(time, true);
+    return article;
+  }
+}
+
+function span(className: string, text: string): HTMLSpanElement {
+  const element = document.createElement('span');
+  element.className = className;
+  element.textContent = text;
+  return element;
+}
+
+/** Timeline order: by createdAt, then id (ISO strings in UTC compare as text). */
+export function compare(entry: Pick<Entry, 'createdAt' | 'id'>, other: HTMLElement): number {
+  const otherCreated = other.dataset.createdAt ?? '';
+  if (entry.createdAt !== otherCreated) return entry.createdAt < otherCreated ? -1 : 1;
+  return entry.id - Number(other.dataset.entryId);
+}

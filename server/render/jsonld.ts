@@ -1,0 +1,32 @@
+import type { Entry, Post } from '../domain/types.js';
+import { excerpt, htmlToText } from './text.js';
+
+/** schema.org LiveBlogPosting for search engines; entries become BlogPosting updates. */
+export function liveBlogPosting(post: Post, entries: Entry[], url: string): Record<string, unknown> {
+  const updates = [...entries].reverse().map((entry) => {
+    const text = htmlToText(entry.html);
+    return {
+      '@type': 'BlogPosting',
+      headline: excerpt(text, 110) || post.title,
+      articleBody: text,
+      datePublished: entry.createdAt,
+      dateModified: entry.updatedAt,
+      url: `${url}#entry-${entry.id}`,
+      ...(entry.author ? { author: { '@type': 'Person', name: entry.author.name } } : {}),
+    };
+  });
+  return {
+    '@context': 'https://schema.org',
+    '@type': 'LiveBlogPosting',
+    '@id': url,
+    url,
+    headline: post.title,
+    ...(post.description ? { description: post.description } : {}),
+    datePublished: post.createdAt,
+    dateModified: post.updatedAt,
+    coverageStartTime: post.startsAt ?? post.createdAt,
+    ...(post.status === 'ended' && post.endedAt ? { coverageEndTime: post.endedAt } : {}),
+    ...(post.tags.length ? { keywords: post.tags.join(', ') } : {}),
+    liveBlogUpdate: updates,
+  };
+}
