@@ -34,7 +34,12 @@ class LiveReader {
     this.lastSeq = lastSeq;
     this.socket = io({ transports: ['websocket', 'polling'] });
     this.socket.on('connect', () => this.subscribe());
-    this.socket.on('disconnect', () => this.showConnection(navigator.onLine ? 'Reconnecting…' : 'Offline'));
+    this.socket.on('disconnect', (reason) => {
+      this.showConnection(navigator.onLine ? 'Reconnecting…' : 'Offline');
+      // A server shutting down disconnects readers on purpose; Socket.IO does not retry that by
+      // itself. Come back after a random pause so a restart is not met by every reader at once.
+      if (reason === 'io server disconnect') window.setTimeout(() => this.socket.connect(), 500 + Math.random() * 2500);
+    });
     this.socket.io.on('reconnect_attempt', () => this.showConnection(navigator.onLine ? 'Reconnecting…' : 'Offline'));
     this.socket.on('change', (change) => this.receive(change));
     this.socket.on('presence', (presence) => {
@@ -218,6 +223,8 @@ function start(list: HTMLElement): void {
   setUpOrderToggle(timeline, list.dataset.status === 'ended');
   const earlier = new Earlier(slug, timeline);
   new LiveReader(slug, Number(list.dataset.lastSeq ?? '0'), list, timeline, new Highlights(times));
+  // Key-moment links and shared permalinks may point at entries older than the first page.
+  window.addEventListener('hashchange', () => void earlier.revealPermalink());
   if (location.hash) void earlier.revealPermalink();
   else if (list.dataset.status === 'live') timeline.jumpToNewest();
 }

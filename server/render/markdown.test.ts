@@ -397,4 +397,18 @@ describe('MarkdownRenderer', () => {
     const { error } = await hostile;
     expect(error).toMatchObject({ reason: 'timeout' });
   }, 15_000);
+
+  it('does not bill time spent waiting for a worker: bodies queued behind a slow one still render', async () => {
+    const single = new MarkdownRenderer({ timeoutMs: 1000, maxThreads: 1 });
+    try {
+      await single.render('warm up');
+      const hostile = settle(single.render(QUADRATIC_BODY));
+      // These wait more than the 1 s budget behind the hostile body, then render quickly.
+      const queued = await Promise.all(Array.from({ length: 5 }, (_, i) => single.render(`queued *${i}*`)));
+      expect(queued).toEqual(Array.from({ length: 5 }, (_, i) => renderMarkdownSync(`queued *${i}*`)));
+      expect((await hostile).error).toMatchObject({ reason: 'timeout' });
+    } finally {
+      await single.close();
+    }
+  }, 30_000);
 });

@@ -9,6 +9,7 @@
  */
 import { createRequire } from 'node:module';
 import { extname } from 'node:path';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Marked } from 'marked';
 import { Piscina } from 'piscina';
@@ -88,10 +89,15 @@ export class RenderError extends Error {
 }
 
 export interface MarkdownRendererOptions {
-  /** Wall-clock budget per render, including time queued behind other renders. */
+  /** Budget for the render itself, counted from the moment a worker starts on it. */
   timeoutMs?: number;
+  /** Budget including the wait for a free worker, so a flood cannot queue requests forever. */
+  queueTimeoutMs?: number;
   maxThreads?: number;
 }
+
+/** What the worker receives: the body, and a port to say when it starts (so queueing is not billed). */
+export type RenderTask = { body: string; started: MessagePort };
 
 /**
  * Under vitest/tsx this module is `markdown.ts` and its worker must be loaded
@@ -131,14 +137,16 @@ function isTooComplex(err: unknown): boolean {
  * most one thread for `timeoutMs`, never the event loop.
  */
 export class MarkdownRenderer {
-  readonly #pool: Piscina<string, string>;
+  readonly #pool: Piscina<RenderTask, string>;
   readonly #timeoutMs: number;
+  readonly #queueTimeoutMs: number;
 
   constructor(options: MarkdownRendererOptions = {}) {
     this.#timeoutMs = options.timeoutMs ?? 1000;
+    this.#queueTimeoutMs = options.queueTimeoutMs ?? 15_000;
     const maxThreads = Math.max(1, options.maxThreads ?? 2);
     const { filename, execArgv } = workerSetup();
-    this.#pool = new Piscina<string, string>({
+    this.#pool = new Piscina<RenderTask, string>({
       filename,
       execArgv,
       // One warm worker so the first render doesn't pay worker start-up
@@ -150,15 +158,27 @@ export class MarkdownRenderer {
   }
 
   async render(body: string): Promise<string> {
-    const signal = AbortSignal.timeout(this.#timeoutMs);
+    // Under load, renders wait for a free worker; only the render itself counts against timeoutMs,
+    // so ordinary entries are not refused because hostile or many others were queued first.
+    const controller = new AbortController();
+    const { port1, port2 } = new MessageChannel();
+    const queueTimer = setTimeout(() => controller.abort(), this.#queueTimeoutMs);
+    let renderTimer: NodeJS.Timeout | undefined;
+    port1.once('message', () => {
+      renderTimer = setTimeout(() => controller.abort(), this.#timeoutMs);
+    });
     try {
-      return await this.#pool.run(body, { signal });
+      return await this.#pool.run({ body, started: port2 }, { signal: controller.signal, transferList: [port2] });
     } catch (err) {
       // Check the signal rather than the error shape: piscina rejects with its
       // own AbortError whose details vary between versions.
-      if (signal.aborted) throw new RenderError('timeout', { cause: err });
+      if (controller.signal.aborted) throw new RenderError('timeout', { cause: err });
       if (isTooComplex(err)) throw new RenderError('too_complex', { cause: err });
       throw err;
+    } finally {
+      clearTimeout(queueTimer);
+      clearTimeout(renderTimer);
+      port1.close();
     }
   }
 

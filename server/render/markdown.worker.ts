@@ -2,8 +2,11 @@
  * Piscina worker: runs the synchronous pipeline off the main thread so a
  * pathological body can be killed by terminating this worker.
  */
-import { renderMarkdownSync } from './markdown.js';
+import { renderMarkdownSync, type RenderTask } from './markdown.js';
 
-export default function renderInWorker(body: string): string {
+export default function renderInWorker({ body, started }: RenderTask): string {
+  // Tell the main thread the clock starts now: time spent queued is not the body's fault.
+  started.postMessage('started');
+  started.close();
   return renderMarkdownSync(body);
 }
