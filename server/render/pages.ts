@@ -73,6 +73,13 @@ export function formatTime(iso: string, timeZone: string): { short: string; long
   return { short, long };
 }
 
+/** "Saturday 14 March 2026, 09:00 CET": when an event starts, in its own time zone. */
+export function formatDate(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short', timeZone,
+  }).format(new Date(iso));
+}
+
 /** One entry. The same markup is built by client/reader.ts for entries that arrive live. */
 export function entryArticle(entry: Entry, timeZone: string, permalinkBase = ''): RawHtml {
   const time = formatTime(entry.createdAt, timeZone);
@@ -120,7 +127,7 @@ export function postPage(model: PostPageModel, assets: Assets): string {
 <p class="status status-${post.status}" id="post-status">${STATUS_LABEL[post.status]}</p>
 <h1 id="post-title">${embed ? html`<a href="${model.url}" target="_blank">${post.title}</a>` : post.title}</h1>
 ${post.description ? html`<p class="description" id="post-description">${post.description}</p>` : html`<p class="description" id="post-description" hidden></p>`}
-<p class="meta"><time datetime="${starts}" id="post-start">${formatTime(starts, zone).long}</time> · <span class="zone" title="Times are shown in the event's time zone until the page can use yours">Event time zone: ${zone}</span></p>
+<p class="meta"><time datetime="${starts}" id="post-start">${formatDate(starts, zone)}</time> · <span class="zone" title="Times are shown in the event's time zone until the page can use yours">Event time zone: ${zone}</span></p>
 <div class="toolbar">
 <p class="connection" id="connection" role="status" hidden></p>
 <p class="readers" id="readers" hidden></p>
