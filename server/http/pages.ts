@@ -25,6 +25,32 @@ function listVersion(list: Post[]): string {
   return `${list.length}-${newest}`;
 }
 
+/**
+ * Rendered live edges. Every change to a post or its entries bumps its lastSeq in the same
+ * transaction, so (post, lastSeq, version, origin, embed) names a page exactly, as its ETag does.
+ * Every reader loads the live edge; rendering it once per change instead of once per request is
+ * what lets one process serve a crowd.
+ */
+class PageCache {
+  private readonly pages = new Map<string, string>();
+  constructor(private readonly capacity: number) {}
+
+  get(key: string): string | undefined {
+    const page = this.pages.get(key);
+    if (page !== undefined) {
+      this.pages.delete(key);
+      this.pages.set(key, page); // most recently used last
+    }
+    return page;
+  }
+
+  set(key: string, page: string): void {
+    this.pages.delete(key);
+    if (this.pages.size >= this.capacity) this.pages.delete(this.pages.keys().next().value as string);
+    this.pages.set(key, page);
+  }
+}
+
 const pageQuery = z.object({ before: z.string().max(200).optional() });
 
 export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -38,6 +64,8 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
     return reply.type(HTML).send(homePage(list, app.assets, `${baseUrl(request)}/`));
   });
 
+  const liveEdges = new PageCache(200);
+
   const renderPost = (embed: boolean) => async (request: FastifyRequest<{ Params: { slug: string }; Querystring: { before?: string | undefined } }>, reply: FastifyReply) => {
     const { slug } = request.params;
     const { before } = request.query;
@@ -46,15 +74,18 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
       const post = posts.bySlug(slug);
       const etag = `W/"${post.id}-${post.lastSeq}-${post.version}${embed ? '-embed' : ''}${before ? `-${before}` : ''}"`;
       if (notModified(request, reply, etag)) return reply.code(304).send();
-      const page = cursor ? posts.entriesBefore(slug, cursor, 50) : posts.withLatestEntries(slug);
-      const url = `${baseUrl(request)}/posts/${post.slug}`;
       if (embed) {
         // Only the configured sites may frame the embed page; every other page refuses framing.
         reply.header('Content-Security-Policy', `frame-ancestors 'self' ${app.config.embedOrigins.join(' ')}`.trim());
       }
-      return reply
-        .type(HTML)
-        .send(postPage({ post, ...page, ...posts.highlights(post), older: Boolean(cursor), url, embed }, app.assets));
+      const url = `${baseUrl(request)}/posts/${post.slug}`;
+      const cacheKey = before === undefined ? `${etag}|${url}` : undefined;
+      const cached = cacheKey && liveEdges.get(cacheKey);
+      if (cached) return reply.type(HTML).send(cached);
+      const page = cursor ? posts.entriesBefore(slug, cursor, 50) : posts.withLatestEntries(slug);
+      const html = postPage({ post, ...page, ...posts.highlights(post), older: Boolean(cursor), url, embed }, app.assets);
+      if (cacheKey) liveEdges.set(cacheKey, html);
+      return reply.type(HTML).send(html);
     } catch (error) {
       if (error instanceof AppError && error.status === 404) return reply.code(404).type(HTML).send(notFoundPage(app.assets));
       throw error;

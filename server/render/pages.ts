@@ -65,19 +65,39 @@ ${body}
 `.value;
 }
 
+type Formatters = { short: Intl.DateTimeFormat; long: Intl.DateTimeFormat; date: Intl.DateTimeFormat };
+
+/**
+ * Building an Intl.DateTimeFormat costs ~100 µs; two per entry made a 50-entry page CPU-bound.
+ * Formatters are immutable, so one set per time zone is kept (zones are validated post fields;
+ * the bound keeps the map small whatever happens).
+ */
+const formatters = new Map<string, Formatters>();
+function formattersFor(timeZone: string): Formatters {
+  let set = formatters.get(timeZone);
+  if (!set) {
+    set = {
+      short: new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone }),
+      long: new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'long', timeZone }),
+      date: new Intl.DateTimeFormat('en-GB', {
+        weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short', timeZone,
+      }),
+    };
+    if (formatters.size < 1000) formatters.set(timeZone, set);
+  }
+  return set;
+}
+
 /** "09:40" in the event's time zone, with the full date and zone in the tooltip. */
 export function formatTime(iso: string, timeZone: string): { short: string; long: string } {
   const date = new Date(iso);
-  const short = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone }).format(date);
-  const long = new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'long', timeZone }).format(date);
-  return { short, long };
+  const { short, long } = formattersFor(timeZone);
+  return { short: short.format(date), long: long.format(date) };
 }
 
 /** "Saturday 14 March 2026, 09:00 CET": when an event starts, in its own time zone. */
 export function formatDate(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short', timeZone,
-  }).format(new Date(iso));
+  return formattersFor(timeZone).date.format(new Date(iso));
 }
 
 /** One entry. The same markup is built by client/reader.ts for entries that arrive live. */

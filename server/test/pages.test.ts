@@ -43,6 +43,26 @@ describe('reader page', () => {
     expect(earlier).not.toContain('rel="prev"');
   });
 
+  it('never serves a stale live edge: new, edited and deleted entries and post changes show on the next load', async () => {
+    const { slug } = await createPost(t);
+    const first = (await postEntry(t, slug, 'First take')).json();
+    expect((await t.app.inject(`/posts/${slug}`)).body).toContain('First take');
+    const second = (await postEntry(t, slug, 'Second take')).json();
+    expect(articleIds((await t.app.inject(`/posts/${slug}`)).body)).toEqual([first.id, second.id]);
+    const edit = await t.app.inject({ method: 'PATCH', url: `/api/entries/${first.id}`, headers: { ...t.auth('editor'), 'if-match': '1' }, payload: { body: 'Corrected take' } });
+    expect(edit.statusCode).toBe(200);
+    let page = (await t.app.inject(`/posts/${slug}`)).body;
+    expect(page).toContain('Corrected take');
+    expect(page).not.toContain('First take');
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/entries/${second.id}`, headers: { ...t.auth('editor'), 'if-match': '1' } })).statusCode).toBe(204);
+    expect(articleIds((await t.app.inject(`/posts/${slug}`)).body)).toEqual([first.id]);
+    await t.app.inject({ method: 'PATCH', url: `/api/posts/${slug}`, headers: { ...t.auth('editor'), 'if-match': '1' }, payload: { title: 'Renamed' } });
+    page = (await t.app.inject(`/posts/${slug}`)).body;
+    expect(page).toContain('<h1 id="post-title">Renamed</h1>');
+    // The cached page is per origin: canonical URLs never leak from one Host to another.
+    expect(page).toContain('href="http://liveline.test/posts/');
+  });
+
   it('lists posts on the home page grouped by status', async () => {
     await createPost(t, { title: 'Now' });
     await createPost(t, { title: 'Later', startsAt: new Date(Date.now() + 3_600_000).toISOString() });
