@@ -5,10 +5,10 @@
 
 export type ClockTime = { hours: number; minutes: number; seconds: number };
 
-const TIME = String.raw`(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap])?\.?\s*(?:m\.?)?`;
-const BOLD = new RegExp(String.raw`^\*\*(?:update(?:d)?\s+(?:at\s+)?)?${TIME}\s*:?\s*\*\*\s*:?`, 'i');
+const TIME = String.raw`(\d{1,2}):(\d{2})(?::(\d{2}))?[ \t]*(?:([ap])\.?[ \t]*m\.?)?`;
+const BOLD = new RegExp(String.raw`^\*\*(?:update(?:d)?\s+(?:at\s+)?)?${TIME}[ \t]*:?[ \t]*\*\*[ \t]*:?`, 'i');
 // A bracketed time that is not the text of a Markdown link ("[09:40](http://…)").
-const BRACKET = new RegExp(String.raw`^\[${TIME}\](?!\()\s*:?`, 'i');
+const BRACKET = new RegExp(String.raw`^\[${TIME}\](?!\()[ \t]*:?`, 'i');
 
 /** Splits a leading time marker off a block; `time` is null when the block has none. */
 export function splitMarker(block: string): { time: ClockTime | null; body: string } {

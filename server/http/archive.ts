@@ -2,9 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ArchiveFormatError } from '../archive/errors.js';
 import { AppError, errors } from '../domain/errors.js';
-import { SLUG_PATTERN } from '../domain/slug.js';
 import { notFoundPage } from '../render/pages.js';
 import { authenticate } from './auth.js';
+import { slugParams } from './schemas.js';
 
 /** Archive uploads can be long liveblogs; entries themselves stay limited by the entry schema. */
 export const IMPORT_BODY_LIMIT = 10 * 1024 * 1024;
@@ -20,7 +20,8 @@ export const archiveRoutes: FastifyPluginAsyncZod = async (app) => {
   app.addContentTypeParser(['text/markdown', 'text/x-markdown'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
   // A separate route: the reader page's `/posts/:slug` never sees the `.md` suffix.
-  app.get(`/posts/:slug(${SLUG_PATTERN.source.replace(/^\^|\$$/g, '')}).md`, { schema: { params: z.object({ slug: z.string() }) } }, async (request, reply) => {
+  // find-my-way only accepts simple (safe) regexes; the zod schema checks the slug's exact form.
+  app.get('/posts/:slug([a-z0-9-]+).md', { schema: { params: slugParams } }, async (request, reply) => {
     try {
       const markdown = archives.exportJekyll(request.params.slug);
       return reply.type('text/markdown; charset=utf-8').header('Cache-Control', 'public, max-age=1, stale-while-revalidate=5').send(markdown);

@@ -16,6 +16,7 @@ export type ImportResult = { file: string; slug: string; action: 'created' | 'up
 
 /** Everything there is to know about one post, newest state, for exports. */
 const ALL = Number.MAX_SAFE_INTEGER;
+const RENDER_ATTEMPTS = 3;
 
 /**
  * Use cases of archives. An import writes through the same stores as every other write: one
@@ -48,14 +49,7 @@ export class ArchiveService {
     const parsed = { ...parsedFile, entries: [...parsedFile.entries].sort((a, b) => a.createdAt.localeCompare(b.createdAt)) };
     // Render first (in workers, async); the transaction below is synchronous.
     const htmls: string[] = [];
-    for (const entry of parsed.entries) {
-      try {
-        htmls.push(await this.deps.renderer.render(entry.body));
-      } catch (error) {
-        if (error instanceof RenderError) throw new ArchiveFormatError(file, entry.line, error.message);
-        throw error;
-      }
-    }
+    for (const entry of parsed.entries) htmls.push(await this.renderForImport(file, entry));
     const { stores } = this.deps;
     const now = nowIso(this.deps);
     const actorId = actor?.id ?? null;
@@ -79,7 +73,9 @@ export class ArchiveService {
       if (existing && postDiffers(existing, fields)) {
         const seq = stores.posts.nextSeq(existing.id);
         const updated = stores.posts.update(existing.id, fields, now);
-        changes.push({ seq, type: 'post.updated', post: updated });
+        const change: Change = { seq, type: 'post.updated', post: updated };
+        stores.changes.insert(existing.id, change, now);
+        changes.push(change);
       }
       this.archive.setMeta(post.id, parsed.frontMatter, parsed.importKey);
 
@@ -159,6 +155,22 @@ export class ArchiveService {
   exportHtml(slug: string): string {
     const { post, entries } = this.visible(slug);
     return formatHtmlArchive(post, entries.map(presentEntry), readStyles(), nowIso(this.deps));
+  }
+
+  /**
+   * The render budget counts time queued behind other renders, and a batch import queues many on a
+   * busy machine: a timeout is retried before the entry counts as unrenderable.
+   */
+  private async renderForImport(file: string, entry: { body: string; line: number }): Promise<string> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.deps.renderer.render(entry.body);
+      } catch (error) {
+        if (error instanceof RenderError && error.reason === 'timeout' && attempt < RENDER_ATTEMPTS) continue;
+        if (error instanceof RenderError) throw new ArchiveFormatError(file, entry.line, error.message);
+        throw error;
+      }
+    }
   }
 
   /** The post a file re-imports into: by wordpress_id when it has one, else by slug. */
