@@ -49,7 +49,12 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
           body: JSON.stringify(body),
         });
         // 409 on an entry is "the same key is still in flight": the first attempt will answer.
-        const transient = response.status >= 500 || response.status === 429 || (response.status === 409 && headers['idempotency-key']);
+        // A render that timed out on a busy server wrote nothing and may well pass next time.
+        const transient =
+          response.status >= 500 ||
+          response.status === 429 ||
+          (response.status === 409 && headers['idempotency-key'] !== undefined) ||
+          (response.status === 422 && /took too long/.test(await response.clone().text()));
         if (!transient || attempt >= RETRIES) return response;
       } catch (error) {
         if (attempt >= RETRIES) throw new ReplayError(`cannot reach ${base}: ${(error as Error).message}`);

@@ -106,7 +106,7 @@ function stamp(date: Date): string {
 
 const SCHEDULED = /^liveline-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z\.db$/;
 
-export type BackupSchedule = { dir: string; intervalMs: number; keep: number };
+export type BackupSchedule = { dir: string; intervalMs: number; keep: number; /** Pages copied per event-loop turn. */ pagesPerStep?: number };
 type Log = { info(msg: string): void; error(obj: unknown, msg: string): void };
 
 /**
@@ -134,7 +134,7 @@ export class BackupScheduler {
   runOnce(): Promise<BackupResult | undefined> {
     if (this.running) return this.running;
     const destination = join(this.schedule.dir, `liveline-${stamp(this.clock())}.db`);
-    this.running = backupDatabase(this.db, destination, 1000)
+    this.running = backupDatabase(this.db, destination, this.schedule.pagesPerStep ?? 1000)
       .then((result) => {
         this.prune();
         this.log.info(`backup written to ${result.path} (${result.pages} pages)`);
