@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { openDatabase, type Db } from './db/connection.js';
 import { migrate } from './db/migrate.js';
 import { entryRoutes } from './http/api/entries.js';
+import { archiveRoutes } from './http/archive.js';
 import { postRoutes } from './http/api/posts.js';
 import { healthRoutes } from './http/health.js';
 import { pageRoutes } from './http/pages.js';
@@ -14,6 +15,8 @@ import { Realtime } from './realtime/socket.js';
 import { CLIENT_DIST, loadAssets, type Assets } from './render/assets.js';
 import { assertSanitizerSafe, MarkdownRenderer } from './render/markdown.js';
 import { notFoundPage } from './render/pages.js';
+import { ArchiveService } from './services/archives.js';
+import { BackupScheduler } from './services/backups.js';
 import { createStores, type Stores } from './services/context.js';
 import { EntryService, IDEMPOTENCY_TTL_MS } from './services/entries.js';
 import { PostService } from './services/posts.js';
@@ -22,7 +25,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
     stores: Stores;
-    services: { posts: PostService; entries: EntryService };
+    services: { posts: PostService; entries: EntryService; archives: ArchiveService };
     realtime: Realtime;
     assets: Assets;
   }
@@ -53,7 +56,7 @@ export async function buildApp({ config, db: givenDb, logger = true }: BuildOpti
 
   app.decorate('config', config);
   app.decorate('stores', stores);
-  app.decorate('services', { posts: new PostService(deps), entries: new EntryService(deps) });
+  app.decorate('services', { posts: new PostService(deps), entries: new EntryService(deps), archives: new ArchiveService(deps) });
   app.decorate('realtime', realtime);
   app.decorate('assets', loadAssets());
 
@@ -73,12 +76,15 @@ export async function buildApp({ config, db: givenDb, logger = true }: BuildOpti
   await app.register(postRoutes);
   await app.register(entryRoutes);
   await app.register(pageRoutes);
+  await app.register(archiveRoutes);
 
   const purge = setInterval(() => {
     const cutoff = new Date(Date.now() - IDEMPOTENCY_TTL_MS).toISOString();
     stores.idempotency.purgeOlderThan(cutoff);
   }, 60 * 60 * 1000);
   purge.unref();
+  const backups = config.backup ? new BackupScheduler(db, config.backup, app.log) : undefined;
+  backups?.start();
 
   // Sockets first: an open WebSocket would keep the HTTP server from closing.
   app.addHook('preClose', async () => {
@@ -86,6 +92,7 @@ export async function buildApp({ config, db: givenDb, logger = true }: BuildOpti
   });
   app.addHook('onClose', async () => {
     clearInterval(purge);
+    await backups?.stop();
     await renderer.close();
     if (!givenDb) {
       db.pragma('wal_checkpoint(TRUNCATE)');

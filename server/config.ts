@@ -27,7 +27,25 @@ const envSchema = z.object({
     .default([]),
   /** pino log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Directory for scheduled online backups; unset turns them off. */
+  BACKUP_DIR: z.string().min(1).optional(),
+  /** Time between scheduled backups: seconds, or a number with s, m, h or d (e.g. 30m, 6h). */
+  BACKUP_INTERVAL: z
+    .string()
+    .regex(/^\d+\s*[smhd]?$/i, 'must be a duration such as 3600, 30m, 6h or 1d')
+    .transform(parseDuration)
+    .refine((ms) => ms >= 1000, 'must be at least one second')
+    .default(60 * 60 * 1000),
+  /** How many scheduled backups to keep; older ones are deleted. */
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(10_000).default(7),
 });
+
+const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+function parseDuration(text: string): number {
+  const match = /^(\d+)\s*([smhd]?)$/i.exec(text)!;
+  return Number(match[1]) * UNIT_MS[(match[2] || 's').toLowerCase()]!;
+}
 
 export type Config = {
   port: number;
@@ -36,6 +54,8 @@ export type Config = {
   publicUrl: string | undefined;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   embedOrigins: string[];
+  /** Scheduled backups, when BACKUP_DIR is set. */
+  backup?: { dir: string; intervalMs: number; keep: number } | undefined;
 };
 
 export class ConfigError extends Error {}
@@ -48,7 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  const { PORT, HOST, DATABASE_PATH, PUBLIC_URL, LOG_LEVEL, EMBED_ORIGINS } = parsed.data;
+  const { PORT, HOST, DATABASE_PATH, PUBLIC_URL, LOG_LEVEL, EMBED_ORIGINS, BACKUP_DIR, BACKUP_INTERVAL, BACKUP_KEEP } = parsed.data;
   return {
     port: PORT,
     host: HOST,
@@ -56,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: PUBLIC_URL,
     logLevel: LOG_LEVEL,
     embedOrigins: EMBED_ORIGINS,
+    backup: BACKUP_DIR ? { dir: resolve(BACKUP_DIR), intervalMs: BACKUP_INTERVAL, keep: BACKUP_KEEP } : undefined,
   };
 }
 

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, ensureDatabaseDirectory, loadConfig } from '../config.js';
+import { ARCHIVE_USAGE, ArchiveUsageError, runArchiveCommand } from './archive.js';
 import { openDatabase } from '../db/connection.js';
 import { migrate, MigrationError } from '../db/migrate.js';
 import { ROLES } from '../domain/types.js';
@@ -16,8 +17,9 @@ Commands:
   token create --name NAME --role ROLE          create an API token (role: ${ROLES.join('|')}); printed once
   token list                                    list tokens (never their secrets)
   token revoke ID                               revoke a token at once
+${ARCHIVE_USAGE}
 
-Configuration comes from environment variables (PORT, HOST, DATABASE_PATH, PUBLIC_URL, LOG_LEVEL).`;
+Configuration comes from environment variables (PORT, HOST, DATABASE_PATH, PUBLIC_URL, LOG_LEVEL, BACKUP_*).`;
 
 class UsageError extends Error {}
 
@@ -55,6 +57,7 @@ async function run(argv: string[]): Promise<void> {
       console.log(USAGE);
       return;
     default:
+      if (await runArchiveCommand(command, rest)) return;
       throw new UsageError(`Unknown command "${command}".`);
   }
 }
@@ -100,7 +103,7 @@ function runToken(argv: string[]): void {
 }
 
 run(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError || error instanceof ConfigError || error instanceof MigrationError) {
+  if (error instanceof UsageError || error instanceof ArchiveUsageError || error instanceof ConfigError || error instanceof MigrationError) {
     console.error(`liveline: ${error.message}`);
     if (error instanceof UsageError) console.error(`\n${USAGE}`);
   } else if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {

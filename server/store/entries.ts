@@ -109,7 +109,7 @@ export class EntryStore {
     return this.byId(id)!;
   }
 
-  softDelete(id: number, actorId: number, now: string): StoredEntry {
+  softDelete(id: number, actorId: number | null, now: string): StoredEntry {
     this.statements.softDelete.run({ id, actorId, now });
     return this.byId(id)!;
   }

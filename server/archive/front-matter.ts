@@ -1,0 +1,115 @@
+import { LineCounter, parseDocument, isMap } from 'yaml';
+import { z } from 'zod';
+import { POST_STATUSES } from '../domain/types.js';
+import { SLUG_PATTERN, slugify } from '../domain/slug.js';
+import { isTimeZone } from '../http/schemas.js';
+import { dateFromFileName, markerOffsetMinutes, parseDate } from './dates.js';
+import { ArchiveFormatError } from './errors.js';
+
+/** Jekyll / WordPress-export front matter: the fields Liveline understands; every other field is kept as is. */
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+const label = scalar.pipe(z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters'));
+/** `categories: Liveblog` and `categories: [Liveblog, Storage]` mean the same. */
+const labelList = z
+  .union([label.transform((one) => [one]), z.array(label).max(50), z.null().transform(() => [])])
+  .optional()
+  .transform((list) => list ?? []);
+
+export const frontMatterSchema = z.looseObject({
+  title: scalar.pipe(z.string().trim().min(1, 'title must not be empty').max(200)).optional(),
+  slug: scalar
+    .transform((value) => (SLUG_PATTERN.test(value) ? value : slugify(value)))
+    .optional(),
+  date: scalar.optional(),
+  description: scalar.pipe(z.string().max(2000)).optional(),
+  excerpt: scalar.pipe(z.string().max(2000)).optional(),
+  status: z.enum(POST_STATUSES).optional(),
+  timezone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').optional(),
+  wordpress_id: z.union([z.number().int(), z.string().min(1)]).optional(),
+  categories: labelList,
+  tags: labelList,
+});
+
+export type PostMeta = {
+  title: string;
+  slug: string;
+  description: string;
+  status: (typeof POST_STATUSES)[number];
+  timezone: string;
+  startsAt: string;
+  /** UTC offset the date was written in; time markers are read in it. */
+  offsetMinutes: number;
+  tags: string[];
+  categories: string[];
+  /** `wordpress:2210` when the file has a wordpress_id, else `slug:<slug>`. */
+  importKey: string;
+  /** Every field exactly as the file had it, unknown ones included, in the file's order. */
+  frontMatter: Record<string, unknown>;
+};
+
+export type SplitFile = { yaml: string; body: string; bodyLine: number };
+
+/** Separates `---` front matter from the body; CRLF and a BOM are normalised first. */
+export function splitFrontMatter(text: string, file: string): SplitFile {
+  const normalized = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  if (!/^---[ \t]*\n/.test(normalized)) {
+    throw new ArchiveFormatError(file, 1, 'no YAML front matter: the file must start with a line "---"');
+  }
+  const close = /^(?:---|\.\.\.)[ \t]*$/m;
+  const rest = normalized.slice(normalized.indexOf('\n') + 1);
+  const end = close.exec(rest);
+  if (!end) throw new ArchiveFormatError(file, 1, 'the front matter is not closed by a line "---"');
+  const yaml = rest.slice(0, end.index);
+  const afterClose = rest.slice(end.index + end[0].length).replace(/^\n/, '');
+  return { yaml, body: afterClose, bodyLine: 2 + lineCount(yaml) + 1 };
+}
+
+function lineCount(text: string): number {
+  return text === '' ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+}
+
+/** Parses and validates the front matter; errors name the line in the file (the YAML starts on line 2). */
+export function readFrontMatter(yamlText: string, file: string): PostMeta {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(yamlText, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const fileLine = (offset: number) => lineCounter.linePos(offset).line + 1;
+  const [yamlError] = doc.errors;
+  if (yamlError) {
+    throw new ArchiveFormatError(file, fileLine(yamlError.pos[0]), `broken YAML front matter: ${yamlError.message.split('\n')[0]}`);
+  }
+  if (!isMap(doc.contents)) throw new ArchiveFormatError(file, 2, 'the front matter must be a mapping of fields (key: value)');
+  const raw = doc.toJS({ maxAliasCount: 50 }) as Record<string, unknown>;
+  const parsed = frontMatterSchema.safeParse(raw);
+  const lineOf = (key: unknown) => {
+    const node = typeof key === 'string' ? (doc.get(key, true) as { range?: [number, number, number] } | undefined) : undefined;
+    return node?.range ? fileLine(node.range[0]) : 1;
+  };
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.map(String).join('.');
+    throw new ArchiveFormatError(file, lineOf(issue.path[0]), `${field}: ${issue.message}`);
+  }
+  const fm = parsed.data;
+  if (fm.title === undefined) throw new ArchiveFormatError(file, 1, 'title is required in the front matter');
+  const dateText = fm.date ?? dateFromFileName(file);
+  if (dateText === null) {
+    throw new ArchiveFormatError(file, 1, 'date is required (e.g. "date: 2011-03-14 09:02:44+00:00", or a file name like 2011-03-14-slug.md)');
+  }
+  const date = parseDate(dateText, fm.timezone);
+  if (!date) throw new ArchiveFormatError(file, lineOf('date'), `date: "${dateText}" is not a date such as 2011-03-14 09:02:44+00:00`);
+  const slug = fm.slug ?? slugify(fm.title);
+  return {
+    title: fm.title,
+    slug,
+    description: fm.description ?? fm.excerpt ?? '',
+    status: fm.status ?? 'ended',
+    timezone: fm.timezone ?? 'UTC',
+    startsAt: new Date(date.ms).toISOString(),
+    offsetMinutes: markerOffsetMinutes(fm.timezone, date, date.ms),
+    tags: fm.tags,
+    categories: fm.categories,
+    importKey: fm.wordpress_id === undefined ? `slug:${slug}` : `wordpress:${fm.wordpress_id}`,
+    frontMatter: raw,
+  };
+}

@@ -1,0 +1,183 @@
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { ArchiveFormatError } from '../archive/errors.js';
+import { replay, ReplayError } from '../archive/replay.js';
+import { ensureDatabaseDirectory, loadConfig } from '../config.js';
+import { openDatabase } from '../db/connection.js';
+import { migrate } from '../db/migrate.js';
+import { AppError } from '../domain/errors.js';
+import { MarkdownRenderer } from '../render/markdown.js';
+import { ArchiveService } from '../services/archives.js';
+import { backupDatabase, BackupError, restoreDatabase } from '../services/backups.js';
+import { createStores } from '../services/context.js';
+import { nullPublisher } from '../services/publisher.js';
+
+/** `liveline import | export | replay | backup | restore`: archives in and out. */
+
+export const ARCHIVE_USAGE = `  import FILE_OR_DIR...                          import Jekyll/WordPress Markdown files or JSON archives
+  export SLUG [--format jekyll|json|html] [--output FILE]
+                                                write a post as Markdown (default), JSON or a static page
+  replay FILE [--speed 20] [--url URL] [--token T] [--slug S] [--max-wait SECONDS]
+                                                post a file's entries to a live post at their pace, sped up
+  backup PATH                                   consistent online backup of the database, even while serving
+  restore PATH                                  replace the database with a backup (refused while it is in use)`;
+
+export class ArchiveUsageError extends Error {}
+
+const ARCHIVE_FILE = /\.(md|markdown|json)$/i;
+
+async function withService<T>(use: (service: ArchiveService) => Promise<T> | T): Promise<T> {
+  const config = loadConfig();
+  ensureDatabaseDirectory(config.databasePath);
+  const db = openDatabase(config.databasePath);
+  migrate(db);
+  const renderer = new MarkdownRenderer();
+  try {
+    return await use(new ArchiveService({ stores: createStores(db), publisher: nullPublisher, renderer }));
+  } finally {
+    await renderer.close();
+    db.close();
+  }
+}
+
+/** Files of the arguments: files as given, directories walked for .md, .markdown and .json, in name order. */
+export function collectFiles(paths: string[]): string[] {
+  const out: string[] = [];
+  for (const path of paths) {
+    if (!existsSync(path)) throw new ArchiveUsageError(`No such file or directory: ${path}`);
+    if (statSync(path).isDirectory()) {
+      const names = readdirSync(path).sort();
+      out.push(...collectFiles(names.map((name) => join(path, name)).filter((child) => statSync(child).isDirectory() || ARCHIVE_FILE.test(child))));
+    } else {
+      out.push(path);
+    }
+  }
+  return out;
+}
+
+async function runImport(paths: string[]): Promise<void> {
+  if (paths.length === 0) throw new ArchiveUsageError('Usage: liveline import FILE_OR_DIR...');
+  const files = collectFiles(paths);
+  let failed = 0;
+  await withService(async (service) => {
+    for (const file of files) {
+      try {
+        const result = await service.importFile(file, readFileSync(file, 'utf8'), null);
+        console.log(`${file} → ${result.slug} (${result.action}, ${result.entries} entries)`);
+      } catch (error) {
+        if (!(error instanceof ArchiveFormatError)) throw error;
+        failed += 1;
+        console.error(`${error.location}: ${error.message} (skipped)`);
+      }
+    }
+  });
+  console.error(`Imported ${files.length - failed} of ${files.length} files${failed ? `; ${failed} skipped` : ''}.`);
+  if (failed) process.exitCode = 1;
+}
+
+const exportArgs = z.object({ format: z.enum(['jekyll', 'json', 'html'], { error: '--format must be jekyll, json or html' }).default('jekyll'), output: z.string().optional() });
+
+async function runExport(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args: argv, options: { format: { type: 'string' }, output: { type: 'string', short: 'o' } }, allowPositionals: true });
+  const parsed = exportArgs.safeParse(values);
+  if (!parsed.success) throw new ArchiveUsageError(parsed.error.issues[0]!.message);
+  const [slug] = positionals;
+  if (!slug || positionals.length > 1) throw new ArchiveUsageError('Usage: liveline export SLUG [--format jekyll|json|html] [--output FILE]');
+  const { format, output } = parsed.data;
+  const text = await withService((service) => {
+    if (format === 'json') return `${JSON.stringify(service.exportJson(slug), null, 2)}\n`;
+    return format === 'html' ? service.exportHtml(slug) : service.exportJekyll(slug);
+  });
+  if (output) {
+    writeFileSync(output, text);
+    console.error(`Wrote ${output}.`);
+  } else {
+    process.stdout.write(text);
+  }
+}
+
+const replayArgs = z.object({
+  speed: z.coerce.number({ error: '--speed must be a number' }).positive('--speed must be positive').default(20),
+  url: z.url({ error: '--url must be a URL such as http://127.0.0.1:3000' }).optional(),
+  token: z.string().min(1).optional(),
+  slug: z.string().optional(),
+  'max-wait': z.coerce.number().positive().optional(),
+});
+
+async function runReplay(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { speed: { type: 'string' }, url: { type: 'string' }, token: { type: 'string' }, slug: { type: 'string' }, 'max-wait': { type: 'string' } },
+    allowPositionals: true,
+  });
+  const parsed = replayArgs.safeParse(values);
+  if (!parsed.success) throw new ArchiveUsageError(parsed.error.issues[0]!.message);
+  const [file] = positionals;
+  if (!file || positionals.length > 1) throw new ArchiveUsageError('Usage: liveline replay FILE [--speed 20] [--url URL] [--token T]');
+  const token = parsed.data.token ?? process.env.LIVELINE_TOKEN;
+  if (!token) throw new ArchiveUsageError('replay needs a token: --token T or LIVELINE_TOKEN (create one with `liveline token create`)');
+  const config = loadConfig();
+  const url = parsed.data.url ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+  const maxWait = parsed.data['max-wait'];
+  const result = await replay({
+    file,
+    text: readFileSync(file, 'utf8'),
+    url,
+    token,
+    speed: parsed.data.speed,
+    slug: parsed.data.slug,
+    maxWaitMs: maxWait === undefined ? undefined : maxWait * 1000,
+    log: (line) => console.error(line),
+  });
+  console.log(`${url.replace(/\/+$/, '')}/posts/${result.slug}: ${result.posted} entries posted, ${result.alreadyPosted} already there`);
+}
+
+async function runBackup(argv: string[]): Promise<void> {
+  const [target] = argv;
+  if (!target || argv.length > 1) throw new ArchiveUsageError('Usage: liveline backup PATH');
+  const config = loadConfig();
+  if (!existsSync(config.databasePath)) throw new BackupError(`No database at ${config.databasePath}.`);
+  const db = openDatabase(config.databasePath);
+  try {
+    const result = await backupDatabase(db, resolve(target));
+    console.log(`Backed up ${config.databasePath} to ${result.path} (${result.pages} pages).`);
+  } finally {
+    db.close();
+  }
+}
+
+function runRestore(argv: string[]): void {
+  const [source] = argv;
+  if (!source || argv.length > 1) throw new ArchiveUsageError('Usage: liveline restore PATH');
+  const config = loadConfig();
+  const result = restoreDatabase(resolve(source), config.databasePath);
+  console.log(`Restored ${result.restored} from ${source}.${result.previous ? ` The previous database is kept as ${result.previous}.` : ''}`);
+}
+
+/** Runs an archive command; returns false for a command that is not one of these. */
+export async function runArchiveCommand(command: string | undefined, argv: string[]): Promise<boolean> {
+  const commands: Record<string, (args: string[]) => Promise<void> | void> = {
+    import: runImport,
+    export: runExport,
+    replay: runReplay,
+    backup: runBackup,
+    restore: runRestore,
+  };
+  const run = command === undefined ? undefined : commands[command];
+  if (!run) return false;
+  try {
+    await run(argv);
+  } catch (error) {
+    // Expected failures get one line; the index prints usage for ArchiveUsageError.
+    if (error instanceof ArchiveFormatError) throw new ArchiveUsageError(`${error.location}: ${error.message}`);
+    if (error instanceof BackupError || error instanceof ReplayError || (error instanceof AppError && error.status === 404)) {
+      console.error(`liveline: ${error.message}`);
+      process.exitCode = 1;
+      return true;
+    }
+    throw error;
+  }
+  return true;
+}

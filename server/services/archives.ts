@@ -1,0 +1,223 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ArchiveFormatError } from '../archive/errors.js';
+import { formatHtmlArchive } from '../archive/html-archive.js';
+import { formatJekyll, parseJekyll, type ParsedPost } from '../archive/jekyll.js';
+import { jsonArchiveSchema, toJsonArchive, type JsonArchive } from '../archive/json-archive.js';
+import { errors } from '../domain/errors.js';
+import type { Actor, Change, Post } from '../domain/types.js';
+import { RenderError } from '../render/markdown.js';
+import { CLIENT_DIST } from '../render/assets.js';
+import { ArchiveStore } from '../store/archive.js';
+import { presentEntry, type StoredEntry } from '../store/entries.js';
+import { nowIso, type ServiceDeps } from './context.js';
+
+export type ImportResult = { file: string; slug: string; action: 'created' | 'updated' | 'unchanged'; entries: number };
+
+/** Everything there is to know about one post, newest state, for exports. */
+const ALL = Number.MAX_SAFE_INTEGER;
+const RENDER_ATTEMPTS = 3;
+
+/**
+ * Use cases of archives. An import writes through the same stores as every other write: one
+ * transaction per file (post, entries, revisions and change-log rows with contiguous seq), then
+ * the changes are published, so readers of a running server see an imported post like any other.
+ */
+export class ArchiveService {
+  private readonly archive: ArchiveStore;
+
+  constructor(private readonly deps: ServiceDeps) {
+    this.archive = new ArchiveStore(deps.stores.db);
+  }
+
+  /** A Jekyll/WordPress Markdown file, or a JSON archive (by extension or content). */
+  async importFile(file: string, text: string, actor: Actor | null): Promise<ImportResult> {
+    if (file.toLowerCase().endsWith('.json') || text.trimStart().startsWith('{')) {
+      let data: unknown;
+      try {
+        data = JSON.parse(text);
+      } catch (error) {
+        throw new ArchiveFormatError(file, 1, `not valid JSON: ${(error as Error).message}`);
+      }
+      return this.importJson(file, data);
+    }
+    return this.importJekyll(file, parseJekyll(text, file), actor);
+  }
+
+  async importJekyll(file: string, parsedFile: ParsedPost, actor: Actor | null): Promise<ImportResult> {
+    // Timeline order (stable: same-time entries keep file order), the order entries are read back in.
+    const parsed = { ...parsedFile, entries: [...parsedFile.entries].sort((a, b) => a.createdAt.localeCompare(b.createdAt)) };
+    // Render first (in workers, async); the transaction below is synchronous.
+    const htmls: string[] = [];
+    for (const entry of parsed.entries) htmls.push(await this.renderForImport(file, entry));
+    const { stores } = this.deps;
+    const now = nowIso(this.deps);
+    const actorId = actor?.id ?? null;
+    const lastEntry = parsed.entries.at(-1);
+    const fields = {
+      title: parsed.title,
+      description: parsed.description,
+      status: parsed.status,
+      startsAt: parsed.startsAt,
+      endedAt: parsed.status === 'ended' ? (lastEntry?.createdAt ?? parsed.startsAt) : null,
+      timezone: parsed.timezone,
+      tags: parsed.tags,
+      categories: parsed.categories,
+    };
+    const { result, postId, changes } = stores.db.transaction(() => {
+      const changes: Change[] = [];
+      const existing = this.findImported(file, parsed);
+      const post =
+        existing ??
+        stores.posts.insert({ ...fields, slug: parsed.slug, createdBy: actorId, now });
+      if (existing && postDiffers(existing, fields)) {
+        const seq = stores.posts.nextSeq(existing.id);
+        const updated = stores.posts.update(existing.id, fields, now);
+        const change: Change = { seq, type: 'post.updated', post: updated };
+        stores.changes.insert(existing.id, change, now);
+        changes.push(change);
+      }
+      this.archive.setMeta(post.id, parsed.frontMatter, parsed.importKey);
+
+      // Pair the post's entries with the file's, in timeline order: same → nothing, different →
+      // an edit (with its revision), extra in the file → new entries, missing from it → deletions.
+      const current = existing ? stores.entries.latest(post.id, ALL) : [];
+      parsed.entries.forEach((entry, index) => {
+        const html = htmls[index]!;
+        const before = current[index];
+        if (!before) {
+          const created = stores.entries.insert({ postId: post.id, authorId: null, body: entry.body, html, keyEvent: false, createdAt: entry.createdAt, now });
+          stores.entries.recordRevision(created, 'created', actorId, now);
+          changes.push(this.entryChange(post.id, 'entry.created', created, now));
+        } else if (before.body !== entry.body || before.createdAt !== entry.createdAt) {
+          const updated = stores.entries.update(before.id, { body: entry.body, html, keyEvent: before.keyEvent, createdAt: entry.createdAt }, now);
+          stores.entries.recordRevision(updated, 'updated', actorId, now);
+          changes.push(this.entryChange(post.id, 'entry.updated', updated, now));
+        }
+      });
+      for (const gone of current.slice(parsed.entries.length)) {
+        const deleted = stores.entries.softDelete(gone.id, actorId, now);
+        stores.entries.recordRevision(deleted, 'deleted', actorId, now);
+        const change: Change = { seq: stores.posts.nextSeq(post.id), type: 'entry.deleted', entry: { id: gone.id, postId: post.id, version: deleted.version, deletedAt: now } };
+        stores.changes.insert(post.id, change, now);
+        stores.posts.touch(post.id, now);
+        changes.push(change);
+      }
+      const action: ImportResult['action'] = !existing ? 'created' : changes.length ? 'updated' : 'unchanged';
+      return { result: { file, slug: post.slug, action, entries: parsed.entries.length }, postId: post.id, changes };
+    })();
+    for (const change of changes) this.deps.publisher.publish(postId, change);
+    return result;
+  }
+
+  /** A JSON archive keeps its ids, so it restores identically into a database that lacks them. */
+  importJson(file: string, data: unknown): ImportResult {
+    const parsed = jsonArchiveSchema.safeParse(data);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new ArchiveFormatError(file, 1, `not a Liveline JSON archive: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    }
+    const archive = parsed.data;
+    const { db, posts } = this.deps.stores;
+    db.transaction(() => {
+      if (posts.bySlug(archive.post.slug) || this.archive.anyIdTaken('posts', [archive.post.id])) {
+        throw new ArchiveFormatError(file, 1, `the post "${archive.post.slug}" (id ${archive.post.id}) already exists; JSON archives restore into a database without it (use the jekyll format to merge)`);
+      }
+      if (this.archive.anyIdTaken('entries', archive.entries.map((e) => e.id)) || this.archive.anyIdTaken('entry_revisions', archive.revisions.map((r) => r.id))) {
+        throw new ArchiveFormatError(file, 1, 'entry or revision ids of this archive are already used in this database; restore it into an empty database');
+      }
+      const missingUsers = archive.users.filter((user) => {
+        const existing = this.archive.userById(user.id);
+        if (existing && existing.name !== user.name) {
+          throw new ArchiveFormatError(file, 1, `user ${user.id} is "${String(existing.name)}" here but "${user.name}" in the archive; restore it into an empty database`);
+        }
+        return !existing;
+      });
+      this.archive.insertRows('users', missingUsers);
+      this.archive.insertRows('posts', [archive.post]);
+      this.archive.insertRows('entries', archive.entries);
+      this.archive.insertRows('entry_revisions', archive.revisions);
+      this.archive.insertRows('changes', archive.changes);
+    })();
+    return { file, slug: archive.post.slug, action: 'created', entries: archive.entries.filter((e) => e.deleted_at === null).length };
+  }
+
+  exportJekyll(slug: string): string {
+    const { post, entries } = this.visible(slug);
+    return formatJekyll(post, this.archive.meta(post.id).frontMatter, entries);
+  }
+
+  exportJson(slug: string): JsonArchive {
+    const post = this.post(slug);
+    return toJsonArchive(this.archive.dump(post.id), nowIso(this.deps));
+  }
+
+  exportHtml(slug: string): string {
+    const { post, entries } = this.visible(slug);
+    return formatHtmlArchive(post, entries.map(presentEntry), readStyles(), nowIso(this.deps));
+  }
+
+  /**
+   * The render budget counts time queued behind other renders, and a batch import queues many on a
+   * busy machine: a timeout is retried before the entry counts as unrenderable.
+   */
+  private async renderForImport(file: string, entry: { body: string; line: number }): Promise<string> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.deps.renderer.render(entry.body);
+      } catch (error) {
+        if (error instanceof RenderError && error.reason === 'timeout' && attempt < RENDER_ATTEMPTS) continue;
+        if (error instanceof RenderError) throw new ArchiveFormatError(file, entry.line, error.message);
+        throw error;
+      }
+    }
+  }
+
+  /** The post a file re-imports into: by wordpress_id when it has one, else by slug. */
+  private findImported(file: string, parsed: ParsedPost): Post | undefined {
+    const { posts } = this.deps.stores;
+    const byKey = this.archive.idByImportKey(parsed.importKey);
+    if (byKey !== undefined) return posts.byId(byKey);
+    const bySlug = posts.bySlug(parsed.slug);
+    if (!bySlug) return undefined;
+    const other = this.archive.meta(bySlug.id).importKey;
+    if (parsed.importKey.startsWith('slug:') && (other === null || other === parsed.importKey)) return bySlug;
+    throw new ArchiveFormatError(file, 1, `the slug "${parsed.slug}" is taken by another post; give this file another slug`);
+  }
+
+  private entryChange(postId: number, type: 'entry.created' | 'entry.updated', stored: StoredEntry, now: string): Change {
+    const { posts, changes } = this.deps.stores;
+    const change: Change = { seq: posts.nextSeq(postId), type, entry: presentEntry(stored) };
+    changes.insert(postId, change, now);
+    posts.touch(postId, now);
+    return change;
+  }
+
+  private post(slug: string): Post {
+    const post = this.deps.stores.posts.bySlug(slug);
+    if (!post) throw errors.notFound(`The post "${slug}"`);
+    return post;
+  }
+
+  private visible(slug: string): { post: Post; entries: StoredEntry[] } {
+    const post = this.post(slug);
+    return { post, entries: this.deps.stores.entries.latest(post.id, ALL) };
+  }
+}
+
+type PostFields = Pick<Post, 'title' | 'description' | 'status' | 'startsAt' | 'endedAt' | 'timezone' | 'tags' | 'categories'>;
+
+function postDiffers(post: Post, fields: PostFields): boolean {
+  return (Object.keys(fields) as (keyof PostFields)[]).some((key) => JSON.stringify(post[key]) !== JSON.stringify(fields[key]));
+}
+
+/** The built stylesheet, inlined into HTML archives; a plain fallback before `npm run build`. */
+function readStyles(): string {
+  const manifestPath = join(CLIENT_DIST, 'manifest.json');
+  if (existsSync(manifestPath)) {
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, string>;
+    const file = manifest['styles.css'];
+    if (file && existsSync(join(CLIENT_DIST, file))) return readFileSync(join(CLIENT_DIST, file), 'utf8');
+  }
+  return 'body{font-family:system-ui,sans-serif;max-width:44rem;margin:0 auto;padding:1rem;line-height:1.55}';
+}

@@ -1,0 +1,69 @@
+import type { Db } from '../db/connection.js';
+
+/** Rows exactly as stored, for the JSON archive format (export everything, restore identically). */
+export type Row = Record<string, unknown>;
+export type PostDump = { users: Row[]; post: Row; entries: Row[]; revisions: Row[]; changes: Row[] };
+
+/** SQL for archives: a post's import key and original front matter, and whole-post dumps and restores. */
+export class ArchiveStore {
+  private readonly statements;
+
+  constructor(private readonly db: Db) {
+    this.statements = {
+      idByImportKey: db.prepare('SELECT id FROM posts WHERE import_key = ?'),
+      meta: db.prepare('SELECT front_matter, import_key FROM posts WHERE id = ?'),
+      setMeta: db.prepare('UPDATE posts SET front_matter = ?, import_key = ? WHERE id = ?'),
+      post: db.prepare('SELECT * FROM posts WHERE id = ?'),
+      entries: db.prepare('SELECT * FROM entries WHERE post_id = ? ORDER BY id'),
+      revisions: db.prepare(`SELECT r.* FROM entry_revisions r JOIN entries e ON e.id = r.entry_id WHERE e.post_id = ? ORDER BY r.id`),
+      changes: db.prepare('SELECT * FROM changes WHERE post_id = ? ORDER BY seq'),
+      user: db.prepare('SELECT id, name, email, role, created_at, disabled_at FROM users WHERE id = ?'),
+    };
+  }
+
+  idByImportKey(key: string): number | undefined {
+    return (this.statements.idByImportKey.get(key) as { id: number } | undefined)?.id;
+  }
+
+  meta(postId: number): { frontMatter: Record<string, unknown>; importKey: string | null } {
+    const row = this.statements.meta.get(postId) as { front_matter: string; import_key: string | null };
+    return { frontMatter: JSON.parse(row.front_matter) as Record<string, unknown>, importKey: row.import_key };
+  }
+
+  setMeta(postId: number, frontMatter: Record<string, unknown>, importKey: string): void {
+    this.statements.setMeta.run(JSON.stringify(frontMatter), importKey, postId);
+  }
+
+  /** Every row of a post, and the users those rows point at (never their tokens). */
+  dump(postId: number): PostDump {
+    const post = this.statements.post.get(postId) as Row;
+    const entries = this.statements.entries.all(postId) as Row[];
+    const revisions = this.statements.revisions.all(postId) as Row[];
+    const changes = this.statements.changes.all(postId) as Row[];
+    const userIds = new Set<number>();
+    const add = (value: unknown) => typeof value === 'number' && userIds.add(value);
+    add(post.created_by);
+    for (const entry of entries) [entry.author_id, entry.deleted_by].forEach(add);
+    for (const revision of revisions) add(revision.actor_id);
+    const users = [...userIds].sort((a, b) => a - b).map((id) => this.statements.user.get(id) as Row);
+    return { users, post, entries, revisions, changes };
+  }
+
+  userById(id: number): Row | undefined {
+    return this.statements.user.get(id) as Row | undefined;
+  }
+
+  /** Inserts rows as they are, ids included; the caller runs it in a transaction and checks clashes first. */
+  insertRows(table: 'users' | 'posts' | 'entries' | 'entry_revisions' | 'changes', rows: Row[]): void {
+    for (const row of rows) {
+      const columns = Object.keys(row);
+      this.db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => '@' + c).join(', ')})`).run(row);
+    }
+  }
+
+  /** Whether any of these ids is already used in the table (a JSON archive keeps its ids). */
+  anyIdTaken(table: 'posts' | 'entries' | 'entry_revisions', ids: number[]): boolean {
+    const check = this.db.prepare(`SELECT 1 FROM ${table} WHERE id = ?`);
+    return ids.some((id) => check.get(id) !== undefined);
+  }
+}
