@@ -3,6 +3,8 @@ import type { Timeline } from './timeline.js';
 
 type Page = { entries: Entry[]; nextCursor: string | null };
 
+const MAX_PERMALINK_PAGES = 25;
+
 /**
  * "Load earlier entries" over the API (the link still works without JavaScript), and permalinks
  * to entries that are not in the first page: earlier pages are loaded until the entry is found.
@@ -36,7 +38,10 @@ export class Earlier {
     if (!link || !cursor) return false;
     link.setAttribute('aria-busy', 'true');
     try {
-      const response = await fetch(`/api/posts/${encodeURIComponent(this.slug)}/entries?before=${encodeURIComponent(cursor)}&limit=${limit}`);
+      // no-cache: a page the browser kept from a few seconds ago may predate an edit or deletion.
+      const response = await fetch(`/api/posts/${encodeURIComponent(this.slug)}/entries?before=${encodeURIComponent(cursor)}&limit=${limit}`, {
+        cache: 'no-cache',
+      });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const page = (await response.json()) as Page;
       this.timeline.addOlder(page.entries);
@@ -60,7 +65,8 @@ export class Earlier {
     const match = /^#entry-(\d+)$/.exec(location.hash);
     if (!match) return;
     const id = Number(match[1]);
-    while (!this.timeline.find(id) && (await this.loadPage(200)));
+    // Bounded: a permalink to a deleted entry must not pull a whole huge post into the page.
+    for (let pages = 0; pages < MAX_PERMALINK_PAGES && !this.timeline.find(id) && (await this.loadPage(200)); pages++);
     const target = this.timeline.find(id);
     if (!target) return;
     target.classList.add('target');

@@ -59,17 +59,25 @@ class LiveReader {
     this.showConnection('Connecting…');
   }
 
-  private subscribe(): void {
-    this.socket.emit('subscribe', { slug: this.slug, since: this.lastSeq }, (ack) => {
+  private subscribe(attempt = 0): void {
+    const since = this.lastSeq;
+    this.socket.emit('subscribe', { slug: this.slug, since }, (ack) => {
       if (!ack.ok) {
         this.showConnection(`Live updates unavailable: ${ack.error.message}`);
+        // A passing server problem (busy database, overload) is retried; a wrong slug is not.
+        if (ack.error.code !== 'not-found' && ack.error.code !== 'invalid-payload' && this.socket.connected) {
+          window.setTimeout(() => this.subscribe(attempt + 1), RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]);
+        }
         return;
       }
       this.showConnection('Live');
+      // The server's log is behind what this page showed (a restored backup): start afresh.
+      if (ack.lastSeq < since) {
+        window.location.reload();
+        return;
+      }
       // The socket replays a bounded number of missed changes; anything beyond comes over HTTP.
       if (ack.lastSeq > this.lastSeq) void this.catchUp();
-      // The server's log is behind what this page showed (a restored backup): start afresh.
-      if (ack.lastSeq < this.lastSeq) window.location.reload();
     });
   }
 
@@ -113,6 +121,8 @@ class LiveReader {
       const response = await fetch(`/api/posts/${encodeURIComponent(this.slug)}/changes?since=${this.lastSeq}`, {
         headers: { accept: 'application/json' },
         cache: 'no-store',
+        // A dead connection after sleep must not hold every live change in `pending` for minutes.
+        signal: AbortSignal.timeout(10_000),
       });
       if (!response.ok) throw new Error(`catch-up failed: ${response.status}`);
       const body = (await response.json()) as ChangesResponse;

@@ -10,6 +10,9 @@ const EDGE_PX = 120;
 
 export class Timeline {
   newestFirst = false;
+  /** What this page knows happened to entries, so an older page fetched meanwhile cannot undo it. */
+  private readonly deleted = new Set<number>();
+  private readonly versions = new Map<number, number>();
   private unseen = 0;
   private announced = 0;
   private announceTimer: number | undefined;
@@ -33,13 +36,17 @@ export class Timeline {
 
   /** Inserts or replaces an entry; `fresh` marks a newly published one (counted, announced, followed). */
   upsert(entry: Entry, fresh: boolean): void {
+    if (this.isStale(entry)) return;
+    this.versions.set(entry.id, entry.version);
+    this.deleted.delete(entry.id); // an editor may restore a deleted entry
     const existing = this.find(entry.id);
-    if (existing && Number(existing.dataset.version) >= entry.version) return;
     const article = this.render(entry);
-    if (existing) {
+    if (existing && existing.dataset.createdAt === entry.createdAt) {
       existing.replaceWith(article);
       return;
     }
+    // A corrected time moves the entry to its new place in the stream.
+    if (existing) this.keepingPlace(() => existing.remove(), false);
     const articles = this.articles();
     const position = articles.find((other) => this.before(entry, other));
     // An entry older than everything shown belongs to an earlier page the reader has not loaded.
@@ -53,7 +60,7 @@ export class Timeline {
   addOlder(entries: Entry[]): void {
     this.keepingPlace(() => {
       for (const entry of entries) {
-        if (this.find(entry.id)) continue;
+        if (this.find(entry.id) || this.isStale(entry)) continue;
         const article = this.render(entry);
         const position = this.articles().find((other) => this.before(entry, other));
         this.list.insertBefore(article, position ?? null);
@@ -63,6 +70,7 @@ export class Timeline {
   }
 
   remove(id: number): void {
+    this.deleted.add(id);
     const article = this.find(id);
     if (article) this.keepingPlace(() => article.remove(), false);
     this.toggleEmpty();
@@ -134,6 +142,10 @@ export class Timeline {
       if (announcer) announcer.textContent = `${this.announced} new ${this.announced === 1 ? 'entry' : 'entries'}`;
       this.announced = 0;
     }, 1500);
+  }
+
+  private isStale(entry: Entry): boolean {
+    return this.deleted.has(entry.id) || (this.versions.get(entry.id) ?? 0) >= entry.version || Number(this.find(entry.id)?.dataset.version ?? 0) >= entry.version;
   }
 
   private before(entry: Entry, other: HTMLElement): boolean {

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { decodeCursor } from '../domain/cursor.js';
+import { decodeCursor, encodeCursor } from '../domain/cursor.js';
 import { AppError } from '../domain/errors.js';
 import type { Post } from '../domain/types.js';
 import { postFeed, siteFeed } from '../render/atom.js';
@@ -60,7 +60,7 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/', async (request, reply) => {
     const list = posts.list({ limit: 200 });
-    if (notModified(request, reply, `W/"home-${listVersion(list)}"`)) return reply.code(304).send();
+    if (notModified(request, reply, `W/"home-${listVersion(list)}-${app.assets.version}"`)) return reply.code(304).send();
     return reply.type(HTML).send(homePage(list, app.assets, `${baseUrl(request)}/`));
   });
 
@@ -68,18 +68,19 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
 
   const renderPost = (embed: boolean) => async (request: FastifyRequest<{ Params: { slug: string }; Querystring: { before?: string | undefined } }>, reply: FastifyReply) => {
     const { slug } = request.params;
-    const { before } = request.query;
-    const cursor = before === undefined ? undefined : decodeCursor(before);
+    // A cursor this server did not issue is ignored: the reader gets the live edge.
+    const cursor = request.query.before === undefined ? undefined : decodeCursor(request.query.before);
     try {
       const post = posts.bySlug(slug);
-      const etag = `W/"${post.id}-${post.lastSeq}-${post.version}${embed ? '-embed' : ''}${before ? `-${before}` : ''}"`;
+      const older = cursor ? `-${encodeCursor(cursor)}` : '';
+      const etag = `W/"${post.id}-${post.lastSeq}-${post.version}-${app.assets.version}${embed ? '-embed' : ''}${older}"`;
       if (notModified(request, reply, etag)) return reply.code(304).send();
       if (embed) {
-        // Only the configured sites may frame the embed page; every other page refuses framing.
+        // Only the configured sites (and this one) may frame the embed page.
         reply.header('Content-Security-Policy', `frame-ancestors 'self' ${app.config.embedOrigins.join(' ')}`.trim());
       }
       const url = `${baseUrl(request)}/posts/${post.slug}`;
-      const cacheKey = before === undefined ? `${etag}|${url}` : undefined;
+      const cacheKey = cursor ? undefined : `${etag}|${url}`;
       const cached = cacheKey && liveEdges.get(cacheKey);
       if (cached) return reply.type(HTML).send(cached);
       const page = cursor ? posts.entriesBefore(slug, cursor, 50) : posts.withLatestEntries(slug);

@@ -16,7 +16,12 @@ export type Problem = {
 export const PROBLEM_TYPE_BASE = '/problems/';
 
 export function sendProblem(reply: FastifyReply, problem: Problem, headers: Record<string, string> = {}): FastifyReply {
-  return reply.code(problem.status).headers(headers).type('application/problem+json; charset=utf-8').send(problem);
+  // Errors describe one moment (a missing post may exist a second later): never let a cache keep them.
+  return reply
+    .code(problem.status)
+    .headers({ ...headers, 'cache-control': 'no-store' })
+    .type('application/problem+json; charset=utf-8')
+    .send(problem);
 }
 
 function fromAppError(error: AppError, request: FastifyRequest): Problem {

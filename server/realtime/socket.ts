@@ -25,7 +25,9 @@ const subscribePayload = z.strictObject({
 });
 
 /** At most this many changes are replayed over the socket; beyond, the client pages over HTTP. */
-export const SOCKET_REPLAY_LIMIT = 500;
+export const SOCKET_REPLAY_LIMIT = 100;
+/** …and about this many bytes: a replay is cheap for the server whatever `since` a client sends. */
+export const SOCKET_REPLAY_MAX_BYTES = 128 * 1024;
 const MAX_SUBSCRIPTIONS_PER_SOCKET = 10;
 
 export function roomOf(postId: number): string {
@@ -99,7 +101,7 @@ export class Realtime implements Publisher {
     }
     void socket.join(room);
     if (since !== undefined && since < post.lastSeq) {
-      for (const change of this.stores.changes.since(post.id, since, SOCKET_REPLAY_LIMIT)) socket.emit('change', change);
+      for (const change of this.stores.changes.since(post.id, since, SOCKET_REPLAY_LIMIT, SOCKET_REPLAY_MAX_BYTES)) socket.emit('change', change);
     }
     return { ok: true, lastSeq: post.lastSeq };
   }

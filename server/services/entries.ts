@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { errors } from '../domain/errors.js';
+import { AppError, errors } from '../domain/errors.js';
 import { canModifyEntry, hasRole, type Actor, type Change, type Entry } from '../domain/types.js';
 import { presentEntry, type StoredEntry } from '../store/entries.js';
 import { nowIso, type ServiceDeps } from './context.js';
@@ -23,13 +23,14 @@ export class EntryService {
     const { stores } = this.deps;
     const post = stores.posts.bySlug(slug);
     if (!post) throw errors.notFound(`The post "${slug}"`);
-    if (post.status === 'ended' && !hasRole(actor, 'editor')) {
-      throw errors.conflict('post-ended', 'This post has ended; only editors can add entries to it.');
-    }
+    // A retry of an accepted entry gets its answer whatever happened since (the post ended...).
     const requestHash = idempotencyKey === undefined ? '' : hashRequest(slug, input);
     if (idempotencyKey !== undefined) {
       const replay = this.replay(actor, idempotencyKey, requestHash);
       if (replay) return { entry: replay, replayed: true };
+    }
+    if (post.status === 'ended' && !hasRole(actor, 'editor')) {
+      throw errors.conflict('post-ended', 'This post has ended; only editors can add entries to it.');
     }
 
     const flightKey = `${actor.id}\u0000${idempotencyKey ?? ''}`;
@@ -123,6 +124,9 @@ export class EntryService {
       throw errors.unprocessable('idempotency-key-reused', 'This Idempotency-Key was already used for a different entry; use a new key for a new entry.');
     }
     const entry = this.deps.stores.entries.byId(record.entryId)!;
+    if (entry.deletedAt) {
+      throw new AppError(410, 'entry-deleted', 'Gone', `The entry this request created (${entry.id}) has since been deleted.`, { entryId: entry.id });
+    }
     return presentEntry(entry);
   }
 

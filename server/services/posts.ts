@@ -23,6 +23,8 @@ export type EntryPage = { entries: Entry[]; nextCursor: string | null };
 
 export const FIRST_PAGE_SIZE = 50;
 const KEY_EVENTS_SHOWN = 100;
+/** A catch-up response carries about this much; the client asks again until it reaches lastSeq. */
+export const CHANGES_MAX_BYTES = 512 * 1024;
 
 /** Use cases of posts: create, update, read with entries, page back, catch up. */
 export class PostService {
@@ -123,7 +125,7 @@ export class PostService {
 
   changesSince(slug: string, since: number, limit: number): { changes: Change[]; lastSeq: number } {
     const post = this.bySlug(slug);
-    return { changes: this.deps.stores.changes.since(post.id, since, limit), lastSeq: post.lastSeq };
+    return { changes: this.deps.stores.changes.since(post.id, since, limit, CHANGES_MAX_BYTES), lastSeq: post.lastSeq };
   }
 
   private page(rows: ReturnType<ServiceDeps['stores']['entries']['latest']>, limit: number): EntryPage {

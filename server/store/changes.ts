@@ -16,8 +16,18 @@ export class ChangeStore {
     this.statements.insert.run(postId, change.seq, change.type, JSON.stringify(change), now);
   }
 
-  since(postId: number, seq: number, limit: number): Change[] {
-    const rows = this.statements.since.all(postId, seq, limit) as { payload: string }[];
-    return rows.map((row) => JSON.parse(row.payload) as Change);
+  /**
+   * The changes after `seq`, in order: at most `limit` of them and about `maxBytes` of payload
+   * (always at least one), so one request cannot make the server serialize megabytes at once.
+   */
+  since(postId: number, seq: number, limit: number, maxBytes = Number.POSITIVE_INFINITY): Change[] {
+    const changes: Change[] = [];
+    let bytes = 0;
+    for (const row of this.statements.since.iterate(postId, seq, limit) as IterableIterator<{ payload: string }>) {
+      if (changes.length > 0 && bytes + row.payload.length > maxBytes) break;
+      bytes += row.payload.length;
+      changes.push(JSON.parse(row.payload) as Change);
+    }
+    return changes;
   }
 }

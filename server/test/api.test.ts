@@ -181,6 +181,17 @@ describe('entries', () => {
     expect(page.lastSeq).toBe(2);
   });
 
+  it('answers a retry with the original entry even after the post ended; 410 once the entry was deleted', async () => {
+    const { slug } = await createPost(t);
+    const first = await postEntry(t, slug, 'Before the end', 'author', { 'idempotency-key': 'late-retry' });
+    await t.app.inject({ method: 'PATCH', url: `/api/posts/${slug}`, headers: { ...t.auth('editor'), 'if-match': '1' }, payload: { status: 'ended' } });
+    const retry = await postEntry(t, slug, 'Before the end', 'author', { 'idempotency-key': 'late-retry' });
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json().id).toBe(first.json().id);
+    await t.app.inject({ method: 'DELETE', url: `/api/entries/${first.json().id}`, headers: { ...t.auth('author'), 'if-match': '1' } });
+    expect(expectProblem(await postEntry(t, slug, 'Before the end', 'author', { 'idempotency-key': 'late-retry' }), 410).entryId).toBe(first.json().id);
+  });
+
   it('answers 409 to a retry that arrives while the first request is still running', async () => {
     const { slug } = await createPost(t);
     const [a, b] = await Promise.all([
@@ -278,6 +289,27 @@ describe('changes and health', () => {
     const seqs = t.app.stores.db.prepare('SELECT seq FROM changes ORDER BY seq').pluck().all();
     expect(seqs).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
     expect((await t.app.inject(`/api/posts/${slug}`)).json().lastSeq).toBe(200);
+  });
+
+  it('pages a large catch-up by size: each response is bounded, and following lastSeq gets everything', async () => {
+    const { slug } = await createPost(t);
+    for (let i = 1; i <= 30; i++) await postEntry(t, slug, `${i} ${'long words '.repeat(1800)}`);
+    const first = (await t.app.inject(`/api/posts/${slug}/changes?since=0&limit=1000`)).json();
+    expect(first.lastSeq).toBe(30);
+    expect(first.changes.length).toBeGreaterThan(0);
+    expect(first.changes.length).toBeLessThan(30);
+    const seqs: number[] = first.changes.map((change: { seq: number }) => change.seq);
+    while (seqs.at(-1)! < 30) {
+      const next = (await t.app.inject(`/api/posts/${slug}/changes?since=${seqs.at(-1)}&limit=1000`)).json();
+      seqs.push(...next.changes.map((change: { seq: number }) => change.seq));
+    }
+    expect(seqs).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+  });
+
+  it('never lets caches keep an error', async () => {
+    const response = await t.app.inject('/api/posts/nope/entries');
+    expect(response.statusCode).toBe(404);
+    expect(response.headers['cache-control']).toBe('no-store');
   });
 
   it('reports health and an RFC 9457 404 for unknown API routes', async () => {

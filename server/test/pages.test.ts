@@ -74,6 +74,15 @@ describe('reader page', () => {
     expect(page).toContain('<a href="/posts/later">Later</a>');
   });
 
+  it('ignores a cursor it did not issue, whatever its characters', async () => {
+    const { slug } = await createPost(t);
+    for (const before of ['%E2%82%AC', 'a%0ab', 'garbage']) {
+      const response = await t.app.inject(`/posts/${slug}?before=${before}`);
+      expect(response.statusCode).toBe(200);
+      expect(response.body).toContain('id="entries"');
+    }
+  });
+
   it('answers an unknown post with an HTML 404', async () => {
     const response = await t.app.inject('/posts/missing');
     expect(response.statusCode).toBe(404);

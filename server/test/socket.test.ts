@@ -80,6 +80,14 @@ describe('socket protocol', () => {
     );
   });
 
+  it('bounds what one subscribe replays; the ack tells the client how far to catch up over HTTP', async () => {
+    const { slug } = await createPost(t);
+    for (let i = 1; i <= 130; i++) await postEntry(t, slug, `Entry ${i}`);
+    const { socket, changes } = reader();
+    expect(await subscribe(socket, { slug, since: 0 })).toEqual({ ok: true, lastSeq: 130 });
+    expect(changes.map((change) => change.seq)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+  });
+
   it('only sends a post its own changes', async () => {
     const a = await createPost(t, { title: 'A' });
     const b = await createPost(t, { title: 'B' });
