@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { ArchiveFormatError } from '../archive/errors.js';
 import { formatHtmlArchive } from '../archive/html-archive.js';
 import { formatJekyll, parseJekyll, type ParsedPost } from '../archive/jekyll.js';
@@ -16,7 +17,7 @@ export type ImportResult = { file: string; slug: string; action: 'created' | 'up
 
 /** Everything there is to know about one post, newest state, for exports. */
 const ALL = Number.MAX_SAFE_INTEGER;
-const RENDER_ATTEMPTS = 3;
+const RENDER_ATTEMPTS = 4;
 
 /**
  * Use cases of archives. An import writes through the same stores as every other write: one
@@ -166,7 +167,11 @@ export class ArchiveService {
       try {
         return await this.deps.renderer.render(entry.body);
       } catch (error) {
-        if (error instanceof RenderError && error.reason === 'timeout' && attempt < RENDER_ATTEMPTS) continue;
+        if (error instanceof RenderError && error.reason === 'timeout' && attempt < RENDER_ATTEMPTS) {
+          // A timed-out worker is replaced; give the new one time to start before queueing again.
+          await delay(500 * 2 ** attempt);
+          continue;
+        }
         if (error instanceof RenderError) throw new ArchiveFormatError(file, entry.line, error.message);
         throw error;
       }
