@@ -54,7 +54,7 @@ describe('round trips', () => {
     // The target is an empty database (no users or tokens either).
     target.app.stores.db.exec('DELETE FROM api_tokens; DELETE FROM users;');
     const liveArchive = await runExportJson(source, slug);
-    expect(target.app.services.archives.importJson(`${slug}.json`, liveArchive).slug).toBe(slug);
+    expect((await target.app.services.archives.importJson(`${slug}.json`, liveArchive)).slug).toBe(slug);
     // The other one goes through the HTTP upload (an admin token made directly in the empty target).
     const { token } = target.app.stores.tokens.create('Restorer', 'admin', new Date().toISOString());
     const uploaded = await target.app.inject({
@@ -77,7 +77,25 @@ describe('round trips', () => {
 
     // A second import of the same archive is refused rather than duplicated.
     const again = await runExportJson(source, slug);
-    expect(() => target.app.services.archives.importJson('again.json', again)).toThrow(/already exists/);
+    await expect(target.app.services.archives.importJson('again.json', again)).rejects.toThrow(/already exists/);
+  });
+
+  it('a JSON archive never brings its own HTML: entries and change payloads are rendered again', async () => {
+    const { slug } = await createPost(source, { title: 'Tampered' });
+    await postEntry(source, slug, 'Harmless **text**');
+    const archive = (await runExportJson(source, slug)) as { entries: { html: string }[]; changes: { payload: string }[] };
+    const evil = '<img src=x onerror=alert(1)>';
+    archive.entries[0]!.html = evil;
+    const payload = JSON.parse(archive.changes[0]!.payload) as { entry: { html: string } };
+    payload.entry.html = evil;
+    archive.changes[0]!.payload = JSON.stringify(payload);
+    target.app.stores.db.exec('DELETE FROM api_tokens; DELETE FROM users;');
+    await target.app.services.archives.importJson('tampered.json', archive);
+    const page = (await target.app.inject(`/api/posts/${slug}`)).json();
+    expect(page.entries[0].html).toBe('<p>Harmless <strong>text</strong></p>\n');
+    const changes = (await target.app.inject(`/api/posts/${slug}/changes?since=0`)).json().changes;
+    expect(changes[0].entry.html).toBe('<p>Harmless <strong>text</strong></p>\n');
+    expect((await target.app.inject(`/posts/${slug}`)).body).not.toContain('onerror');
   });
 });
 
