@@ -24,7 +24,7 @@ export const archiveRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/posts/:slug([a-z0-9-]+).md', { schema: { params: slugParams } }, async (request, reply) => {
     try {
       const markdown = archives.exportJekyll(request.params.slug);
-      return reply.type('text/markdown; charset=utf-8').header('Cache-Control', 'public, max-age=1, stale-while-revalidate=5').send(markdown);
+      return reply.type('text/markdown; charset=utf-8').header('X-Content-Type-Options', 'nosniff').header('Cache-Control', 'public, max-age=1, stale-while-revalidate=5').send(markdown);
     } catch (error) {
       if (error instanceof AppError && error.status === 404) return reply.code(404).type('text/html; charset=utf-8').send(notFoundPage(app.assets));
       throw error;
