@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { changeOutput } from '../http/schemas.js';
 import type { PostDump } from '../store/archive.js';
 
 /**
@@ -13,6 +14,18 @@ const id = z.number().int().positive();
 const text = z.string();
 const time = z.string().min(1);
 const flag = z.union([z.literal(0), z.literal(1)]);
+
+/** A TEXT column holding JSON: it must parse to what the code reading it expects. */
+function jsonText(schema: z.ZodType, what: string) {
+  return z.string().refine((value) => {
+    try {
+      return schema.safeParse(JSON.parse(value)).success;
+    } catch {
+      return false;
+    }
+  }, `must be JSON text of ${what}`);
+}
+const labels = jsonText(z.array(z.string()), 'an array of strings');
 
 const userRow = z.strictObject({
   id,
@@ -32,14 +45,14 @@ const postRow = z.strictObject({
   starts_at: time.nullable(),
   ended_at: time.nullable(),
   timezone: text,
-  tags: text,
-  categories: text,
+  tags: labels,
+  categories: labels,
   version: z.number().int(),
   last_seq: z.number().int().min(0),
   created_by: id.nullable(),
   created_at: time,
   updated_at: time,
-  front_matter: text,
+  front_matter: jsonText(z.record(z.string(), z.unknown()), 'an object'),
   import_key: text.nullable(),
 });
 
@@ -74,7 +87,7 @@ const changeRow = z.strictObject({
   post_id: id,
   seq: z.number().int().positive(),
   type: z.enum(['entry.created', 'entry.updated', 'entry.deleted', 'post.updated']),
-  payload: text,
+  payload: jsonText(changeOutput, 'a change as the API sends it'),
   created_at: time,
 });
 

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { ArchiveFormatError } from '../archive/errors.js';
 import { formatHtmlArchive } from '../archive/html-archive.js';
 import { formatJekyll, parseJekyll, type ParsedPost } from '../archive/jekyll.js';
@@ -16,7 +17,7 @@ export type ImportResult = { file: string; slug: string; action: 'created' | 'up
 
 /** Everything there is to know about one post, newest state, for exports. */
 const ALL = Number.MAX_SAFE_INTEGER;
-const RENDER_ATTEMPTS = 3;
+const RENDER_ATTEMPTS = 4;
 
 /**
  * Use cases of archives. An import writes through the same stores as every other write: one
@@ -39,7 +40,7 @@ export class ArchiveService {
       } catch (error) {
         throw new ArchiveFormatError(file, 1, `not valid JSON: ${(error as Error).message}`);
       }
-      return this.importJson(file, data);
+      return await this.importJson(file, data);
     }
     return this.importJekyll(file, parseJekyll(text, file), actor);
   }
@@ -110,36 +111,75 @@ export class ArchiveService {
     return result;
   }
 
-  /** A JSON archive keeps its ids, so it restores identically into a database that lacks them. */
-  importJson(file: string, data: unknown): ImportResult {
+  /**
+   * A JSON archive keeps its ids, so it restores identically into a database that lacks them.
+   * Stored HTML is never trusted from a file: every entry (and every entry inside the change log)
+   * is rendered again from its Markdown; with the same renderer that gives the same bytes.
+   */
+  async importJson(file: string, data: unknown): Promise<ImportResult> {
     const parsed = jsonArchiveSchema.safeParse(data);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       throw new ArchiveFormatError(file, 1, `not a Liveline JSON archive: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
     }
-    const archive = parsed.data;
+    const archive = await this.rerender(file, parsed.data);
     const { db, posts } = this.deps.stores;
-    db.transaction(() => {
-      if (posts.bySlug(archive.post.slug) || this.archive.anyIdTaken('posts', [archive.post.id])) {
-        throw new ArchiveFormatError(file, 1, `the post "${archive.post.slug}" (id ${archive.post.id}) already exists; JSON archives restore into a database without it (use the jekyll format to merge)`);
-      }
-      if (this.archive.anyIdTaken('entries', archive.entries.map((e) => e.id)) || this.archive.anyIdTaken('entry_revisions', archive.revisions.map((r) => r.id))) {
-        throw new ArchiveFormatError(file, 1, 'entry or revision ids of this archive are already used in this database; restore it into an empty database');
-      }
-      const missingUsers = archive.users.filter((user) => {
-        const existing = this.archive.userById(user.id);
-        if (existing && existing.name !== user.name) {
-          throw new ArchiveFormatError(file, 1, `user ${user.id} is "${String(existing.name)}" here but "${user.name}" in the archive; restore it into an empty database`);
+    try {
+      db.transaction(() => {
+        if (posts.bySlug(archive.post.slug) || this.archive.anyIdTaken('posts', [archive.post.id])) {
+          throw new ArchiveFormatError(file, 1, `the post "${archive.post.slug}" (id ${archive.post.id}) already exists; JSON archives restore into a database without it (use the jekyll format to merge)`);
         }
-        return !existing;
-      });
-      this.archive.insertRows('users', missingUsers);
-      this.archive.insertRows('posts', [archive.post]);
-      this.archive.insertRows('entries', archive.entries);
-      this.archive.insertRows('entry_revisions', archive.revisions);
-      this.archive.insertRows('changes', archive.changes);
-    })();
+        if (this.archive.anyIdTaken('entries', archive.entries.map((e) => e.id)) || this.archive.anyIdTaken('entry_revisions', archive.revisions.map((r) => r.id))) {
+          throw new ArchiveFormatError(file, 1, 'entry or revision ids of this archive are already used in this database; restore it into an empty database');
+        }
+        const missingUsers = archive.users.filter((user) => {
+          const existing = this.archive.userById(user.id);
+          if (existing && existing.name !== user.name) {
+            throw new ArchiveFormatError(file, 1, `user ${user.id} is "${String(existing.name)}" here but "${user.name}" in the archive; restore it into an empty database`);
+          }
+          return !existing;
+        });
+        this.archive.insertRows('users', missingUsers);
+        this.archive.insertRows('posts', [archive.post]);
+        this.archive.insertRows('entries', archive.entries);
+        this.archive.insertRows('entry_revisions', archive.revisions);
+        this.archive.insertRows('changes', archive.changes);
+      })();
+    } catch (error) {
+      // A foreign key or unique clash the checks above did not foresee (a user's e-mail, say).
+      if (error instanceof Error && 'code' in error && String(error.code).startsWith('SQLITE_CONSTRAINT')) {
+        throw new ArchiveFormatError(file, 1, `the archive clashes with this database (${error.message}); restore it into an empty database`);
+      }
+      throw error;
+    }
     return { file, slug: archive.post.slug, action: 'created', entries: archive.entries.filter((e) => e.deleted_at === null).length };
+  }
+
+  private async rerender(file: string, archive: JsonArchive): Promise<JsonArchive> {
+    const rendered = new Map<string, string>();
+    const render = async (body: string, line: number) => {
+      const known = rendered.get(body);
+      if (known !== undefined) return known;
+      const html = await this.renderForImport(file, { body, line });
+      rendered.set(body, html);
+      return html;
+    };
+    const entries = [];
+    for (const entry of archive.entries) entries.push({ ...entry, html: await render(entry.body, 1) });
+    const changes = [];
+    for (const change of archive.changes) {
+      const payload = JSON.parse(change.payload) as Change;
+      if (payload.type === 'entry.created' || payload.type === 'entry.updated') {
+        const html = await render(payload.entry.body, 1);
+        // Only a changed HTML is written back, so an untouched payload keeps its exact bytes.
+        if (html !== payload.entry.html) {
+          changes.push({ ...change, payload: JSON.stringify({ ...payload, entry: { ...payload.entry, html } }) });
+          continue;
+        }
+      }
+      changes.push(change);
+    }
+    return { ...archive, entries, changes };
   }
 
   exportJekyll(slug: string): string {
@@ -166,7 +206,11 @@ export class ArchiveService {
       try {
         return await this.deps.renderer.render(entry.body);
       } catch (error) {
-        if (error instanceof RenderError && error.reason === 'timeout' && attempt < RENDER_ATTEMPTS) continue;
+        if (error instanceof RenderError && error.reason === 'timeout' && attempt < RENDER_ATTEMPTS) {
+          // A timed-out worker is replaced; give the new one time to start before queueing again.
+          await delay(500 * 2 ** attempt);
+          continue;
+        }
         if (error instanceof RenderError) throw new ArchiveFormatError(file, entry.line, error.message);
         throw error;
       }

@@ -123,6 +123,13 @@ describe('POST /api/import and GET /posts/:slug.md', () => {
     expect(created.json()).toMatchObject({ slug: 'storage-summit-opening-keynote', action: 'created', entries: 8 });
     expect((await upload(read(KEYNOTE))).json().action).toBe('unchanged');
 
+    // JSON archives restore rows as they are: editors may not, admins may.
+    const json = await t.app.inject({ method: 'POST', url: '/api/import?filename=a.json', headers: t.auth('editor'), payload: { format: 'liveline-archive' } });
+    expect(json.statusCode).toBe(403);
+    const invalid = await t.app.inject({ method: 'POST', url: '/api/import?filename=a.json', headers: t.auth('admin'), payload: { format: 'liveline-archive' } });
+    expect(invalid.statusCode).toBe(422);
+    expect(invalid.json().detail).toMatch(/not a Liveline JSON archive/);
+
     const bad = await upload(read('missing-title.md'), 'editor', 'missing-title.md');
     expect(bad.statusCode).toBe(422);
     expect(bad.headers['content-type']).toMatch(/application\/problem\+json/);

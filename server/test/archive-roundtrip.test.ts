@@ -53,11 +53,19 @@ describe('round trips', () => {
 
     // The target is an empty database (no users or tokens either).
     target.app.stores.db.exec('DELETE FROM api_tokens; DELETE FROM users;');
-    for (const each of [slug, imported.slug]) {
-      const archive = (await runExportJson(source, each)) as { post: { id: number } };
-      const result = target.app.services.archives.importJson(`${each}.json`, JSON.parse(JSON.stringify(archive)));
-      expect(result.slug).toBe(each);
-    }
+    const liveArchive = await runExportJson(source, slug);
+    expect((await target.app.services.archives.importJson(`${slug}.json`, liveArchive)).slug).toBe(slug);
+    // The other one goes through the HTTP upload (an admin token made directly in the empty target).
+    const { token } = target.app.stores.tokens.create('Restorer', 'admin', new Date().toISOString());
+    const uploaded = await target.app.inject({
+      method: 'POST',
+      url: `/api/import?filename=${imported.slug}.json`,
+      headers: { authorization: `Bearer ${token}` },
+      payload: (await runExportJson(source, imported.slug)) as Record<string, unknown>,
+    });
+    expect(uploaded.statusCode).toBe(201);
+    expect(uploaded.json()).toMatchObject({ slug: imported.slug, action: 'created', entries: 8 });
+    target.app.stores.db.exec("DELETE FROM api_tokens; DELETE FROM users WHERE name = 'Restorer';");
     for (const table of ['posts', 'entries', 'entry_revisions', 'changes']) {
       const order = table === 'changes' ? 'post_id, seq' : 'id';
       expect(rows(target, `SELECT * FROM ${table} ORDER BY ${order}`), table).toEqual(rows(source, `SELECT * FROM ${table} ORDER BY ${order}`));
@@ -69,7 +77,25 @@ describe('round trips', () => {
 
     // A second import of the same archive is refused rather than duplicated.
     const again = await runExportJson(source, slug);
-    expect(() => target.app.services.archives.importJson('again.json', again)).toThrow(/already exists/);
+    await expect(target.app.services.archives.importJson('again.json', again)).rejects.toThrow(/already exists/);
+  });
+
+  it('a JSON archive never brings its own HTML: entries and change payloads are rendered again', async () => {
+    const { slug } = await createPost(source, { title: 'Tampered' });
+    await postEntry(source, slug, 'Harmless **text**');
+    const archive = (await runExportJson(source, slug)) as { entries: { html: string }[]; changes: { payload: string }[] };
+    const evil = '<img src=x onerror=alert(1)>';
+    archive.entries[0]!.html = evil;
+    const payload = JSON.parse(archive.changes[0]!.payload) as { entry: { html: string } };
+    payload.entry.html = evil;
+    archive.changes[0]!.payload = JSON.stringify(payload);
+    target.app.stores.db.exec('DELETE FROM api_tokens; DELETE FROM users;');
+    await target.app.services.archives.importJson('tampered.json', archive);
+    const page = (await target.app.inject(`/api/posts/${slug}`)).json();
+    expect(page.entries[0].html).toBe('<p>Harmless <strong>text</strong></p>\n');
+    const changes = (await target.app.inject(`/api/posts/${slug}/changes?since=0`)).json().changes;
+    expect(changes[0].entry.html).toBe('<p>Harmless <strong>text</strong></p>\n');
+    expect((await target.app.inject(`/posts/${slug}`)).body).not.toContain('onerror');
   });
 });
 
@@ -81,6 +107,7 @@ async function postEntry(t: TestApp, slug: string, body: string, who: 'author' |
       expect(response.statusCode).toBe(201);
       return response;
     }
+    await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
   }
 }
 

@@ -34,6 +34,7 @@ async function burst(slug: string, count: number, parallel: number, onReturned: 
           break;
         }
         if (response.statusCode !== 422 || attempt === 5) throw new Error(`POST failed: ${response.statusCode} ${response.body}`);
+        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
       }
     }
   };

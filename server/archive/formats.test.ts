@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import type { Entry, Post } from '../domain/types.js';
+import { formatHtmlArchive } from './html-archive.js';
+import { jsonArchiveSchema } from './json-archive.js';
+
+const post: Post = {
+  id: 1,
+  slug: 'keynote',
+  title: 'Keynote <script>alert(1)</script>',
+  description: 'Opening & close',
+  status: 'ended',
+  startsAt: '2026-03-14T09:00:00.000Z',
+  endedAt: null,
+  timezone: 'Europe/Berlin',
+  tags: ['Cloud'],
+  categories: ['Liveblog'],
+  version: 1,
+  lastSeq: 1,
+  createdAt: '2026-03-14T08:00:00.000Z',
+  updatedAt: '2026-03-14T08:00:00.000Z',
+};
+const entry: Entry = { id: 7, postId: 1, body: 'Hi', html: '<p>Hi <strong>there</strong></p>\n', author: null, createdAt: '2026-03-14T09:40:00.000Z', updatedAt: '2026-03-14T09:40:00.000Z', version: 1, keyEvent: false, pinned: false };
+
+describe('formatHtmlArchive', () => {
+  it('is one page with inline styles, escaped fields, the entries as articles and no script', () => {
+    const page = formatHtmlArchive(post, [entry], 'body{margin:0}', '2026-03-15T00:00:00.000Z');
+    expect(page).toContain('<style>body{margin:0}</style>');
+    expect(page).toContain('<title>Keynote &lt;script&gt;alert(1)&lt;/script&gt;</title>');
+    expect(page).toContain('Opening &amp; close');
+    expect(page).toMatch(/<article class="entry" id="entry-7" data-entry-id="7"[^>]*>/);
+    expect(page).toContain('<p>Hi <strong>there</strong></p>');
+    expect(page).toContain('<time datetime="2026-03-14T09:40:00.000Z"');
+    expect(page).toContain('>10:40</time>'); // Berlin time
+    expect(page).not.toMatch(/<script|<link|src=/i);
+  });
+
+  it('cannot be broken out of by the stylesheet', () => {
+    const page = formatHtmlArchive(post, [], 'a{}</style><img src=x onerror=alert(1)>', '2026-03-15T00:00:00.000Z');
+    expect(page.match(/<\/style/gi)).toHaveLength(1);
+  });
+});
+
+describe('jsonArchiveSchema', () => {
+  const archive = {
+    format: 'liveline-archive',
+    version: 1,
+    exportedAt: '2026-03-15T00:00:00.000Z',
+    users: [],
+    post: {
+      id: 1, slug: 'k', title: 'K', description: '', status: 'ended', starts_at: null, ended_at: null, timezone: 'UTC', tags: '[]', categories: '[]',
+      version: 1, last_seq: 0, created_by: null, created_at: 'x', updated_at: 'x', front_matter: '{}', import_key: null,
+    },
+    entries: [],
+    revisions: [],
+    changes: [],
+  };
+
+  it('accepts an archive and refuses columns it does not know (they would reach the INSERT)', () => {
+    expect(jsonArchiveSchema.safeParse(archive).success).toBe(true);
+    const injected = { ...archive, post: { ...archive.post, 'id) VALUES (1); DROP TABLE posts; --': 1 } };
+    expect(jsonArchiveSchema.safeParse(injected).success).toBe(false);
+  });
+
+  it('refuses broken JSON columns and a change log with gaps', () => {
+    expect(jsonArchiveSchema.safeParse({ ...archive, post: { ...archive.post, tags: 'not json' } }).success).toBe(false);
+    expect(jsonArchiveSchema.safeParse({ ...archive, post: { ...archive.post, front_matter: '[1]' } }).success).toBe(false);
+    const change = { post_id: 1, seq: 2, type: 'post.updated', payload: '{}', created_at: 'x' };
+    expect(jsonArchiveSchema.safeParse({ ...archive, post: { ...archive.post, last_seq: 1 }, changes: [change] }).success).toBe(false);
+  });
+});
