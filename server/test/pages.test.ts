@@ -43,6 +43,35 @@ describe('reader page', () => {
     expect(earlier).not.toContain('rel="prev"');
   });
 
+  it('never serves a stale live edge: new, edited and deleted entries show on the next load', async () => {
+    const { slug } = await createPost(t);
+    const first = (await postEntry(t, slug, 'First take')).json();
+    expect((await t.app.inject(`/posts/${slug}`)).body).toContain('First take');
+    const second = (await postEntry(t, slug, 'Second take')).json();
+    let page = (await t.app.inject(`/posts/${slug}`)).body;
+    expect(articleIds(page)).toEqual([first.id, second.id]);
+    const headers = { authorization: `Bearer ${t.tokens.editor}`, 'if-match': String(first.version) };
+    expect((await t.app.inject({ method: 'PATCH', url: `/api/entries/${first.id}`, headers, payload: { body: 'Corrected take' } })).statusCode).toBe(200);
+    page = (await t.app.inject(`/posts/${slug}`)).body;
+    expect(page).toContain('Corrected take');
+    expect(page).not.toContain('First take');
+    const remove = { authorization: `Bearer ${t.tokens.editor}`, 'if-match': String(second.version) };
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/entries/${second.id}`, headers: remove })).statusCode).toBe(204);
+    expect(articleIds((await t.app.inject(`/posts/${slug}`)).body)).toEqual([first.id]);
+  });
+
+  it('answers a revalidation of the live edge with 304 while nothing changed', async () => {
+    const { slug } = await createPost(t);
+    await postEntry(t, slug, 'Only entry');
+    const first = await t.app.inject(`/posts/${slug}`);
+    const etag = String(first.headers.etag);
+    expect((await t.app.inject({ url: `/posts/${slug}`, headers: { 'if-none-match': etag } })).statusCode).toBe(304);
+    await postEntry(t, slug, 'Another entry');
+    const after = await t.app.inject({ url: `/posts/${slug}`, headers: { 'if-none-match': etag } });
+    expect(after.statusCode).toBe(200);
+    expect(after.body).toContain('Another entry');
+  });
+
   it('lists posts on the home page grouped by status', async () => {
     await createPost(t, { title: 'Now' });
     await createPost(t, { title: 'Later', startsAt: new Date(Date.now() + 3_600_000).toISOString() });
