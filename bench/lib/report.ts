@@ -32,6 +32,7 @@ export function summaryOf(row: Row): string {
     case 'fanout':
       if (typeof m.requestsPerSecond === 'number') parts.push(`${fmt(m.requestsPerSecond, 0)} req/s`);
       if (typeof m.serverCpuMsPerRequest === 'number') parts.push(`${fmt(m.serverCpuMsPerRequest, 3)} ms server CPU/req`);
+      if (typeof m.serverCpuUsPerDelivery === 'number') parts.push(`server CPU ${fmt(m.serverCpuUsPerDelivery, 1)} µs/delivery`);
       if (typeof m.payloadBytes === 'number') parts.push(`${m.payloadBytes} B/msg`);
       break;
     case 'capacity':

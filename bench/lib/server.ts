@@ -50,7 +50,9 @@ export class LivelineServer {
     const { stdout } = await run(process.execPath, [cli, 'token', 'create', '--name', 'bench', '--role', 'editor'], { env: { ...process.env, ...env } });
     const token = stdout.trim();
     const port = await freePort();
-    const child = PinnedChild.start('server', cpus, ['--expose-gc', '--import', PROBE, cli, 'serve'], { ...env, PORT: String(port) }, ROOT);
+    // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under test.
+    const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = PinnedChild.start('server', cpus, [...extra, '--expose-gc', '--import', PROBE, cli, 'serve'], { ...env, PORT: String(port) }, ROOT);
     const url = `http://127.0.0.1:${port}`;
     const server = new LivelineServer(child, url, token, dir);
     try {

@@ -1,6 +1,6 @@
 import { BODY_LENGTH, entryBody, postEntries, send } from '../lib/author.js';
 import { freePort, LivelineServer, ROOT, waitFor } from '../lib/server.js';
-import { PinnedChild } from '../lib/rpc.js';
+import { PinnedChild, processCpuMs } from '../lib/rpc.js';
 import type { Row } from '../lib/report.js';
 import { ratio } from '../lib/stats.js';
 import { connectFailures, merge, waitDelivered, withRetries, type ConnectResult, type Ctx, type GenReport } from './context.js';
@@ -63,6 +63,8 @@ export async function fanoutOurs(ctx: Ctx, readers: number): Promise<Row[]> {
       row.metrics = {
         payloadBytes: sampleBytes,
         serverCpuMs: cpuMs,
+        // CPU time is far less sensitive than latency to other work on the machine.
+        serverCpuUsPerDelivery: (cpuMs * 1000) / Math.max(1, merged.accounting.delivered),
         serverLoopDelayP99Ms: loop.p99Ms,
         postP99Ms: posted.histogram.getValueAtPercentile(99) / 1000,
         disconnects: merged.disconnects,
@@ -96,6 +98,7 @@ export async function fanoutWs(ctx: Ctx, readers: number, ours: Row | undefined)
       const failure = connectFailures(connected);
       if (failure) row.notes.push(failure);
       await gens.all('measure-start', { entries: cfg.entries, baseSeq: 0 });
+      const cpuBefore = await processCpuMs(server.pid);
       const template = sampleChange ?? { seq: 0, type: 'entry.created', entry: { body: '' } };
       let bytes = 0;
       const posted = await send(cfg.entries, { perSecond: cfg.entriesPerSecond }, (index, sentAt) => {
@@ -107,8 +110,14 @@ export async function fanoutWs(ctx: Ctx, readers: number, ours: Row | undefined)
       if (posted.failures.length) row.notes.push(`${posted.failures.length} broadcasts failed: ${posted.failures.slice(0, 2).join('; ')}`);
       await waitDelivered(ctx, readers * cfg.entries, Date.now() + cfg.settleMs);
       const merged = merge(ctx, await gens.all<GenReport>('measure-report'), readers, cfg.entries);
+      const cpuMs = (await processCpuMs(server.pid)) - cpuBefore;
       Object.assign(row, { latency: merged.latency, curve: merged.curve, accounting: merged.accounting, saturation: merged.saturation });
-      row.metrics = { payloadBytes: bytes, generatorCpuShare: merged.saturation.cpuShare };
+      row.metrics = {
+        payloadBytes: bytes,
+        serverCpuMs: cpuMs,
+        serverCpuUsPerDelivery: (cpuMs * 1000) / Math.max(1, merged.accounting.delivered),
+        generatorCpuShare: merged.saturation.cpuShare,
+      };
       if (!sampleChange) row.notes.push('no sample change from our run: payload is smaller than ours');
       await gens.all('close');
     } catch (error) {
@@ -122,6 +131,7 @@ export async function fanoutWs(ctx: Ctx, readers: number, ours: Row | undefined)
   if (ours?.latency && row.latency && !ours.discarded && !row.discarded) {
     const p99Ratio = ratio(ours.latency.p99Ms, row.latency.p99Ms);
     ours.metrics.p99VsWsFloor = p99Ratio;
+    ours.metrics.cpuPerDeliveryVsWsFloor = ratio(Number(ours.metrics.serverCpuUsPerDelivery), Number(row.metrics.serverCpuUsPerDelivery));
     ours.target = {
       text: `100% delivered${readers === 10_000 ? '; p99 ≤ 1.5× ws floor' : ''} (p99 = ${p99Ratio}× floor)`,
       met: (ours.accounting?.complete ?? false) && (readers !== 10_000 || (p99Ratio ?? Infinity) <= 1.5),
