@@ -38,6 +38,7 @@ const machine = {
   generators: cfg.generators,
 };
 const rows: Row[] = [];
+let generators: Generators | undefined;
 const startedAt = new Date();
 const log = (line: string) => console.log(line);
 
@@ -59,6 +60,7 @@ function print(row: Row): void {
 }
 
 async function add(produced: Row | Row[]): Promise<void> {
+  generators?.revive(cfg.generatorCpus, log);
   for (const row of Array.isArray(produced) ? produced : [produced]) {
     rows.push(row);
     print(row);
@@ -69,6 +71,7 @@ async function add(produced: Row | Row[]): Promise<void> {
 async function main(): Promise<void> {
   log(`${command}: ${machine.nproc} CPUs, Node ${machine.node}, open files limit ${openFiles}, load ${machine.loadAverageAtStart.map((v) => v.toFixed(1)).join(' ')}`);
   const gens = await Generators.start(cfg.generators, cfg.addressesPerGenerator, cfg.generatorCpus);
+  generators = gens;
   const ctx: Ctx = { cfg, gens, log };
   const want = (scenario: string) => (cfg.only as string[]).includes(scenario);
   try {

@@ -5,12 +5,15 @@
 import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';
 
+let seq = 0;
 const server = createServer((request, response) => {
   if (request.method === 'POST' && request.url === '/broadcast') {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      const message = Buffer.concat(chunks).toString('utf8');
+      // Like our server, the floor numbers messages in the order it handles them (the author's
+      // requests may overtake each other); one string replace per broadcast, not per client.
+      const message = Buffer.concat(chunks).toString('utf8').replace('"seq":0,', `"seq":${++seq},`);
       for (const client of wss.clients) client.send(message);
       response.writeHead(204).end();
     });

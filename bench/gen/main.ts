@@ -26,6 +26,7 @@ let baseSeq = 0;
 let measuring = false;
 let httpRequests = 0;
 let disconnects = 0;
+let catchUpErrors = 0;
 let sampleChange: WireChange | undefined;
 let sampleBytes = 0;
 const responseSamples: number[] = [];
@@ -52,7 +53,8 @@ function receive(reader: ReaderState, change: WireChange): void {
   }
   if (change.seq !== reader.lastSeq + 1) {
     if (measuring) delivery.outOfOrder++;
-    void catchUp(reader);
+    // The bare-ws floor has no history to fetch: the gap stays counted as out of order.
+    if (context.url) void catchUp(reader).catch(() => catchUpErrors++);
     return;
   }
   reader.lastSeq = change.seq;
@@ -164,7 +166,8 @@ function openWs(url: string, address: string): Promise<void> {
       wsReaders.push(reader);
       resolve();
     });
-    socket.once('error', reject);
+    // A lasting listener: an 'error' event without one would crash the whole generator.
+    socket.on('error', reject);
     socket.on('close', () => disconnects++);
   });
 }
@@ -228,6 +231,7 @@ serveRpc({
     baseSeq = Number(message.baseSeq ?? 0);
     httpRequests = 0;
     disconnects = 0;
+    catchUpErrors = 0;
     measuring = true;
     loopDelay.reset();
     loadStart = { cpu: process.cpuUsage(), wall: now(), elu: performance.eventLoopUtilization() };
@@ -244,6 +248,7 @@ serveRpc({
       load: load(),
       httpRequests,
       disconnects,
+      catchUpErrors,
       sampleChange,
       sampleBytes,
     };

@@ -11,6 +11,15 @@ export class Generators {
     readonly addresses: string[][],
   ) {}
 
+  /** Replaces generators that died (a crash must not take every later scenario with it). */
+  revive(cpus: string, log: (line: string) => void): void {
+    this.children.forEach((child, index) => {
+      if (child.alive) return;
+      log(`  ${child.name} had exited (${child.exitReason}); starting a new one`);
+      this.children[index] = PinnedChild.start(`gen${index}`, cpus, ['--import', 'tsx', GENERATOR]);
+    });
+  }
+
   static async start(count: number, addressesEach: number, cpus: string): Promise<Generators> {
     const children = Array.from({ length: count }, (_, index) => PinnedChild.start(`gen${index}`, cpus, ['--import', 'tsx', GENERATOR]));
     const addresses = children.map((_, index) => Array.from({ length: addressesEach }, (__, j) => `127.0.0.${10 + index * addressesEach + j}`));

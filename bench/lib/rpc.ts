@@ -8,6 +8,7 @@ export class PinnedChild {
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   private exited = false;
+  exitReason = '';
   readonly exit: Promise<number | null>;
 
   private constructor(
@@ -15,9 +16,10 @@ export class PinnedChild {
     readonly process: ChildProcess,
   ) {
     this.exit = new Promise((resolve) => {
-      process.once('exit', (code) => {
+      process.once('exit', (code, signal) => {
         this.exited = true;
-        for (const pending of this.waiting.values()) pending.reject(new Error(`${name} exited (code ${code}) before answering`));
+        this.exitReason = signal ? `killed by ${signal}` : `exit code ${code}`;
+        for (const pending of this.waiting.values()) pending.reject(new Error(`${name} exited (${this.exitReason}) before answering:\n${this.log}`));
         this.waiting.clear();
         resolve(code);
       });
@@ -53,12 +55,16 @@ export class PinnedChild {
     if (process.env.BENCH_VERBOSE) process.stderr.write(`[${this.name}] ${text}`);
   }
 
+  get alive(): boolean {
+    return !this.exited;
+  }
+
   get pid(): number {
     return this.process.pid ?? -1;
   }
 
   call<T>(type: string, args: object = {}, timeoutMs = 600_000): Promise<T> {
-    if (this.exited) return Promise.reject(new Error(`${this.name} has exited:\n${this.log}`));
+    if (this.exited) return Promise.reject(new Error(`${this.name} has exited (${this.exitReason}):\n${this.log}`));
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -103,8 +103,10 @@ export async function fanoutWs(ctx: Ctx, readers: number, ours: Row | undefined)
       let bytes = 0;
       const posted = await send(cfg.entries, { perSecond: cfg.entriesPerSecond }, (index, sentAt) => {
         const entry = { ...(template.entry as Record<string, unknown>), body: entryBody(index, sentAt, BODY_LENGTH) };
-        const body = `42${JSON.stringify(['change', { ...template, seq: index + 1, entry }])}`;
-        bytes = Buffer.byteLength(body);
+        // seq first and 0: the floor server numbers it (see baselines/ws-server.ts).
+        const { seq: _seq, ...rest } = template;
+        const body = `42${JSON.stringify(['change', { seq: 0, ...rest, entry }])}`;
+        bytes = Buffer.byteLength(body) + String(index + 1).length - 1;
         return { url: `${url}/broadcast`, headers: { 'content-type': 'text/plain' }, body, expect: 204 };
       });
       if (posted.failures.length) row.notes.push(`${posted.failures.length} broadcasts failed: ${posted.failures.slice(0, 2).join('; ')}`);
