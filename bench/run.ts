@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   const ctx: Ctx = { cfg, gens, log };
   const want = (scenario: string) => (cfg.only as string[]).includes(scenario);
   try {
-    for (const asked of cfg.readers) {
+    for (const asked of want('fanout') || want('ws') ? cfg.readers : []) {
       // The server needs one descriptor per reader plus its database, listener and pipes: past the
       // open-files limit (20,000 here, hard), run the largest N that fits and say so.
       const readers = asked + 200 > openFiles ? Math.floor((openFiles - 500) / 500) * 500 : asked;

@@ -27,6 +27,7 @@ let measuring = false;
 let httpRequests = 0;
 let disconnects = 0;
 let catchUpErrors = 0;
+let connectAttempts = 0;
 let sampleChange: WireChange | undefined;
 let sampleBytes = 0;
 const responseSamples: number[] = [];
@@ -106,8 +107,14 @@ function subscribe(reader: SioReader, since: number | undefined): Promise<void> 
   });
 }
 
-function openSio(address: string, since: number | undefined): Promise<SioReader> {
-  const socket = io(context.url, { transports: ['websocket'], localAddress: address, forceNew: true, reconnection: false, timeout: 120_000 } as Parameters<typeof io>[1]);
+/**
+ * With `retry`, a failed connection retries with Socket.IO's default backoff (1-5 s, randomized),
+ * as the reader page does; without, a failure fails the reader (and the run's accounting).
+ */
+function openSio(address: string, since: number | undefined, retry = false): Promise<SioReader> {
+  const socket = io(context.url, { transports: ['websocket'], localAddress: address, forceNew: true, reconnection: retry, timeout: 120_000 } as Parameters<typeof io>[1]);
+  connectAttempts++;
+  socket.io.on('reconnect_attempt', () => connectAttempts++);
   const reader: SioReader = { state: new ReaderState(address), socket, subscribed: false, ackSeq: 0 };
   if (since !== undefined) reader.state.lastSeq = since;
   socket.on('change', (change: WireChange) => {
@@ -120,6 +127,17 @@ function openSio(address: string, since: number | undefined): Promise<SioReader>
   socket.on('disconnect', (reason) => {
     if (reason !== 'io client disconnect') disconnects++;
   });
+  if (retry) {
+    return new Promise((resolve, reject) => {
+      const giveUp = setTimeout(() => reject(new Error('not subscribed after 180 s of retries')), 180_000);
+      socket.on('connect', () => {
+        subscribe(reader, reader.subscribed ? reader.state.lastSeq : since).then(() => {
+          clearTimeout(giveUp);
+          resolve(reader);
+        }, () => undefined);
+      });
+    });
+  }
   return new Promise((resolve, reject) => {
     socket.once('connect', () => subscribe(reader, since).then(() => resolve(reader), reject));
     socket.once('connect_error', (error) => reject(error));
@@ -232,6 +250,7 @@ serveRpc({
     httpRequests = 0;
     disconnects = 0;
     catchUpErrors = 0;
+    connectAttempts = 0;
     measuring = true;
     loopDelay.reset();
     loadStart = { cpu: process.cpuUsage(), wall: now(), elu: performance.eventLoopUtilization() };
@@ -249,6 +268,7 @@ serveRpc({
       httpRequests,
       disconnects,
       catchUpErrors,
+      connectAttempts,
       sampleChange,
       sampleBytes,
     };
@@ -260,7 +280,7 @@ serveRpc({
     const started = sioReaders.length;
     const opened: SioReader[] = [];
     const result = await pool(count, Number(message.concurrency ?? 100), async (index) => {
-      opened.push(await openSio(addressOf(addresses, started + index), since));
+      opened.push(await openSio(addressOf(addresses, started + index), since, message.retry === true));
     });
     sioReaders.push(...opened);
     return { ...result, connected: opened.length, doneAt: now(), lastSeqs: [Math.min(...opened.map((r) => r.state.lastSeq)), Math.max(...opened.map((r) => r.state.lastSeq))] };

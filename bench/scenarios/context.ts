@@ -12,6 +12,7 @@ export type GenReport = {
   delivery: Delivery;
   load: GeneratorLoad;
   httpRequests: number;
+  connectAttempts: number;
   disconnects: number;
   sampleChange?: Record<string, unknown>;
   sampleBytes: number;
@@ -29,6 +30,7 @@ export function merge(ctx: Ctx, reports: GenReport[], readers: number, entries: 
     accounting: account(delivery, readers, entries),
     saturation: detectSaturation(reports.map((report) => report.load), cpuCount(ctx.cfg.generatorCpus)),
     httpRequests: reports.reduce((sum, report) => sum + report.httpRequests, 0),
+    connectAttempts: reports.reduce((sum, report) => sum + report.connectAttempts, 0),
     disconnects: reports.reduce((sum, report) => sum + report.disconnects, 0),
   };
 }

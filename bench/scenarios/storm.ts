@@ -24,7 +24,8 @@ export async function joinStorm(ctx: Ctx): Promise<Row> {
       const shares = gens.share(readers);
       const started = now();
       // Every reader of a generator at once: no pacing, as after a link goes out in a newsletter.
-      const results = await gens.all<ConnectResult>('sio-connect', (index) => ({ count: shares[index], addresses: gens.addresses[index], since: target - back, concurrency: shares[index] }));
+      // Readers retry a refused connection with the reader page's backoff; each try is a request.
+      const results = await gens.all<ConnectResult>('sio-connect', (index) => ({ count: shares[index], addresses: gens.addresses[index], since: target - back, concurrency: shares[index], retry: true }), 300_000);
       const convergedMs = Math.max(...results.map((result) => result.doneAt)) - started;
       const cpuMs = (await server.cpuMs()) - cpuBefore;
       const memory = await server.memory();
@@ -34,7 +35,8 @@ export async function joinStorm(ctx: Ctx): Promise<Row> {
       Object.assign(row, { accounting: merged.accounting, saturation: merged.saturation });
       row.metrics = {
         convergedMs,
-        requests: readers + merged.httpRequests,
+        requests: merged.connectAttempts + merged.httpRequests,
+        connectAttempts: merged.connectAttempts,
         httpCatchUps: merged.httpRequests,
         serverCpuMs: cpuMs,
         serverRssMB: memory.rss / 1048576,
