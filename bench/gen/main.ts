@@ -31,6 +31,7 @@ let connectAttempts = 0;
 let sampleChange: WireChange | undefined;
 let sampleBytes = 0;
 const responseSamples: number[] = [];
+let joinHistogram = newHistogram();
 const responseHistogram = { value: newHistogram() };
 
 let loadStart = { cpu: process.cpuUsage(), wall: now(), elu: performance.eventLoopUtilization() };
@@ -244,6 +245,7 @@ serveRpc({
   'measure-start': (message) => {
     histogram = newHistogram();
     responseHistogram.value = newHistogram();
+    joinHistogram = newHistogram();
     responseSamples.length = 0;
     delivery = emptyDelivery(Number(message.entries));
     baseSeq = Number(message.baseSeq ?? 0);
@@ -262,6 +264,7 @@ serveRpc({
     return {
       histogram: encodeHistogram(histogram),
       responseHistogram: encodeHistogram(responseHistogram.value),
+      joinHistogram: encodeHistogram(joinHistogram),
       responseSamples: responseSamples.slice(0, 5000),
       delivery,
       load: load(),
@@ -279,8 +282,11 @@ serveRpc({
     const since = message.since === undefined ? undefined : Number(message.since);
     const started = sioReaders.length;
     const opened: SioReader[] = [];
+    const startedAt = message.startedAt === undefined ? undefined : Number(message.startedAt);
     const result = await pool(count, Number(message.concurrency ?? 100), async (index) => {
       opened.push(await openSio(addressOf(addresses, started + index), since, message.retry === true));
+      // Join time: from the storm's start until this reader is subscribed and caught up.
+      if (startedAt !== undefined) recordMs(joinHistogram, now() - startedAt);
     });
     sioReaders.push(...opened);
     return { ...result, connected: opened.length, doneAt: now(), lastSeqs: [Math.min(...opened.map((r) => r.state.lastSeq)), Math.max(...opened.map((r) => r.state.lastSeq))] };

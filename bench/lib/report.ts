@@ -42,6 +42,7 @@ export function summaryOf(row: Row): string {
     case 'catchup':
       parts.push(`all converged in ${ms(Number(m.convergedMs))}`);
       if (typeof m.requests === 'number') parts.push(`${m.requests} requests to the primary`);
+      if (typeof m.listenOverflows === 'number' && m.listenOverflows > 0) parts.push(`${m.listenOverflows} accept-queue overflows`);
       break;
     case 'page':
       parts.push(`${fmt(Number(m.requestsPerSecond), 0)} req/s, p99 ${ms(Number(m.p99Ms))}, ${fmt(Number(m.bytes) / 1024, 1)} KiB`);

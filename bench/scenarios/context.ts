@@ -8,6 +8,7 @@ export type Ctx = { cfg: BenchConfig; gens: Generators; log: (line: string) => v
 export type GenReport = {
   histogram: string;
   responseHistogram: string;
+  joinHistogram: string;
   responseSamples: number[];
   delivery: Delivery;
   load: GeneratorLoad;

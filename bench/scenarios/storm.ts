@@ -1,7 +1,8 @@
 import { postEntries } from '../lib/author.js';
 import type { Row } from '../lib/report.js';
 import { LivelineServer } from '../lib/server.js';
-import { now } from '../lib/stats.js';
+import { mergeEncoded, now, summarize } from '../lib/stats.js';
+import { readFile } from 'node:fs/promises';
 import { lastSeq } from './fanout.js';
 import { connectFailures, merge, withRetries, type ConnectResult, type Ctx, type GenReport } from './context.js';
 
@@ -22,17 +23,22 @@ export async function joinStorm(ctx: Ctx): Promise<Row> {
       await gens.all('measure-start', { entries: back, baseSeq: target - back });
       const cpuBefore = await server.cpuMs();
       const shares = gens.share(readers);
+      const overflowsBefore = await listenOverflows();
       const started = now();
       // Every reader of a generator at once: no pacing, as after a link goes out in a newsletter.
       // Readers retry a refused connection with the reader page's backoff; each try is a request.
-      const results = await gens.all<ConnectResult>('sio-connect', (index) => ({ count: shares[index], addresses: gens.addresses[index], since: target - back, concurrency: shares[index], retry: true }), 300_000);
+      const results = await gens.all<ConnectResult>('sio-connect', (index) => ({ count: shares[index], addresses: gens.addresses[index], since: target - back, concurrency: shares[index], retry: true, startedAt: started }), 300_000);
       const convergedMs = Math.max(...results.map((result) => result.doneAt)) - started;
       const cpuMs = (await server.cpuMs()) - cpuBefore;
       const memory = await server.memory();
       const failure = connectFailures(results);
       if (failure) row.notes.push(failure);
-      const merged = merge(ctx, await gens.all<GenReport>('measure-report'), readers, back);
-      Object.assign(row, { accounting: merged.accounting, saturation: merged.saturation });
+      const reports = await gens.all<GenReport>('measure-report');
+      const merged = merge(ctx, reports, readers, back);
+      const joins = mergeEncoded(reports.map((report) => report.joinHistogram));
+      // Reader join times (connect → subscribed with all 100 changes) as the row's latency.
+      Object.assign(row, { accounting: merged.accounting, saturation: merged.saturation, latency: summarize(joins) });
+      const overflows = (await listenOverflows()) - overflowsBefore;
       row.metrics = {
         convergedMs,
         requests: merged.connectAttempts + merged.httpRequests,
@@ -40,6 +46,8 @@ export async function joinStorm(ctx: Ctx): Promise<Row> {
         httpCatchUps: merged.httpRequests,
         serverCpuMs: cpuMs,
         serverRssMB: memory.rss / 1048576,
+        // Connections the kernel dropped because the accept queue was full (machine-wide counter).
+        listenOverflows: overflows,
         generatorCpuShare: merged.saturation.cpuShare,
       };
       await gens.all('close');
@@ -108,4 +116,14 @@ export async function catchUp(ctx: Ctx): Promise<Row> {
   });
   row.target = { text: 'every reader converged, 100% delivered', met: row.accounting?.complete ?? false };
   return row;
+}
+
+/** TcpExt ListenOverflows from /proc/net/netstat: SYNs or ACKs dropped on a full accept queue. */
+async function listenOverflows(): Promise<number> {
+  const text = await readFile('/proc/net/netstat', 'utf8').catch(() => '');
+  const lines = text.split('\n').filter((line) => line.startsWith('TcpExt:'));
+  const names = lines[0]?.split(/\s+/) ?? [];
+  const values = lines[1]?.split(/\s+/) ?? [];
+  const index = names.indexOf('ListenOverflows');
+  return index > 0 ? Number(values[index] ?? 0) : 0;
 }
