@@ -1,0 +1,179 @@
+import { parseArgs } from 'node:util';
+
+/** Every knob of the suite; flags win over BENCH_* environment variables, which win over defaults. */
+export type BenchConfig = {
+  quick: boolean;
+  only: Scenario[];
+  /** Fan-out reader counts (the issue's 1,000 / 5,000 / 10,000 / 20,000). */
+  readers: number[];
+  entries: number;
+  entriesPerSecond: number;
+  generators: number;
+  /** Source addresses per generator process (127.0.0.x). */
+  addressesPerGenerator: number;
+  serverCpus: string;
+  generatorCpus: string;
+  /** Extra attempts for a run whose generators saturated before it is reported as discarded. */
+  retries: number;
+  pollIntervalsMs: number[];
+  pollRealReaders: number;
+  stormReaders: number;
+  stormSince: number;
+  catchupReaders: number;
+  catchupEntries: number;
+  pageEntries: number;
+  pageSeconds: number;
+  pageConnections: number;
+  writeEntries: number;
+  writeConcurrency: number;
+  /** How long to wait for the last deliveries after the last POST. */
+  settleMs: number;
+  outDir: string;
+};
+
+export const SCENARIOS = ['fanout', 'ws', 'poll', 'storm', 'page', 'writes', 'catchup'] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+const FULL: Omit<BenchConfig, 'quick' | 'only' | 'outDir'> = {
+  readers: [1000, 5000, 10000, 20000],
+  entries: 50,
+  entriesPerSecond: 5,
+  generators: 4,
+  addressesPerGenerator: 2,
+  serverCpus: '0',
+  generatorCpus: '1',
+  retries: 1,
+  pollIntervalsMs: [10_000, 3_000],
+  pollRealReaders: 1000,
+  stormReaders: 10_000,
+  stormSince: 100,
+  catchupReaders: 1000,
+  catchupEntries: 100,
+  pageEntries: 2000,
+  pageSeconds: 10,
+  pageConnections: 50,
+  writeEntries: 3000,
+  writeConcurrency: 8,
+  settleMs: 30_000,
+};
+
+/** --quick: the same scenarios at small N, to check the suite end to end in a couple of minutes. */
+const QUICK: Partial<typeof FULL> = {
+  readers: [200, 1000],
+  entries: 20,
+  generators: 2,
+  pollRealReaders: 200,
+  stormReaders: 1000,
+  catchupReaders: 200,
+  catchupEntries: 100,
+  pageSeconds: 3,
+  writeEntries: 300,
+  settleMs: 20_000,
+};
+
+const numbers = (value: string): number[] =>
+  value.split(',').map((item) => {
+    const parsed = Number(item.trim());
+    if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`"${item}" is not a positive number`);
+    return parsed;
+  });
+
+const OPTIONS = {
+  quick: { type: 'boolean' },
+  only: { type: 'string' },
+  readers: { type: 'string' },
+  entries: { type: 'string' },
+  rate: { type: 'string' },
+  generators: { type: 'string' },
+  addresses: { type: 'string' },
+  'server-cpus': { type: 'string' },
+  'generator-cpus': { type: 'string' },
+  retries: { type: 'string' },
+  'poll-intervals': { type: 'string' },
+  'poll-real-readers': { type: 'string' },
+  'storm-readers': { type: 'string' },
+  'catchup-readers': { type: 'string' },
+  'catchup-entries': { type: 'string' },
+  'page-entries': { type: 'string' },
+  'page-seconds': { type: 'string' },
+  'page-connections': { type: 'string' },
+  'write-entries': { type: 'string' },
+  'write-concurrency': { type: 'string' },
+  'settle-ms': { type: 'string' },
+  out: { type: 'string' },
+} as const;
+
+export const USAGE = `npm run bench [-- OPTIONS]
+  --quick                  small N (200/1000 readers, 20 entries) to check the suite end to end
+  --only=LIST              scenarios: ${SCENARIOS.join(',')} (default: all)
+  --readers=LIST           fan-out reader counts (default 1000,5000,10000,20000)
+  --entries=N --rate=R     entries per fan-out run and entries per second (default 50 at 5/s)
+  --generators=N           generator processes (default 4); --addresses=N source IPs each (default 2)
+  --server-cpus=L --generator-cpus=L   taskset CPU lists (default 0 and 1)
+  --retries=N              re-runs of a run whose generators saturated (default 1)
+  --poll-intervals=LIST    polling intervals in ms (default 10000,3000)
+  --poll-real-readers=N    real pollers measured to check the model (default 1000)
+  --storm-readers=N        join storm size (default 10000)
+  --catchup-readers=N --catchup-entries=N  (default 1000 and 100)
+  --page-entries=N --page-seconds=S --page-connections=C  (default 2000, 10, 50)
+  --write-entries=N --write-concurrency=C  (default 3000, 8)
+  --settle-ms=MS           wait for late deliveries after the last POST (default 30000)
+  --out=DIR                results folder (default bench/results)
+Every option also reads BENCH_<NAME> from the environment (BENCH_READERS=1000,5000 ...).`;
+
+export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = {}): BenchConfig {
+  const { values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false });
+  const get = (name: keyof typeof OPTIONS): string | undefined => {
+    const flag = values[name];
+    if (typeof flag === 'string') return flag;
+    const fromEnv = env[`BENCH_${name.toUpperCase().replaceAll('-', '_')}`];
+    return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv;
+  };
+  const quick = values.quick === true || env.BENCH_QUICK === '1';
+  const base = { ...FULL, ...(quick ? QUICK : {}) };
+  const int = (name: keyof typeof OPTIONS, fallback: number): number => {
+    const raw = get(name);
+    if (raw === undefined) return fallback;
+    const parsed = Number(raw);
+    if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`--${name}: "${raw}" is not a whole number`);
+    return parsed;
+  };
+  const onlyRaw = get('only');
+  const only = onlyRaw === undefined ? [...SCENARIOS] : onlyRaw.split(',').map((item) => item.trim());
+  for (const item of only) if (!(SCENARIOS as readonly string[]).includes(item)) throw new Error(`--only: unknown scenario "${item}"`);
+  const readersRaw = get('readers');
+  const intervalsRaw = get('poll-intervals');
+  return {
+    quick,
+    only: only as Scenario[],
+    readers: readersRaw === undefined ? base.readers : numbers(readersRaw).map(Math.round),
+    entries: int('entries', base.entries),
+    entriesPerSecond: Number(get('rate') ?? base.entriesPerSecond),
+    generators: Math.max(1, int('generators', base.generators)),
+    addressesPerGenerator: Math.max(1, int('addresses', base.addressesPerGenerator)),
+    serverCpus: get('server-cpus') ?? base.serverCpus,
+    generatorCpus: get('generator-cpus') ?? base.generatorCpus,
+    retries: int('retries', base.retries),
+    pollIntervalsMs: intervalsRaw === undefined ? base.pollIntervalsMs : numbers(intervalsRaw),
+    pollRealReaders: int('poll-real-readers', base.pollRealReaders),
+    stormReaders: int('storm-readers', base.stormReaders),
+    stormSince: base.stormSince,
+    catchupReaders: int('catchup-readers', base.catchupReaders),
+    catchupEntries: int('catchup-entries', base.catchupEntries),
+    pageEntries: int('page-entries', base.pageEntries),
+    pageSeconds: int('page-seconds', base.pageSeconds),
+    pageConnections: int('page-connections', base.pageConnections),
+    writeEntries: int('write-entries', base.writeEntries),
+    writeConcurrency: Math.max(1, int('write-concurrency', base.writeConcurrency)),
+    settleMs: int('settle-ms', base.settleMs),
+    outDir: get('out') ?? 'bench/results',
+  };
+}
+
+/** Number of CPUs in a taskset list such as "1", "0,2" or "2-3". */
+export function cpuCount(list: string): number {
+  return list.split(',').reduce((sum, part) => {
+    const [from, to] = part.split('-').map(Number);
+    return sum + (to === undefined ? 1 : (to ?? 0) - (from ?? 0) + 1);
+  }, 0);
+}

@@ -1,0 +1,335 @@
+/**
+ * A load-generator process: holds many readers (Socket.IO, bare ws or HTTP pollers) and measures
+ * what they receive. The orchestrator (bench/run.ts) starts several, pinned away from the server.
+ */
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { io, type Socket } from 'socket.io-client';
+import WebSocket from 'ws';
+import { parseStamp } from '../lib/author.js';
+import { httpRetry, keepAliveAgent } from '../lib/http.js';
+import { serveRpc } from '../lib/rpc.js';
+import { emptyDelivery, encodeHistogram, newHistogram, now, recordMs, type Delivery, type GeneratorLoad } from '../lib/stats.js';
+import type { Agent } from 'node:http';
+
+type WireChange = { seq: number; type: string; entry?: { body?: string } };
+
+/** One reader's view of the post: applies changes strictly by seq, like client/reader.ts. */
+class ReaderState {
+  lastSeq = 0;
+  catchingUp = false;
+  constructor(readonly address: string) {}
+}
+
+let histogram = newHistogram();
+let delivery: Delivery = emptyDelivery(0);
+let baseSeq = 0;
+let measuring = false;
+let httpRequests = 0;
+let disconnects = 0;
+let catchUpErrors = 0;
+let connectAttempts = 0;
+let sampleChange: WireChange | undefined;
+let sampleBytes = 0;
+const responseSamples: number[] = [];
+let joinHistogram = newHistogram();
+const responseHistogram = { value: newHistogram() };
+
+let loadStart = { cpu: process.cpuUsage(), wall: now(), elu: performance.eventLoopUtilization() };
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+
+const agents = new Map<string, Agent>();
+const agentFor = (address: string) => {
+  let agent = agents.get(address);
+  if (!agent) agents.set(address, (agent = keepAliveAgent(address, 256)));
+  return agent;
+};
+
+type Context = { url: string; slug: string };
+let context: Context = { url: '', slug: '' };
+
+function receive(reader: ReaderState, change: WireChange): void {
+  if (change.seq <= reader.lastSeq) {
+    if (measuring) delivery.duplicates++;
+    return;
+  }
+  if (change.seq !== reader.lastSeq + 1) {
+    if (measuring) delivery.outOfOrder++;
+    // The bare-ws floor has no history to fetch: the gap stays counted as out of order.
+    if (context.url) void catchUp(reader).catch(() => catchUpErrors++);
+    return;
+  }
+  reader.lastSeq = change.seq;
+  if (!measuring || change.type !== 'entry.created') return;
+  const stamp = change.entry?.body ? parseStamp(change.entry.body) : undefined;
+  if (stamp) recordMs(histogram, now() - stamp.sentAt);
+  const slot = change.seq - baseSeq - 1;
+  if (slot >= 0 && slot < delivery.perEntry.length) {
+    delivery.perEntry[slot] = (delivery.perEntry[slot] ?? 0) + 1;
+    delivery.delivered++;
+  }
+}
+
+/** A gap: fetch what is missing over HTTP, as the reader page does. */
+async function catchUp(reader: ReaderState): Promise<void> {
+  if (reader.catchingUp) return;
+  reader.catchingUp = true;
+  try {
+    for (;;) {
+      httpRequests++;
+      const result = await httpRetry(`${context.url}/api/posts/${context.slug}/changes?since=${reader.lastSeq}`, { agent: agentFor(reader.address) });
+      if (result.status !== 200) throw new Error(`catch-up: ${result.status}`);
+      const page = JSON.parse(result.body) as { changes: WireChange[]; lastSeq: number };
+      for (const change of page.changes) receive(reader, change);
+      if (page.changes.length === 0 || reader.lastSeq >= page.lastSeq) break;
+    }
+  } finally {
+    reader.catchingUp = false;
+  }
+}
+
+// ---------- Socket.IO readers ----------
+
+type SioReader = { state: ReaderState; socket: Socket; subscribed: boolean; ackSeq: number };
+let sioReaders: SioReader[] = [];
+
+function subscribe(reader: SioReader, since: number | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    reader.socket.timeout(120_000).emit('subscribe', since === undefined ? { slug: context.slug } : { slug: context.slug, since }, (error: Error | null, ack: { ok: boolean; lastSeq?: number; error?: { message: string } }) => {
+      if (error) return reject(error);
+      if (!ack.ok) return reject(new Error(ack.error?.message ?? 'subscribe refused'));
+      reader.subscribed = true;
+      reader.ackSeq = ack.lastSeq ?? 0;
+      if (since === undefined) reader.state.lastSeq = reader.ackSeq;
+      // Replay (up to 500) arrives before the ack; anything beyond comes over HTTP.
+      if (reader.ackSeq > reader.state.lastSeq) catchUp(reader.state).then(resolve, reject);
+      else resolve();
+    });
+  });
+}
+
+/**
+ * With `retry`, a failed connection retries with Socket.IO's default backoff (1-5 s, randomized),
+ * as the reader page does; without, a failure fails the reader (and the run's accounting).
+ */
+function openSio(address: string, since: number | undefined, retry = false): Promise<SioReader> {
+  const socket = io(context.url, { transports: ['websocket'], localAddress: address, forceNew: true, reconnection: retry, timeout: 120_000 } as Parameters<typeof io>[1]);
+  connectAttempts++;
+  socket.io.on('reconnect_attempt', () => connectAttempts++);
+  const reader: SioReader = { state: new ReaderState(address), socket, subscribed: false, ackSeq: 0 };
+  if (since !== undefined) reader.state.lastSeq = since;
+  socket.on('change', (change: WireChange) => {
+    if (!sampleChange && change.type === 'entry.created') {
+      sampleChange = change;
+      sampleBytes = Buffer.byteLength(`42${JSON.stringify(['change', change])}`);
+    }
+    receive(reader.state, change);
+  });
+  socket.on('disconnect', (reason) => {
+    if (reason !== 'io client disconnect') disconnects++;
+  });
+  if (retry) {
+    return new Promise((resolve, reject) => {
+      const giveUp = setTimeout(() => reject(new Error('not subscribed after 180 s of retries')), 180_000);
+      socket.on('connect', () => {
+        subscribe(reader, reader.subscribed ? reader.state.lastSeq : since).then(() => {
+          clearTimeout(giveUp);
+          resolve(reader);
+        }, () => undefined);
+      });
+    });
+  }
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => subscribe(reader, since).then(() => resolve(reader), reject));
+    socket.once('connect_error', (error) => reject(error));
+  });
+}
+
+/** Runs `count` tasks with at most `concurrency` in flight; returns errors (first few) and failures. */
+async function pool(count: number, concurrency: number, task: (index: number) => Promise<void>): Promise<{ failed: number; errors: string[] }> {
+  let next = 0;
+  let failed = 0;
+  const errors: string[] = [];
+  const worker = async () => {
+    while (next < count) {
+      const index = next++;
+      try {
+        await task(index);
+      } catch (error) {
+        failed++;
+        if (errors.length < 5) errors.push((error as Error).message);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(count, concurrency)) }, worker));
+  return { failed, errors };
+}
+
+const addressOf = (addresses: string[], index: number) => addresses[index % addresses.length] ?? '127.0.0.1';
+
+// ---------- bare ws readers ----------
+
+let wsReaders: { state: ReaderState; socket: WebSocket }[] = [];
+
+function openWs(url: string, address: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, { localAddress: address, perMessageDeflate: false });
+    const reader = { state: new ReaderState(address), socket };
+    socket.on('message', (data) => {
+      const text = data.toString();
+      // Same wire format as Socket.IO's: 42["change",{...}].
+      const [, change] = JSON.parse(text.slice(2)) as [string, WireChange];
+      receive(reader.state, change);
+    });
+    socket.once('open', () => {
+      wsReaders.push(reader);
+      resolve();
+    });
+    // A lasting listener: an 'error' event without one would crash the whole generator.
+    socket.on('error', reject);
+    socket.on('close', () => disconnects++);
+  });
+}
+
+// ---------- HTTP pollers ----------
+
+let pollersDone: Promise<{ unfinished: number }> = Promise.resolve({ unfinished: 0 });
+let pollStop = false;
+
+function startPollers(count: number, addresses: string[], intervalMs: number, targetSeq: number, deadline: number): void {
+  pollStop = false;
+  const one = async (index: number): Promise<boolean> => {
+    const state = new ReaderState(addressOf(addresses, index));
+    await new Promise((done) => setTimeout(done, Math.random() * intervalMs));
+    let next = now();
+    while (!pollStop && now() < deadline) {
+      const started = now();
+      httpRequests++;
+      try {
+        const result = await httpRetry(`${context.url}/api/posts/${context.slug}/changes?since=${state.lastSeq}`, { agent: agentFor(state.address) });
+        const took = now() - started;
+        recordMs(responseHistogram.value, took);
+        if (responseSamples.length < 20_000) responseSamples.push(took);
+        if (result.status === 200) for (const change of (JSON.parse(result.body) as { changes: WireChange[] }).changes) receive(state, change);
+      } catch {
+        // Counted as a request; the next poll retries, as a browser would.
+      }
+      if (state.lastSeq >= targetSeq) return true;
+      next += intervalMs;
+      await new Promise((done) => setTimeout(done, Math.max(0, next - now())));
+    }
+    return state.lastSeq >= targetSeq;
+  };
+  pollersDone = Promise.all(Array.from({ length: count }, (_, index) => one(index))).then((results) => ({ unfinished: results.filter((ok) => !ok).length }));
+}
+
+// ---------- measurement ----------
+
+function load(): GeneratorLoad {
+  const cpu = process.cpuUsage(loadStart.cpu);
+  const elu = performance.eventLoopUtilization(loadStart.elu);
+  return {
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    wallMs: now() - loadStart.wall,
+    eventLoopUtilization: elu.utilization,
+    loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+    loopDelayMaxMs: loopDelay.max / 1e6,
+  };
+}
+
+serveRpc({
+  setup: (message) => {
+    context = { url: String(message.url), slug: String(message.slug) };
+    return true;
+  },
+  'measure-start': (message) => {
+    histogram = newHistogram();
+    responseHistogram.value = newHistogram();
+    joinHistogram = newHistogram();
+    responseSamples.length = 0;
+    delivery = emptyDelivery(Number(message.entries));
+    baseSeq = Number(message.baseSeq ?? 0);
+    httpRequests = 0;
+    disconnects = 0;
+    catchUpErrors = 0;
+    connectAttempts = 0;
+    measuring = true;
+    loopDelay.reset();
+    loadStart = { cpu: process.cpuUsage(), wall: now(), elu: performance.eventLoopUtilization() };
+    return true;
+  },
+  status: () => ({ delivered: delivery.delivered, disconnects, readers: sioReaders.length + wsReaders.length }),
+  'measure-report': () => {
+    measuring = false;
+    return {
+      histogram: encodeHistogram(histogram),
+      responseHistogram: encodeHistogram(responseHistogram.value),
+      joinHistogram: encodeHistogram(joinHistogram),
+      responseSamples: responseSamples.slice(0, 5000),
+      delivery,
+      load: load(),
+      httpRequests,
+      disconnects,
+      catchUpErrors,
+      connectAttempts,
+      sampleChange,
+      sampleBytes,
+    };
+  },
+  'sio-connect': async (message) => {
+    const count = Number(message.count);
+    const addresses = message.addresses as string[];
+    const since = message.since === undefined ? undefined : Number(message.since);
+    const started = sioReaders.length;
+    const opened: SioReader[] = [];
+    const startedAt = message.startedAt === undefined ? undefined : Number(message.startedAt);
+    const result = await pool(count, Number(message.concurrency ?? 100), async (index) => {
+      opened.push(await openSio(addressOf(addresses, started + index), since, message.retry === true));
+      // Join time: from the storm's start until this reader is subscribed and caught up.
+      if (startedAt !== undefined) recordMs(joinHistogram, now() - startedAt);
+    });
+    sioReaders.push(...opened);
+    return { ...result, connected: opened.length, doneAt: now(), lastSeqs: [Math.min(...opened.map((r) => r.state.lastSeq)), Math.max(...opened.map((r) => r.state.lastSeq))] };
+  },
+  'sio-offline': () => {
+    for (const reader of sioReaders) reader.socket.disconnect();
+    return sioReaders.length;
+  },
+  /** Every reader comes back at once and subscribes with its lastSeq; resolves when all reach targetSeq. */
+  'sio-online': async (message) => {
+    const target = Number(message.targetSeq);
+    const result = await pool(sioReaders.length, sioReaders.length, async (index) => {
+      const reader = sioReaders[index];
+      if (!reader) return;
+      await new Promise<void>((resolve, reject) => {
+        reader.socket.once('connect', () => subscribe(reader, reader.state.lastSeq).then(resolve, reject));
+        reader.socket.once('connect_error', reject);
+        reader.socket.connect();
+      });
+      while (reader.state.lastSeq < target || reader.state.catchingUp) await new Promise((done) => setTimeout(done, 20));
+    });
+    return { ...result, doneAt: now() };
+  },
+  'ws-connect': async (message) => {
+    const addresses = message.addresses as string[];
+    const result = await pool(Number(message.count), Number(message.concurrency ?? 100), (index) => openWs(String(message.url), addressOf(addresses, index)));
+    return { ...result, connected: wsReaders.length };
+  },
+  'poll-start': (message) => {
+    startPollers(Number(message.count), message.addresses as string[], Number(message.intervalMs), Number(message.targetSeq), Number(message.deadline));
+    return true;
+  },
+  'poll-wait': async () => pollersDone,
+  close: async () => {
+    pollStop = true;
+    for (const reader of sioReaders) reader.socket.disconnect();
+    for (const reader of wsReaders) reader.socket.terminate();
+    sioReaders = [];
+    wsReaders = [];
+    await pollersDone;
+    for (const agent of agents.values()) agent.destroy();
+    agents.clear();
+    disconnects = 0;
+    return true;
+  },
+});

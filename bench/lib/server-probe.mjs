@@ -1,0 +1,23 @@
+// Preloaded into the server under test (node --expose-gc --import): answers memory questions from
+// the benchmark over the IPC channel without touching the server's code.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+const delay = monitorEventLoopDelay({ resolution: 10 });
+delay.enable();
+
+process.on('message', (message) => {
+  if (!message || typeof message !== 'object' || typeof message.id !== 'number') return;
+  if (message.type === 'memory') {
+    // Two full collections so the figures are live objects, not garbage awaiting collection.
+    globalThis.gc?.();
+    globalThis.gc?.();
+    const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
+    process.send?.({ id: message.id, result: { rss, heapUsed, heapTotal, external, arrayBuffers, handles: process.getActiveResourcesInfo().length } });
+  } else if (message.type === 'loop-delay') {
+    const result = { p99Ms: delay.percentile(99) / 1e6, maxMs: delay.max / 1e6 };
+    delay.reset();
+    process.send?.({ id: message.id, result });
+  }
+});
+// The channel must not keep a stopping server alive.
+process.channel?.unref();

@@ -1,0 +1,97 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { PinnedChild, processCpuMs } from './rpc.js';
+
+const run = promisify(execFile);
+export const ROOT = resolve(import.meta.dirname, '../..');
+const PROBE = resolve(import.meta.dirname, 'server-probe.mjs');
+
+export type Memory = { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number; handles: number };
+
+/** A free TCP port on loopback (the OS picks it; we release it for the child to bind). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}
+
+/** The real built server (`node bin/liveline.js serve`) on a fresh temp database, pinned with taskset. */
+export class LivelineServer {
+  private constructor(
+    readonly child: PinnedChild,
+    readonly url: string,
+    readonly token: string,
+    private readonly dir: string,
+  ) {}
+
+  static async start(cpus: string): Promise<LivelineServer> {
+    const dir = await mkdtemp(join(tmpdir(), 'liveline-bench-'));
+    const env = { DATABASE_PATH: join(dir, 'bench.db'), HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+    const cli = join(ROOT, 'bin/liveline.js');
+    const { stdout } = await run(process.execPath, [cli, 'token', 'create', '--name', 'bench', '--role', 'editor'], { env: { ...process.env, ...env } });
+    const token = stdout.trim();
+    const port = await freePort();
+    // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under test.
+    const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = PinnedChild.start('server', cpus, [...extra, '--expose-gc', '--import', PROBE, cli, 'serve'], { ...env, PORT: String(port) }, ROOT);
+    const url = `http://127.0.0.1:${port}`;
+    const server = new LivelineServer(child, url, token, dir);
+    try {
+      await waitFor(async () => (await fetch(`${url}/healthz`)).ok, 30_000, `the server on ${url}\n${child.log}`);
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+    return server;
+  }
+
+  authHeaders(idempotencyKey?: string): Record<string, string> {
+    return {
+      authorization: `Bearer ${this.token}`,
+      'content-type': 'application/json',
+      ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+    };
+  }
+
+  async createPost(title: string): Promise<{ slug: string; id: number }> {
+    const response = await fetch(`${this.url}/api/posts`, { method: 'POST', headers: this.authHeaders(), body: JSON.stringify({ title, status: 'live' }) });
+    if (response.status !== 201) throw new Error(`creating a post: ${response.status} ${await response.text()}`);
+    return (await response.json()) as { slug: string; id: number };
+  }
+
+  memory(): Promise<Memory> {
+    return this.child.call<Memory>('memory', {}, 60_000);
+  }
+
+  loopDelay(): Promise<{ p99Ms: number; maxMs: number }> {
+    return this.child.call('loop-delay', {}, 60_000);
+  }
+
+  cpuMs(): Promise<number> {
+    return processCpuMs(this.child.pid);
+  }
+
+  async stop(): Promise<void> {
+    await this.child.stop();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}

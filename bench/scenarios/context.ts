@@ -1,0 +1,66 @@
+import { cpuCount, type BenchConfig } from '../config.js';
+import type { Generators } from '../lib/generators.js';
+import type { Row } from '../lib/report.js';
+import { account, detectSaturation, mergeDelivery, mergeEncoded, percentileCurve, summarize, type Delivery, type GeneratorLoad } from '../lib/stats.js';
+
+export type Ctx = { cfg: BenchConfig; gens: Generators; log: (line: string) => void };
+
+export type GenReport = {
+  histogram: string;
+  responseHistogram: string;
+  joinHistogram: string;
+  responseSamples: number[];
+  delivery: Delivery;
+  load: GeneratorLoad;
+  httpRequests: number;
+  connectAttempts: number;
+  disconnects: number;
+  sampleChange?: Record<string, unknown>;
+  sampleBytes: number;
+};
+
+export type ConnectResult = { failed: number; errors: string[]; connected: number; doneAt: number };
+
+/** Merges the generators' reports into latency, accounting and saturation for one row. */
+export function merge(ctx: Ctx, reports: GenReport[], readers: number, entries: number) {
+  const histogram = mergeEncoded(reports.map((report) => report.histogram));
+  const delivery = mergeDelivery(reports.map((report) => report.delivery), entries);
+  return {
+    latency: summarize(histogram),
+    curve: percentileCurve(histogram),
+    accounting: account(delivery, readers, entries),
+    saturation: detectSaturation(reports.map((report) => report.load), cpuCount(ctx.cfg.generatorCpus)),
+    httpRequests: reports.reduce((sum, report) => sum + report.httpRequests, 0),
+    connectAttempts: reports.reduce((sum, report) => sum + report.connectAttempts, 0),
+    disconnects: reports.reduce((sum, report) => sum + report.disconnects, 0),
+  };
+}
+
+export function connectFailures(results: ConnectResult[]): string | undefined {
+  const failed = results.reduce((sum, result) => sum + result.failed, 0);
+  return failed > 0 ? `${failed} readers failed to connect: ${results.flatMap((result) => result.errors).slice(0, 3).join('; ')}` : undefined;
+}
+
+/** Waits until the generators have seen `expected` deliveries, or until the deadline. */
+export async function waitDelivered(ctx: Ctx, expected: number, deadline: number): Promise<number> {
+  for (;;) {
+    const statuses = await ctx.gens.all<{ delivered: number }>('status');
+    const delivered = statuses.reduce((sum, status) => sum + status.delivered, 0);
+    if (delivered >= expected || Date.now() > deadline) return delivered;
+    await new Promise((done) => setTimeout(done, 250));
+  }
+}
+
+/** Runs `attempt` again (up to cfg.retries times) while its generators saturated; the last one is kept, flagged. */
+export async function withRetries(ctx: Ctx, attempt: () => Promise<Row>): Promise<Row> {
+  let row = await attempt();
+  for (let retry = 0; retry < ctx.cfg.retries && row.saturation?.saturated && !row.error; retry++) {
+    ctx.log(`  generators saturated (${row.saturation.reasons.join('; ')}); retrying`);
+    row = await attempt();
+  }
+  if (row.saturation?.saturated) {
+    row.discarded = true;
+    row.notes.push(`discarded: ${row.saturation.reasons.join('; ')}`);
+  }
+  return row;
+}

@@ -1,0 +1,150 @@
+import { BODY_LENGTH, entryBody, postEntries, send } from '../lib/author.js';
+import { freePort, LivelineServer, ROOT, waitFor } from '../lib/server.js';
+import { PinnedChild, processCpuMs } from '../lib/rpc.js';
+import type { Row } from '../lib/report.js';
+import { ratio } from '../lib/stats.js';
+import { connectFailures, merge, waitDelivered, withRetries, type ConnectResult, type Ctx, type GenReport } from './context.js';
+import { resolve } from 'node:path';
+
+/** A change as our server sent it, kept as the template of the bare-ws baseline's payload. */
+let sampleChange: Record<string, unknown> | undefined;
+let sampleBytes = 0;
+
+/**
+ * Fan-out through Liveline: N Socket.IO readers subscribed to one post, an author POSTing entries
+ * at a fixed rate; also yields the capacity row (server memory per connected reader).
+ */
+export async function fanoutOurs(ctx: Ctx, readers: number): Promise<Row[]> {
+  let capacity: Row | undefined;
+  const row = await withRetries(ctx, async () => {
+    const { cfg, gens } = ctx;
+    const server = await LivelineServer.start(cfg.serverCpus);
+    const row: Row = { scenario: 'fanout', variant: 'liveline (Socket.IO)', readers, metrics: {}, notes: [] };
+    try {
+      const post = await server.createPost(`Fan-out ${readers}`);
+      await gens.all('setup', { url: server.url, slug: post.slug });
+      const before = await server.memory();
+      const shares = gens.share(readers);
+      const connected = await gens.all<ConnectResult>('sio-connect', (index) => ({ count: shares[index], addresses: gens.addresses[index], concurrency: 100 }));
+      const failure = connectFailures(connected);
+      if (failure) row.notes.push(failure);
+      const after = await server.memory();
+      capacity = {
+        scenario: 'capacity',
+        variant: 'liveline: server memory per connected reader',
+        readers,
+        metrics: {
+          rssPerReaderKB: (after.rss - before.rss) / readers / 1024,
+          heapPerReaderKB: (after.heapUsed - before.heapUsed) / readers / 1024,
+          externalPerReaderKB: (after.external - before.external) / readers / 1024,
+          rssMB: after.rss / 1048576,
+          heapUsedMB: after.heapUsed / 1048576,
+        },
+        target: { text: '≤ 20 KB RSS per reader', met: (after.rss - before.rss) / readers / 1024 <= 20 },
+        notes: ['after two forced GCs, before and after all readers subscribed'],
+      };
+      const baseSeq = await lastSeq(server.url, post.slug);
+      await gens.all('measure-start', { entries: cfg.entries, baseSeq });
+      const cpuBefore = await server.cpuMs();
+      await server.loopDelay();
+      const posted = await postEntries(server, post.slug, cfg.entries, { perSecond: cfg.entriesPerSecond });
+      if (posted.failures.length) row.notes.push(`${posted.failures.length} POSTs failed: ${posted.failures.slice(0, 2).join('; ')}`);
+      await waitDelivered(ctx, readers * cfg.entries, Date.now() + cfg.settleMs);
+      const reports = await gens.all<GenReport>('measure-report');
+      const cpuMs = (await server.cpuMs()) - cpuBefore;
+      const loop = await server.loopDelay();
+      const merged = merge(ctx, reports, readers, cfg.entries);
+      const sample = reports.find((report) => report.sampleChange);
+      if (sample?.sampleChange) {
+        sampleChange = sample.sampleChange;
+        sampleBytes = sample.sampleBytes;
+      }
+      Object.assign(row, { latency: merged.latency, curve: merged.curve, accounting: merged.accounting, saturation: merged.saturation });
+      row.metrics = {
+        payloadBytes: sampleBytes,
+        serverCpuMs: cpuMs,
+        // CPU time is far less sensitive than latency to other work on the machine.
+        serverCpuUsPerDelivery: (cpuMs * 1000) / Math.max(1, merged.accounting.delivered),
+        serverLoopDelayP99Ms: loop.p99Ms,
+        postP99Ms: posted.histogram.getValueAtPercentile(99) / 1000,
+        disconnects: merged.disconnects,
+        generatorCpuShare: merged.saturation.cpuShare,
+      };
+      await gens.all('close');
+    } catch (error) {
+      row.error = (error as Error).stack ?? String(error);
+      await gens.all('close').catch(() => undefined);
+    } finally {
+      await server.stop();
+    }
+    return row;
+  });
+  row.target = { text: '100% delivered', met: row.accounting?.complete ?? false };
+  return capacity ? [row, capacity] : [row];
+}
+
+/** Baseline (a): the same readers, schedule and payload size through a bare `ws` broadcast. */
+export async function fanoutWs(ctx: Ctx, readers: number, ours: Row | undefined): Promise<Row> {
+  const row = await withRetries(ctx, async () => {
+    const { cfg, gens } = ctx;
+    const port = await freePort();
+    const server = PinnedChild.start('ws-floor', cfg.serverCpus, ['--import', 'tsx', resolve(import.meta.dirname, '../baselines/ws-server.ts')], { PORT: String(port) }, ROOT);
+    const row: Row = { scenario: 'fanout', variant: 'ws floor (bare broadcast)', readers, metrics: {}, notes: [] };
+    try {
+      const url = `http://127.0.0.1:${port}`;
+      await waitFor(async () => (await fetch(`${url}/healthz`)).ok, 30_000, 'the ws floor server');
+      const shares = gens.share(readers);
+      const connected = await gens.all<ConnectResult>('ws-connect', (index) => ({ url: `ws://127.0.0.1:${port}/`, count: shares[index], addresses: gens.addresses[index], concurrency: 100 }));
+      const failure = connectFailures(connected);
+      if (failure) row.notes.push(failure);
+      await gens.all('measure-start', { entries: cfg.entries, baseSeq: 0 });
+      const cpuBefore = await processCpuMs(server.pid);
+      const template = sampleChange ?? { seq: 0, type: 'entry.created', entry: { body: '' } };
+      let bytes = 0;
+      const posted = await send(cfg.entries, { perSecond: cfg.entriesPerSecond }, (index, sentAt) => {
+        const entry = { ...(template.entry as Record<string, unknown>), body: entryBody(index, sentAt, BODY_LENGTH) };
+        // seq first and 0: the floor server numbers it (see baselines/ws-server.ts).
+        const { seq: _seq, ...rest } = template;
+        const body = `42${JSON.stringify(['change', { seq: 0, ...rest, entry }])}`;
+        bytes = Buffer.byteLength(body) + String(index + 1).length - 1;
+        return { url: `${url}/broadcast`, headers: { 'content-type': 'text/plain' }, body, expect: 204 };
+      });
+      if (posted.failures.length) row.notes.push(`${posted.failures.length} broadcasts failed: ${posted.failures.slice(0, 2).join('; ')}`);
+      await waitDelivered(ctx, readers * cfg.entries, Date.now() + cfg.settleMs);
+      const merged = merge(ctx, await gens.all<GenReport>('measure-report'), readers, cfg.entries);
+      const cpuMs = (await processCpuMs(server.pid)) - cpuBefore;
+      Object.assign(row, { latency: merged.latency, curve: merged.curve, accounting: merged.accounting, saturation: merged.saturation });
+      row.metrics = {
+        payloadBytes: bytes,
+        serverCpuMs: cpuMs,
+        serverCpuUsPerDelivery: (cpuMs * 1000) / Math.max(1, merged.accounting.delivered),
+        generatorCpuShare: merged.saturation.cpuShare,
+      };
+      if (!sampleChange) row.notes.push('no sample change from our run: payload is smaller than ours');
+      await gens.all('close');
+    } catch (error) {
+      row.error = (error as Error).stack ?? String(error);
+      await gens.all('close').catch(() => undefined);
+    } finally {
+      await server.stop();
+    }
+    return row;
+  });
+  if (ours?.latency && row.latency && !ours.discarded && !row.discarded) {
+    const p99Ratio = ratio(ours.latency.p99Ms, row.latency.p99Ms);
+    ours.metrics.p99VsWsFloor = p99Ratio;
+    ours.metrics.cpuPerDeliveryVsWsFloor = ratio(Number(ours.metrics.serverCpuUsPerDelivery), Number(row.metrics.serverCpuUsPerDelivery));
+    ours.target = {
+      text: `100% delivered${readers === 10_000 ? '; p99 ≤ 1.5× ws floor' : ''} (p99 = ${p99Ratio}× floor)`,
+      met: (ours.accounting?.complete ?? false) && (readers !== 10_000 || (p99Ratio ?? Infinity) <= 1.5),
+    };
+  }
+  row.target = { text: '100% delivered', met: row.accounting?.complete ?? false };
+  return row;
+}
+
+export async function lastSeq(url: string, slug: string): Promise<number> {
+  const response = await fetch(`${url}/api/posts/${slug}/changes?since=0&limit=1`);
+  if (!response.ok) throw new Error(`reading lastSeq: ${response.status}`);
+  return ((await response.json()) as { lastSeq: number }).lastSeq;
+}
