@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -18,6 +18,16 @@ const envSchema = z.object({
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://live.example.com' })
     .transform((url) => url.replace(/\/+$/, ''))
     .optional(),
+  /**
+   * Trust X-Forwarded-For/-Proto from a reverse proxy (nginx): client IPs for the login rate
+   * limit and HTTPS detection for Secure cookies come from there. Only enable behind a proxy.
+   */
+  TRUST_PROXY: z
+    .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+    .transform((value) => value === 'true' || value === '1')
+    .default(false),
+  /** Directory for uploaded images (content-addressed files); default: "uploads" next to the database. */
+  UPLOAD_DIR: z.string().min(1).optional(),
   /** pino log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -28,6 +38,8 @@ export type Config = {
   databasePath: string;
   publicUrl: string | undefined;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  trustProxy: boolean;
+  uploadDir: string;
 };
 
 export class ConfigError extends Error {}
@@ -40,13 +52,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  const { PORT, HOST, DATABASE_PATH, PUBLIC_URL, LOG_LEVEL } = parsed.data;
+  const { PORT, HOST, DATABASE_PATH, PUBLIC_URL, LOG_LEVEL, TRUST_PROXY, UPLOAD_DIR } = parsed.data;
+  const databasePath = DATABASE_PATH === ':memory:' ? DATABASE_PATH : resolve(DATABASE_PATH);
   return {
     port: PORT,
     host: HOST,
-    databasePath: DATABASE_PATH === ':memory:' ? DATABASE_PATH : resolve(DATABASE_PATH),
+    databasePath,
     publicUrl: PUBLIC_URL,
     logLevel: LOG_LEVEL,
+    trustProxy: TRUST_PROXY,
+    uploadDir: resolve(UPLOAD_DIR ?? (databasePath === ':memory:' ? './data/uploads' : join(dirname(databasePath), 'uploads'))),
   };
 }
 

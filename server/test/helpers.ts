@@ -16,7 +16,7 @@ export type TestApp = {
 };
 
 export function testConfig(dir: string): Config {
-  return { port: 0, host: '127.0.0.1', databasePath: join(dir, 'liveline.db'), publicUrl: 'http://liveline.test', logLevel: 'silent' };
+  return { port: 0, host: '127.0.0.1', databasePath: join(dir, 'liveline.db'), publicUrl: 'http://liveline.test', logLevel: 'silent', trustProxy: false, uploadDir: join(dir, 'uploads') };
 }
 
 /** A real server on a real SQLite file in a fresh temp directory, with one token per role. */
