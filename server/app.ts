@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { openDatabase, type Db } from './db/connection.js';
 import { migrate } from './db/migrate.js';
 import { adminRoutes } from './http/admin.js';
+import { deskRoutes } from './http/api/desk.js';
 import { entryRoutes } from './http/api/entries.js';
 import { previewRoutes } from './http/api/preview.js';
 import { uploadRoutes } from './http/api/uploads.js';
@@ -89,6 +90,7 @@ export async function buildApp({ config, db: givenDb, logger = true }: BuildOpti
   await app.register(sessionRoutes);
   await app.register(adminRoutes);
   await app.register(userRoutes);
+  await app.register(deskRoutes);
   await app.register(previewRoutes);
   await app.register(uploadRoutes);
 

@@ -34,7 +34,11 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
       const post = app.services.posts.bySlug(request.params.slug);
       return reply.type(HTML).send(composerPage(app.assets, session.actor, session.csrfToken, post));
     } catch (error) {
-      if (error instanceof AppError && error.status === 404) return reply.code(404).type(HTML).send(notFoundPage(app.assets));
+      if (error instanceof AppError && error.status === 404) {
+        const moved = app.services.posts.movedTo(request.params.slug);
+        if (moved) return reply.redirect(`/admin/posts/${moved}`, 301);
+        return reply.code(404).type(HTML).send(notFoundPage(app.assets));
+      }
       throw error;
     }
   });

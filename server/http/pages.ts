@@ -31,7 +31,11 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
         const canonical = app.config.publicUrl ? `${app.config.publicUrl}/posts/${slug}` : undefined;
         return reply.type(HTML).send(postPage({ ...model, canonical }, app.assets));
       } catch (error) {
-        if (error instanceof AppError && error.status === 404) return reply.code(404).type(HTML).send(notFoundPage(app.assets));
+        if (error instanceof AppError && error.status === 404) {
+          const moved = posts.movedTo(slug);
+          if (moved) return reply.redirect(`/posts/${moved}${request.query.before ? `?before=${encodeURIComponent(request.query.before)}` : ''}`, 301);
+          return reply.code(404).type(HTML).send(notFoundPage(app.assets));
+        }
         throw error;
       }
     },

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { errors } from '../domain/errors.js';
 import { canModifyEntry, hasRole, type Actor, type Change, type Entry } from '../domain/types.js';
-import { presentEntry, type StoredEntry } from '../store/entries.js';
+import { presentEntry, type Revision, type StoredEntry } from '../store/entries.js';
 import { nowIso, type ServiceDeps } from './context.js';
 import { RenderError } from '../render/markdown.js';
 import { requireVersion } from './versions.js';
@@ -66,6 +66,9 @@ export class EntryService {
   async update(actor: Actor, id: number, ifMatch: number | undefined, patch: EntryPatch): Promise<Entry> {
     const version = requireVersion(ifMatch);
     const before = this.modifiable(actor, id, version);
+    if (patch.createdAt !== undefined && patch.createdAt !== before.createdAt && !hasRole(actor, 'editor')) {
+      throw errors.forbidden('Only editors may correct the time an entry shows.');
+    }
     const html = patch.body === undefined || patch.body === before.body ? before.html : await this.render(patch.body);
     const { stores } = this.deps;
     const now = nowIso(this.deps);
@@ -108,6 +111,70 @@ export class EntryService {
       return { postId: current.postId, change };
     })();
     this.deps.publisher.publish(postId, change);
+  }
+
+  /** Brings a deleted entry back (editors, or its author); readers get it as entry.updated. */
+  restore(actor: Actor, id: number, ifMatch: number | undefined): Entry {
+    const version = requireVersion(ifMatch);
+    const { stores } = this.deps;
+    const now = nowIso(this.deps);
+    const { entry, change } = stores.db.transaction(() => {
+      const current = stores.entries.byId(id);
+      if (!current) throw errors.notFound(`The entry ${id}`);
+      if (!canModifyEntry(actor, current)) throw errors.forbidden('Authors may only restore their own entries.');
+      if (!current.deletedAt) throw errors.conflict('not-deleted', 'This entry is not deleted.', { entry: presentEntry(current) });
+      if (current.version !== version) {
+        throw errors.preconditionFailed(`The entry is at version ${current.version}, not ${version}.`, { entry: presentEntry(current) });
+      }
+      const restored = stores.entries.restore(id, now);
+      stores.entries.recordRevision(restored, 'restored', actor.id, now);
+      return this.recordChange(current.postId, 'entry.updated', restored, now);
+    })();
+    this.deps.publisher.publish(entry.postId, change);
+    return entry;
+  }
+
+  /**
+   * Pins an entry (editors). A post has at most one pinned entry: pinning B unpins A in the same
+   * transaction, so readers get two entry.updated changes with consecutive seqs.
+   */
+  setPinned(actor: Actor, id: number, pinned: boolean): Entry {
+    if (!hasRole(actor, 'editor')) throw errors.forbidden('Only editors and admins may pin entries.');
+    const { stores } = this.deps;
+    const now = nowIso(this.deps);
+    const { entry, changes, postId } = stores.db.transaction(() => {
+      const current = stores.entries.byId(id);
+      if (!current || current.deletedAt) throw errors.notFound(`The entry ${id}`);
+      if (current.pinned === pinned) return { entry: presentEntry(current), changes: [] as Change[], postId: current.postId };
+      const changes: Change[] = [];
+      if (pinned) {
+        const previous = stores.entries.pinnedIn(current.postId);
+        if (previous) {
+          const unpinned = stores.entries.setPinned(previous.id, false, now);
+          stores.entries.recordRevision(unpinned, 'unpinned', actor.id, now);
+          changes.push(this.recordChange(current.postId, 'entry.updated', unpinned, now).change);
+        }
+      }
+      const updated = stores.entries.setPinned(id, pinned, now);
+      stores.entries.recordRevision(updated, pinned ? 'pinned' : 'unpinned', actor.id, now);
+      const result = this.recordChange(current.postId, 'entry.updated', updated, now);
+      changes.push(result.change);
+      return { entry: result.entry, changes, postId: current.postId };
+    })();
+    for (const change of changes) this.deps.publisher.publish(postId, change);
+    return entry;
+  }
+
+  /** Every version of an entry (deleted ones too), for the history view. */
+  revisions(id: number): { entry: Entry & { deletedAt: string | null }; revisions: Revision[] } {
+    const entry = this.deps.stores.entries.byId(id);
+    if (!entry) throw errors.notFound(`The entry ${id}`);
+    return { entry, revisions: this.deps.stores.entries.revisions(id) };
+  }
+
+  /** Recently deleted entries of a post, so an editor can restore one. */
+  deletedIn(postId: number, limit = 50): (Entry & { deletedAt: string | null })[] {
+    return this.deps.stores.entries.deletedIn(postId, limit);
   }
 
   byId(id: number): Entry {
