@@ -183,3 +183,102 @@ test('an uploaded image appears on the reader page', async ({ browser }) => {
   await reader.close();
   await context.close();
 });
+
+test('a response lost on the way back is retried with the same Idempotency-Key: published once', async ({ browser, request }) => {
+  const slug = await createPost('Flaky network keynote');
+  const email = await createUser('author', 'Rita Retry');
+  const context = await browser.newContext();
+  await logIn(context, email);
+  const page = await context.newPage();
+  const keys: string[] = [];
+  let dropped = false;
+  await page.route(`**/api/posts/${slug}/entries`, async (route) => {
+    keys.push(route.request().headers()['idempotency-key'] ?? '');
+    if (dropped) return route.continue();
+    // The server commits the entry, but the answer never reaches the browser.
+    dropped = true;
+    await route.fetch();
+    await route.abort('connectionreset');
+  });
+  await openComposer(page, slug);
+  await page.locator('#entry-body').fill('Sent once, answered late');
+  await page.locator('#entry-body').press('Control+Enter');
+  await expect(page.locator('#outbox .outbox-item[data-state="published"]')).toHaveCount(1, { timeout: 20_000 });
+  expect(keys.length).toBeGreaterThanOrEqual(2);
+  expect(new Set(keys).size).toBe(1);
+  expect(await publishedBodies(request, slug)).toEqual(['Sent once, answered late']);
+  await context.close();
+});
+
+test('the desk: mark a key event, pin, delete with confirmation, restore — readers follow live', async ({ browser, request }) => {
+  const slug = await createPost('Desk keynote');
+  for (const body of ['First', 'Second']) {
+    await request.post(`/api/posts/${slug}/entries`, { headers: { authorization: `Bearer ${token}` }, data: { body } });
+  }
+  const email = await createUser('editor', 'Dee Desk');
+  const context = await browser.newContext();
+  await logIn(context, email);
+  const page = await context.newPage();
+  await openComposer(page, slug);
+  const reader = await browser.newPage();
+  await reader.goto(`/posts/${slug}`);
+  await expect(reader.locator('#connection')).toHaveText('Live');
+  const desk = (body: string) => page.locator('#timeline .desk-entry').filter({ has: page.locator('.entry-body', { hasText: new RegExp(`^\\s*${body}\\s*$`) }) });
+
+  await desk('First').getByRole('button', { name: 'Mark key event' }).click();
+  await expect(desk('First').locator('.key-event-badge')).toBeVisible();
+  await expect(reader.locator('#entries article.key-event .entry-body')).toHaveText('First');
+
+  await desk('First').getByRole('button', { name: 'Pin' }).click();
+  await expect(desk('First').locator('.pinned-badge')).toBeVisible();
+  await desk('Second').getByRole('button', { name: 'Pin' }).click();
+  await expect(desk('Second').locator('.pinned-badge')).toBeVisible();
+  await expect(desk('First').locator('.pinned-badge')).toHaveCount(0);
+
+  page.once('dialog', (dialog) => void dialog.accept());
+  await desk('Second').getByRole('button', { name: 'Delete' }).click();
+  await expect(desk('Second')).toHaveCount(0);
+  await expect(reader.locator('#entries .entry-body')).toHaveText(['First']);
+  await page.locator('#deleted li').filter({ hasText: 'Second' }).getByRole('button', { name: 'Restore' }).click();
+  await expect(desk('Second')).toHaveCount(1);
+  await expect(reader.locator('#entries .entry-body')).toHaveText(['First', 'Second']);
+  await reader.close();
+  await context.close();
+});
+
+test('an admin manages users and tokens in the UI; a disabled user is logged out at once', async ({ browser }) => {
+  const adminContext = await browser.newContext();
+  await adminContext.request.post('/login', { data: { email: process.env.LIVELINE_E2E_ADMIN_EMAIL, password: process.env.LIVELINE_E2E_ADMIN_PASSWORD } });
+  const page = await adminContext.newPage();
+  await page.goto('/admin/users');
+  const email = `ui-${Date.now()}@e2e.test`;
+  await page.getByLabel('Name', { exact: true }).fill('Uma UI');
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.locator('#new-user select[name="role"]').selectOption('editor');
+  await page.getByLabel('Initial password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Add user' }).click();
+  const row = page.locator('#users tr').filter({ hasText: email });
+  await expect(row).toContainText('active');
+
+  await page.locator('#token-user').selectOption({ label: 'Uma UI' });
+  await page.getByLabel('Token name').fill('Uma script');
+  await page.getByRole('button', { name: 'Create token' }).click();
+  const secret = (await page.locator('#new-token-secret code').textContent())!;
+  expect(secret).toMatch(/^ll_/);
+  const scriptCall = () => page.request.post('/api/preview', { headers: { authorization: `Bearer ${secret}` }, data: { body: 'x' } });
+  expect((await scriptCall()).status()).toBe(200);
+
+  const uma = await browser.newContext();
+  await logIn(uma, email);
+  const umaPage = await uma.newPage();
+  await umaPage.goto('/admin');
+  await expect(umaPage.locator('#who')).toContainText('Uma UI');
+
+  await row.getByRole('button', { name: 'Disable' }).click();
+  await expect(row).toContainText('disabled');
+  await umaPage.reload();
+  await expect(umaPage).toHaveURL(/\/login\?next=/);
+  expect((await scriptCall()).status()).toBe(401);
+  await uma.close();
+  await adminContext.close();
+});
