@@ -60,3 +60,16 @@ ALTER TABLE entry_revisions_new RENAME TO entry_revisions;
 
 -- At most one pinned entry per post, enforced by the database as well as the service.
 CREATE UNIQUE INDEX entries_one_pinned_per_post ON entries (post_id) WHERE pinned = 1 AND deleted_at IS NULL;
+
+-- Every write records its actor: changes to posts and entries carry who made them...
+ALTER TABLE changes ADD COLUMN actor_id INTEGER REFERENCES users (id);
+
+-- ...and account and token changes, which have no change log of their own, are audited here.
+CREATE TABLE audit_log (
+  id         INTEGER PRIMARY KEY,
+  actor_id   INTEGER REFERENCES users (id),     -- NULL: the operator's CLI
+  action     TEXT NOT NULL,                     -- e.g. user.created, user.disabled, token.revoked
+  subject_id INTEGER,                           -- the user or token acted upon
+  detail     TEXT NOT NULL DEFAULT '{}',        -- JSON
+  created_at TEXT NOT NULL
+) STRICT;

@@ -1,4 +1,5 @@
 import type { Db } from '../db/connection.js';
+import { AuditStore } from '../store/audit.js';
 import { ChangeStore } from '../store/changes.js';
 import { EntryStore } from '../store/entries.js';
 import { IdempotencyStore } from '../store/idempotency.js';
@@ -25,6 +26,7 @@ export type Stores = {
   users: UserStore;
   sessions: SessionStore;
   uploads: UploadStore;
+  audit: AuditStore;
 };
 
 export function createStores(db: Db): Stores {
@@ -38,6 +40,7 @@ export function createStores(db: Db): Stores {
     users: new UserStore(db),
     sessions: new SessionStore(db),
     uploads: new UploadStore(db),
+    audit: new AuditStore(db),
   };
 }
 

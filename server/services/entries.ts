@@ -54,7 +54,7 @@ export class EntryService {
         });
         stores.entries.recordRevision(created, 'created', actor.id, now);
         if (idempotencyKey !== undefined) stores.idempotency.insert(actor.id, idempotencyKey, requestHash, created.id, now);
-        return this.recordChange(post.id, 'entry.created', created, now);
+        return this.recordChange(post.id, 'entry.created', created, now, actor.id);
       })();
       this.deps.publisher.publish(post.id, change);
       return { entry, replayed: false };
@@ -86,7 +86,7 @@ export class EntryService {
         now,
       );
       stores.entries.recordRevision(updated, 'updated', actor.id, now);
-      return this.recordChange(current.postId, 'entry.updated', updated, now);
+      return this.recordChange(current.postId, 'entry.updated', updated, now, actor.id);
     })();
     this.deps.publisher.publish(entry.postId, change);
     return entry;
@@ -106,7 +106,7 @@ export class EntryService {
         type: 'entry.deleted',
         entry: { id, postId: current.postId, version: deleted.version, deletedAt: now },
       };
-      stores.changes.insert(current.postId, change, now);
+      stores.changes.insert(current.postId, change, now, actor.id);
       stores.posts.touch(current.postId, now);
       return { postId: current.postId, change };
     })();
@@ -128,7 +128,7 @@ export class EntryService {
       }
       const restored = stores.entries.restore(id, now);
       stores.entries.recordRevision(restored, 'restored', actor.id, now);
-      return this.recordChange(current.postId, 'entry.updated', restored, now);
+      return this.recordChange(current.postId, 'entry.updated', restored, now, actor.id);
     })();
     this.deps.publisher.publish(entry.postId, change);
     return entry;
@@ -152,12 +152,12 @@ export class EntryService {
         if (previous) {
           const unpinned = stores.entries.setPinned(previous.id, false, now);
           stores.entries.recordRevision(unpinned, 'unpinned', actor.id, now);
-          changes.push(this.recordChange(current.postId, 'entry.updated', unpinned, now).change);
+          changes.push(this.recordChange(current.postId, 'entry.updated', unpinned, now, actor.id).change);
         }
       }
       const updated = stores.entries.setPinned(id, pinned, now);
       stores.entries.recordRevision(updated, pinned ? 'pinned' : 'unpinned', actor.id, now);
-      const result = this.recordChange(current.postId, 'entry.updated', updated, now);
+      const result = this.recordChange(current.postId, 'entry.updated', updated, now, actor.id);
       changes.push(result.change);
       return { entry: result.entry, changes, postId: current.postId };
     })();
@@ -205,11 +205,11 @@ export class EntryService {
     return entry;
   }
 
-  private recordChange(postId: number, type: 'entry.created' | 'entry.updated', stored: StoredEntry, now: string): { entry: Entry; change: Change } {
+  private recordChange(postId: number, type: 'entry.created' | 'entry.updated', stored: StoredEntry, now: string, actorId: number): { entry: Entry; change: Change } {
     const { posts, changes } = this.deps.stores;
     const entry = presentEntry(stored);
     const change: Change = { seq: posts.nextSeq(postId), type, entry };
-    changes.insert(postId, change, now);
+    changes.insert(postId, change, now, actorId);
     posts.touch(postId, now);
     return { entry, change };
   }

@@ -84,7 +84,7 @@ export class PostService {
         now,
       );
       const change: Change = { seq, type: 'post.updated', post: updated };
-      changes.insert(current.id, change, now);
+      changes.insert(current.id, change, now, actor.id);
       return { post: updated, change };
     })();
     this.deps.publisher.publish(post.id, change);

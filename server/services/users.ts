@@ -22,18 +22,27 @@ export class UserService {
     const { db, users } = this.stores;
     return db.transaction(() => {
       if (users.countWithPassword() > 0) throw errors.notFound('The setup page');
-      return this.insert({ ...input, role: 'admin' }, passwordHash);
+      const user = this.insert({ ...input, role: 'admin' }, passwordHash);
+      this.stores.audit.record(user.id, 'user.setup', user.id, { email: user.email });
+      return user;
     })();
   }
 
   async create(actor: Actor, input: NewUser): Promise<User> {
     requireAdmin(actor);
-    return this.insert(input, await hashPassword(input.password));
+    const passwordHash = await hashPassword(input.password);
+    return this.stores.db.transaction(() => {
+      const user = this.insert(input, passwordHash);
+      this.stores.audit.record(actor.id, 'user.created', user.id, { email: user.email, role: user.role });
+      return user;
+    })();
   }
 
   /** Used by the CLI, which runs with the operator's authority. */
   async createTrusted(input: NewUser): Promise<User> {
-    return this.insert(input, await hashPassword(input.password));
+    const user = this.insert(input, await hashPassword(input.password));
+    this.stores.audit.record(null, 'user.created', user.id, { email: user.email, role: user.role, via: 'cli' });
+    return user;
   }
 
   /** The actor for these credentials, or undefined; takes the same time whether the email exists or not. */
@@ -60,10 +69,14 @@ export class UserService {
         throw errors.conflict('own-account', 'You cannot disable or demote your own account; ask another admin.');
       }
       let user = current;
-      if (patch.role && patch.role !== current.role) user = users.setRole(id, patch.role)!;
+      if (patch.role && patch.role !== current.role) {
+        user = users.setRole(id, patch.role)!;
+        this.stores.audit.record(actor.id, 'user.role_changed', id, { from: current.role, to: patch.role });
+      }
       if (patch.disabled !== undefined && patch.disabled !== (current.disabledAt !== null)) {
         user = users.setDisabled(id, patch.disabled ? new Date().toISOString() : null)!;
         if (patch.disabled) sessions.deleteForUser(id);
+        this.stores.audit.record(actor.id, patch.disabled ? 'user.disabled' : 'user.enabled', id);
       }
       return user;
     })();
@@ -77,12 +90,15 @@ export class UserService {
   createToken(actor: Actor, userId: number, name: string): { token: string; id: number } {
     requireAdmin(actor);
     if (!this.stores.users.byId(userId)) throw errors.notFound(`The user ${userId}`);
-    return this.stores.tokens.createForUser(userId, name, new Date().toISOString());
+    const created = this.stores.tokens.createForUser(userId, name, new Date().toISOString());
+    this.stores.audit.record(actor.id, 'token.created', created.id, { userId, name });
+    return created;
   }
 
   revokeToken(actor: Actor, id: number): void {
     requireAdmin(actor);
     if (!this.stores.tokens.revoke(id, new Date().toISOString())) throw errors.notFound(`An active token ${id}`);
+    this.stores.audit.record(actor.id, 'token.revoked', id);
   }
 
   private insert(input: NewUser, passwordHash: string): User {

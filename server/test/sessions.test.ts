@@ -143,6 +143,37 @@ describe('login and sessions', () => {
     expect((await attempt('bob@example.org')).statusCode).toBe(401);
   });
 
+  it('records the actor of every write: changes carry it, account changes are audited', async () => {
+    const admin = await loginAs(t, 'admin');
+    const editor = await loginAs(t, 'editor');
+    const post = (await t.app.inject({ method: 'POST', url: '/api/posts', headers: editor.headers, payload: { title: 'Audited' } })).json();
+    await t.app.inject({ method: 'POST', url: `/api/posts/${post.slug}/entries`, headers: editor.headers, payload: { body: 'by the editor' } });
+    await t.app.inject({ method: 'PATCH', url: `/api/posts/${post.slug}`, headers: { ...admin.headers, 'if-match': '1' }, payload: { status: 'ended' } });
+    const actors = t.app.stores.db.prepare('SELECT type, actor_id AS actorId FROM changes ORDER BY seq').all();
+    expect(actors).toEqual([
+      { type: 'entry.created', actorId: editor.userId },
+      { type: 'post.updated', actorId: admin.userId },
+    ]);
+    await t.app.inject({ method: 'PATCH', url: `/api/users/${editor.userId}`, headers: admin.headers, payload: { role: 'author' } });
+    const audit = t.app.stores.audit.recent().map(({ actorId, action, subjectId }) => ({ actorId, action, subjectId }));
+    expect(audit[0]).toEqual({ actorId: admin.userId, action: 'user.role_changed', subjectId: editor.userId });
+  });
+
+  it('marks the cookie Secure when the public URL is https', async () => {
+    await t.close();
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { buildApp } = await import('../app.js');
+    const { testConfig } = await import('./helpers.js');
+    const dir = mkdtempSync(join(tmpdir(), 'liveline-secure-'));
+    const app = await buildApp({ config: { ...testConfig(dir), publicUrl: 'https://live.example.com' }, logger: false });
+    t = { ...t, app, close: () => app.close() };
+    await app.services.users.createTrusted({ name: 'Ada', email: 'ada@example.org', role: 'editor', password: PASSWORD });
+    const response = await app.inject({ method: 'POST', url: '/login', payload: { email: 'ada@example.org', password: PASSWORD } });
+    expect(response.cookies.find((c) => c.name === 'liveline_session')).toMatchObject({ secure: true, httpOnly: true });
+  });
+
   it('rate-limits login attempts per client address', async () => {
     let last = 0;
     for (let i = 0; i <= LOGIN_LIMITS.perIp; i++) {
