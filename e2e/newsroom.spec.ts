@@ -141,7 +141,7 @@ test('two editors edit the same entry: the second sees the conflict; history sho
   await entryOn(b).locator('textarea.edit-body').fill('The CEO, in sneakers, walks on stage');
   await entryOn(b).getByRole('button', { name: 'Save' }).click();
   const conflict = entryOn(b).locator('.conflict');
-  await expect(conflict).toContainText('Someone else saved this entry meanwhile');
+  await expect(conflict.locator('.who-saved')).toContainText('Erin First saved this entry meanwhile (version 2');
   await expect(conflict.locator('.theirs')).toHaveText('The CEO walks on stage to loud applause');
   // Nothing was overwritten silently.
   expect(((await (await request.get(`/api/entries/${entryId}`)).json()) as { body: string }).body).toBe('The CEO walks on stage to loud applause');

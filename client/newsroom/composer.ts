@@ -232,13 +232,22 @@ export function startComposer(root: HTMLElement, viewer: Viewer): void {
       }
     }
     function showConflict(theirs: Entry): void {
+      // Name the person: the entry's author is not necessarily who saved the newer version.
+      void api<{ revisions: { version: number; actor: { name: string } | null; createdAt: string }[] }>('GET', `/api/entries/${entry.id}/revisions`).then(
+        ({ revisions }) => {
+          const latest = revisions.find((revision) => revision.version === theirs.version);
+          const who = conflict.querySelector('.who-saved');
+          if (latest?.actor && who) who.textContent = `${latest.actor.name} saved this entry meanwhile (version ${theirs.version}, ${new Date(latest.createdAt).toLocaleTimeString('en-GB')}). Their version:`;
+        },
+        () => undefined,
+      );
       const editor = editing.get(entry.id);
       if (editor) editor.baseVersion = theirs.version;
       const theirBody = element('div', { className: 'entry-body theirs' });
       theirBody.innerHTML = theirs.html; // sanitized by the server
       conflict.hidden = false;
       conflict.replaceChildren(
-        element('p', { className: 'warning', role: 'alert' }, `Someone else saved this entry meanwhile (version ${theirs.version}). Their version:`),
+        element('p', { className: 'warning who-saved', role: 'alert' }, `Someone else saved this entry meanwhile (version ${theirs.version}). Their version:`),
         theirBody,
         element('button', { type: 'button', className: 'reapply', onclick: () => void save(theirs.version) }, 'Save mine over theirs'),
         ' ',

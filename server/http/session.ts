@@ -72,10 +72,16 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/login', async (request, reply) => {
     assertSameOrigin(request, app.config.publicUrl);
-    const { email, password, next } = loginBody.parse(request.body ?? {});
+    const parsed = loginBody.safeParse(request.body ?? {});
+    if (!parsed.success) throw errors.validation('Send an email and a password.', [{ field: 'body', message: 'must have string email and password' }]);
+    const { email, password, next } = parsed.data;
     for (const limiter of [perIp, perAccount]) {
       const result = await limiter(request);
-      if (!result.isAllowed && result.isExceeded) throw errors.tooManyRequests('Too many login attempts; wait a few minutes and try again.', result.ttlInSeconds);
+      if (!result.isAllowed && result.isExceeded) {
+        const message = `Too many login attempts; try again in ${Math.ceil(result.ttlInSeconds / 60)} minute(s).`;
+        if (wantsJson(request)) throw errors.tooManyRequests(message, result.ttlInSeconds);
+        return reply.code(429).header('Retry-After', String(result.ttlInSeconds)).type(HTML).send(loginPage(app.assets, { next: safeNext(next), email, error: message }));
+      }
     }
     const actor = email && password ? await users.verifyCredentials(email, password) : undefined;
     if (!actor) {

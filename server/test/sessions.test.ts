@@ -139,6 +139,15 @@ describe('login and sessions', () => {
     expect(limited.headers['content-type']).toMatch(/problem\+json/);
     // Even the right password waits: the limit is on the account, not on failures.
     expect((await t.app.inject({ method: 'POST', url: '/login', payload: { email: 'ada@example.org', password: PASSWORD } })).statusCode).toBe(429);
+    const form = await t.app.inject({
+      method: 'POST',
+      url: '/login',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `email=ada%40example.org&password=x`,
+    });
+    expect(form.statusCode).toBe(429);
+    expect(form.body).toContain('Too many login attempts');
+    expect(form.headers['retry-after']).toBeTruthy();
     // Another account from the same address is not locked out by this one.
     expect((await attempt('bob@example.org')).statusCode).toBe(401);
   });
