@@ -282,3 +282,31 @@ test('an admin manages users and tokens in the UI; a disabled user is logged out
   await uma.close();
   await adminContext.close();
 });
+
+test('post settings: a slug rename keeps the old address redirecting; ending the post reaches readers live', async ({ browser, request }) => {
+  const slug = await createPost('Settings keynote');
+  const email = await createUser('editor', 'Stella Settings');
+  const context = await browser.newContext();
+  await logIn(context, email);
+  const page = await context.newPage();
+  await openComposer(page, slug);
+  const reader = await browser.newPage();
+  await reader.goto(`/posts/${slug}`);
+  await expect(reader.locator('#connection')).toHaveText('Live');
+
+  await page.locator('#settings summary').click();
+  const newSlug = `${slug}-renamed`;
+  await page.getByLabel('Slug (the old one keeps redirecting)').fill(newSlug);
+  await page.getByLabel('Status').selectOption('ended');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.locator('.settings-message')).toHaveText('Saved.');
+  await expect(page).toHaveURL(new RegExp(`/admin/posts/${newSlug}$`));
+  await expect(page.locator('#post-status')).toHaveText('ended');
+  await expect(reader.locator('#post-status')).toHaveText('Ended');
+
+  const old = await request.get(`/posts/${slug}`, { maxRedirects: 0 });
+  expect(old.status()).toBe(301);
+  expect(old.headers().location).toBe(`/posts/${newSlug}`);
+  await context.close();
+  await reader.close();
+});

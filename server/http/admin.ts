@@ -9,6 +9,11 @@ import { slugParams } from './schemas.js';
 
 const HTML = 'text/html; charset=utf-8';
 
+/** Newsroom pages act with the user's authority: never let another site frame them (clickjacking). */
+export function noFraming(reply: FastifyReply): void {
+  reply.header('X-Frame-Options', 'DENY').header('Content-Security-Policy', "frame-ancestors 'none'");
+}
+
 /** Newsroom pages: logged-in users only; anyone else is sent to the login page (and back after). */
 export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
   const requireSession = (request: FastifyRequest, reply: FastifyReply): SessionActor | undefined => {
@@ -18,6 +23,7 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
       return undefined;
     }
     reply.header('Cache-Control', 'no-store');
+    noFraming(reply);
     return session;
   };
 

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../auth/passwords.js';
 import { errors } from '../domain/errors.js';
 import { loginPage, setupPage } from '../render/newsroom.js';
+import { noFraming } from './admin.js';
 import { csrfMatches, currentSession, SESSION_COOKIE } from './auth.js';
 
 const HTML = 'text/html; charset=utf-8';
@@ -49,6 +50,7 @@ function assertSameOrigin(request: FastifyRequest, publicUrl: string | undefined
 export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
   // Only these form routes accept urlencoded bodies; the JSON API stays JSON-only.
   await app.register(formbody);
+  app.addHook('onSend', async (_request, reply) => noFraming(reply));
   const { users } = app.services;
   const perAccount = app.createRateLimit({
     max: LOGIN_LIMITS.perAccount,

@@ -25,7 +25,9 @@ describe('passwords', () => {
 
 describe('setup', () => {
   it('creates the first admin once, then is gone (404)', async () => {
-    expect((await t.app.inject({ method: 'GET', url: '/setup' })).statusCode).toBe(200);
+    const setupPage = await t.app.inject({ method: 'GET', url: '/setup' });
+    expect(setupPage.statusCode).toBe(200);
+    expect(setupPage.headers['x-frame-options']).toBe('DENY');
     expect((await t.app.inject({ method: 'GET', url: '/admin' })).headers.location).toBe('/setup');
     const created = await t.app.inject({ method: 'POST', url: '/setup', payload: { name: 'Ada', email: 'ada@example.org', password: PASSWORD } });
     expect(created.statusCode).toBe(201);
