@@ -46,7 +46,8 @@ ${model.error ? html`<p class="error" role="alert" id="login-error">${model.erro
 <label>Email <input type="email" name="email" autocomplete="username" required autofocus value="${model.email ?? ''}"></label>
 <label>Password <input type="password" name="password" autocomplete="current-password" required></label>
 <button type="submit">Log in</button>
-</form>`;
+</form>
+<p class="muted">No account yet? An administrator adds one under Users, or on the server: <code>npx liveline user add --email you@example.org --name "Your Name" --role admin</code></p>`;
   return layout({ title: 'Log in', assets, body, page: 'login' });
 }
 

@@ -11,9 +11,9 @@ export type NewUser = { name: string; email: string; role: Role; password: strin
 export class UserService {
   constructor(private readonly stores: Stores) {}
 
-  /** True until the first account with a password exists: /setup is open only then. */
+  /** True on a fresh install with no user at all: /setup is open only then. */
   needsSetup(): boolean {
-    return this.stores.users.countWithPassword() === 0;
+    return this.stores.users.count() === 0;
   }
 
   /** Creates the first admin; refuses (404, as if the page did not exist) once anyone can log in. */
@@ -21,7 +21,7 @@ export class UserService {
     const passwordHash = await hashPassword(input.password);
     const { db, users } = this.stores;
     return db.transaction(() => {
-      if (users.countWithPassword() > 0) throw errors.notFound('The setup page');
+      if (users.count() > 0) throw errors.notFound('The setup page');
       const user = this.insert({ ...input, role: 'admin' }, passwordHash);
       this.stores.audit.record(user.id, 'user.setup', user.id, { email: user.email });
       return user;

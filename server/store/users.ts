@@ -16,7 +16,7 @@ export class UserStore {
 
   constructor(db: Db) {
     this.statements = {
-      count: db.prepare('SELECT count(*) AS n FROM users WHERE password_hash IS NOT NULL'),
+      count: db.prepare('SELECT count(*) AS n FROM users'),
       insert: db.prepare(`INSERT INTO users (name, email, role, password_hash, created_at) VALUES (@name, @email, @role, @passwordHash, @now) RETURNING *`),
       byId: db.prepare('SELECT * FROM users WHERE id = ?'),
       byEmail: db.prepare('SELECT * FROM users WHERE email = ? COLLATE NOCASE'),
@@ -27,8 +27,12 @@ export class UserStore {
     };
   }
 
-  /** Accounts that can log in; /setup exists only while this is 0. */
-  countWithPassword(): number {
+  /**
+   * Every user, token-only ones included. /setup exists only while this is 0: an install that
+   * already has users (even script tokens) must create accounts with the CLI, so an upgraded
+   * public server never offers its admin account to the first visitor.
+   */
+  count(): number {
     return (this.statements.count.get() as { n: number }).n;
   }
 

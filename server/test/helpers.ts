@@ -20,9 +20,17 @@ export function testConfig(dir: string): Config {
 }
 
 /** A real server on a real SQLite file in a fresh temp directory, with one token per role. */
-export async function createTestApp(): Promise<TestApp> {
+export async function createTestApp(options: { withTokens?: boolean } = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'liveline-test-'));
   const app = await buildApp({ config: testConfig(dir), logger: false });
+  const close = async () => {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  // A fresh install with no user at all (the /setup tests).
+  if (options.withTokens === false) {
+    return { app, dir, tokens: { author: '', author2: '', editor: '', admin: '' }, auth: () => ({ authorization: '' }), close };
+  }
   const make = (name: string, role: Role) => app.stores.tokens.create(name, role, new Date().toISOString()).token;
   const tokens = {
     author: make('Ada Author', 'author'),
@@ -35,10 +43,7 @@ export async function createTestApp(): Promise<TestApp> {
     dir,
     tokens,
     auth: (who) => ({ authorization: `Bearer ${tokens[who]}` }),
-    close: async () => {
-      await app.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    close,
   };
 }
 

@@ -25,6 +25,8 @@ describe('passwords', () => {
 
 describe('setup', () => {
   it('creates the first admin once, then is gone (404)', async () => {
+    await t.close();
+    t = await createTestApp({ withTokens: false });
     const setupPage = await t.app.inject({ method: 'GET', url: '/setup' });
     expect(setupPage.statusCode).toBe(200);
     expect(setupPage.headers['x-frame-options']).toBe('DENY');
@@ -37,6 +39,13 @@ describe('setup', () => {
     const again = await t.app.inject({ method: 'POST', url: '/setup', payload: { name: 'Eve', email: 'eve@example.org', password: PASSWORD } });
     expect(again.statusCode).toBe(404);
     expect(t.app.stores.users.credentials('eve@example.org')).toBeUndefined();
+  });
+
+  it('is not offered on an install that already has users, even token-only ones', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/setup' })).statusCode).toBe(404);
+    const attempt = await t.app.inject({ method: 'POST', url: '/setup', payload: { name: 'Mallory', email: 'm@example.org', password: PASSWORD } });
+    expect(attempt.statusCode).toBe(404);
+    expect((await t.app.inject({ method: 'GET', url: '/admin' })).headers.location).toBe('/login?next=%2Fadmin');
   });
 });
 
