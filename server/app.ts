@@ -38,10 +38,11 @@ declare module 'fastify' {
   }
 }
 
-export type BuildOptions = { config: Config; db?: Db; logger?: boolean };
+/** `renderTimeoutMs`: the Markdown render time limit (1 s by default); tests on a loaded machine raise it. */
+export type BuildOptions = { config: Config; db?: Db; logger?: boolean; renderTimeoutMs?: number };
 
 /** Builds the whole server without listening: main.ts listens, tests use it directly. */
-export async function buildApp({ config, db: givenDb, logger = true }: BuildOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, db: givenDb, logger = true, renderTimeoutMs }: BuildOptions): Promise<FastifyInstance> {
   // Refuse to serve user HTML at all if the sanitizer would let a known vector through.
   assertSanitizerSafe();
 
@@ -58,7 +59,7 @@ export async function buildApp({ config, db: givenDb, logger = true }: BuildOpti
   migrate(db);
   const stores = createStores(db);
   const realtime = new Realtime(app.server, stores, app.log);
-  const renderer = new MarkdownRenderer();
+  const renderer = new MarkdownRenderer(renderTimeoutMs === undefined ? {} : { timeoutMs: renderTimeoutMs });
   const deps = { stores, publisher: realtime, renderer };
 
   app.decorate('config', config);

@@ -22,7 +22,8 @@ export function testConfig(dir: string): Config {
 /** A real server on a real SQLite file in a fresh temp directory, with one token per role. */
 export async function createTestApp(options: { withTokens?: boolean } = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'liveline-test-'));
-  const app = await buildApp({ config: testConfig(dir), logger: false });
+  // A generous render limit: on a busy CI machine 1 s is not a hostile body, just a slow box.
+  const app = await buildApp({ config: testConfig(dir), logger: false, renderTimeoutMs: 15_000 });
   const close = async () => {
     await app.close();
     rmSync(dir, { recursive: true, force: true });
