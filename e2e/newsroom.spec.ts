@@ -304,6 +304,12 @@ test('post settings: a slug rename keeps the old address redirecting; ending the
   await expect(page.locator('#post-status')).toHaveText('ended');
   await expect(reader.locator('#post-status')).toHaveText('Ended');
 
+  await page.getByRole('button', { name: 'Reopen' }).click();
+  await expect(reader.locator('#post-status')).toHaveText('Live');
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: 'End liveblog' }).click();
+  await expect(reader.locator('#post-status')).toHaveText('Ended');
+
   const old = await request.get(`/posts/${slug}`, { maxRedirects: 0 });
   expect(old.status()).toBe(301);
   expect(old.headers().location).toBe(`/posts/${newSlug}`);

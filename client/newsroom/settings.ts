@@ -69,5 +69,29 @@ export function setupSettings(root: HTMLElement, current: () => Post): { update(
       if (error instanceof ApiError && error.status === 412) fill(error.problem.post as Post);
     }
   });
-  return { update: (post) => (dirty ? undefined : fill(post)) };
+  // One click for the transitions a newsroom makes during an event.
+  const statusAction = root.querySelector<HTMLButtonElement>('#status-action');
+  const next: Record<Post['status'], [Post['status'], string]> = { scheduled: ['live', 'Go live'], live: ['ended', 'End liveblog'], ended: ['live', 'Reopen'] };
+  const showStatusAction = (post: Post) => {
+    if (!statusAction) return;
+    statusAction.hidden = false;
+    statusAction.textContent = next[post.status][1];
+  };
+  statusAction?.addEventListener('click', async () => {
+    const post = current();
+    const [target, label] = next[post.status];
+    if (target === 'ended' && !window.confirm('End this liveblog? Readers see it has ended; you can reopen it.')) return;
+    try {
+      await api<Post>('PATCH', `/api/posts/${encodeURIComponent(post.slug)}`, { json: { status: target }, headers: { 'if-match': `"${post.version}"` } });
+    } catch (error) {
+      window.alert(`${label} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
+  showStatusAction(current());
+  return {
+    update: (post) => {
+      showStatusAction(post);
+      if (!dirty) fill(post);
+    },
+  };
 }

@@ -24,7 +24,7 @@ Commands:
                                                 create a login account; the password is read from
                                                 a prompt, or from standard input with --password-stdin
 
-Configuration comes from environment variables (PORT, HOST, DATABASE_PATH, PUBLIC_URL, LOG_LEVEL).`;
+Configuration comes from environment variables (PORT, HOST, DATABASE_PATH, PUBLIC_URL, LOG_LEVEL, TRUST_PROXY, UPLOAD_DIR).`;
 
 class UsageError extends Error {}
 

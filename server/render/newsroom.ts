@@ -80,7 +80,7 @@ export function composerPage(assets: Assets, actor: Actor, csrf: string, post: P
   const body = html`<div class="composer" id="composer" data-slug="${post.slug}" data-timezone="${post.timezone}">
 <header class="composer-header">
 <h1 id="post-title">${post.title}</h1>
-<p><span class="status status-${post.status}" id="post-status">${post.status}</span> · <a href="/posts/${post.slug}" id="reader-link" target="_blank" rel="noopener">Reader page</a> · <span id="connection" role="status">Connecting…</span></p>
+<p><span class="status status-${post.status}" id="post-status">${post.status}</span>${actor.role === 'author' ? '' : html` <button type="button" id="status-action" hidden></button>`} · <a href="/posts/${post.slug}" id="reader-link" target="_blank" rel="noopener">Reader page</a> · <span id="connection" role="status">Connecting…</span></p>
 </header>
 <section class="write" aria-label="Write an entry">
 <label for="entry-body" class="visually-hidden">New entry (Markdown)</label>
