@@ -128,7 +128,9 @@ export class PostService {
   }
 
   changesSince(slug: string, since: number, limit: number): { changes: Change[]; lastSeq: number } {
-    const post = this.bySlug(slug);
+    // Catch-up from a page opened before a slug rename still works.
+    const post = this.deps.stores.posts.bySlugOrFormer(slug);
+    if (!post) throw errors.notFound(`The post "${slug}"`);
     return { changes: this.deps.stores.changes.since(post.id, since, limit), lastSeq: post.lastSeq };
   }
 

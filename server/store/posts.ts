@@ -116,6 +116,12 @@ export class PostStore {
     this.statements.rememberOldSlug.run(oldSlug, id, now);
   }
 
+  /** The post at `slug`, or the one that used to live there (a reader page opened before a rename). */
+  bySlugOrFormer(slug: string): Post | undefined {
+    const moved = this.bySlug(slug) ? undefined : this.movedTo(slug);
+    return this.bySlug(moved ?? slug);
+  }
+
   /** Where a post that used to live at `slug` lives now. */
   movedTo(slug: string): string | undefined {
     return (this.statements.movedTo.get(slug) as { slug: string } | undefined)?.slug;

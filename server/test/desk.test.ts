@@ -113,6 +113,9 @@ describe('post settings', () => {
     expect(old.statusCode).toBe(301);
     expect(old.headers.location).toBe('/posts/big-keynote');
     expect((await t.app.inject({ method: 'GET', url: '/posts/big-keynote' })).statusCode).toBe(200);
+    // A reader page opened before the rename still catches up by its old slug.
+    const catchUp = await t.app.inject({ method: 'GET', url: '/api/posts/keynote/changes?since=0' });
+    expect(catchUp.json().changes.map((change: { type: string }) => change.type)).toEqual(['post.updated']);
     // A new post may take the old slug back; then it is no longer a redirect.
     await createPost(t, { title: 'Keynote' });
     expect((await t.app.inject({ method: 'GET', url: '/posts/keynote' })).statusCode).toBe(200);
