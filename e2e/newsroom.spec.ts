@@ -250,6 +250,13 @@ test('an admin manages users and tokens in the UI; a disabled user is logged out
   const adminContext = await browser.newContext();
   await adminContext.request.post('/login', { data: { email: process.env.LIVELINE_E2E_ADMIN_EMAIL, password: process.env.LIVELINE_E2E_ADMIN_PASSWORD } });
   const page = await adminContext.newPage();
+  await page.goto('/admin');
+  const title = `Admin made ${Date.now()}`;
+  await page.getByLabel('New post title').fill(title);
+  await page.getByRole('button', { name: 'Create post' }).click();
+  await expect(page).toHaveURL(/\/admin\/posts\/admin-made-\d+$/);
+  await expect(page.locator('#post-title')).toHaveText(title);
+
   await page.goto('/admin/users');
   const email = `ui-${Date.now()}@e2e.test`;
   await page.getByLabel('Name', { exact: true }).fill('Uma UI');
