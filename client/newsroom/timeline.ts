@@ -24,8 +24,9 @@ export function renderDeskEntry(entry: Entry, viewer: Viewer, timeZone: string):
   body.innerHTML = entry.html; // sanitized on the server when it was written
   const actions = element('div', { className: 'actions' });
   const button = (action: string, label: string) => element('button', { type: 'button', className: `action-${action}`, dataset: { action } }, label);
-  if (canModify(viewer, entry)) actions.append(button('edit', 'Edit'), button('key-event', entry.keyEvent ? 'Unmark key event' : 'Mark key event'));
-  if (viewer.role !== 'author') actions.append(button('pin', entry.pinned ? 'Unpin' : 'Pin'));
+  if (canModify(viewer, entry)) {
+    actions.append(button('edit', 'Edit'), button('key-event', entry.keyEvent ? 'Unmark key event' : 'Mark key event'), button('pin', entry.pinned ? 'Unpin' : 'Pin'));
+  }
   actions.append(button('history', 'History'));
   if (canModify(viewer, entry)) actions.append(button('delete', 'Delete'));
   return element(

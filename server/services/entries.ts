@@ -135,16 +135,16 @@ export class EntryService {
   }
 
   /**
-   * Pins an entry (editors). A post has at most one pinned entry: pinning B unpins A in the same
-   * transaction, so readers get two entry.updated changes with consecutive seqs.
+   * Pins an entry (its author, or an editor). A post has at most one pinned entry: pinning B
+   * unpins A in the same transaction, so readers get two entry.updated changes with consecutive seqs.
    */
   setPinned(actor: Actor, id: number, pinned: boolean): Entry {
-    if (!hasRole(actor, 'editor')) throw errors.forbidden('Only editors and admins may pin entries.');
     const { stores } = this.deps;
     const now = nowIso(this.deps);
     const { entry, changes, postId } = stores.db.transaction(() => {
       const current = stores.entries.byId(id);
       if (!current || current.deletedAt) throw errors.notFound(`The entry ${id}`);
+      if (!canModifyEntry(actor, current)) throw errors.forbidden('Authors may only pin their own entries.');
       if (current.pinned === pinned) return { entry: presentEntry(current), changes: [] as Change[], postId: current.postId };
       const changes: Change[] = [];
       if (pinned) {
