@@ -323,3 +323,31 @@ test('post settings: a slug rename keeps the old address redirecting; ending the
   await context.close();
   await reader.close();
 });
+
+test('the desk reaches entries older than the first 50 with "Load earlier entries"', async ({ browser, request }) => {
+  const slug = await createPost('Long keynote');
+  const start = Date.parse('2026-03-14T09:00:00Z');
+  for (let batch = 0; batch < 52; batch += 4) {
+    const responses = await Promise.all(
+      [0, 1, 2, 3].map((offset) =>
+        request.post(`/api/posts/${slug}/entries`, {
+          headers: { authorization: `Bearer ${token}` },
+          data: { body: `Minute ${batch + offset + 1}`, createdAt: new Date(start + (batch + offset) * 60_000).toISOString() },
+        }),
+      ),
+    );
+    for (const response of responses) expect(response.status()).toBe(201);
+  }
+  const email = await createUser('editor', 'Lena Long');
+  const context = await browser.newContext();
+  await logIn(context, email);
+  const page = await context.newPage();
+  await openComposer(page, slug);
+  await expect(page.locator('#timeline .desk-entry')).toHaveCount(50);
+  await expect(page.locator('#timeline .desk-entry .entry-body').last()).toHaveText('Minute 3');
+  await page.getByRole('button', { name: 'Load earlier entries' }).click();
+  await expect(page.locator('#timeline .desk-entry')).toHaveCount(52);
+  await expect(page.locator('#timeline .desk-entry .entry-body').last()).toHaveText('Minute 1');
+  await expect(page.getByRole('button', { name: 'Load earlier entries' })).toHaveCount(0);
+  await context.close();
+});

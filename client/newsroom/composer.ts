@@ -133,11 +133,26 @@ export function startComposer(root: HTMLElement, viewer: Viewer): void {
   uploadStatus.before(picker, pickerLabel, ' ');
 
   // --- The live timeline -------------------------------------------------------------------------
+  // Older entries (beyond the latest 50) load on demand, so an editor can fix any of them.
+  let olderCursor: string | null = null;
+  const loadEarlier = element('button', { type: 'button', id: 'load-earlier' }, 'Load earlier entries');
+  loadEarlier.addEventListener('click', () => {
+    if (!olderCursor) return;
+    loadEarlier.disabled = true;
+    feed.loadOlder(olderCursor).then(
+      () => (loadEarlier.disabled = false),
+      (error: unknown) => {
+        loadEarlier.disabled = false;
+        window.alert(error instanceof Error ? error.message : String(error));
+      },
+    );
+  });
   const renderTimeline = () => {
     const sorted = [...entries.values()].sort(newestFirst);
     const nodes = sorted.map((entry) => editing.get(entry.id)?.form ?? renderDeskEntry(entry, viewer, timeZone));
     timeline.replaceChildren(...nodes);
     if (sorted.length === 0) timeline.append(element('p', { className: 'muted', id: 'timeline-empty' }, 'No entries yet.'));
+    if (olderCursor) timeline.append(loadEarlier);
   };
   const deleted = setupDeleted(root, () => post.slug, viewer);
   const feed = new Feed(post.slug, {
@@ -147,6 +162,10 @@ export function startComposer(root: HTMLElement, viewer: Viewer): void {
       if (edit && entry.version !== edit.baseVersion) edit.form.querySelector('.meanwhile')?.replaceChildren(`Changed by someone else meanwhile (now version ${entry.version}); saving will show you both.`);
       renderTimeline();
       void deleted.refresh();
+    },
+    older: (cursor) => {
+      olderCursor = cursor;
+      renderTimeline();
     },
     deleted: (id) => {
       entries.delete(id);

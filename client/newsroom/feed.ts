@@ -8,6 +8,8 @@ import type { ClientToServer, ServerToClient } from '../../server/realtime/socke
  */
 export type FeedEvents = {
   entry(entry: Entry): void;
+  /** Where older entries start (null: there are none); for the desk's "Load earlier entries". */
+  older(cursor: string | null): void;
   deleted(id: number): void;
   post(post: Post): void;
   connection(state: string): void;
@@ -40,16 +42,26 @@ export class Feed {
       try {
         const response = await fetch(`/api/posts/${encodeURIComponent(this.slug)}`, { cache: 'no-store', headers: { accept: 'application/json' } });
         if (!response.ok) throw new Error(String(response.status));
-        const page = (await response.json()) as { post: Post; entries: Entry[]; lastSeq: number };
+        const page = (await response.json()) as { post: Post; entries: Entry[]; lastSeq: number; nextCursor: string | null };
         this.lastSeq = page.lastSeq;
         this.on.post(page.post);
         for (const entry of page.entries) this.on.entry(entry);
+        this.on.older(page.nextCursor);
         return;
       } catch {
         this.on.connection('Offline');
         await new Promise((resolve) => setTimeout(resolve, RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]));
       }
     }
+  }
+
+  /** Loads the page of entries before `cursor`; live changes keep applying to them as usual. */
+  async loadOlder(cursor: string): Promise<void> {
+    const response = await fetch(`/api/posts/${encodeURIComponent(this.slug)}/entries?before=${encodeURIComponent(cursor)}&limit=50`, { cache: 'no-store' });
+    if (!response.ok) throw new Error(`Could not load earlier entries (${response.status})`);
+    const page = (await response.json()) as { entries: Entry[]; nextCursor: string | null };
+    for (const entry of page.entries) this.on.entry(entry);
+    this.on.older(page.nextCursor);
   }
 
   private subscribe(): void {
