@@ -29,6 +29,14 @@ if (!process.env.LIVELINE_E2E_DIR) {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   }).trim();
+  // The newsroom tests log in as this admin and create the other accounts they need.
+  process.env.LIVELINE_E2E_ADMIN_EMAIL = 'admin@e2e.test';
+  process.env.LIVELINE_E2E_ADMIN_PASSWORD = 'e2e admin password';
+  execFileSync(process.execPath, ['bin/liveline.js', 'user', 'add', '--email', process.env.LIVELINE_E2E_ADMIN_EMAIL, '--name', 'E2E Admin', '--role', 'admin', '--password-stdin'], {
+    env: { ...process.env, DATABASE_PATH: join(dir, 'liveline.db') },
+    input: process.env.LIVELINE_E2E_ADMIN_PASSWORD,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
 }
 const dir = process.env.LIVELINE_E2E_DIR;
 const port = Number(process.env.LIVELINE_E2E_PORT);

@@ -143,7 +143,7 @@ class LiveReader {
         this.highlights.update(change.entry);
         break;
       case 'entry.deleted':
-        this.timeline.remove(change.entry.id);
+        this.timeline.remove(change.entry.id, change.entry.version);
         this.highlights.removed(change.entry.id);
         break;
       case 'post.updated':

@@ -10,8 +10,11 @@ const EDGE_PX = 120;
 
 export class Timeline {
   newestFirst = false;
-  /** What this page knows happened to entries, so an older page fetched meanwhile cannot undo it. */
-  private readonly deleted = new Set<number>();
+  /**
+   * The newest version this page has seen of each entry (a deletion is a version too), so a page
+   * of older entries fetched meanwhile cannot bring back a deleted or outdated one; a restore
+   * arrives with a higher version and goes through.
+   */
   private readonly versions = new Map<number, number>();
   private unseen = 0;
   private announced = 0;
@@ -38,7 +41,6 @@ export class Timeline {
   upsert(entry: Entry, fresh: boolean): void {
     if (this.isStale(entry)) return;
     this.versions.set(entry.id, entry.version);
-    this.deleted.delete(entry.id); // an editor may restore a deleted entry
     const existing = this.find(entry.id);
     const article = this.render(entry);
     if (existing && existing.dataset.createdAt === entry.createdAt) {
@@ -69,8 +71,8 @@ export class Timeline {
     this.toggleEmpty();
   }
 
-  remove(id: number): void {
-    this.deleted.add(id);
+  remove(id: number, version: number): void {
+    this.versions.set(id, Math.max(version, this.versions.get(id) ?? 0));
     const article = this.find(id);
     if (article) this.keepingPlace(() => article.remove(), false);
     this.toggleEmpty();
@@ -145,7 +147,7 @@ export class Timeline {
   }
 
   private isStale(entry: Entry): boolean {
-    return this.deleted.has(entry.id) || (this.versions.get(entry.id) ?? 0) >= entry.version || Number(this.find(entry.id)?.dataset.version ?? 0) >= entry.version;
+    return (this.versions.get(entry.id) ?? 0) >= entry.version || Number(this.find(entry.id)?.dataset.version ?? 0) >= entry.version;
   }
 
   private before(entry: Entry, other: HTMLElement): boolean {

@@ -17,7 +17,9 @@ const hashed = (name, contents) => {
 
 const manifest = {};
 const result = await build({
-  entryPoints: { reader: 'client/reader.ts' },
+  // Two independent bundles: readers never download the newsroom's code.
+  entryPoints: { reader: 'client/reader.ts', newsroom: 'client/newsroom/main.ts' },
+  outdir: 'bundles',
   bundle: true,
   minify: true,
   format: 'esm',
@@ -26,7 +28,10 @@ const result = await build({
   sourcemap: false,
   legalComments: 'none',
 });
-for (const file of result.outputFiles) manifest['reader.js'] = hashed('reader.js', file.contents);
-manifest['styles.css'] = hashed('styles.css', readFileSync(new URL('../client/styles.css', import.meta.url)));
+for (const file of result.outputFiles) {
+  const name = file.path.slice(file.path.lastIndexOf('/') + 1);
+  manifest[name] = hashed(name, file.contents);
+}
+for (const css of ['styles.css', 'newsroom.css']) manifest[css] = hashed(css, readFileSync(new URL(`../client/${css}`, import.meta.url)));
 writeFileSync(new URL('manifest.json', out), JSON.stringify(manifest, null, 2) + '\n');
 console.log(`client assets: ${Object.values(manifest).join(', ')}`);

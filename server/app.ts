@@ -1,16 +1,24 @@
 import { existsSync } from 'node:fs';
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import { openDatabase, type Db } from './db/connection.js';
 import { migrate } from './db/migrate.js';
+import { adminRoutes } from './http/admin.js';
+import { deskRoutes } from './http/api/desk.js';
 import { entryRoutes } from './http/api/entries.js';
 import { archiveRoutes } from './http/archive.js';
 import { postRoutes } from './http/api/posts.js';
+import { previewRoutes } from './http/api/preview.js';
+import { uploadRoutes } from './http/api/uploads.js';
+import { userRoutes } from './http/api/users.js';
 import { healthRoutes } from './http/health.js';
 import { pageRoutes } from './http/pages.js';
 import { PROBLEM_TYPE_BASE, registerErrorHandling, sendProblem } from './http/problems.js';
+import { sessionRoutes } from './http/session.js';
 import { Realtime } from './realtime/socket.js';
 import { CLIENT_DIST, loadAssets, type Assets } from './render/assets.js';
 import { assertSanitizerSafe, MarkdownRenderer } from './render/markdown.js';
@@ -20,12 +28,14 @@ import { BackupScheduler } from './services/backups.js';
 import { createStores, type Stores } from './services/context.js';
 import { EntryService, IDEMPOTENCY_TTL_MS } from './services/entries.js';
 import { PostService } from './services/posts.js';
+import { UserService } from './services/users.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
     stores: Stores;
-    services: { posts: PostService; entries: EntryService; archives: ArchiveService };
+    services: { posts: PostService; entries: EntryService; archives: ArchiveService; users: UserService };
+    renderer: MarkdownRenderer;
     realtime: Realtime;
     assets: Assets;
   }
@@ -41,7 +51,7 @@ export async function buildApp({ config, db: givenDb, logger = true }: BuildOpti
   const app = Fastify({
     logger: logger ? { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
     // Behind a reverse proxy the real client address comes from X-Forwarded-For; not trusted by default.
-    trustProxy: false,
+    trustProxy: config.trustProxy,
     requestTimeout: 30_000,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -56,7 +66,13 @@ export async function buildApp({ config, db: givenDb, logger = true }: BuildOpti
 
   app.decorate('config', config);
   app.decorate('stores', stores);
-  app.decorate('services', { posts: new PostService(deps), entries: new EntryService(deps), archives: new ArchiveService(deps) });
+  app.decorate('services', {
+    posts: new PostService(deps),
+    entries: new EntryService(deps),
+    archives: new ArchiveService(deps),
+    users: new UserService(stores),
+  });
+  app.decorate('renderer', renderer);
   app.decorate('realtime', realtime);
   app.decorate('assets', loadAssets());
 
@@ -72,15 +88,25 @@ export async function buildApp({ config, db: givenDb, logger = true }: BuildOpti
     // File names carry a content hash, so they can be cached forever.
     await app.register(fastifyStatic, { root: CLIENT_DIST, prefix: '/assets/', immutable: true, maxAge: '365d', index: false });
   }
+  await app.register(fastifyCookie);
+  // Not global: only routes that ask for it are limited (login today); other limits compose per route.
+  await app.register(fastifyRateLimit, { global: false });
   await app.register(healthRoutes);
   await app.register(postRoutes);
   await app.register(entryRoutes);
   await app.register(pageRoutes);
   await app.register(archiveRoutes);
+  await app.register(sessionRoutes);
+  await app.register(adminRoutes);
+  await app.register(userRoutes);
+  await app.register(deskRoutes);
+  await app.register(previewRoutes);
+  await app.register(uploadRoutes);
 
   const purge = setInterval(() => {
     const cutoff = new Date(Date.now() - IDEMPOTENCY_TTL_MS).toISOString();
     stores.idempotency.purgeOlderThan(cutoff);
+    stores.sessions.purgeExpired(new Date().toISOString());
   }, 60 * 60 * 1000);
   purge.unref();
   const backups = config.backup ? new BackupScheduler(db, config.backup, app.log) : undefined;

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -25,6 +25,16 @@ const envSchema = z.object({
     .pipe(z.array(z.url({ protocol: /^https?$/, error: 'must list origins such as https://news.example.com, comma-separated' })))
     .transform((origins) => origins.map((origin) => new URL(origin).origin))
     .default([]),
+  /**
+   * Trust X-Forwarded-For/-Proto from a reverse proxy (nginx): client IPs for the login rate
+   * limit and HTTPS detection for Secure cookies come from there. Only enable behind a proxy.
+   */
+  TRUST_PROXY: z
+    .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+    .transform((value) => value === 'true' || value === '1')
+    .default(false),
+  /** Directory for uploaded images (content-addressed files); default: "uploads" next to the database. */
+  UPLOAD_DIR: z.string().min(1).optional(),
   /** pino log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Directory for scheduled online backups; unset turns them off. */
@@ -56,6 +66,8 @@ export type Config = {
   embedOrigins: string[];
   /** Scheduled backups, when BACKUP_DIR is set. */
   backup?: { dir: string; intervalMs: number; keep: number } | undefined;
+  trustProxy: boolean;
+  uploadDir: string;
 };
 
 export class ConfigError extends Error {}
@@ -68,15 +80,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  const { PORT, HOST, DATABASE_PATH, PUBLIC_URL, LOG_LEVEL, EMBED_ORIGINS, BACKUP_DIR, BACKUP_INTERVAL, BACKUP_KEEP } = parsed.data;
+  const { PORT, HOST, DATABASE_PATH, PUBLIC_URL, LOG_LEVEL, EMBED_ORIGINS, BACKUP_DIR, BACKUP_INTERVAL, BACKUP_KEEP, TRUST_PROXY, UPLOAD_DIR } = parsed.data;
+  const databasePath = DATABASE_PATH === ':memory:' ? DATABASE_PATH : resolve(DATABASE_PATH);
   return {
     port: PORT,
     host: HOST,
-    databasePath: DATABASE_PATH === ':memory:' ? DATABASE_PATH : resolve(DATABASE_PATH),
+    databasePath,
     publicUrl: PUBLIC_URL,
     logLevel: LOG_LEVEL,
     embedOrigins: EMBED_ORIGINS,
     backup: BACKUP_DIR ? { dir: resolve(BACKUP_DIR), intervalMs: BACKUP_INTERVAL, keep: BACKUP_KEEP } : undefined,
+    trustProxy: TRUST_PROXY,
+    uploadDir: resolve(UPLOAD_DIR ?? (databasePath === ':memory:' ? './data/uploads' : join(dirname(databasePath), 'uploads'))),
   };
 }
 

@@ -75,9 +75,11 @@ const revisionRow = z.strictObject({
   id,
   entry_id: id,
   version: z.number().int(),
-  action: z.enum(['created', 'updated', 'deleted']),
+  action: z.enum(['created', 'updated', 'deleted', 'restored', 'pinned', 'unpinned']),
   body: text,
   key_event: flag,
+  // Added by the newsroom migration; archives written before it lack them.
+  shown_at: time.nullable().optional(),
   actor_id: id.nullable(),
   created_at: time,
 });
@@ -89,6 +91,7 @@ const changeRow = z.strictObject({
   type: z.enum(['entry.created', 'entry.updated', 'entry.deleted', 'post.updated']),
   payload: jsonText(changeOutput, 'a change as the API sends it'),
   created_at: time,
+  actor_id: id.nullable().optional(),
 });
 
 export const jsonArchiveSchema = z

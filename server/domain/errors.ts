@@ -30,6 +30,8 @@ export const errors = {
     new AppError(412, 'stale-version', 'Precondition failed', detail, extra),
   preconditionRequired: () =>
     new AppError(428, 'if-match-required', 'Precondition required', 'Send "If-Match: <version>" with the version you edited, so concurrent edits are not lost.'),
+  tooManyRequests: (detail: string, retryAfterSeconds: number) =>
+    new AppError(429, 'too-many-requests', 'Too many requests', detail, { retryAfter: retryAfterSeconds }, { 'Retry-After': String(retryAfterSeconds) }),
   unprocessable: (code: string, detail: string, extra: Record<string, unknown> = {}) =>
     new AppError(422, code, 'Unprocessable content', detail, extra),
 };

@@ -88,7 +88,15 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
       if (cacheKey) liveEdges.set(cacheKey, html);
       return reply.type(HTML).send(html);
     } catch (error) {
-      if (error instanceof AppError && error.status === 404) return reply.code(404).type(HTML).send(notFoundPage(app.assets));
+      if (error instanceof AppError && error.status === 404) {
+        // A renamed post keeps its old links working.
+        const moved = posts.movedTo(slug);
+        if (moved) {
+          const query = request.query.before ? `?before=${encodeURIComponent(request.query.before)}` : '';
+          return reply.redirect(`/posts/${moved}${embed ? '/embed' : ''}${query}`, 301);
+        }
+        return reply.code(404).type(HTML).send(notFoundPage(app.assets));
+      }
       throw error;
     }
   };

@@ -28,6 +28,7 @@ export const postInput = z.strictObject({
 export const postPatch = z
   .strictObject({
     title: z.string().trim().min(1).max(200),
+    slug: slugParam,
     description: z.string().max(2000),
     status: z.enum(POST_STATUSES),
     startsAt: isoDateTime.nullable(),

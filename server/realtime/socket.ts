@@ -93,7 +93,8 @@ export class Realtime implements Publisher {
       return { ok: false, error: { code: 'invalid-payload', message: `${where}: ${issue?.message ?? 'is invalid'}` } };
     }
     const { slug, since } = parsed.data;
-    const post = this.stores.posts.bySlug(slug);
+    // A reader page opened before a slug rename keeps following its post.
+    const post = this.stores.posts.bySlugOrFormer(slug);
     if (!post) return { ok: false, error: { code: 'not-found', message: `The post "${slug}" does not exist.` } };
     const room = roomOf(post.id);
     if (!socket.rooms.has(room) && socket.rooms.size > MAX_SUBSCRIPTIONS_PER_SOCKET) {

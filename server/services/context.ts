@@ -1,9 +1,13 @@
 import type { Db } from '../db/connection.js';
+import { AuditStore } from '../store/audit.js';
 import { ChangeStore } from '../store/changes.js';
 import { EntryStore } from '../store/entries.js';
 import { IdempotencyStore } from '../store/idempotency.js';
 import { PostStore } from '../store/posts.js';
+import { SessionStore } from '../store/sessions.js';
 import { TokenStore } from '../store/tokens.js';
+import { UploadStore } from '../store/uploads.js';
+import { UserStore } from '../store/users.js';
 import type { Publisher } from './publisher.js';
 
 /** Turns Markdown into sanitized HTML; rejects bodies it cannot render safely (RenderError). */
@@ -19,6 +23,10 @@ export type Stores = {
   changes: ChangeStore;
   idempotency: IdempotencyStore;
   tokens: TokenStore;
+  users: UserStore;
+  sessions: SessionStore;
+  uploads: UploadStore;
+  audit: AuditStore;
 };
 
 export function createStores(db: Db): Stores {
@@ -29,6 +37,10 @@ export function createStores(db: Db): Stores {
     changes: new ChangeStore(db),
     idempotency: new IdempotencyStore(db),
     tokens: new TokenStore(db),
+    users: new UserStore(db),
+    sessions: new SessionStore(db),
+    uploads: new UploadStore(db),
+    audit: new AuditStore(db),
   };
 }
 

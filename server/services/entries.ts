@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AppError, errors } from '../domain/errors.js';
 import { canModifyEntry, hasRole, type Actor, type Change, type Entry } from '../domain/types.js';
-import { presentEntry, type StoredEntry } from '../store/entries.js';
+import { presentEntry, type Revision, type StoredEntry } from '../store/entries.js';
 import { nowIso, type ServiceDeps } from './context.js';
 import { RenderError } from '../render/markdown.js';
 import { requireVersion } from './versions.js';
@@ -55,7 +55,7 @@ export class EntryService {
         });
         stores.entries.recordRevision(created, 'created', actor.id, now);
         if (idempotencyKey !== undefined) stores.idempotency.insert(actor.id, idempotencyKey, requestHash, created.id, now);
-        return this.recordChange(post.id, 'entry.created', created, now);
+        return this.recordChange(post.id, 'entry.created', created, now, actor.id);
       })();
       this.deps.publisher.publish(post.id, change);
       return { entry, replayed: false };
@@ -67,6 +67,9 @@ export class EntryService {
   async update(actor: Actor, id: number, ifMatch: number | undefined, patch: EntryPatch): Promise<Entry> {
     const version = requireVersion(ifMatch);
     const before = this.modifiable(actor, id, version);
+    if (patch.createdAt !== undefined && patch.createdAt !== before.createdAt && !hasRole(actor, 'editor')) {
+      throw errors.forbidden('Only editors may correct the time an entry shows.');
+    }
     const html = patch.body === undefined || patch.body === before.body ? before.html : await this.render(patch.body);
     const { stores } = this.deps;
     const now = nowIso(this.deps);
@@ -84,7 +87,7 @@ export class EntryService {
         now,
       );
       stores.entries.recordRevision(updated, 'updated', actor.id, now);
-      return this.recordChange(current.postId, 'entry.updated', updated, now);
+      return this.recordChange(current.postId, 'entry.updated', updated, now, actor.id);
     })();
     this.deps.publisher.publish(entry.postId, change);
     return entry;
@@ -104,11 +107,75 @@ export class EntryService {
         type: 'entry.deleted',
         entry: { id, postId: current.postId, version: deleted.version, deletedAt: now },
       };
-      stores.changes.insert(current.postId, change, now);
+      stores.changes.insert(current.postId, change, now, actor.id);
       stores.posts.touch(current.postId, now);
       return { postId: current.postId, change };
     })();
     this.deps.publisher.publish(postId, change);
+  }
+
+  /** Brings a deleted entry back (editors, or its author); readers get it as entry.updated. */
+  restore(actor: Actor, id: number, ifMatch: number | undefined): Entry {
+    const version = requireVersion(ifMatch);
+    const { stores } = this.deps;
+    const now = nowIso(this.deps);
+    const { entry, change } = stores.db.transaction(() => {
+      const current = stores.entries.byId(id);
+      if (!current) throw errors.notFound(`The entry ${id}`);
+      if (!canModifyEntry(actor, current)) throw errors.forbidden('Authors may only restore their own entries.');
+      if (!current.deletedAt) throw errors.conflict('not-deleted', 'This entry is not deleted.', { entry: presentEntry(current) });
+      if (current.version !== version) {
+        throw errors.preconditionFailed(`The entry is at version ${current.version}, not ${version}.`, { entry: presentEntry(current) });
+      }
+      const restored = stores.entries.restore(id, now);
+      stores.entries.recordRevision(restored, 'restored', actor.id, now);
+      return this.recordChange(current.postId, 'entry.updated', restored, now, actor.id);
+    })();
+    this.deps.publisher.publish(entry.postId, change);
+    return entry;
+  }
+
+  /**
+   * Pins an entry (its author, or an editor). A post has at most one pinned entry: pinning B
+   * unpins A in the same transaction, so readers get two entry.updated changes with consecutive seqs.
+   */
+  setPinned(actor: Actor, id: number, pinned: boolean): Entry {
+    const { stores } = this.deps;
+    const now = nowIso(this.deps);
+    const { entry, changes, postId } = stores.db.transaction(() => {
+      const current = stores.entries.byId(id);
+      if (!current || current.deletedAt) throw errors.notFound(`The entry ${id}`);
+      if (!canModifyEntry(actor, current)) throw errors.forbidden('Authors may only pin their own entries.');
+      if (current.pinned === pinned) return { entry: presentEntry(current), changes: [] as Change[], postId: current.postId };
+      const changes: Change[] = [];
+      if (pinned) {
+        const previous = stores.entries.pinnedIn(current.postId);
+        if (previous) {
+          const unpinned = stores.entries.setPinned(previous.id, false, now);
+          stores.entries.recordRevision(unpinned, 'unpinned', actor.id, now);
+          changes.push(this.recordChange(current.postId, 'entry.updated', unpinned, now, actor.id).change);
+        }
+      }
+      const updated = stores.entries.setPinned(id, pinned, now);
+      stores.entries.recordRevision(updated, pinned ? 'pinned' : 'unpinned', actor.id, now);
+      const result = this.recordChange(current.postId, 'entry.updated', updated, now, actor.id);
+      changes.push(result.change);
+      return { entry: result.entry, changes, postId: current.postId };
+    })();
+    for (const change of changes) this.deps.publisher.publish(postId, change);
+    return entry;
+  }
+
+  /** Every version of an entry (deleted ones too), for the history view. */
+  revisions(id: number): { entry: Entry & { deletedAt: string | null }; revisions: Revision[] } {
+    const entry = this.deps.stores.entries.byId(id);
+    if (!entry) throw errors.notFound(`The entry ${id}`);
+    return { entry, revisions: this.deps.stores.entries.revisions(id) };
+  }
+
+  /** Recently deleted entries of a post, so an editor can restore one. */
+  deletedIn(postId: number, limit = 50): (Entry & { deletedAt: string | null })[] {
+    return this.deps.stores.entries.deletedIn(postId, limit);
   }
 
   byId(id: number): Entry {
@@ -142,11 +209,11 @@ export class EntryService {
     return entry;
   }
 
-  private recordChange(postId: number, type: 'entry.created' | 'entry.updated', stored: StoredEntry, now: string): { entry: Entry; change: Change } {
+  private recordChange(postId: number, type: 'entry.created' | 'entry.updated', stored: StoredEntry, now: string, actorId: number): { entry: Entry; change: Change } {
     const { posts, changes } = this.deps.stores;
     const entry = presentEntry(stored);
     const change: Change = { seq: posts.nextSeq(postId), type, entry };
-    changes.insert(postId, change, now);
+    changes.insert(postId, change, now, actorId);
     posts.touch(postId, now);
     return { entry, change };
   }

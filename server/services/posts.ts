@@ -17,7 +17,7 @@ export type PostInput = {
   categories?: string[] | undefined;
 };
 
-export type PostPatch = Partial<Omit<PostInput, 'slug' | 'startsAt'>> & { startsAt?: string | null | undefined };
+export type PostPatch = Partial<Omit<PostInput, 'startsAt'>> & { startsAt?: string | null | undefined };
 
 export type EntryPage = { entries: Entry[]; nextCursor: string | null };
 
@@ -70,6 +70,7 @@ export class PostService {
       }
       const status = patch.status ?? current.status;
       const endedAt = status === 'ended' ? (current.endedAt ?? now) : null;
+      if (patch.slug !== undefined && patch.slug !== current.slug) this.rename(current, patch.slug, now);
       const seq = posts.nextSeq(current.id);
       const updated = posts.update(
         current.id,
@@ -86,11 +87,24 @@ export class PostService {
         now,
       );
       const change: Change = { seq, type: 'post.updated', post: updated };
-      changes.insert(current.id, change, now);
+      changes.insert(current.id, change, now, actor.id);
       return { post: updated, change };
     })();
     this.deps.publisher.publish(post.id, change);
     return post;
+  }
+
+  /** Changes the slug; the old one keeps redirecting (301) to the post. Runs inside update's transaction. */
+  private rename(current: Post, slug: string, now: string): void {
+    const { posts } = this.deps.stores;
+    const owner = posts.bySlug(slug);
+    if (owner) throw errors.conflict('slug-taken', `A post with the slug "${slug}" already exists; choose another slug.`, { slug });
+    posts.rename(current.id, current.slug, slug, now);
+  }
+
+  /** The current slug of a post that used to be at `slug`, if it moved. */
+  movedTo(slug: string): string | undefined {
+    return this.deps.stores.posts.movedTo(slug);
   }
 
   bySlug(slug: string): Post {
@@ -124,7 +138,9 @@ export class PostService {
   }
 
   changesSince(slug: string, since: number, limit: number): { changes: Change[]; lastSeq: number } {
-    const post = this.bySlug(slug);
+    // Catch-up from a page opened before a slug rename still works.
+    const post = this.deps.stores.posts.bySlugOrFormer(slug);
+    if (!post) throw errors.notFound(`The post "${slug}"`);
     return { changes: this.deps.stores.changes.since(post.id, since, limit, CHANGES_MAX_BYTES), lastSeq: post.lastSeq };
   }
 

@@ -7,13 +7,14 @@ export class ChangeStore {
 
   constructor(db: Db) {
     this.statements = {
-      insert: db.prepare('INSERT INTO changes (post_id, seq, type, payload, created_at) VALUES (?, ?, ?, ?, ?)'),
+      insert: db.prepare('INSERT INTO changes (post_id, seq, type, payload, created_at, actor_id) VALUES (?, ?, ?, ?, ?, ?)'),
       since: db.prepare('SELECT payload FROM changes WHERE post_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
     };
   }
 
-  insert(postId: number, change: Change, now: string): void {
-    this.statements.insert.run(postId, change.seq, change.type, JSON.stringify(change), now);
+  /** `actorId`: who made the change (every write records its actor); null for system changes. */
+  insert(postId: number, change: Change, now: string, actorId: number | null = null): void {
+    this.statements.insert.run(postId, change.seq, change.type, JSON.stringify(change), now, actorId);
   }
 
   /**

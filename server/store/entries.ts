@@ -46,6 +46,20 @@ export function presentEntry(entry: StoredEntry): Entry {
   return visible;
 }
 
+export const REVISION_ACTIONS = ['created', 'updated', 'deleted', 'restored', 'pinned', 'unpinned'] as const;
+export type RevisionAction = (typeof REVISION_ACTIONS)[number];
+
+export type Revision = {
+  version: number;
+  action: RevisionAction;
+  body: string;
+  keyEvent: boolean;
+  /** The entry's shown time at this version (null for revisions older than this field). */
+  shownAt: string | null;
+  actor: { id: number; name: string } | null;
+  createdAt: string;
+};
+
 export type NewEntry = { postId: number; authorId: number | null; body: string; html: string; keyEvent: boolean; createdAt: string; now: string };
 
 /** SQL for entries and their revisions. */
@@ -69,8 +83,16 @@ export class EntryStore {
         WHERE id = @id`),
       softDelete: db.prepare(`UPDATE entries SET deleted_at = @now, deleted_by = @actorId, version = version + 1, updated_at = @now
         WHERE id = @id`),
-      revision: db.prepare(`INSERT INTO entry_revisions (entry_id, version, action, body, key_event, actor_id, created_at)
-        VALUES (@entryId, @version, @action, @body, @keyEvent, @actorId, @now)`),
+      revision: db.prepare(`INSERT INTO entry_revisions (entry_id, version, action, body, key_event, shown_at, actor_id, created_at)
+        VALUES (@entryId, @version, @action, @body, @keyEvent, @shownAt, @actorId, @now)`),
+      revisions: db.prepare(`SELECT r.version, r.action, r.body, r.key_event AS keyEvent, r.shown_at AS shownAt, r.created_at AS createdAt,
+        r.actor_id AS actorId, u.name AS actorName
+        FROM entry_revisions r LEFT JOIN users u ON u.id = r.actor_id WHERE r.entry_id = ? ORDER BY r.version`),
+      setPinned: db.prepare('UPDATE entries SET pinned = @pinned, version = version + 1, updated_at = @now WHERE id = @id'),
+      pinnedIn: db.prepare(`${SELECT} WHERE e.post_id = ? AND e.pinned = 1 AND e.deleted_at IS NULL`),
+      restore: db.prepare(`UPDATE entries SET deleted_at = NULL, deleted_by = NULL, pinned = 0, version = version + 1, updated_at = @now
+        WHERE id = @id`),
+      deleted: db.prepare(`${SELECT} WHERE e.post_id = ? AND e.deleted_at IS NOT NULL ORDER BY e.deleted_at DESC, e.id DESC LIMIT ?`),
     };
   }
 
@@ -114,15 +136,48 @@ export class EntryStore {
     return this.byId(id)!;
   }
 
-  recordRevision(entry: StoredEntry, action: 'created' | 'updated' | 'deleted', actorId: number | null, now: string): void {
+  recordRevision(entry: StoredEntry, action: RevisionAction, actorId: number | null, now: string): void {
     this.statements.revision.run({
       entryId: entry.id,
       version: entry.version,
       action,
       body: entry.body,
       keyEvent: entry.keyEvent ? 1 : 0,
+      shownAt: entry.createdAt,
       actorId,
       now,
     });
+  }
+
+  /** Every saved version of an entry, oldest first. */
+  revisions(entryId: number): Revision[] {
+    const rows = this.statements.revisions.all(entryId) as (Omit<Revision, 'keyEvent' | 'actor'> & { keyEvent: number; actorId: number | null; actorName: string | null })[];
+    return rows.map(({ actorId, actorName, keyEvent, ...rest }) => ({
+      ...rest,
+      keyEvent: keyEvent === 1,
+      actor: actorId === null ? null : { id: actorId, name: actorName ?? '' },
+    }));
+  }
+
+  setPinned(id: number, pinned: boolean, now: string): StoredEntry {
+    this.statements.setPinned.run({ id, pinned: pinned ? 1 : 0, now });
+    return this.byId(id)!;
+  }
+
+  /** The post's pinned entry, if any (at most one: a unique index guarantees it). */
+  pinnedIn(postId: number): StoredEntry | undefined {
+    const row = this.statements.pinnedIn.get(postId) as EntryRow | undefined;
+    return row && toEntry(row);
+  }
+
+  /** Brings a deleted entry back, unpinned (another entry may have been pinned meanwhile). */
+  restore(id: number, now: string): StoredEntry {
+    this.statements.restore.run({ id, now });
+    return this.byId(id)!;
+  }
+
+  /** The most recently deleted entries of a post. */
+  deletedIn(postId: number, limit: number): StoredEntry[] {
+    return (this.statements.deleted.all(postId, limit) as EntryRow[]).map(toEntry);
   }
 }

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/connection.js';
 import type { Actor, Role } from '../domain/types.js';
 
-export type TokenInfo = { id: number; name: string; role: Role; userId: number; createdAt: string; lastUsedAt: string | null; revokedAt: string | null };
+export type TokenInfo = { id: number; name: string; role: Role; userId: number; userName: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null };
 
 /** Tokens are 256-bit random secrets, so a plain SHA-256 is enough to store them safely. */
 export function hashToken(token: string): string {
@@ -20,7 +20,7 @@ export class TokenStore {
       actorByHash: db.prepare(`SELECT u.id, u.name, u.role, t.id AS tokenId, t.last_used_at AS lastUsedAt FROM api_tokens t JOIN users u ON u.id = t.user_id
         WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled_at IS NULL`),
       markUsed: db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?'),
-      list: db.prepare(`SELECT t.id, t.name, u.role, u.id AS userId, t.created_at AS createdAt, t.last_used_at AS lastUsedAt, t.revoked_at AS revokedAt
+      list: db.prepare(`SELECT t.id, t.name, u.role, u.id AS userId, u.name AS userName, t.created_at AS createdAt, t.last_used_at AS lastUsedAt, t.revoked_at AS revokedAt
         FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id`),
       revoke: db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
     };
@@ -34,6 +34,13 @@ export class TokenStore {
       const { id } = this.statements.insertToken.get(userId, name, hashToken(token), now) as { id: number };
       return { token, id, userId };
     })();
+  }
+
+  /** A new token for an existing user (the admin UI); the secret is returned once. */
+  createForUser(userId: number, name: string, now: string): { token: string; id: number } {
+    const token = `ll_${randomBytes(32).toString('base64url')}`;
+    const { id } = this.statements.insertToken.get(userId, name, hashToken(token), now) as { id: number };
+    return { token, id };
   }
 
   /** The actor a token acts as, or undefined for an unknown, revoked or disabled one. */

@@ -16,13 +16,22 @@ export type TestApp = {
 };
 
 export function testConfig(dir: string): Config {
-  return { port: 0, host: '127.0.0.1', databasePath: join(dir, 'liveline.db'), publicUrl: 'http://liveline.test', logLevel: 'silent', embedOrigins: ['https://news.example.com'] };
+  return { port: 0, host: '127.0.0.1', databasePath: join(dir, 'liveline.db'), publicUrl: 'http://liveline.test', logLevel: 'silent', embedOrigins: ['https://news.example.com'], trustProxy: false, uploadDir: join(dir, 'uploads') };
 }
 
 /** A real server on a real SQLite file in a fresh temp directory, with one token per role. */
-export async function createTestApp(): Promise<TestApp> {
+export async function createTestApp(options: { withTokens?: boolean } = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'liveline-test-'));
+  // A generous render limit: on a busy CI machine 1 s is not a hostile body, just a slow box.
   const app = await buildApp({ config: testConfig(dir), logger: false });
+  const close = async () => {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  // A fresh install with no user at all (the /setup tests).
+  if (options.withTokens === false) {
+    return { app, dir, tokens: { author: '', author2: '', editor: '', admin: '' }, auth: () => ({ authorization: '' }), close };
+  }
   const make = (name: string, role: Role) => app.stores.tokens.create(name, role, new Date().toISOString()).token;
   const tokens = {
     author: make('Ada Author', 'author'),
@@ -35,10 +44,7 @@ export async function createTestApp(): Promise<TestApp> {
     dir,
     tokens,
     auth: (who) => ({ authorization: `Bearer ${tokens[who]}` }),
-    close: async () => {
-      await app.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    close,
   };
 }
 

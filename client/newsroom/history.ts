@@ -1,0 +1,37 @@
+import { diffWords } from 'diff';
+import { api, element } from './api.js';
+
+type Revision = { version: number; action: string; body: string; keyEvent: boolean; shownAt: string | null; actor: { id: number; name: string } | null; createdAt: string };
+
+/** The history view: every revision with who and when, and a word diff against the one before. */
+export async function showHistory(entryId: number, dialog: HTMLDialogElement, target: HTMLElement): Promise<void> {
+  target.replaceChildren(element('p', {}, 'Loading…'));
+  if (!dialog.open) dialog.showModal();
+  try {
+    const { revisions } = await api<{ revisions: Revision[] }>('GET', `/api/entries/${entryId}/revisions`);
+    const list = element('ol', { className: 'revisions', reversed: true });
+    revisions
+      .map((revision, index) => ({ revision, previous: revisions[index - 1] }))
+      .reverse()
+      .forEach(({ revision, previous }) => {
+        const when = new Date(revision.createdAt).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'medium' });
+        const heading = element('p', { className: 'revision-meta' }, `Version ${revision.version} · ${revision.action} by ${revision.actor?.name ?? 'unknown'} · ${when}`);
+        if (previous && previous.shownAt !== revision.shownAt && revision.shownAt) {
+          heading.append(element('span', { className: 'time-change' }, ` · shown time → ${new Date(revision.shownAt).toLocaleString('en-GB')}`));
+        }
+        list.append(element('li', { className: 'revision', dataset: { version: String(revision.version) } }, heading, renderDiff(previous?.body ?? '', revision.body)));
+      });
+    target.replaceChildren(list);
+  } catch (error) {
+    target.replaceChildren(element('p', { className: 'error' }, `History unavailable: ${error instanceof Error ? error.message : String(error)}`));
+  }
+}
+
+/** Markdown sources compared word by word; built from text nodes only, never as HTML. */
+export function renderDiff(before: string, after: string): HTMLElement {
+  const pre = element('pre', { className: 'diff' });
+  for (const part of diffWords(before, after)) {
+    pre.append(part.added ? element('ins', {}, part.value) : part.removed ? element('del', {}, part.value) : document.createTextNode(part.value));
+  }
+  return pre;
+}

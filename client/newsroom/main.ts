@@ -1,0 +1,18 @@
+import { startAdminHome, startUsers } from './admin.js';
+import { startComposer } from './composer.js';
+import type { Viewer } from './timeline.js';
+
+/** Entry point of the newsroom bundle; each page says which part it needs in <body data-page>. */
+const who = document.getElementById('who');
+const viewer: Viewer = { id: Number(who?.dataset.userId ?? 0), role: (who?.dataset.role ?? 'author') as Viewer['role'] };
+switch (document.body.dataset.page) {
+  case 'composer':
+    startComposer(document.getElementById('composer')!, viewer);
+    break;
+  case 'admin-home':
+    startAdminHome();
+    break;
+  case 'users':
+    startUsers();
+    break;
+}

@@ -1,0 +1,97 @@
+import type { Post } from '../../server/domain/types.js';
+import { ApiError, api, element } from './api.js';
+
+/** Post settings for editors: PATCH with If-Match; a rename moves this page to the new slug. */
+export function setupSettings(root: HTMLElement, current: () => Post): { update(post: Post): void } | undefined {
+  const form = root.querySelector<HTMLFormElement>('#settings-form');
+  if (!form) return undefined;
+  const field = (name: string, label: string, input: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement) => {
+    input.name = name;
+    return element('label', {}, `${label} `, input);
+  };
+  const title = element('input', { required: true, maxLength: 200 });
+  const slug = element('input', { required: true, pattern: '[a-z0-9]+(-[a-z0-9]+)*', maxLength: 80 });
+  const description = element('textarea', { rows: 2, maxLength: 2000 });
+  const tags = element('input', { placeholder: 'comma, separated' });
+  const categories = element('input', { placeholder: 'comma, separated' });
+  const startsAt = element('input', { type: 'datetime-local' });
+  const timezone = element('input', { placeholder: 'Europe/Berlin' });
+  const status = element('select', {}, ...['scheduled', 'live', 'ended'].map((value) => element('option', { value }, value)));
+  const message = element('p', { role: 'status', className: 'settings-message' });
+  form.append(
+    field('title', 'Title', title),
+    field('slug', 'Slug (the old one keeps redirecting)', slug),
+    field('description', 'Description', description),
+    field('tags', 'Tags', tags),
+    field('categories', 'Categories', categories),
+    field('startsAt', 'Starts at', startsAt),
+    field('timezone', 'Time zone', timezone),
+    field('status', 'Status', status),
+    element('button', { type: 'submit' }, 'Save settings'),
+    message,
+  );
+  let dirty = false;
+  form.addEventListener('input', () => (dirty = true));
+  const fill = (post: Post) => {
+    title.value = post.title;
+    slug.value = post.slug;
+    description.value = post.description;
+    tags.value = post.tags.join(', ');
+    categories.value = post.categories.join(', ');
+    startsAt.value = post.startsAt ? new Date(new Date(post.startsAt).getTime() - new Date(post.startsAt).getTimezoneOffset() * 60_000).toISOString().slice(0, 16) : '';
+    timezone.value = post.timezone;
+    status.value = post.status;
+    dirty = false;
+  };
+  fill(current());
+  const list = (value: string) => value.split(',').map((item) => item.trim()).filter(Boolean);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const post = current();
+    try {
+      await api<Post>('PATCH', `/api/posts/${encodeURIComponent(post.slug)}`, {
+        json: {
+          title: title.value,
+          slug: slug.value,
+          description: description.value,
+          tags: list(tags.value),
+          categories: list(categories.value),
+          startsAt: startsAt.value ? new Date(startsAt.value).toISOString() : null,
+          timezone: timezone.value,
+          status: status.value,
+        },
+        headers: { 'if-match': `"${post.version}"` },
+      });
+      message.textContent = 'Saved.';
+      dirty = false;
+    } catch (error) {
+      message.textContent = error instanceof ApiError && error.status === 412 ? 'Someone else changed the settings meanwhile; the form now shows theirs. Apply your change again.' : `Not saved: ${error instanceof Error ? error.message : String(error)}`;
+      if (error instanceof ApiError && error.status === 412) fill(error.problem.post as Post);
+    }
+  });
+  // One click for the transitions a newsroom makes during an event.
+  const statusAction = root.querySelector<HTMLButtonElement>('#status-action');
+  const next: Record<Post['status'], [Post['status'], string]> = { scheduled: ['live', 'Go live'], live: ['ended', 'End liveblog'], ended: ['live', 'Reopen'] };
+  const showStatusAction = (post: Post) => {
+    if (!statusAction) return;
+    statusAction.hidden = false;
+    statusAction.textContent = next[post.status][1];
+  };
+  statusAction?.addEventListener('click', async () => {
+    const post = current();
+    const [target, label] = next[post.status];
+    if (target === 'ended' && !window.confirm('End this liveblog? Readers see it has ended; you can reopen it.')) return;
+    try {
+      await api<Post>('PATCH', `/api/posts/${encodeURIComponent(post.slug)}`, { json: { status: target }, headers: { 'if-match': `"${post.version}"` } });
+    } catch (error) {
+      window.alert(`${label} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
+  showStatusAction(current());
+  return {
+    update: (post) => {
+      showStatusAction(post);
+      if (!dirty) fill(post);
+    },
+  };
+}

@@ -1,0 +1,137 @@
+import formbody from '@fastify/formbody';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../auth/passwords.js';
+import { errors } from '../domain/errors.js';
+import { loginPage, setupPage } from '../render/newsroom.js';
+import { noFraming } from './admin.js';
+import { csrfMatches, currentSession, SESSION_COOKIE } from './auth.js';
+
+const HTML = 'text/html; charset=utf-8';
+export const SESSION_TTL_MS = 14 * 24 * 60 * 60 * 1000;
+
+/** Login limits: per account (guessing one password) and per client address (spraying many). */
+export const LOGIN_LIMITS = { perAccount: 5, perIp: 30, window: '15 minutes' } as const;
+
+const loginBody = z.object({
+  email: z.string().trim().max(320).default(''),
+  password: z.string().max(PASSWORD_MAX_LENGTH).default(''),
+  next: z.string().max(500).optional(),
+});
+
+export const setupBody = z.object({
+  name: z.string().trim().min(1, 'Name is required').max(100),
+  email: z.email('Email must be an email address').max(320),
+  password: z.string().min(PASSWORD_MIN_LENGTH, `Password must have at least ${PASSWORD_MIN_LENGTH} characters`).max(PASSWORD_MAX_LENGTH),
+});
+
+/** Only same-site paths, so ?next= cannot send someone to another site after logging in. */
+function safeNext(next: string | undefined): string {
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/admin';
+}
+
+function wantsJson(request: FastifyRequest): boolean {
+  return String(request.headers['content-type'] ?? '').startsWith('application/json');
+}
+
+/**
+ * Login and setup forms have no session yet, so no synchroniser token: a cross-site form post
+ * ("login CSRF") is refused by checking the Origin header browsers send with every POST.
+ */
+function assertSameOrigin(request: FastifyRequest, publicUrl: string | undefined): void {
+  const origin = request.headers.origin;
+  if (origin === undefined) return; // not a browser (curl, scripts): nothing to forge
+  const allowed = new Set([`http://${request.headers.host}`, `https://${request.headers.host}`]);
+  if (publicUrl) allowed.add(publicUrl);
+  if (!allowed.has(origin)) throw errors.forbidden('Cross-site login requests are refused.');
+}
+
+export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
+  // Only these form routes accept urlencoded bodies; the JSON API stays JSON-only.
+  await app.register(formbody);
+  app.addHook('onSend', async (_request, reply) => noFraming(reply));
+  const { users } = app.services;
+  const perAccount = app.createRateLimit({
+    max: LOGIN_LIMITS.perAccount,
+    timeWindow: LOGIN_LIMITS.window,
+    keyGenerator: (request) => `login-account:${String((request.body as { email?: unknown } | undefined)?.email ?? '').trim().toLowerCase()}`,
+  });
+  const perIp = app.createRateLimit({ max: LOGIN_LIMITS.perIp, timeWindow: LOGIN_LIMITS.window });
+
+  const startSession = (request: FastifyRequest, reply: FastifyReply, userId: number) => {
+    const session = app.stores.sessions.create(userId, new Date(), SESSION_TTL_MS, request.headers['user-agent'] ?? '');
+    const secure = app.config.publicUrl?.startsWith('https:') === true || (app.config.trustProxy && request.protocol === 'https');
+    reply.setCookie(SESSION_COOKIE, session.secret, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: new Date(session.expiresAt) });
+    return session;
+  };
+
+  app.get('/login', { schema: { querystring: z.object({ next: z.string().max(500).optional() }) } }, async (request, reply) => {
+    if (users.needsSetup()) return reply.redirect('/setup', 303);
+    if (currentSession(request)) return reply.redirect(safeNext(request.query.next), 303);
+    return reply.type(HTML).header('Cache-Control', 'no-store').send(loginPage(app.assets, { next: safeNext(request.query.next) }));
+  });
+
+  app.post('/login', async (request, reply) => {
+    assertSameOrigin(request, app.config.publicUrl);
+    const parsed = loginBody.safeParse(request.body ?? {});
+    if (!parsed.success) throw errors.validation('Send an email and a password.', [{ field: 'body', message: 'must have string email and password' }]);
+    const { email, password, next } = parsed.data;
+    for (const limiter of [perIp, perAccount]) {
+      const result = await limiter(request);
+      if (!result.isAllowed && result.isExceeded) {
+        const message = `Too many login attempts; try again in ${Math.ceil(result.ttlInSeconds / 60)} minute(s).`;
+        if (wantsJson(request)) throw errors.tooManyRequests(message, result.ttlInSeconds);
+        return reply.code(429).header('Retry-After', String(result.ttlInSeconds)).type(HTML).send(loginPage(app.assets, { next: safeNext(next), email, error: message }));
+      }
+    }
+    const actor = email && password ? await users.verifyCredentials(email, password) : undefined;
+    if (!actor) {
+      if (wantsJson(request)) throw errors.unauthenticated('The email or password is wrong.');
+      return reply.code(401).type(HTML).send(loginPage(app.assets, { next: safeNext(next), email, error: 'The email or password is wrong.' }));
+    }
+    const session = startSession(request, reply, actor.id);
+    if (wantsJson(request)) return reply.send({ user: actor, csrfToken: session.csrfToken });
+    return reply.redirect(safeNext(next), 303);
+  });
+
+  app.post('/logout', async (request, reply) => {
+    const session = currentSession(request);
+    const sent = (request.body as { _csrf?: unknown } | undefined)?._csrf ?? request.headers['x-csrf-token'];
+    if (session) {
+      if (!csrfMatches(typeof sent === 'string' ? sent : undefined, session.csrfToken)) throw errors.forbidden('The CSRF token is missing or wrong.');
+      app.stores.sessions.delete(request.cookies[SESSION_COOKIE]!);
+    }
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    if (wantsJson(request)) return reply.code(204).send();
+    return reply.redirect('/login', 303);
+  });
+
+  app.get('/setup', async (_request, reply) => {
+    if (!users.needsSetup()) throw errors.notFound('The setup page');
+    return reply.type(HTML).header('Cache-Control', 'no-store').send(setupPage(app.assets, {}));
+  });
+
+  app.post('/setup', async (request, reply) => {
+    if (!users.needsSetup()) throw errors.notFound('The setup page');
+    assertSameOrigin(request, app.config.publicUrl);
+    const parsed = setupBody.safeParse(request.body ?? {});
+    if (!parsed.success) {
+      const message = parsed.error.issues.map((issue) => issue.message).join('; ');
+      if (wantsJson(request)) throw errors.validation(message, parsed.error.issues.map((issue) => ({ field: `body.${issue.path.join('.')}`, message: issue.message })));
+      const raw = (request.body ?? {}) as Record<string, string>;
+      return reply.code(400).type(HTML).send(setupPage(app.assets, { error: message, name: raw.name, email: raw.email }));
+    }
+    const user = await users.setup(parsed.data);
+    const session = startSession(request, reply, user.id);
+    if (wantsJson(request)) return reply.code(201).send({ user, csrfToken: session.csrfToken });
+    return reply.redirect('/admin', 303);
+  });
+
+  /** The logged-in user and the CSRF token the UI sends with writes. */
+  app.get('/api/session', async (request, reply) => {
+    const session = currentSession(request);
+    if (!session) throw errors.unauthenticated('Not logged in.');
+    return reply.header('Cache-Control', 'no-store').send({ user: session.actor, csrfToken: session.csrfToken, expiresAt: session.expiresAt });
+  });
+};

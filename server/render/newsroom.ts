@@ -1,0 +1,124 @@
+import type { Actor, Post } from '../domain/types.js';
+import type { Assets } from './assets.js';
+import { html, jsonForScript, raw, type RawHtml } from './html.js';
+
+/** Pages of the newsroom (login, setup, admin, composer). Readers never load these. */
+
+type Layout = { title: string; assets: Assets; body: RawHtml; page: string; actor?: Actor | undefined; csrf?: string | undefined; data?: unknown };
+
+function layout({ title, assets, body, page, actor, csrf, data }: Layout): string {
+  const stylesheet = assets.url('styles.css');
+  const newsroomCss = assets.url('newsroom.css');
+  const script = actor ? assets.url('newsroom.js') : undefined;
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${title} · Liveline newsroom</title>
+<meta name="color-scheme" content="light dark">
+${csrf ? html`<meta name="csrf-token" content="${csrf}">` : ''}
+${stylesheet ? html`<link rel="stylesheet" href="${stylesheet}">` : ''}
+${newsroomCss ? html`<link rel="stylesheet" href="${newsroomCss}">` : ''}
+${script ? html`<script type="module" src="${script}"></script>` : ''}
+</head>
+<body class="newsroom" data-page="${page}">
+<header class="site newsroom-bar"><a href="/admin" class="brand">Liveline newsroom</a>
+${actor && csrf ? html`<nav><a href="/">Reader site</a>${actor.role === 'admin' ? html` <a href="/admin/users">Users &amp; tokens</a>` : ''}
+<span class="who" id="who" data-user-id="${actor.id}" data-role="${actor.role}">${actor.name} (${actor.role})</span>
+<form method="post" action="/logout" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit">Log out</button></form></nav>` : ''}
+</header>
+<main>
+${body}
+</main>
+${data === undefined ? '' : html`<script type="application/json" id="page-data">${raw(jsonForScript(data))}</script>`}
+</body>
+</html>
+`.value;
+}
+
+export function loginPage(assets: Assets, model: { next: string; email?: string; error?: string }): string {
+  const body = html`<h1>Log in</h1>
+${model.error ? html`<p class="error" role="alert" id="login-error">${model.error}</p>` : ''}
+<form method="post" action="/login" class="stack" id="login-form">
+<input type="hidden" name="next" value="${model.next}">
+<label>Email <input type="email" name="email" autocomplete="username" required autofocus value="${model.email ?? ''}"></label>
+<label>Password <input type="password" name="password" autocomplete="current-password" required></label>
+<button type="submit">Log in</button>
+</form>
+<p class="muted">No account yet? An administrator adds one under Users, or on the server: <code>npx liveline user add --email you@example.org --name "Your Name" --role admin</code></p>`;
+  return layout({ title: 'Log in', assets, body, page: 'login' });
+}
+
+export function setupPage(assets: Assets, model: { error?: string; name?: string; email?: string }): string {
+  const body = html`<h1>Welcome to Liveline</h1>
+<p>Create the first administrator account. This page disappears once it exists.</p>
+${model.error ? html`<p class="error" role="alert">${model.error}</p>` : ''}
+<form method="post" action="/setup" class="stack">
+<label>Name <input name="name" required autocomplete="name" value="${model.name ?? ''}"></label>
+<label>Email <input type="email" name="email" required autocomplete="username" value="${model.email ?? ''}"></label>
+<label>Password (at least 10 characters) <input type="password" name="password" required minlength="10" autocomplete="new-password"></label>
+<button type="submit">Create administrator</button>
+</form>`;
+  return layout({ title: 'Set up', assets, body, page: 'setup' });
+}
+
+export function adminHomePage(assets: Assets, actor: Actor, csrf: string, posts: Post[]): string {
+  const body = html`<h1>Posts</h1>
+<form id="new-post" class="inline-form">
+<label>New post title <input name="title" required maxlength="200"></label> <button type="submit">Create post</button>
+<span class="error" role="alert" id="new-post-error"></span>
+</form>
+<ul class="post-admin-list" id="post-list">
+${posts.map((post) => html`<li><a href="/admin/posts/${post.slug}">${post.title}</a> <span class="status status-${post.status}">${post.status}</span> <a href="/posts/${post.slug}" class="muted">reader page</a></li>`)}
+</ul>`;
+  return layout({ title: 'Posts', assets, body, page: 'admin-home', actor, csrf });
+}
+
+export function composerPage(assets: Assets, actor: Actor, csrf: string, post: Post): string {
+  const body = html`<div class="composer" id="composer" data-slug="${post.slug}" data-timezone="${post.timezone}">
+<header class="composer-header">
+<h1 id="post-title">${post.title}</h1>
+<p><span class="status status-${post.status}" id="post-status">${post.status}</span>${actor.role === 'author' ? '' : html` <button type="button" id="status-action" hidden></button>`} · <a href="/posts/${post.slug}" id="reader-link" target="_blank" rel="noopener">Reader page</a> · <span id="connection" role="status">Connecting…</span></p>
+</header>
+<section class="write" aria-label="Write an entry">
+<label for="entry-body" class="visually-hidden">New entry (Markdown)</label>
+<textarea id="entry-body" rows="5" placeholder="What is happening? Markdown works. Ctrl+Enter publishes. Paste or drop an image." autofocus></textarea>
+<div class="toolbar">
+<label><input type="checkbox" id="entry-key-event"> Key event</label>
+<button type="button" id="publish">Publish</button> <kbd>Ctrl</kbd>+<kbd>Enter</kbd>
+<span id="upload-status" role="status"></span>
+</div>
+<div class="preview entry-body" id="preview" aria-label="Preview" aria-live="off"></div>
+<ol class="outbox" id="outbox" aria-label="Outbox"></ol>
+</section>
+${actor.role === 'author' ? '' : html`<details class="settings" id="settings"><summary>Post settings</summary><form id="settings-form" class="stack"></form></details>`}
+<section class="timeline" id="timeline" aria-label="Timeline"></section>
+<section class="deleted" id="deleted" aria-label="Deleted entries" hidden><h2>Deleted entries</h2><ol id="deleted-list"></ol></section>
+<dialog id="history-dialog"><h2>History</h2><div id="history"></div><form method="dialog"><button>Close</button></form></dialog>
+</div>`;
+  return layout({ title: post.title, assets, body, page: 'composer', actor, csrf, data: { post } });
+}
+
+export function usersPage(assets: Assets, actor: Actor, csrf: string): string {
+  const body = html`<h1>Users</h1>
+<table class="users" id="users"><thead><tr><th>Name</th><th>Email</th><th>Role</th><th>State</th><th></th></tr></thead><tbody></tbody></table>
+<h2>Add a user</h2>
+<form id="new-user" class="stack">
+<label>Name <input name="name" required></label>
+<label>Email <input type="email" name="email" required></label>
+<label>Role <select name="role"><option>author</option><option>editor</option><option>admin</option></select></label>
+<label>Initial password <input type="password" name="password" minlength="10" required autocomplete="new-password"></label>
+<button type="submit">Add user</button> <span class="error" role="alert" id="new-user-error"></span>
+</form>
+<h1>API tokens</h1>
+<table class="tokens" id="tokens"><thead><tr><th>#</th><th>Name</th><th>User</th><th>Last used</th><th>State</th><th></th></tr></thead><tbody></tbody></table>
+<form id="new-token" class="inline-form">
+<label>User <select name="userId" id="token-user"></select></label>
+<label>Token name <input name="name" required></label>
+<button type="submit">Create token</button>
+</form>
+<p id="new-token-secret" class="secret" hidden></p>`;
+  return layout({ title: 'Users & tokens', assets, body, page: 'users', actor, csrf });
+}
