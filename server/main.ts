@@ -6,9 +6,6 @@ import { ensureDatabaseDirectory, type Config } from './config.js';
 export async function startServer(config: Config): Promise<FastifyInstance> {
   ensureDatabaseDirectory(config.databasePath);
   const app = await buildApp({ config });
-  // Slow or idle clients must not hold sockets forever.
-  app.server.keepAliveTimeout = 10_000;
-  app.server.headersTimeout = 15_000;
   await app.listen({ port: config.port, host: config.host });
   const shown = config.publicUrl ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${addressPort(app)}`;
   app.log.info(`Liveline is live at ${shown} (database ${config.databasePath})`);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.js';
-import type { Config } from '../config.js';
+import { loadConfig, type Config } from '../config.js';
 import type { Role } from '../domain/types.js';
 
 export type TestApp = {
@@ -15,8 +15,9 @@ export type TestApp = {
   close(): Promise<void>;
 };
 
-export function testConfig(dir: string): Config {
-  return { port: 0, host: '127.0.0.1', databasePath: join(dir, 'liveline.db'), publicUrl: 'http://liveline.test', logLevel: 'silent' };
+/** Defaults from loadConfig (so new settings need no change here), on a temp database. */
+export function testConfig(dir: string, env: Record<string, string> = {}): Config {
+  return loadConfig({ PORT: '0', DATABASE_PATH: join(dir, 'liveline.db'), PUBLIC_URL: 'http://liveline.test', LOG_LEVEL: 'silent', ...env });
 }
 
 /** A real server on a real SQLite file in a fresh temp directory, with one token per role. */
