@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../app.js';
+import { buildApp, type BuildOptions } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
 import type { Role } from '../domain/types.js';
 
@@ -21,9 +21,9 @@ export function testConfig(dir: string, env: Record<string, string> = {}): Confi
 }
 
 /** A real server on a real SQLite file in a fresh temp directory, with one token per role. */
-export async function createTestApp(): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, options: Omit<BuildOptions, 'config'> = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'liveline-test-'));
-  const app = await buildApp({ config: testConfig(dir), logger: false });
+  const app = await buildApp({ config: testConfig(dir, env), logger: false, ...options });
   const make = (name: string, role: Role) => app.stores.tokens.create(name, role, new Date().toISOString()).token;
   const tokens = {
     author: make('Ada Author', 'author'),
