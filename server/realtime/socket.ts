@@ -58,9 +58,12 @@ export class Realtime implements Publisher {
     this.io.to(roomOf(postId)).emit('change', change);
   }
 
-  /** Drops every reader connection (they reconnect and catch up); the HTTP server is Fastify's to close. */
+  /**
+   * Drops every reader connection so that they reconnect (to this server once restarted, or to
+   * another node) and catch up; the HTTP server is Fastify's to close. Only the transports are
+   * closed: a Socket.IO disconnect packet (`disconnectSockets`) would tell clients NOT to reconnect.
+   */
   close(): void {
-    this.io.disconnectSockets(true);
     this.io.engine.close();
   }
 
