@@ -36,17 +36,13 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-let lastError = '';
-
-async function post(url: string, token: string, sent: Sent): Promise<number> {
+async function post(url: string, token: string, sent: Sent): Promise<{ status: number; text: string }> {
   const response = await fetch(`${url}/api/posts/crash-test/entries`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'idempotency-key': sent.key, 'content-type': 'application/json' },
     body: JSON.stringify({ body: sent.body }),
   });
-  const text = await response.text();
-  if (response.status >= 300) lastError = text;
-  return response.status;
+  return { status: response.status, text: await response.text() };
 }
 
 async function allChanges(url: string): Promise<{ changes: Change[]; lastSeq: number }> {
@@ -116,7 +112,7 @@ describe('crash safety', () => {
       const url = server.url;
       // Retry what got no answer before the crash: same key, same body.
       for (const sent of [...pending.values()]) {
-        const status = await post(url, tokens[sent.author]!, sent);
+        const { status } = await post(url, tokens[sent.author]!, sent);
         expect([200, 201]).toContain(status);
         pending.delete(sent.key);
         acked.add(sent.key);
@@ -139,14 +135,14 @@ describe('crash safety', () => {
           sentByKey.set(sent.key, sent);
           pending.set(sent.key, sent);
           try {
-            const status = await post(url, tokens[author]!, sent);
-            if (status === 422 && lastError.includes('took too long')) {
+            const { status, text } = await post(url, tokens[author]!, sent);
+            if (status === 422 && text.includes('took too long')) {
               // The render budget (1 s, queue included) can run out on a loaded machine; the server
               // said "not saved", so it is neither acknowledged nor pending. verify() proves it is absent.
               pending.delete(sent.key);
               continue;
             }
-            if (status !== 201) throw new Error(`unexpected ${status} for ${sent.body}: ${lastError}`);
+            if (status !== 201) throw new Error(`unexpected ${status} for ${sent.body}: ${text}`);
             pending.delete(sent.key);
             acked.add(sent.key);
             if (++ackedThisRound >= killAfter) kill();
@@ -163,7 +159,7 @@ describe('crash safety', () => {
     }
 
     for (const sent of [...pending.values()]) {
-      expect([200, 201]).toContain(await post(server.url, tokens[sent.author]!, sent));
+      expect([200, 201]).toContain((await post(server.url, tokens[sent.author]!, sent)).status);
       pending.delete(sent.key);
       acked.add(sent.key);
     }
