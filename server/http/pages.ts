@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { decodeCursor } from '../domain/cursor.js';
+import { decodeCursor, encodeCursor } from '../domain/cursor.js';
 import { AppError } from '../domain/errors.js';
 import { homePage, notFoundPage, postPage } from '../render/pages.js';
 import { slugParams } from './schemas.js';
@@ -25,7 +25,8 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
         const model = cursor
           ? { post: posts.bySlug(slug), ...posts.entriesBefore(slug, cursor, 50), older: true }
           : { ...posts.withLatestEntries(slug), older: false };
-        const etag = `W/"${model.post.id}-${model.post.lastSeq}-${request.query.before ?? ''}"`;
+        // From the decoded cursor, never the raw query: arbitrary text is not a valid header value.
+        const etag = `W/"${model.post.id}-${model.post.lastSeq}-${cursor ? encodeCursor(cursor) : ''}"`;
         reply.header('ETag', etag).header('Cache-Control', 'public, max-age=1, stale-while-revalidate=5');
         if (request.headers['if-none-match'] === etag) return reply.code(304).send();
         const canonical = app.config.publicUrl ? `${app.config.publicUrl}/posts/${slug}` : undefined;
