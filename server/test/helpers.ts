@@ -17,7 +17,8 @@ export type TestApp = {
 
 /** Defaults from loadConfig (so new settings need no change here), on a temp database. */
 export function testConfig(dir: string, env: Record<string, string> = {}): Config {
-  return loadConfig({ PORT: '0', DATABASE_PATH: join(dir, 'liveline.db'), PUBLIC_URL: 'http://liveline.test', LOG_LEVEL: 'silent', ...env });
+  // Test files share a token across many writes: lift the write rate limit unless a test sets it.
+  return loadConfig({ PORT: '0', DATABASE_PATH: join(dir, 'liveline.db'), PUBLIC_URL: 'http://liveline.test', LOG_LEVEL: 'silent', RATE_LIMIT_WRITES_PER_MINUTE: '1000000', ...env });
 }
 
 /** A real server on a real SQLite file in a fresh temp directory, with one token per role. */
