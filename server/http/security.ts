@@ -48,12 +48,17 @@ export function helmetOptions(config: Config): FastifyHelmetOptions {
   };
 }
 
-/** Route-level helmet options for a page other sites may frame (issue 4's embed page). */
+/**
+ * Route-level helmet options for a page other sites may frame (the embed page): the same strict
+ * CSP, with `frame-ancestors 'self'` plus the given origins (EMBED_ORIGINS). Use it as
+ * `app.get('/posts/:slug/embed', { helmet: embedHelmet(app.config, app.config.embedOrigins) }, …)`
+ * rather than setting a Content-Security-Policy header by hand, which would replace the whole policy.
+ */
 export function embedHelmet(config: Config, frameOrigins: string[]): FastifyHelmetOptions {
   return {
     contentSecurityPolicy: {
       useDefaults: false,
-      directives: cspDirectives(config, { frameAncestors: frameOrigins.length ? frameOrigins : ["'none'"] }),
+      directives: cspDirectives(config, { frameAncestors: ["'self'", ...frameOrigins] }),
     },
     // X-Frame-Options cannot express a list of origins; frame-ancestors supersedes it.
     frameguard: false,

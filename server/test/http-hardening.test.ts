@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
+import { embedHelmet } from '../http/security.js';
 import { createPost, createTestApp, postEntry, testConfig, type TestApp } from './helpers.js';
 
 let t: TestApp | undefined;
@@ -57,6 +58,21 @@ describe('security headers', () => {
     const secure = await app.inject({ url: '/' });
     expect(secure.headers['strict-transport-security']).toMatch(/max-age=\d+/);
     expect(String(secure.headers['content-security-policy'])).toMatch(/upgrade-insecure-requests/);
+  });
+});
+
+describe('per-route CSP overrides', () => {
+  it('lets a framed page name its frame ancestors while keeping the rest of the policy', async () => {
+    t = await createTestApp();
+    t.app.get('/framed-test', { helmet: embedHelmet(t.app.config, ['https://news.example.com']) }, async (_request, reply) => reply.type('text/html').send('<p>framed</p>'));
+    const framed = await t.app.inject({ url: '/framed-test' });
+    const csp = String(framed.headers['content-security-policy']);
+    expect(csp).toMatch(/frame-ancestors 'self' https:\/\/news\.example\.com/);
+    expect(csp).toMatch(/script-src 'self' 'nonce-[0-9a-f]{32}'/);
+    expect(csp).toMatch(/object-src 'none'/);
+    expect(framed.headers['x-frame-options']).toBeUndefined();
+    // Other pages still refuse to be framed.
+    expect(String((await t.app.inject({ url: '/' })).headers['content-security-policy'])).toMatch(/frame-ancestors 'none'/);
   });
 });
 
