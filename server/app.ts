@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import fastifyCookie from '@fastify/cookie';
-import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import { openDatabase, type Db } from './db/connection.js';
@@ -18,6 +18,10 @@ import { userRoutes } from './http/api/users.js';
 import { healthRoutes } from './http/health.js';
 import { pageRoutes } from './http/pages.js';
 import { PROBLEM_TYPE_BASE, registerErrorHandling, sendProblem } from './http/problems.js';
+import { registerLoadShedding } from './http/load-shedding.js';
+import { registerRateLimits } from './http/rate-limit.js';
+import { registerSecurityHeaders } from './http/security.js';
+import { SocketGuards } from './realtime/guards.js';
 import { sessionRoutes } from './http/session.js';
 import { Realtime } from './realtime/socket.js';
 import { CLIENT_DIST, loadAssets, type Assets } from './render/assets.js';
@@ -25,7 +29,7 @@ import { assertSanitizerSafe, MarkdownRenderer } from './render/markdown.js';
 import { notFoundPage } from './render/pages.js';
 import { ArchiveService } from './services/archives.js';
 import { BackupScheduler } from './services/backups.js';
-import { createStores, type Stores } from './services/context.js';
+import { createStores, type Renderer, type Stores } from './services/context.js';
 import { EntryService, IDEMPOTENCY_TTL_MS } from './services/entries.js';
 import { PostService } from './services/posts.js';
 import { UserService } from './services/users.js';
@@ -35,24 +39,49 @@ declare module 'fastify' {
     config: Config;
     stores: Stores;
     services: { posts: PostService; entries: EntryService; archives: ArchiveService; users: UserService };
-    renderer: MarkdownRenderer;
+    renderer: Renderer;
     realtime: Realtime;
     assets: Assets;
   }
 }
 
-export type BuildOptions = { config: Config; db?: Db; logger?: boolean };
+export type BuildOptions = {
+  config: Config;
+  db?: Db;
+  logger?: boolean;
+  /** Where log lines go (default stdout); tests capture them to prove secrets never appear. */
+  logStream?: DestinationStream;
+  /** Markdown renderer (default: the worker pool); tests pass one they can hold mid-write. */
+  renderer?: Renderer;
+  /** How often event-loop delay is sampled for load shedding (tests use a short interval). */
+  pressureSampleIntervalMs?: number;
+};
+
+/** Every request body is small JSON (a post with 100 escaped tags fits); 413 beyond. */
+export const BODY_LIMIT = 64 * 1024;
+
+/** Log paths that may carry credentials; pino replaces their values with [Redacted]. */
+const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'headers.authorization', 'headers.cookie', '*.password', '*.token'];
 
 /** Builds the whole server without listening: main.ts listens, tests use it directly. */
-export async function buildApp({ config, db: givenDb, logger = true }: BuildOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, db: givenDb, logger = true, logStream, renderer: givenRenderer, pressureSampleIntervalMs }: BuildOptions): Promise<FastifyInstance> {
   // Refuse to serve user HTML at all if the sanitizer would let a known vector through.
   assertSanitizerSafe();
 
+  const { timeouts } = config;
   const app = Fastify({
-    logger: logger ? { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
-    // Behind a reverse proxy the real client address comes from X-Forwarded-For; not trusted by default.
+    logger: logger ? { level: config.logLevel, redact: REDACT, ...(logStream ? { stream: logStream } : {}) } : false,
+    // Behind a reverse proxy the real client address comes from X-Forwarded-For (TRUST_PROXY).
     trustProxy: config.trustProxy,
-    requestTimeout: 30_000,
+    bodyLimit: BODY_LIMIT,
+    // Slow clients must not hold sockets forever: whole request, headers, idle keep-alive.
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    http: {
+      headersTimeout: Math.min(timeouts.headersMs, timeouts.requestMs),
+      // Node checks those deadlines on this interval (default 30 s, too coarse for short ones).
+      connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(timeouts.headersMs / 2))),
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -60,8 +89,19 @@ export async function buildApp({ config, db: givenDb, logger = true }: BuildOpti
   const db = givenDb ?? openDatabase(config.databasePath);
   migrate(db);
   const stores = createStores(db);
-  const realtime = new Realtime(app.server, stores, app.log);
-  const renderer = new MarkdownRenderer();
+  const guards = new SocketGuards(
+    {
+      publicUrl: config.publicUrl,
+      allowedOrigins: config.allowedOrigins,
+      trustProxy: config.trustProxy,
+      maxConnectionsPerIp: config.socket.maxConnectionsPerIp,
+      maxEventsPer10s: config.socket.maxEventsPer10s,
+    },
+    app.log,
+  );
+  const realtime = new Realtime(app.server, stores, app.log, guards);
+  const ownRenderer = givenRenderer ? undefined : new MarkdownRenderer();
+  const renderer: Renderer = givenRenderer ?? ownRenderer!;
   const deps = { stores, publisher: realtime, renderer };
 
   app.decorate('config', config);
@@ -77,6 +117,11 @@ export async function buildApp({ config, db: givenDb, logger = true }: BuildOpti
   app.decorate('assets', loadAssets());
 
   registerErrorHandling(app);
+  // Order matters: shed load before anything else runs, then headers, then rate limits (their
+  // onRoute hooks must be in place before the routes below are declared).
+  await registerLoadShedding(app, pressureSampleIntervalMs === undefined ? {} : { sampleIntervalMs: pressureSampleIntervalMs });
+  await registerSecurityHeaders(app);
+  await registerRateLimits(app);
   app.setNotFoundHandler((request, reply) => {
     if (request.url.startsWith('/api/')) {
       return sendProblem(reply, { type: PROBLEM_TYPE_BASE + 'not-found', title: 'Not found', status: 404, detail: `No route ${request.method} ${request.url.split('?')[0]}.` });
@@ -89,8 +134,6 @@ export async function buildApp({ config, db: givenDb, logger = true }: BuildOpti
     await app.register(fastifyStatic, { root: CLIENT_DIST, prefix: '/assets/', immutable: true, maxAge: '365d', index: false });
   }
   await app.register(fastifyCookie);
-  // Not global: only routes that ask for it are limited (login today); other limits compose per route.
-  await app.register(fastifyRateLimit, { global: false });
   await app.register(healthRoutes);
   await app.register(postRoutes);
   await app.register(entryRoutes);
@@ -119,7 +162,7 @@ export async function buildApp({ config, db: givenDb, logger = true }: BuildOpti
   app.addHook('onClose', async () => {
     clearInterval(purge);
     await backups?.stop();
-    await renderer.close();
+    await ownRenderer?.close();
     if (!givenDb) {
       db.pragma('wal_checkpoint(TRUNCATE)');
       db.close();

@@ -26,4 +26,15 @@ describe('config', () => {
   it('trims a trailing slash from PUBLIC_URL and treats empty values as unset', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://live.example.com/', PORT: '' })).toMatchObject({ publicUrl: 'https://live.example.com', port: 3000 });
   });
+
+  it('parses the hardening settings and names bad ones', () => {
+    const config = loadConfig({ ALLOWED_ORIGINS: 'https://a.example/, http://b.example:8080', TRUST_PROXY: 'true', LOAD_SHED_WRITE_DELAY_MS: '0' });
+    expect(config.allowedOrigins).toEqual(['https://a.example', 'http://b.example:8080']);
+    expect(config.trustProxy).toBe(true);
+    expect(config.loadShedding).toEqual({ readDelayMs: 1000, writeDelayMs: 0 });
+    expect(loadConfig({}).rateLimit.writesPerMinute).toBe(120);
+    expect(() => loadConfig({ ALLOWED_ORIGINS: 'not a url' })).toThrow(/ALLOWED_ORIGINS/);
+    expect(() => loadConfig({ TRUST_PROXY: 'yes' })).toThrow(/TRUST_PROXY/);
+    expect(() => loadConfig({ RATE_LIMIT_WRITES_PER_MINUTE: '0' })).toThrow(/RATE_LIMIT_WRITES_PER_MINUTE/);
+  });
 });

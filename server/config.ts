@@ -48,6 +48,31 @@ const envSchema = z.object({
     .default(60 * 60 * 1000),
   /** How many scheduled backups to keep; older ones are deleted. */
   BACKUP_KEEP: z.coerce.number().int().min(1).max(10_000).default(7),
+  /**
+   * Extra browser origins allowed to open a Socket.IO connection (comma-separated), e.g. a site
+   * that embeds the reader. The server's own origin (Host header, PUBLIC_URL) is always allowed.
+   */
+  ALLOWED_ORIGINS: z
+    .string()
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .pipe(z.array(z.url({ protocol: /^https?$/, error: 'must be comma-separated http(s) origins' }).transform((url) => new URL(url).origin)))
+    .default([]),
+  /** Writes (POST/PATCH/DELETE under /api/) each API token (or address, when anonymous) may make per minute. */
+  RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  /** Socket.IO connections one client address may hold at once; 0 disables the cap. */
+  SOCKET_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(0).max(1_000_000).default(200),
+  /** Events (subscribe, unsubscribe...) one socket may send per 10 seconds; beyond, they are refused. */
+  SOCKET_MAX_EVENTS_PER_10S: z.coerce.number().int().min(1).max(100_000).default(30),
+  /** Event-loop delay (ms) above which new reads get 503 + Retry-After; 0 disables load shedding. */
+  LOAD_SHED_READ_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
+  /** Event-loop delay (ms) above which new writes are refused too; 0 never refuses writes. */
+  LOAD_SHED_WRITE_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
+  /** Whole-request deadline (ms): a client that has not sent its request by then is cut off. */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(30_000),
+  /** Deadline (ms) for a client to send the request headers (slow-loris protection). */
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(15_000),
+  /** How long (ms) an idle keep-alive connection stays open. */
+  KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(10_000),
 });
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -68,6 +93,11 @@ export type Config = {
   backup?: { dir: string; intervalMs: number; keep: number } | undefined;
   trustProxy: boolean;
   uploadDir: string;
+  allowedOrigins: string[];
+  rateLimit: { writesPerMinute: number };
+  socket: { maxConnectionsPerIp: number; maxEventsPer10s: number };
+  loadShedding: { readDelayMs: number; writeDelayMs: number };
+  timeouts: { requestMs: number; headersMs: number; keepAliveMs: number };
 };
 
 export class ConfigError extends Error {}
@@ -82,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const { PORT, HOST, DATABASE_PATH, PUBLIC_URL, LOG_LEVEL, EMBED_ORIGINS, BACKUP_DIR, BACKUP_INTERVAL, BACKUP_KEEP, TRUST_PROXY, UPLOAD_DIR } = parsed.data;
   const databasePath = DATABASE_PATH === ':memory:' ? DATABASE_PATH : resolve(DATABASE_PATH);
+  const data = parsed.data;
   return {
     port: PORT,
     host: HOST,
@@ -92,6 +123,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     backup: BACKUP_DIR ? { dir: resolve(BACKUP_DIR), intervalMs: BACKUP_INTERVAL, keep: BACKUP_KEEP } : undefined,
     trustProxy: TRUST_PROXY,
     uploadDir: resolve(UPLOAD_DIR ?? (databasePath === ':memory:' ? './data/uploads' : join(dirname(databasePath), 'uploads'))),
+    allowedOrigins: data.ALLOWED_ORIGINS,
+    rateLimit: { writesPerMinute: data.RATE_LIMIT_WRITES_PER_MINUTE },
+    socket: { maxConnectionsPerIp: data.SOCKET_MAX_CONNECTIONS_PER_IP, maxEventsPer10s: data.SOCKET_MAX_EVENTS_PER_10S },
+    loadShedding: { readDelayMs: data.LOAD_SHED_READ_DELAY_MS, writeDelayMs: data.LOAD_SHED_WRITE_DELAY_MS },
+    timeouts: { requestMs: data.REQUEST_TIMEOUT_MS, headersMs: data.HEADERS_TIMEOUT_MS, keepAliveMs: data.KEEP_ALIVE_TIMEOUT_MS },
   };
 }
 

@@ -2,13 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { ensureDatabaseDirectory, type Config } from './config.js';
 
-/** Starts the server and stops it gracefully on SIGTERM/SIGINT (in-flight requests finish). */
+/**
+ * Starts the server and stops it gracefully on SIGTERM/SIGINT: stop accepting, let in-flight
+ * requests (writes) finish, drop sockets so readers reconnect elsewhere or later, checkpoint the
+ * WAL and close the database (onClose hooks in app.ts), exit 0; exit 1 if that takes over 10 s.
+ */
 export async function startServer(config: Config): Promise<FastifyInstance> {
   ensureDatabaseDirectory(config.databasePath);
   const app = await buildApp({ config });
-  // Slow or idle clients must not hold sockets forever.
-  app.server.keepAliveTimeout = 10_000;
-  app.server.headersTimeout = 15_000;
   await app.listen({ port: config.port, host: config.host });
   const shown = config.publicUrl ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${addressPort(app)}`;
   app.log.info(`Liveline is live at ${shown} (database ${config.databasePath})`);
@@ -23,6 +24,10 @@ export async function startServer(config: Config): Promise<FastifyInstance> {
       process.exit(1);
     }, 10_000);
     force.unref();
+    // Fastify closes idle keep-alive connections once, at the start; a connection whose request
+    // was still in flight turns idle later and would hold the exit until the client drops it.
+    const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
+    sweep.unref();
     app.close().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -7,6 +7,7 @@ import type { Post } from '../domain/types.js';
 import { postFeed, siteFeed } from '../render/atom.js';
 import { homePage, notFoundPage, postPage } from '../render/pages.js';
 import { slugParams } from './schemas.js';
+import { embedHelmet } from './security.js';
 
 const HTML = 'text/html; charset=utf-8';
 /** Caches may serve a page for a second and revalidate with the ETag; enough to absorb a crowd. */
@@ -75,10 +76,6 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
       const older = cursor ? `-${encodeCursor(cursor)}` : '';
       const etag = `W/"${post.id}-${post.lastSeq}-${post.version}-${app.assets.version}${embed ? '-embed' : ''}${older}"`;
       if (notModified(request, reply, etag)) return reply.code(304).send();
-      if (embed) {
-        // Only the configured sites (and this one) may frame the embed page.
-        reply.header('Content-Security-Policy', `frame-ancestors 'self' ${app.config.embedOrigins.join(' ')}`.trim());
-      }
       const url = `${baseUrl(request)}/posts/${post.slug}`;
       const cacheKey = cursor ? undefined : `${etag}|${url}`;
       const cached = cacheKey && liveEdges.get(cacheKey);
@@ -102,7 +99,8 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
   };
 
   app.get('/posts/:slug', { schema: { params: slugParams, querystring: pageQuery } }, renderPost(false));
-  app.get('/posts/:slug/embed', { schema: { params: slugParams, querystring: pageQuery } }, renderPost(true));
+  // The same strict policy as every page, except that the configured sites (and this one) may frame it.
+  app.get('/posts/:slug/embed', { schema: { params: slugParams, querystring: pageQuery }, helmet: embedHelmet(app.config, app.config.embedOrigins) }, renderPost(true));
 
   app.get('/posts/:slug/feed.atom', { schema: { params: slugParams } }, async (request, reply) => {
     const { post, entries } = posts.withLatestEntries(request.params.slug);

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { storageUnavailable } from '../db/unavailable.js';
 import { AppError, type FieldError } from '../domain/errors.js';
 
 /** RFC 9457 problem details, the one error format of the API. */
@@ -64,6 +65,22 @@ export function registerErrorHandling(app: FastifyInstance): void {
         instance: request.url,
         errors: fields,
       });
+    }
+    const storage = storageUnavailable(error);
+    if (storage) {
+      // One clear line for the operator; the client learns only that it should retry.
+      request.log.error({ sqliteCode: storage.code, method: request.method, url: request.url }, `database write refused: ${storage.reason} (${storage.code})`);
+      return sendProblem(
+        reply,
+        {
+          type: PROBLEM_TYPE_BASE + 'storage-unavailable',
+          title: 'Storage unavailable',
+          status: 503,
+          detail: 'The server cannot save changes right now; nothing was saved. Reading still works; retry later.',
+          instance: request.url,
+        },
+        { 'Retry-After': '30' },
+      );
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {

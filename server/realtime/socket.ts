@@ -6,6 +6,7 @@ import type { Change } from '../domain/types.js';
 import { slugParam } from '../http/schemas.js';
 import type { Publisher } from '../services/publisher.js';
 import type { Stores } from '../services/context.js';
+import type { SocketGuards } from './guards.js';
 
 /** The socket protocol, from the reader's point of view. */
 export type ServerToClient = {
@@ -42,24 +43,33 @@ export class Realtime implements Publisher {
     httpServer: HttpServer,
     private readonly stores: Stores,
     private readonly log: FastifyBaseLogger,
+    guards?: SocketGuards,
   ) {
     this.io = new Server<ClientToServer, ServerToClient>(httpServer, {
       serveClient: false,
+      ...(guards ? { allowRequest: guards.allowRequest } : {}),
       // Readers only send small subscribe messages.
       maxHttpBufferSize: 4 * 1024,
       pingInterval: 20_000,
       pingTimeout: 20_000,
     });
-    this.io.on('connection', (socket) => this.onConnection(socket));
+    guards?.track(this.io);
+    this.io.on('connection', (socket) => {
+      guards?.limitEvents(socket);
+      this.onConnection(socket);
+    });
   }
 
   publish(postId: number, change: Change): void {
     this.io.to(roomOf(postId)).emit('change', change);
   }
 
-  /** Drops every reader connection (they reconnect and catch up); the HTTP server is Fastify's to close. */
+  /**
+   * Drops every reader connection so that they reconnect (to this server once restarted, or to
+   * another node) and catch up; the HTTP server is Fastify's to close. Only the transports are
+   * closed: a Socket.IO disconnect packet (`disconnectSockets`) would tell clients NOT to reconnect.
+   */
   close(): void {
-    this.io.disconnectSockets(true);
     this.io.engine.close();
   }
 

@@ -45,6 +45,7 @@ export class ArchiveStore {
     add(post.created_by);
     for (const entry of entries) [entry.author_id, entry.deleted_by].forEach(add);
     for (const revision of revisions) add(revision.actor_id);
+    for (const change of changes) add(change.actor_id);
     const users = [...userIds].sort((a, b) => a - b).map((id) => this.statements.user.get(id) as Row);
     return { users, post, entries, revisions, changes };
   }
@@ -54,16 +55,44 @@ export class ArchiveStore {
   }
 
   /** Inserts rows as they are, ids included; the caller runs it in a transaction and checks clashes first. */
-  insertRows(table: 'users' | 'posts' | 'entries' | 'entry_revisions' | 'changes', rows: Row[]): void {
-    for (const row of rows) {
-      const columns = Object.keys(row);
-      this.db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => '@' + c).join(', ')})`).run(row);
-    }
+  insertRows(table: ArchiveTable, rows: Row[]): void {
+    const insert = this.db.prepare(INSERT_SQL[table]);
+    // Columns added by later migrations are absent from older archives: they default to NULL.
+    for (const row of rows) insert.run({ ...NULLABLE_DEFAULTS[table], ...row });
   }
 
   /** Whether any of these ids is already used in the table (a JSON archive keeps its ids). */
   anyIdTaken(table: 'posts' | 'entries' | 'entry_revisions', ids: number[]): boolean {
-    const check = this.db.prepare(`SELECT 1 FROM ${table} WHERE id = ?`);
+    const check = this.db.prepare(ID_TAKEN_SQL[table]);
     return ids.some((id) => check.get(id) !== undefined);
   }
 }
+
+type ArchiveTable = 'users' | 'posts' | 'entries' | 'entry_revisions' | 'changes';
+
+/** Constant SQL only (see server/test/secrets.test.ts): one statement per table an archive restores. */
+const INSERT_SQL: Record<ArchiveTable, string> = {
+  users: 'INSERT INTO users (id, name, email, role, created_at, disabled_at) VALUES (@id, @name, @email, @role, @created_at, @disabled_at)',
+  posts: `INSERT INTO posts (id, slug, title, description, status, starts_at, ended_at, timezone, tags, categories, version, last_seq,
+    created_by, created_at, updated_at, front_matter, import_key) VALUES (@id, @slug, @title, @description, @status, @starts_at, @ended_at,
+    @timezone, @tags, @categories, @version, @last_seq, @created_by, @created_at, @updated_at, @front_matter, @import_key)`,
+  entries: `INSERT INTO entries (id, post_id, author_id, body, html, key_event, pinned, version, created_at, updated_at, deleted_at, deleted_by)
+    VALUES (@id, @post_id, @author_id, @body, @html, @key_event, @pinned, @version, @created_at, @updated_at, @deleted_at, @deleted_by)`,
+  entry_revisions: `INSERT INTO entry_revisions (id, entry_id, version, action, body, key_event, shown_at, actor_id, created_at)
+    VALUES (@id, @entry_id, @version, @action, @body, @key_event, @shown_at, @actor_id, @created_at)`,
+  changes: 'INSERT INTO changes (post_id, seq, type, payload, created_at, actor_id) VALUES (@post_id, @seq, @type, @payload, @created_at, @actor_id)',
+};
+
+const NULLABLE_DEFAULTS: Record<ArchiveTable, Row> = {
+  users: {},
+  posts: {},
+  entries: {},
+  entry_revisions: { shown_at: null },
+  changes: { actor_id: null },
+};
+
+const ID_TAKEN_SQL: Record<'posts' | 'entries' | 'entry_revisions', string> = {
+  posts: 'SELECT 1 FROM posts WHERE id = ?',
+  entries: 'SELECT 1 FROM entries WHERE id = ?',
+  entry_revisions: 'SELECT 1 FROM entry_revisions WHERE id = ?',
+};

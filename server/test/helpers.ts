@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../app.js';
-import type { Config } from '../config.js';
+import { buildApp, type BuildOptions } from '../app.js';
+import { loadConfig, type Config } from '../config.js';
 import type { Role } from '../domain/types.js';
 
 export type TestApp = {
@@ -15,21 +15,35 @@ export type TestApp = {
   close(): Promise<void>;
 };
 
-export function testConfig(dir: string): Config {
-  return { port: 0, host: '127.0.0.1', databasePath: join(dir, 'liveline.db'), publicUrl: 'http://liveline.test', logLevel: 'silent', embedOrigins: ['https://news.example.com'], trustProxy: false, uploadDir: join(dir, 'uploads') };
+/** Defaults from loadConfig (so new settings need no change here), on a temp database. */
+export function testConfig(dir: string, env: Record<string, string> = {}): Config {
+  // Test files share a token across many writes: lift the write rate limit unless a test sets it.
+  return loadConfig({
+    PORT: '0',
+    DATABASE_PATH: join(dir, 'liveline.db'),
+    PUBLIC_URL: 'http://liveline.test',
+    LOG_LEVEL: 'silent',
+    EMBED_ORIGINS: 'https://news.example.com',
+    RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
+    ...env,
+  });
 }
 
-/** A real server on a real SQLite file in a fresh temp directory, with one token per role. */
-export async function createTestApp(options: { withTokens?: boolean } = {}): Promise<TestApp> {
+/**
+ * A real server on a real SQLite file in a fresh temp directory, with one token per role
+ * (`withTokens: false` gives a fresh install with no user at all, for the /setup tests).
+ */
+export async function createTestApp(
+  env: Record<string, string> = {},
+  { withTokens = true, ...options }: Omit<BuildOptions, 'config'> & { withTokens?: boolean } = {},
+): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'liveline-test-'));
-  // A generous render limit: on a busy CI machine 1 s is not a hostile body, just a slow box.
-  const app = await buildApp({ config: testConfig(dir), logger: false });
+  const app = await buildApp({ config: testConfig(dir, env), logger: false, ...options });
   const close = async () => {
     await app.close();
     rmSync(dir, { recursive: true, force: true });
   };
-  // A fresh install with no user at all (the /setup tests).
-  if (options.withTokens === false) {
+  if (!withTokens) {
     return { app, dir, tokens: { author: '', author2: '', editor: '', admin: '' }, auth: () => ({ authorization: '' }), close };
   }
   const make = (name: string, role: Role) => app.stores.tokens.create(name, role, new Date().toISOString()).token;

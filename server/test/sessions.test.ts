@@ -26,7 +26,7 @@ describe('passwords', () => {
 describe('setup', () => {
   it('creates the first admin once, then is gone (404)', async () => {
     await t.close();
-    t = await createTestApp({ withTokens: false });
+    t = await createTestApp({}, { withTokens: false });
     const setupPage = await t.app.inject({ method: 'GET', url: '/setup' });
     expect(setupPage.statusCode).toBe(200);
     expect(setupPage.headers['x-frame-options']).toBe('DENY');

@@ -138,7 +138,11 @@ describe('reader page structure', () => {
     await postEntry(t, slug, 'Embedded');
     const response = await t.app.inject(`/posts/${slug}/embed`);
     expect(response.statusCode).toBe(200);
-    expect(response.headers['content-security-policy']).toBe("frame-ancestors 'self' https://news.example.com");
+    const csp = String(response.headers['content-security-policy']);
+    expect(csp).toContain("frame-ancestors 'self' https://news.example.com");
+    expect(csp).toContain("default-src 'self'");
+    // Every other page refuses to be framed.
+    expect((await t.app.inject(`/posts/${slug}`)).headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(response.body).toContain('class="embed"');
     expect(response.body).toMatch(/<article class="entry" id="entry-\d+" data-entry-id/);
     expect(response.body).toMatch(new RegExp(`href="http://liveline.test/posts/${slug}#entry-\\d+" target="_blank"`));

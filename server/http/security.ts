@@ -1,0 +1,70 @@
+import fastifyHelmet, { type FastifyHelmetOptions } from '@fastify/helmet';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
+
+/**
+ * Security headers for every HTTP response (@fastify/helmet).
+ *
+ * The Content-Security-Policy is strict: scripts and styles only from our own origin (the hashed
+ * bundles under /assets/), never inline without the per-response nonce, never eval; no plugins;
+ * no framing. Entry HTML is sanitized at write time; the CSP is the second wall if that ever fails.
+ *
+ * Templates that need an inline block (e.g. JSON-LD) put `nonce="${reply.cspNonce.script}"` on it.
+ * A route that must differ (the embed page) passes `helmet: embedHelmet(origins, config)` in its
+ * route options: helmet replaces the whole CSP for that route, so start from `cspDirectives()`.
+ */
+export function cspDirectives(config: Config, overrides: Record<string, string[]> = {}): Record<string, string[]> {
+  const https = config.publicUrl?.startsWith('https:') ?? false;
+  return {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    scriptSrcAttr: ["'none'"],
+    styleSrc: ["'self'"],
+    // Authors may embed http(s) images in entries (the sanitizer drops data: and other schemes).
+    imgSrc: ["'self'", 'https:', ...(https ? [] : ['http:'])],
+    fontSrc: ["'self'"],
+    // 'self' covers same-origin ws:/wss: for Socket.IO in current browsers (CSP level 3).
+    connectSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+    ...(https ? { upgradeInsecureRequests: [] } : {}),
+    ...overrides,
+  };
+}
+
+export function helmetOptions(config: Config): FastifyHelmetOptions {
+  const https = config.publicUrl?.startsWith('https:') ?? false;
+  return {
+    global: true,
+    // Adds 'nonce-…' to script-src/style-src and exposes reply.cspNonce to templates.
+    enableCSPNonces: true,
+    contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(config) },
+    // HSTS only makes sense (and is only honoured) when the public origin is HTTPS.
+    strictTransportSecurity: https ? { maxAge: 180 * 24 * 60 * 60, includeSubDomains: false } : false,
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    crossOriginEmbedderPolicy: false,
+  };
+}
+
+/**
+ * Route-level helmet options for a page other sites may frame (the embed page): the same strict
+ * CSP, with `frame-ancestors 'self'` plus the given origins (EMBED_ORIGINS). Use it as
+ * `app.get('/posts/:slug/embed', { helmet: embedHelmet(app.config, app.config.embedOrigins) }, …)`
+ * rather than setting a Content-Security-Policy header by hand, which would replace the whole policy.
+ */
+export function embedHelmet(config: Config, frameOrigins: string[]): FastifyHelmetOptions {
+  return {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: cspDirectives(config, { frameAncestors: ["'self'", ...frameOrigins] }),
+    },
+    // X-Frame-Options cannot express a list of origins; frame-ancestors supersedes it.
+    frameguard: false,
+  };
+}
+
+export async function registerSecurityHeaders(app: FastifyInstance): Promise<void> {
+  await app.register(fastifyHelmet, helmetOptions(app.config));
+}

@@ -1,0 +1,115 @@
+import type { IncomingMessage } from 'node:http';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Server, Socket } from 'socket.io';
+
+/**
+ * Guards for Socket.IO traffic. Fastify's hooks (helmet, rate limits, load shedding) never see
+ * /socket.io/ requests and CORS does not apply to WebSockets, so the socket layer checks for itself:
+ *
+ * - Origin: a browser always sends Origin on a WebSocket handshake and on cross-origin requests.
+ *   Allowed: our own origin (the Origin's host equals the Host header, or it is PUBLIC_URL) and
+ *   ALLOWED_ORIGINS. A request WITHOUT Origin is allowed: it comes from a non-browser client
+ *   (socket.io-client in Node, curl) or a same-origin polling GET, and a non-browser client could
+ *   forge any Origin anyway. The check exists to stop other sites' pages from using a visitor's
+ *   browser (cross-site WebSocket hijacking), which always carries a foreign Origin.
+ * - Connections per client address, capped (SOCKET_MAX_CONNECTIONS_PER_IP; 0 = no cap).
+ * - Events per socket: at most SOCKET_MAX_EVENTS_PER_10S; extra events get an error ack and are
+ *   dropped; a socket that keeps flooding at twice the budget is disconnected.
+ */
+export type GuardOptions = {
+  publicUrl: string | undefined;
+  allowedOrigins: string[];
+  trustProxy: boolean;
+  maxConnectionsPerIp: number;
+  maxEventsPer10s: number;
+};
+
+const WINDOW_MS = 10_000;
+
+export class SocketGuards {
+  private readonly connections = new Map<string, number>();
+  private readonly origins: Set<string>;
+
+  constructor(
+    private readonly options: GuardOptions,
+    private readonly log: FastifyBaseLogger,
+  ) {
+    this.origins = new Set(options.allowedOrigins);
+    if (options.publicUrl) this.origins.add(new URL(options.publicUrl).origin);
+  }
+
+  /** The client's address; behind a trusted proxy, the first X-Forwarded-For hop. */
+  clientAddress(request: IncomingMessage): string {
+    const forwarded = this.options.trustProxy ? request.headers['x-forwarded-for'] : undefined;
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+    return first || request.socket.remoteAddress || 'unknown';
+  }
+
+  isOriginAllowed(request: IncomingMessage): boolean {
+    const origin = request.headers.origin;
+    if (origin === undefined) return true;
+    if (this.origins.has(origin)) return true;
+    try {
+      return new URL(origin).host === request.headers.host;
+    } catch {
+      return false; // "null" (sandboxed frames, file://) and garbage
+    }
+  }
+
+  /** Engine.IO `allowRequest`: called once per handshake, before any connection state exists. */
+  readonly allowRequest = (request: IncomingMessage, callback: (error: string | null | undefined, success: boolean) => void): void => {
+    if (!this.isOriginAllowed(request)) {
+      this.log.warn({ origin: request.headers.origin }, 'socket handshake refused: origin not allowed');
+      return callback('origin not allowed', false);
+    }
+    const cap = this.options.maxConnectionsPerIp;
+    const address = this.clientAddress(request);
+    if (cap > 0 && (this.connections.get(address) ?? 0) >= cap) {
+      this.log.warn({ address }, 'socket handshake refused: too many connections from this address');
+      return callback('too many connections', false);
+    }
+    callback(null, true);
+  };
+
+  /** Counts open connections per address (the engine's connection is the unit a client holds). */
+  track(io: Server): void {
+    io.engine.on('connection', (raw: { request: IncomingMessage; once(event: 'close', listener: () => void): void }) => {
+      const address = this.clientAddress(raw.request);
+      this.connections.set(address, (this.connections.get(address) ?? 0) + 1);
+      raw.once('close', () => {
+        const left = (this.connections.get(address) ?? 1) - 1;
+        if (left <= 0) this.connections.delete(address);
+        else this.connections.set(address, left);
+      });
+    });
+  }
+
+  connectionsFrom(address: string): number {
+    return this.connections.get(address) ?? 0;
+  }
+
+  /** Per-socket event budget, as Socket.IO middleware (runs before any event handler). */
+  limitEvents(socket: Socket): void {
+    const budget = this.options.maxEventsPer10s;
+    let windowStart = Date.now();
+    let count = 0;
+    socket.use((packet, next) => {
+      const now = Date.now();
+      if (now - windowStart >= WINDOW_MS) {
+        windowStart = now;
+        count = 0;
+      }
+      count += 1;
+      if (count <= budget) return next();
+      if (count > 2 * budget) {
+        this.log.warn({ address: socket.handshake.address }, 'socket disconnected: event flood');
+        socket.disconnect(true);
+        return;
+      }
+      const ack = packet[packet.length - 1];
+      if (typeof ack === 'function') {
+        (ack as (result: unknown) => void)({ ok: false, error: { code: 'rate-limited', message: `At most ${budget} events per 10 s; slow down.` } });
+      }
+    });
+  }
+}

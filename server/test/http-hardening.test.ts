@@ -1,0 +1,137 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildApp } from '../app.js';
+import { embedHelmet } from '../http/security.js';
+import { createPost, createTestApp, postEntry, testConfig, type TestApp } from './helpers.js';
+
+let t: TestApp | undefined;
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+describe('security headers', () => {
+  it('sends a strict CSP, nosniff and a referrer policy on pages, API and 404s', async () => {
+    t = await createTestApp();
+    const { slug } = await createPost(t);
+    for (const url of ['/', `/posts/${slug}`, '/api/posts', '/nowhere', '/api/nowhere']) {
+      const response = await t.app.inject({ url });
+      const csp = String(response.headers['content-security-policy']);
+      expect(csp, url).toMatch(/default-src 'self'/);
+      expect(csp).toMatch(/script-src 'self' 'nonce-[0-9a-f]{32}'/);
+      expect(csp).toMatch(/script-src-attr 'none'/);
+      expect(csp).toMatch(/object-src 'none'/);
+      expect(csp).toMatch(/frame-ancestors 'none'/);
+      expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['referrer-policy']).toBe('strict-origin-when-cross-origin');
+      expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
+    }
+  });
+
+  it('uses a fresh nonce per response', async () => {
+    t = await createTestApp();
+    const nonce = async () => /'nonce-([0-9a-f]+)'/.exec(String((await t!.app.inject({ url: '/' })).headers['content-security-policy']))?.[1];
+    const [a, b] = [await nonce(), await nonce()];
+    expect(a).toBeTruthy();
+    expect(a).not.toBe(b);
+  });
+
+  it('sends HSTS and upgrade-insecure-requests only when the public URL is HTTPS', async () => {
+    t = await createTestApp();
+    const plain = await t.app.inject({ url: '/' });
+    expect(plain.headers['strict-transport-security']).toBeUndefined();
+    expect(String(plain.headers['content-security-policy'])).not.toMatch(/upgrade-insecure-requests/);
+
+    const dir = mkdtempSync(join(tmpdir(), 'liveline-https-'));
+    const app = await buildApp({ config: testConfig(dir, { PUBLIC_URL: 'https://live.example.com' }), logger: false });
+    cleanups.push(async () => {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const secure = await app.inject({ url: '/' });
+    expect(secure.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+    expect(String(secure.headers['content-security-policy'])).toMatch(/upgrade-insecure-requests/);
+  });
+});
+
+describe('per-route CSP overrides', () => {
+  it('lets a framed page name its frame ancestors while keeping the rest of the policy', async () => {
+    t = await createTestApp();
+    t.app.get('/framed-test', { helmet: embedHelmet(t.app.config, ['https://news.example.com']) }, async (_request, reply) => reply.type('text/html').send('<p>framed</p>'));
+    const framed = await t.app.inject({ url: '/framed-test' });
+    const csp = String(framed.headers['content-security-policy']);
+    expect(csp).toMatch(/frame-ancestors 'self' https:\/\/news\.example\.com/);
+    expect(csp).toMatch(/script-src 'self' 'nonce-[0-9a-f]{32}'/);
+    expect(csp).toMatch(/object-src 'none'/);
+    expect(framed.headers['x-frame-options']).toBeUndefined();
+    // Other pages still refuse to be framed.
+    expect(String((await t.app.inject({ url: '/' })).headers['content-security-policy'])).toMatch(/frame-ancestors 'none'/);
+  });
+});
+
+describe('rate limits', () => {
+  async function limitedApp(perMinute: number): Promise<TestApp> {
+    return createTestApp({ RATE_LIMIT_WRITES_PER_MINUTE: String(perMinute) });
+  }
+
+  it('answers writes beyond the limit with 429 problem+json and Retry-After, per token', async () => {
+    t = await limitedApp(5);
+    const { slug } = await createPost(t); // 1 write by the editor token
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await postEntry(t, slug, `Entry ${i}`)).statusCode);
+    expect(statuses).toEqual([201, 201, 201, 201, 201, 429, 429]);
+
+    const limited = await postEntry(t, slug, 'one more');
+    expect(limited.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(limited.json()).toMatchObject({ status: 429, type: '/problems/rate-limited', title: 'Too many requests' });
+    // Nothing was stored for refused requests.
+    expect((await t.app.inject({ url: `/api/posts/${slug}` })).json().entries).toHaveLength(5);
+
+    // Another token has its own budget; reads are never limited.
+    expect((await postEntry(t, slug, 'from Bob', 'author2')).statusCode).toBe(201);
+    for (let i = 0; i < 10; i++) expect((await t.app.inject({ url: `/api/posts/${slug}` })).statusCode).toBe(200);
+  });
+
+  it('limits anonymous writes by address', async () => {
+    t = await limitedApp(3);
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await t.app.inject({ method: 'POST', url: '/api/posts', payload: { title: 'x' } })).statusCode);
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+  });
+});
+
+describe('body limits and timeouts', () => {
+  it('refuses bodies over the limit with 413 and stores nothing', async () => {
+    t = await createTestApp();
+    const huge = { title: 'Big', description: 'x'.repeat(100 * 1024) };
+    const response = await t.app.inject({ method: 'POST', url: '/api/posts', headers: t.auth('editor'), payload: huge });
+    expect(response.statusCode).toBe(413);
+    expect(response.json()).toMatchObject({ type: '/problems/body-too-large' });
+    expect((await t.app.inject({ url: '/api/posts' })).json()).toMatchObject({ posts: [] });
+  });
+
+  it('cuts off a client that never finishes its headers (slow loris)', async () => {
+    t = await createTestApp({ HEADERS_TIMEOUT_MS: '300', REQUEST_TIMEOUT_MS: '600' });
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = t.app.server.address() as AddressInfo;
+    const socket = connect(port, '127.0.0.1');
+    socket.write('GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ');
+    const closed = await new Promise<string>((resolve) => {
+      let data = '';
+      socket.on('data', (chunk) => (data += chunk.toString()));
+      socket.on('close', () => resolve(data));
+      // Trickle header bytes, as a slow-loris client does, until the server hangs up.
+      const trickle = setInterval(() => socket.writable && socket.write('a'), 50);
+      socket.on('close', () => clearInterval(trickle));
+    });
+    expect(closed).toMatch(/^HTTP\/1\.1 408/);
+  });
+});

@@ -1,0 +1,115 @@
+import type { AddressInfo } from 'node:net';
+import { io as connect, type Socket } from 'socket.io-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Change } from '../domain/types.js';
+import type { SubscribeAck } from '../realtime/socket.js';
+import { createPost, createTestApp, postEntry, type TestApp } from './helpers.js';
+
+let t: TestApp | undefined;
+const sockets: Socket[] = [];
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.close();
+  await t?.close();
+  t = undefined;
+});
+
+async function start(env: Record<string, string> = {}): Promise<string> {
+  t = await createTestApp(env);
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  return `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+}
+
+function open(url: string, extraHeaders: Record<string, string> = {}, transports: string[] = ['websocket']): Socket {
+  const socket = connect(url, { transports, reconnection: false, forceNew: true, extraHeaders });
+  sockets.push(socket);
+  return socket;
+}
+
+/** Resolves 'connected' or the connect_error message. */
+function outcome(socket: Socket): Promise<string> {
+  return new Promise((resolve) => {
+    socket.once('connect', () => resolve('connected'));
+    socket.once('connect_error', (error) => resolve(`refused: ${error.message} ${String((error as { context?: { statusCode?: number } }).context?.statusCode ?? '')}`));
+  });
+}
+
+async function until(predicate: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('socket origin check', () => {
+  it('admits its own origin, configured origins and non-browser clients; refuses other sites', async () => {
+    const url = await start({ ALLOWED_ORIGINS: 'https://partner.example' });
+    const host = new URL(url).host;
+    expect(await outcome(open(url))).toBe('connected'); // Node client: no Origin header
+    expect(await outcome(open(url, { origin: `http://${host}` }))).toBe('connected');
+    expect(await outcome(open(url, { origin: 'http://liveline.test' }))).toBe('connected'); // PUBLIC_URL
+    expect(await outcome(open(url, { origin: 'https://partner.example' }))).toBe('connected');
+    expect(await outcome(open(url, { origin: 'https://evil.example' }, ['polling']))).toMatch(/^refused/);
+    expect(await outcome(open(url, { origin: 'null' }, ['polling']))).toMatch(/^refused/);
+  });
+});
+
+describe('socket connection cap per address', () => {
+  it('refuses connections beyond the cap and admits again once one closes', async () => {
+    const url = await start({ SOCKET_MAX_CONNECTIONS_PER_IP: '3' });
+    const first = [open(url), open(url), open(url)];
+    for (const socket of first) expect(await outcome(socket)).toBe('connected');
+    expect(await outcome(open(url, {}, ['polling']))).toMatch(/^refused/);
+
+    first[0]!.close();
+    // Poll: the server sees the close asynchronously.
+    let result = '';
+    const deadline = Date.now() + 10_000;
+    while (result !== 'connected' && Date.now() < deadline) {
+      result = await outcome(open(url, {}, ['polling']));
+      if (result !== 'connected') await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(result).toBe('connected');
+  });
+});
+
+describe('socket event rate', () => {
+  it('refuses a flooding socket beyond its budget, then drops it, while other readers keep receiving', async () => {
+    const url = await start({ SOCKET_MAX_EVENTS_PER_10S: '10' });
+    const { slug } = await createPost(t!);
+    const calm = open(url);
+    const calmChanges: Change[] = [];
+    calm.on('change', (change: Change) => calmChanges.push(change));
+    expect(await calm.timeout(5000).emitWithAck('subscribe', { slug })).toEqual({ ok: true, lastSeq: 0 });
+
+    const flooder = open(url);
+    await outcome(flooder);
+    const acks: SubscribeAck[] = [];
+    let disconnected = '';
+    flooder.on('disconnect', (reason) => (disconnected = reason));
+    // Up to twice the budget: the first 10 are served, the next 10 refused with an error ack.
+    for (let i = 0; i < 20; i++) flooder.emit('subscribe', { slug }, (ack: SubscribeAck) => acks.push(ack));
+    await until(() => acks.length === 20, 'twenty acks');
+    expect(acks.filter((ack) => ack.ok)).toHaveLength(10);
+    expect(acks.filter((ack) => !ack.ok && ack.error.code === 'rate-limited')).toHaveLength(10);
+    // Keeping on flooding gets the socket dropped, with a server disconnect (clients do not auto-reconnect on it).
+    for (let i = 0; i < 100; i++) flooder.emit('subscribe', { slug }, (ack: SubscribeAck) => acks.push(ack));
+    await until(() => disconnected !== '', 'the flooder to be disconnected');
+    expect(disconnected).toBe('io server disconnect');
+
+    await postEntry(t!, slug, 'still flowing');
+    await until(() => calmChanges.length === 1, 'the calm reader to get the change');
+    expect(calm.connected).toBe(true);
+  });
+
+  it('rejects oversized payloads by closing the connection (maxHttpBufferSize)', async () => {
+    const url = await start();
+    const socket = open(url);
+    await outcome(socket);
+    let reason = '';
+    socket.on('disconnect', (why) => (reason = why));
+    socket.emit('subscribe', { slug: 'x'.repeat(10_000) }, () => undefined);
+    await until(() => reason !== '', 'the oversized message to close the socket');
+    expect(reason).toBe('transport close');
+  });
+});
