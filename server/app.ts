@@ -11,6 +11,7 @@ import { healthRoutes } from './http/health.js';
 import { pageRoutes } from './http/pages.js';
 import { PROBLEM_TYPE_BASE, registerErrorHandling, sendProblem } from './http/problems.js';
 import { Realtime } from './realtime/socket.js';
+import { StorePostSource } from './realtime/source.js';
 import { CLIENT_DIST, loadAssets, type Assets } from './render/assets.js';
 import { assertSanitizerSafe, MarkdownRenderer } from './render/markdown.js';
 import { notFoundPage } from './render/pages.js';
@@ -47,7 +48,7 @@ export async function buildApp({ config, db: givenDb, logger = true }: BuildOpti
   const db = givenDb ?? openDatabase(config.databasePath);
   migrate(db);
   const stores = createStores(db);
-  const realtime = new Realtime(app.server, stores, app.log);
+  const realtime = new Realtime(app.server, new StorePostSource(stores), app.log);
   const renderer = new MarkdownRenderer();
   const deps = { stores, publisher: realtime, renderer };
 

@@ -20,6 +20,21 @@ const envSchema = z.object({
     .optional(),
   /** pino log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Redis for scale-out (redis://host:6379): Socket.IO then uses the Redis streams adapter. Unset: one process, in-memory. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379' }).optional(),
+  /** primary owns the database and all writes; fanout only holds reader sockets (needs REDIS_URL and PRIMARY_URL). */
+  ROLE: z.enum(['primary', 'fanout']).default('primary'),
+  /** Where a fan-out node reaches the primary over HTTP (post look-ups and catch-up), e.g. http://primary:3000. */
+  PRIMARY_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://primary:3000' })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
+});
+
+const clusterRules = envSchema.superRefine((env, ctx) => {
+  if (env.ROLE !== 'fanout') return;
+  if (!env.REDIS_URL) ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'is required when ROLE=fanout (fan-out nodes receive changes through Redis)' });
+  if (!env.PRIMARY_URL) ctx.addIssue({ code: 'custom', path: ['PRIMARY_URL'], message: 'is required when ROLE=fanout (fan-out nodes look posts up on the primary)' });
 });
 
 export type Config = {
@@ -28,6 +43,10 @@ export type Config = {
   databasePath: string;
   publicUrl: string | undefined;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** Scale-out settings; absent in the embedded default (one process, no Redis). */
+  redisUrl?: string | undefined;
+  role?: 'primary' | 'fanout';
+  primaryUrl?: string | undefined;
 };
 
 export class ConfigError extends Error {}
@@ -35,18 +54,21 @@ export class ConfigError extends Error {}
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Empty strings mean "unset" (a blank line in a .env file should not override a default).
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
-  const parsed = envSchema.safeParse(present);
+  const parsed = clusterRules.safeParse(present);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  const { PORT, HOST, DATABASE_PATH, PUBLIC_URL, LOG_LEVEL } = parsed.data;
+  const { PORT, HOST, DATABASE_PATH, PUBLIC_URL, LOG_LEVEL, REDIS_URL, ROLE, PRIMARY_URL } = parsed.data;
   return {
     port: PORT,
     host: HOST,
     databasePath: DATABASE_PATH === ':memory:' ? DATABASE_PATH : resolve(DATABASE_PATH),
     publicUrl: PUBLIC_URL,
     logLevel: LOG_LEVEL,
+    redisUrl: REDIS_URL,
+    role: ROLE,
+    primaryUrl: PRIMARY_URL,
   };
 }
 
