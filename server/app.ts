@@ -10,6 +10,11 @@ import { postRoutes } from './http/api/posts.js';
 import { healthRoutes } from './http/health.js';
 import { pageRoutes } from './http/pages.js';
 import { PROBLEM_TYPE_BASE, registerErrorHandling, sendProblem } from './http/problems.js';
+import { registerMetrics } from './metrics/http.js';
+import { instrumentPublisher, Metrics } from './metrics/metrics.js';
+import { timeTransactions } from './metrics/sqlite.js';
+import { registerReadiness } from './http/ready.js';
+import { ScaleOut } from './realtime/scale-out.js';
 import { Realtime } from './realtime/socket.js';
 import { StorePostSource } from './realtime/source.js';
 import { CLIENT_DIST, loadAssets, type Assets } from './render/assets.js';
@@ -25,6 +30,8 @@ declare module 'fastify' {
     stores: Stores;
     services: { posts: PostService; entries: EntryService };
     realtime: Realtime;
+    scaleOut: ScaleOut;
+    metrics: Metrics;
     assets: Assets;
   }
 }
@@ -45,17 +52,32 @@ export async function buildApp({ config, db: givenDb, logger = true }: BuildOpti
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  const metrics = new Metrics();
   const db = givenDb ?? openDatabase(config.databasePath);
   migrate(db);
+  timeTransactions(db, metrics.sqliteWriteDuration);
   const stores = createStores(db);
-  const realtime = new Realtime(app.server, new StorePostSource(stores), app.log);
+  const source = new StorePostSource(stores);
+  const realtime = new Realtime(app.server, source, app.log);
+  // With REDIS_URL, io.to(room).emit() goes through Redis to every fan-out node (once per change).
+  const scaleOut = new ScaleOut({
+    io: realtime.io,
+    role: 'primary',
+    redisUrl: config.redisUrl,
+    source,
+    log: app.log,
+    metrics,
+    lastSeqOf: (postId) => stores.posts.byId(postId)?.lastSeq,
+  });
   const renderer = new MarkdownRenderer();
-  const deps = { stores, publisher: realtime, renderer };
+  const deps = { stores, publisher: instrumentPublisher(realtime, metrics), renderer };
 
   app.decorate('config', config);
   app.decorate('stores', stores);
   app.decorate('services', { posts: new PostService(deps), entries: new EntryService(deps) });
   app.decorate('realtime', realtime);
+  app.decorate('scaleOut', scaleOut);
+  app.decorate('metrics', metrics);
   app.decorate('assets', loadAssets());
 
   registerErrorHandling(app);
@@ -71,6 +93,8 @@ export async function buildApp({ config, db: givenDb, logger = true }: BuildOpti
     await app.register(fastifyStatic, { root: CLIENT_DIST, prefix: '/assets/', immutable: true, maxAge: '365d', index: false });
   }
   await app.register(healthRoutes);
+  registerMetrics(app, metrics);
+  registerReadiness(app, () => ({ database: databaseAnswers(db), ...scaleOut.checks() }));
   await app.register(postRoutes);
   await app.register(entryRoutes);
   await app.register(pageRoutes);
@@ -84,6 +108,7 @@ export async function buildApp({ config, db: givenDb, logger = true }: BuildOpti
   // Sockets first: an open WebSocket would keep the HTTP server from closing.
   app.addHook('preClose', async () => {
     realtime.close();
+    await scaleOut.close();
   });
   app.addHook('onClose', async () => {
     clearInterval(purge);
@@ -94,4 +119,13 @@ export async function buildApp({ config, db: givenDb, logger = true }: BuildOpti
     }
   });
   return app;
+}
+
+function databaseAnswers(db: Db): boolean {
+  try {
+    db.prepare('SELECT 1').get();
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -10,7 +10,8 @@ import { SOCKET_REPLAY_LIMIT, type PostSource } from './source.js';
 export { SOCKET_REPLAY_LIMIT };
 
 /** The socket protocol, from the reader's point of view. */
-export type ServerToClient = { change: (change: Change) => void };
+export type Presence = { slug: string; readers: number };
+export type ServerToClient = { change: (change: Change) => void; presence: (presence: Presence) => void };
 export type SubscribeAck = { ok: true; lastSeq: number } | { ok: false; error: { code: string; message: string } };
 export type ClientToServer = {
   subscribe: (payload: unknown, ack: (result: SubscribeAck) => void) => void;

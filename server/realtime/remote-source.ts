@@ -1,0 +1,105 @@
+import type { Change } from '../domain/types.js';
+import { PostFeed } from './feed.js';
+import type { PrimaryClient } from './primary-client.js';
+import { SOCKET_REPLAY_LIMIT, type PostSource } from './source.js';
+
+/** Delivers a change to the readers this node holds for a post (never to other nodes). */
+export type LocalDelivery = (postId: number, change: Change) => void;
+
+/**
+ * A fan-out node's view of posts: it has no database, so it looks posts up on the primary once,
+ * keeps each post's recent changes from the stream (PostFeed), and asks the primary over HTTP
+ * only when that is not enough: a new post, a reader far behind, or a stalled stream.
+ */
+export class RemotePostSource implements PostSource {
+  private readonly ids = new Map<string, number>();
+  private readonly feeds = new Map<number, PostFeed>();
+  private readonly refreshing = new Map<number, Promise<void>>();
+
+  constructor(
+    private readonly primary: PrimaryClient,
+    private readonly deliver: LocalDelivery,
+    /** True while changes flow from the primary through Redis; otherwise every join asks the primary. */
+    private readonly streamFlowing: () => boolean,
+  ) {}
+
+  async find(slug: string): Promise<number | undefined> {
+    const known = this.ids.get(slug);
+    if (known !== undefined) return known;
+    const id = await this.primary.postId(slug);
+    // Slugs never change, so a found id is cached for the life of the process.
+    if (id !== undefined) this.ids.set(slug, id);
+    return id;
+  }
+
+  slugOf(postId: number): string | undefined {
+    return this.feeds.get(postId)?.slug;
+  }
+
+  /** Posts this node holds a feed for, with the highest seq it delivered. */
+  known(): Map<number, number> {
+    return new Map([...this.feeds].map(([id, feed]) => [id, feed.hi]));
+  }
+
+  /** A change from the stream: false when this node already delivered it (after an HTTP catch-up). */
+  observe(postId: number, change: Change): boolean {
+    const feed = this.feeds.get(postId);
+    // No feed: no reader here has subscribed yet, so the adapter's delivery reaches nobody anyway.
+    return feed ? feed.record(change) : true;
+  }
+
+  async attach(slug: string, postId: number, since: number | undefined, send: (change: Change) => void, join: () => void): Promise<number> {
+    let feed = this.feeds.get(postId);
+    if (feed && this.streamFlowing()) {
+      const replay = since === undefined ? [] : feed.after(since);
+      if (replay) {
+        replay.forEach(send);
+        join();
+        return feed.hi;
+      }
+    }
+    const from = since ?? feed?.hi ?? 0;
+    // A brand-new reader of a post new to this node only needs lastSeq, not the log's first page.
+    const page = await this.primary.changes(slug, from, since === undefined && !feed ? 1 : SOCKET_REPLAY_LIMIT);
+    if (!page) throw new Error(`the primary no longer knows the post "${slug}"`);
+    feed = this.absorb(postId, slug, from, page.changes, page.lastSeq);
+    // From here to join() nothing awaits: no change can reach the room in between.
+    const after = since ?? page.lastSeq;
+    const replay = new Map<number, Change>();
+    for (const change of page.changes) if (change.seq > after) replay.set(change.seq, change);
+    // Changes the stream delivered to the room while the primary answered: this reader was not in it yet.
+    for (const change of feed.newerThan(after)) replay.set(change.seq, change);
+    const ordered = [...replay.values()].sort((a, b) => a.seq - b.seq);
+    ordered.forEach(send);
+    join();
+    return Math.max(page.lastSeq, ordered.at(-1)?.seq ?? 0);
+  }
+
+  /** Catches a post up from the primary over HTTP (stream stalled or behind); one request per post at a time. */
+  refresh(postId: number): Promise<void> {
+    const feed = this.feeds.get(postId);
+    if (!feed) return Promise.resolve();
+    const pending = this.refreshing.get(postId);
+    if (pending) return pending;
+    const run = this.primary
+      .changes(feed.slug, feed.hi, SOCKET_REPLAY_LIMIT)
+      .then((page) => {
+        if (page) this.absorb(postId, feed.slug, feed.hi, page.changes, page.lastSeq);
+      })
+      .finally(() => this.refreshing.delete(postId));
+    this.refreshing.set(postId, run);
+    return run;
+  }
+
+  /** Records changes fetched from the primary and delivers the ones this node had not delivered yet. */
+  private absorb(postId: number, slug: string, from: number, changes: Change[], lastSeq: number): PostFeed {
+    let feed = this.feeds.get(postId);
+    if (!feed) {
+      feed = new PostFeed(slug, from);
+      this.feeds.set(postId, feed);
+    }
+    for (const change of changes) if (feed.record(change)) this.deliver(postId, change);
+    if (changes.length < SOCKET_REPLAY_LIMIT || changes.at(-1)?.seq === lastSeq) feed.fastForward(lastSeq);
+    return feed;
+  }
+}

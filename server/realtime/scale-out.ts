@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Server } from 'socket.io';
+import type { Metrics } from '../metrics/metrics.js';
+import { useRedisStreamsAdapter } from './adapter.js';
+import { RedisLink } from './redis.js';
+import type { RemotePostSource } from './remote-source.js';
+import type { PostSource } from './source.js';
+
+/** How often each node publishes its reader counts and looks at the others'. */
+export const BEAT_MS = 2000;
+/** A node whose counts are older than this is gone; its readers no longer count. */
+const BEAT_TTL_MS = 3 * BEAT_MS;
+const NODES_KEY = 'liveline:nodes';
+const PRIMARY_KEY = 'liveline:primary';
+const ROOM = /^post:(\d+)$/;
+
+export type ScaleOutOptions = {
+  io: Server;
+  role: 'primary' | 'fanout';
+  redisUrl: string | undefined;
+  source: PostSource;
+  log: FastifyBaseLogger;
+  metrics: Metrics;
+  /** Fan-out nodes: their view of the primary's posts, caught up over HTTP when the stream stalls. */
+  remote?: RemotePostSource;
+  /** The primary: a post's lastSeq, published in its beat so fan-out nodes can tell they are behind. */
+  lastSeqOf?: (postId: number) => number | undefined;
+};
+
+/**
+ * A node's place in the cluster: the Redis streams adapter (when REDIS_URL is set), presence
+ * (reader counts summed across nodes through short-lived Redis keys), and, on fan-out nodes, the
+ * fallback to HTTP catch-up from the primary when changes stop flowing through Redis.
+ *
+ * Every BEAT_MS each node writes its per-post reader counts under its own expiring key and sums
+ * everyone's; the primary also writes the lastSeq of every post someone reads. A fan-out node that
+ * sees a newer lastSeq than it delivered, or no fresh primary beat at all, fetches the missing
+ * changes from the primary and delivers them itself: one request per post per node, not per reader.
+ */
+export class ScaleOut {
+  private readonly link: RedisLink | undefined;
+  private readonly nodeId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  private readonly timer: NodeJS.Timeout;
+  private totals = new Map<number, number>();
+  private readonly shown = new Map<number, number>();
+  /** Fan-out: the primary's last beat; undefined when none is fresh (primary or Redis away). */
+  private primarySeqs: Map<number, number> | undefined;
+
+  constructor(private readonly options: ScaleOutOptions) {
+    const { io, redisUrl, remote, metrics, log } = options;
+    if (redisUrl) {
+      this.link = new RedisLink(redisUrl, log);
+      metrics.redisUp.set(0);
+      this.link.onChange((up) => {
+        metrics.redisUp.set(up ? 1 : 0);
+        if (!up) this.primarySeqs = undefined;
+      });
+      useRedisStreamsAdapter(
+        io,
+        this.link.client,
+        remote &&
+          ((postId, change) => {
+            const fresh = remote.observe(postId, change);
+            if (fresh) metrics.delivered(change, 'stream');
+            return fresh;
+          }),
+      );
+      this.link.start();
+    }
+    this.timer = setInterval(() => void this.beat(), BEAT_MS);
+    this.timer.unref();
+  }
+
+  /** Fan-out: true while changes flow from the primary through Redis. */
+  streamFlowing(): boolean {
+    return Boolean(this.link?.isUp) && this.primarySeqs !== undefined;
+  }
+
+  /** What /readyz reports for the cluster side of this node. */
+  checks(): Record<string, boolean> {
+    if (!this.link) return {};
+    const checks: Record<string, boolean> = { redis: this.link.isUp };
+    if (this.options.role === 'fanout') checks.primaryStream = this.streamFlowing();
+    return checks;
+  }
+
+  /** Readers of a post across all nodes, as last summed. */
+  readers(postId: number): number {
+    return this.totals.get(postId) ?? 0;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    if (!this.link) return;
+    await this.options.io.of('/').adapter.close();
+    await this.link.close();
+  }
+
+  /** One beat: publish and sum presence, tell readers, catch up stalled posts. Never throws. */
+  private async beat(): Promise<void> {
+    const { io, metrics, log } = this.options;
+    metrics.connectedReaders.set(io.engine.clientsCount);
+    const local = this.localCounts();
+    let totals = local;
+    if (this.link?.isUp) {
+      try {
+        totals = await this.exchange(local);
+      } catch (error) {
+        log.warn({ err: error }, 'presence beat failed; counting this node only');
+        this.primarySeqs = undefined;
+      }
+    }
+    this.totals = totals;
+    metrics.postReaders.reset();
+    for (const [postId, readers] of totals) {
+      const slug = this.options.source.slugOf(postId);
+      if (slug) metrics.postReaders.set({ post: slug }, readers);
+    }
+    this.showPresence(local);
+    this.catchUp(local);
+  }
+
+  /** Per-post reader counts on this node, straight from the adapter's local rooms. */
+  private localCounts(): Map<number, number> {
+    const counts = new Map<number, number>();
+    for (const [room, members] of this.options.io.of('/').adapter.rooms) {
+      const match = ROOM.exec(room);
+      if (match && members.size > 0) counts.set(Number(match[1]), members.size);
+    }
+    return counts;
+  }
+
+  private async exchange(local: Map<number, number>): Promise<Map<number, number>> {
+    const client = this.link!.client;
+    const key = `liveline:presence:${this.nodeId}`;
+    await client.multi().set(key, JSON.stringify([...local]), { expiration: { type: 'PX', value: BEAT_TTL_MS } }).sAdd(NODES_KEY, this.nodeId).exec();
+    const nodes = await client.sMembers(NODES_KEY);
+    const values = nodes.length ? await client.mGet(nodes.map((node) => `liveline:presence:${node}`)) : [];
+    const totals = new Map<number, number>();
+    const gone: string[] = [];
+    values.forEach((value, i) => {
+      if (value === null) return void gone.push(nodes[i]!);
+      for (const [postId, readers] of JSON.parse(value) as [number, number][]) totals.set(postId, (totals.get(postId) ?? 0) + readers);
+    });
+    if (gone.length) await client.sRem(NODES_KEY, gone);
+
+    if (this.options.role === 'primary') {
+      const seqs = [...totals.keys()].map((postId) => [postId, this.options.lastSeqOf?.(postId) ?? 0]);
+      await client.set(PRIMARY_KEY, JSON.stringify(seqs), { expiration: { type: 'PX', value: BEAT_TTL_MS } });
+    } else {
+      const beat = await client.get(PRIMARY_KEY);
+      this.primarySeqs = beat === null ? undefined : new Map(JSON.parse(beat) as [number, number][]);
+    }
+    return totals;
+  }
+
+  /** Sends `presence` to the readers of each post this node serves, when the count changed. */
+  private showPresence(local: Map<number, number>): void {
+    for (const postId of this.shown.keys()) if (!local.has(postId)) this.shown.delete(postId);
+    for (const postId of local.keys()) {
+      const readers = this.totals.get(postId) ?? local.get(postId)!;
+      const slug = this.options.source.slugOf(postId);
+      if (!slug || this.shown.get(postId) === readers) continue;
+      this.shown.set(postId, readers);
+      this.options.io.local.to(`post:${postId}`).volatile.emit('presence', { slug, readers });
+    }
+  }
+
+  /** Fan-out: fetch from the primary what the stream did not bring, for posts read here. */
+  private catchUp(local: Map<number, number>): void {
+    const { remote, log } = this.options;
+    if (!remote) return;
+    const flowing = this.streamFlowing();
+    for (const [postId, delivered] of remote.known()) {
+      if (!local.has(postId)) continue;
+      if (flowing && (this.primarySeqs?.get(postId) ?? 0) <= delivered) continue;
+      remote.refresh(postId).catch((error: unknown) => log.warn({ err: error, postId }, 'catch-up from the primary failed; retrying at the next beat'));
+    }
+  }
+}
