@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 
 for (const tool of ['redis-server', 'nginx']) {
   try {
-    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
+    execFileSync('sh', ['-c', `PATH="$PATH:/usr/sbin:/usr/local/sbin" command -v ${tool}`], { stdio: 'ignore' });
   } catch {
     console.error(`cluster: ${tool} is not installed (Debian: apt-get install -y redis-server nginx).`);
     process.exit(1);

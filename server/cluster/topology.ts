@@ -155,6 +155,8 @@ export class Topology {
       stdio: ['ignore', log, log],
       env: {
         ...process.env,
+        // nginx lives in /usr/sbin, which is not on every user's PATH.
+        PATH: `${process.env.PATH ?? ''}:/usr/sbin:/usr/local/sbin`,
         HOST: '127.0.0.1',
         PORT: String(node.port),
         REDIS_URL: this.redisUrl,

@@ -8,6 +8,8 @@ import { SOCKET_REPLAY_LIMIT } from './source.js';
  */
 export class PostFeed {
   private recent: Change[] = [];
+  /** False until the primary has answered once: until then the feed only collects what the stream brings. */
+  warm = false;
 
   constructor(
     readonly slug: string,

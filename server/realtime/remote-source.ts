@@ -50,7 +50,7 @@ export class RemotePostSource implements PostSource {
 
   async attach(slug: string, postId: number, since: number | undefined, send: (change: Change) => void, join: () => void): Promise<number> {
     let feed = this.feeds.get(postId);
-    if (feed && this.streamFlowing()) {
+    if (feed?.warm && this.streamFlowing()) {
       const replay = since === undefined ? [] : feed.after(since);
       if (replay) {
         replay.forEach(send);
@@ -60,7 +60,10 @@ export class RemotePostSource implements PostSource {
     }
     const from = since ?? feed?.hi ?? 0;
     // A brand-new reader of a post new to this node only needs lastSeq, not the log's first page.
-    const page = await this.primary.changes(slug, from, since === undefined && !feed ? 1 : SOCKET_REPLAY_LIMIT);
+    const limit = since === undefined && !feed ? 1 : SOCKET_REPLAY_LIMIT;
+    // Created before asking, so that what the stream brings meanwhile is kept for this reader.
+    if (!feed) this.feeds.set(postId, new PostFeed(slug, from));
+    const page = await this.primary.changes(slug, from, limit);
     if (!page) throw new Error(`the primary no longer knows the post "${slug}"`);
     feed = this.absorb(postId, slug, from, page.changes, page.lastSeq);
     // From here to join() nothing awaits: no change can reach the room in between.
@@ -100,6 +103,7 @@ export class RemotePostSource implements PostSource {
     }
     for (const change of changes) if (feed.record(change)) this.deliver(postId, change);
     if (changes.length < SOCKET_REPLAY_LIMIT || changes.at(-1)?.seq === lastSeq) feed.fastForward(lastSeq);
+    feed.warm = true;
     return feed;
   }
 }
