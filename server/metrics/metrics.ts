@@ -9,7 +9,13 @@ import type { Publisher } from '../services/publisher.js';
 export class Metrics {
   readonly registry = new Registry();
 
-  readonly connectedReaders = new Gauge({ name: 'liveline_connected_readers', help: 'Socket.IO connections held by this node', registers: [this.registry] });
+  private countConnections: () => number = () => 0;
+  readonly connectedReaders: Gauge = new Gauge({
+    name: 'liveline_connected_readers',
+    help: 'Socket.IO connections held by this node',
+    registers: [this.registry],
+    collect: (): void => this.connectedReaders.set(this.countConnections()),
+  });
   readonly postReaders = new Gauge({ name: 'liveline_post_readers', help: 'Readers of a post summed across all nodes (presence)', labelNames: ['post'] as const, registers: [this.registry] });
   readonly changesPublished = new Counter({ name: 'liveline_changes_published_total', help: 'Committed changes published by the primary', labelNames: ['type'] as const, registers: [this.registry] });
   readonly changesDelivered = new Counter({ name: 'liveline_changes_delivered_total', help: 'Changes this node delivered to its readers, by path', labelNames: ['via'] as const, registers: [this.registry] });
@@ -36,6 +42,11 @@ export class Metrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Where liveline_connected_readers reads its value at each scrape. */
+  trackConnections(count: () => number): void {
+    this.countConnections = count;
   }
 
   /** Records a delivery; the change's own commit timestamp marks the start. */

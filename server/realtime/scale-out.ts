@@ -50,6 +50,7 @@ export class ScaleOut {
 
   constructor(private readonly options: ScaleOutOptions) {
     const { io, redisUrl, remote, metrics, log } = options;
+    metrics.trackConnections(() => io.engine.clientsCount);
     if (redisUrl) {
       this.link = new RedisLink(redisUrl, log);
       metrics.redisUp.set(0);
@@ -100,8 +101,7 @@ export class ScaleOut {
 
   /** One beat: publish and sum presence, tell readers, catch up stalled posts. Never throws. */
   private async beat(): Promise<void> {
-    const { io, metrics, log } = this.options;
-    metrics.connectedReaders.set(io.engine.clientsCount);
+    const { metrics, log } = this.options;
     const local = this.localCounts();
     let totals = local;
     if (this.link?.isUp) {

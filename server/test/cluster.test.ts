@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Topology } from '../cluster/topology.js';
 import { range, TestReader, until } from './cluster-reader.js';
@@ -79,6 +80,11 @@ describe('scale-out cluster', () => {
       expect(r.received).toEqual(range(1, 20));
       expect(r.applied.map((change) => change.type === 'entry.created' && change.entry.body)).toEqual(range(1, 20).map((i) => `Entry ${i}`));
     }
+    // The primary published each change once: one entry each in the Redis stream (fresh at start).
+    const redis = createClient({ url: topology.redisUrl });
+    await redis.connect();
+    expect(await redis.xLen('liveline:socket.io')).toBe(20);
+    await redis.quit();
     // Presence sums the readers of every node.
     await until(async () => {
       const metrics = await (await fetch(`${topology.fanoutUrl(1)}/metrics`)).text();
@@ -88,6 +94,9 @@ describe('scale-out cluster', () => {
     expect(metrics).toMatch(/liveline_changes_published_total\{type="entry.created"\} [1-9]\d*/);
     expect(metrics).toContain('liveline_sqlite_write_duration_seconds_count');
     expect(metrics).toContain('nodejs_eventloop_lag_seconds');
+    expect(metrics).toMatch(/liveline_connected_readers [1-9]/);
+    const fanoutMetrics = await (await fetch(`${topology.fanoutUrl(0)}/metrics`)).text();
+    expect(fanoutMetrics).toMatch(/liveline_fanout_delivery_duration_seconds_count [1-9]\d*/);
     for (const r of all) r.close();
   }, 180_000);
 
