@@ -33,6 +33,10 @@ export class LiveReader {
     this.socket.on('disconnect', () => this.showConnection(navigator.onLine ? 'Reconnecting…' : 'Offline'));
     this.socket.io.on('reconnect_attempt', () => this.showConnection(navigator.onLine ? 'Reconnecting…' : 'Offline'));
     this.socket.on('change', (change) => this.receive(change));
+    // Readers across all nodes; kept on the list for the page to show.
+    this.socket.on('presence', (presence) => {
+      if (presence.slug === this.slug) this.list.dataset.readers = String(presence.readers);
+    });
     window.addEventListener('offline', () => this.showConnection('Offline'));
     window.addEventListener('online', () => this.showConnection(this.socket.connected ? 'Live' : 'Reconnecting…'));
     this.showConnection('Connecting…');

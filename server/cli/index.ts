@@ -17,7 +17,8 @@ Commands:
   token list                                    list tokens (never their secrets)
   token revoke ID                               revoke a token at once
 
-Configuration comes from environment variables (PORT, HOST, DATABASE_PATH, PUBLIC_URL, LOG_LEVEL).`;
+Configuration comes from environment variables (PORT, HOST, DATABASE_PATH, PUBLIC_URL, LOG_LEVEL;
+REDIS_URL, ROLE and PRIMARY_URL to scale out).`;
 
 class UsageError extends Error {}
 
