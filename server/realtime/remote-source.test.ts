@@ -102,3 +102,16 @@ describe('RemotePostSource (a fan-out node without a database)', () => {
     expect(source.observe(7, change(4))).toBe(true);
   });
 });
+
+describe('RemotePostSource look-ups', () => {
+  it('caches found posts for good and unknown slugs for a moment', async () => {
+    let asked = 0;
+    const primary = { postId: async (slug: string) => (asked++, slug === 'keynote' ? 7 : undefined) } as unknown as PrimaryClient;
+    const source = new RemotePostSource(primary, () => {}, () => true);
+    expect(await source.find('keynote')).toBe(7);
+    expect(await source.find('keynote')).toBe(7);
+    expect(await source.find('nope')).toBeUndefined();
+    expect(await source.find('nope')).toBeUndefined();
+    expect(asked).toBe(2);
+  });
+});

@@ -3,6 +3,10 @@ import { PostFeed } from './feed.js';
 import type { PrimaryClient } from './primary-client.js';
 import { SOCKET_REPLAY_LIMIT, type PostSource } from './source.js';
 
+/** A post created after a miss becomes subscribable on fan-out nodes within this delay. */
+const MISSING_TTL_MS = 2000;
+const MISSING_CACHE_SIZE = 10_000;
+
 /** Delivers a change to the readers this node holds for a post (never to other nodes). */
 export type LocalDelivery = (postId: number, change: Change) => void;
 
@@ -13,6 +17,8 @@ export type LocalDelivery = (postId: number, change: Change) => void;
  */
 export class RemotePostSource implements PostSource {
   private readonly ids = new Map<string, number>();
+  /** Slugs the primary did not know, until when: random slugs must not each cost the primary a request. */
+  private readonly missing = new Map<string, number>();
   private readonly feeds = new Map<number, PostFeed>();
   private readonly refreshing = new Map<number, Promise<void>>();
 
@@ -26,9 +32,14 @@ export class RemotePostSource implements PostSource {
   async find(slug: string): Promise<number | undefined> {
     const known = this.ids.get(slug);
     if (known !== undefined) return known;
+    if ((this.missing.get(slug) ?? 0) > Date.now()) return undefined;
     const id = await this.primary.postId(slug);
     // Slugs never change, so a found id is cached for the life of the process.
     if (id !== undefined) this.ids.set(slug, id);
+    else {
+      if (this.missing.size >= MISSING_CACHE_SIZE) this.missing.clear();
+      this.missing.set(slug, Date.now() + MISSING_TTL_MS);
+    }
     return id;
   }
 

@@ -47,6 +47,8 @@ export class ScaleOut {
   private readonly shown = new Map<number, number>();
   /** Fan-out: the primary's last beat; undefined when none is fresh (primary or Redis away). */
   private primarySeqs: Map<number, number> | undefined;
+  /** Fan-out: whether the last beat found the stream flowing (logged when it changes). */
+  private wasFlowing: boolean | undefined;
 
   constructor(private readonly options: ScaleOutOptions) {
     const { io, redisUrl, remote, metrics, log } = options;
@@ -173,6 +175,11 @@ export class ScaleOut {
     const { remote, log } = this.options;
     if (!remote) return;
     const flowing = this.streamFlowing();
+    if (flowing !== this.wasFlowing && this.wasFlowing !== undefined) {
+      if (flowing) log.info('changes flow from the primary through Redis again');
+      else log.warn('changes stopped flowing from the primary through Redis; catching readers up from the primary over HTTP');
+    }
+    this.wasFlowing = flowing;
     for (const [postId, delivered] of remote.known()) {
       if (!local.has(postId)) continue;
       if (flowing && (this.primarySeqs?.get(postId) ?? 0) <= delivered) continue;
