@@ -70,7 +70,7 @@ export async function buildApp({ config, db: givenDb, logger = true }: BuildOpti
     lastSeqOf: (postId) => stores.posts.byId(postId)?.lastSeq,
   });
   const renderer = new MarkdownRenderer();
-  const deps = { stores, publisher: instrumentPublisher(realtime, metrics), renderer };
+  const deps = { stores, publisher: instrumentPublisher(scaleOut.publisher(realtime), metrics), renderer };
 
   app.decorate('config', config);
   app.decorate('stores', stores);

@@ -92,6 +92,11 @@ export class Topology {
     await stopChild(this.redis);
   }
 
+  /** Freezes Redis (SIGSTOP): connections stay open but nothing answers, the nastier outage. */
+  pauseRedis(paused: boolean): void {
+    this.redis.child?.kill(paused ? 'SIGSTOP' : 'SIGCONT');
+  }
+
   async startPrimary(): Promise<void> {
     this.launch(this.primary, process.execPath, [CLI, 'serve'], { ROLE: 'primary', DATABASE_PATH: this.databasePath });
     await until(() => httpOk(`${this.primaryUrl}/healthz`), 'the primary', this.primary);

@@ -19,13 +19,14 @@ export class RedisLink {
     this.client = createClient({
       url,
       disableOfflineQueue: true,
+      // A Redis that hangs rather than refuses must not hold the primary's own delivery either.
+      commandOptions: { timeout: 2000 },
+      pingInterval: 5000,
       socket: { connectTimeout: 2000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000) },
     });
     const duplicate = this.client.duplicate.bind(this.client);
-    this.client.duplicate = ((overrides) => {
-      const copy = duplicate({ ...overrides, disableOfflineQueue: false });
-      return copy;
-    }) as RedisClient['duplicate'];
+    // The adapter's duplicates block on stream reads for seconds: no command timeout, and they queue.
+    this.client.duplicate = ((overrides) => duplicate({ ...overrides, disableOfflineQueue: false, commandOptions: {} })) as RedisClient['duplicate'];
     this.client.on('ready', () => this.set(true));
     this.client.on('end', () => this.set(false));
     this.client.on('error', (error: Error) => {

@@ -3,15 +3,19 @@ import { hostname } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Server } from 'socket.io';
 import type { Metrics } from '../metrics/metrics.js';
+import type { Publisher } from '../services/publisher.js';
 import { useRedisStreamsAdapter } from './adapter.js';
 import { RedisLink } from './redis.js';
 import type { RemotePostSource } from './remote-source.js';
+import { roomOf } from './socket.js';
 import type { PostSource } from './source.js';
 
 /** How often each node publishes its reader counts and looks at the others'. */
 export const BEAT_MS = 2000;
 /** A node whose counts are older than this is gone; its readers no longer count. */
 const BEAT_TTL_MS = 3 * BEAT_MS;
+/** A beat's Redis round trips taking longer than this mean Redis hangs: treated as down. */
+const EXCHANGE_TIMEOUT_MS = 1500;
 const NODES_KEY = 'liveline:nodes';
 const PRIMARY_KEY = 'liveline:primary';
 const ROOM = /^post:(\d+)$/;
@@ -49,6 +53,9 @@ export class ScaleOut {
   private primarySeqs: Map<number, number> | undefined;
   /** Fan-out: whether the last beat found the stream flowing (logged when it changes). */
   private wasFlowing: boolean | undefined;
+  /** False while Redis accepts connections but does not answer in time. */
+  private responsive = true;
+  private beating = false;
 
   constructor(private readonly options: ScaleOutOptions) {
     const { io, redisUrl, remote, metrics, log } = options;
@@ -78,13 +85,31 @@ export class ScaleOut {
 
   /** Fan-out: true while changes flow from the primary through Redis. */
   streamFlowing(): boolean {
-    return Boolean(this.link?.isUp) && this.primarySeqs !== undefined;
+    return this.redisUp() && this.primarySeqs !== undefined;
+  }
+
+  /**
+   * The primary's publisher. Without Redis, Realtime's own. With Redis, the primary's readers get
+   * the change at once, never waiting on Redis (which may be down or hanging), and every other node
+   * gets it through the stream: one emit excluding this node's sockets (all in its `node:` room).
+   */
+  publisher(local: Publisher): Publisher {
+    if (!this.link) return local;
+    const { io } = this.options;
+    const self = `node:${this.nodeId}`;
+    io.on('connection', (socket) => void socket.join(self));
+    return {
+      publish(postId, change) {
+        io.local.to(roomOf(postId)).emit('change', change);
+        io.to(roomOf(postId)).except(self).emit('change', change);
+      },
+    };
   }
 
   /** What /readyz reports for the cluster side of this node. */
   checks(): Record<string, boolean> {
     if (!this.link) return {};
-    const checks: Record<string, boolean> = { redis: this.link.isUp };
+    const checks: Record<string, boolean> = { redis: this.redisUp() };
     if (this.options.role === 'fanout') checks.primaryStream = this.streamFlowing();
     return checks;
   }
@@ -101,17 +126,40 @@ export class ScaleOut {
     await this.link.close();
   }
 
+  private redisUp(): boolean {
+    return Boolean(this.link?.isUp) && this.responsive;
+  }
+
   /** One beat: publish and sum presence, tell readers, catch up stalled posts. Never throws. */
   private async beat(): Promise<void> {
+    if (this.beating) return;
+    this.beating = true;
+    try {
+      await this.beatOnce();
+    } finally {
+      this.beating = false;
+    }
+  }
+
+  private async beatOnce(): Promise<void> {
     const { metrics, log } = this.options;
     const local = this.localCounts();
     let totals = local;
     if (this.link?.isUp) {
+      let timer: NodeJS.Timeout | undefined;
+      const hung = new Promise<never>((_, fail) => {
+        timer = setTimeout(() => fail(new Error(`Redis did not answer within ${EXCHANGE_TIMEOUT_MS} ms`)), EXCHANGE_TIMEOUT_MS);
+      });
       try {
-        totals = await this.exchange(local);
+        totals = await Promise.race([this.exchange(local), hung]);
+        if (!this.responsive) log.info('Redis answers again');
+        this.responsive = true;
       } catch (error) {
-        log.warn({ err: error }, 'presence beat failed; counting this node only');
+        if (this.responsive) log.error({ err: error }, 'Redis does not answer: counting this node only; fan-out readers catch up over HTTP');
+        this.responsive = false;
         this.primarySeqs = undefined;
+      } finally {
+        clearTimeout(timer);
       }
     }
     this.totals = totals;

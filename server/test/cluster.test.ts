@@ -187,4 +187,29 @@ describe('scale-out cluster', () => {
     const changes = await json<{ changes: unknown[]; lastSeq: number }>(`${topology.primaryUrl}/api/posts/${slug}/changes?since=0`);
     expect(changes.body.lastSeq).toBe(11);
   }, 180_000);
+
+  it('does not let a hanging Redis hold anyone: the primary delivers at once, fan-out nodes catch up over HTTP', async () => {
+    const slug = await createPost('Redis hangs');
+    const onPrimary = reader(topology.primaryUrl, slug);
+    const onFanout = reader(topology.fanoutUrl(1), slug);
+    await subscribed(onPrimary, onFanout);
+
+    topology.pauseRedis(true);
+    try {
+      for (let i = 1; i <= 3; i++) expect(await post(slug, `Frozen ${i}`)).toBe(201);
+      await until(() => onPrimary.lastSeq === 3, 'primary readers while Redis hangs');
+      await until(() => onFanout.lastSeq === 3, 'fan-out readers while Redis hangs');
+      await until(async () => (await fetch(`${topology.fanoutUrl(1)}/readyz`)).status === 503, 'the fan-out node to report it');
+    } finally {
+      topology.pauseRedis(false);
+    }
+    await until(async () => (await fetch(`${topology.fanoutUrl(1)}/readyz`)).status === 200, 'the stream to flow again');
+    expect(await post(slug, 'Thawed')).toBe(201);
+    await until(() => [onPrimary, onFanout].every((r) => r.lastSeq === 4), 'the next entry everywhere');
+    for (const r of [onPrimary, onFanout]) {
+      expect(r.seqs).toEqual(range(1, 4));
+      // The stream's late copies of what the fan-out node fetched over HTTP were dropped.
+      expect(r.received).toEqual(range(1, 4));
+    }
+  }, 180_000);
 });
