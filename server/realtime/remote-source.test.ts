@@ -115,3 +115,27 @@ describe('RemotePostSource look-ups', () => {
     expect(asked).toBe(2);
   });
 });
+
+describe('RemotePostSource memory', () => {
+  it('forgets a post nobody has read for ten minutes, and asks the primary again if someone comes back', async () => {
+    const log = [1, 2].map(change);
+    const { primary, requests, release } = fakePrimary(log);
+    const source = new RemotePostSource(primary, () => {}, () => true);
+    const first = joiner();
+    const pending = source.attach('keynote', 7, 0, first.send, first.join);
+    release();
+    await pending;
+    const start = Date.now();
+    source.sweep([7], start);
+    source.sweep([], start + 5 * 60 * 1000);
+    expect(source.known().has(7)).toBe(true);
+    source.sweep([], start + 11 * 60 * 1000);
+    expect(source.known().has(7)).toBe(false);
+
+    const again = joiner();
+    const back = source.attach('keynote', 7, 2, again.send, again.join);
+    release();
+    expect(await back).toBe(2);
+    expect(requests).toEqual(['0/500', '2/500']);
+  });
+});

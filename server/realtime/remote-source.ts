@@ -6,6 +6,8 @@ import { SOCKET_REPLAY_LIMIT, type PostSource } from './source.js';
 /** A post created after a miss becomes subscribable on fan-out nodes within this delay. */
 const MISSING_TTL_MS = 2000;
 const MISSING_CACHE_SIZE = 10_000;
+/** A post nobody on this node has read for this long gives its memory back. */
+const IDLE_FEED_MS = 10 * 60 * 1000;
 
 /** Delivers a change to the readers this node holds for a post (never to other nodes). */
 export type LocalDelivery = (postId: number, change: Change) => void;
@@ -21,6 +23,7 @@ export class RemotePostSource implements PostSource {
   private readonly missing = new Map<string, number>();
   private readonly feeds = new Map<number, PostFeed>();
   private readonly refreshing = new Map<number, Promise<void>>();
+  private readonly lastRead = new Map<number, number>();
 
   constructor(
     private readonly primary: PrimaryClient,
@@ -50,6 +53,19 @@ export class RemotePostSource implements PostSource {
   /** Posts this node holds a feed for, with the highest seq it delivered. */
   known(): Map<number, number> {
     return new Map([...this.feeds].map(([id, feed]) => [id, feed.hi]));
+  }
+
+  /** Forgets the feeds of posts nobody here has read for a while; `reading` are the posts read now. */
+  sweep(reading: Iterable<number>, now = Date.now()): void {
+    for (const postId of reading) this.lastRead.set(postId, now);
+    for (const postId of this.feeds.keys()) {
+      const last = this.lastRead.get(postId);
+      if (last === undefined) this.lastRead.set(postId, now);
+      else if (now - last > IDLE_FEED_MS && !this.refreshing.has(postId)) {
+        this.feeds.delete(postId);
+        this.lastRead.delete(postId);
+      }
+    }
   }
 
   /** A change from the stream: false when this node already delivered it (after an HTTP catch-up). */

@@ -228,6 +228,7 @@ export class ScaleOut {
       else log.warn('changes stopped flowing from the primary through Redis; catching readers up from the primary over HTTP');
     }
     this.wasFlowing = flowing;
+    remote.sweep(local.keys());
     for (const [postId, delivered] of remote.known()) {
       if (!local.has(postId)) continue;
       if (flowing && (this.primarySeqs?.get(postId) ?? 0) <= delivered) continue;
