@@ -6,6 +6,7 @@ import type { Metrics } from '../metrics/metrics.js';
 import type { Publisher } from '../services/publisher.js';
 import { useRedisStreamsAdapter } from './adapter.js';
 import { RedisLink } from './redis.js';
+import { Presence, type Counts } from './presence.js';
 import type { RemotePostSource } from './remote-source.js';
 import { roomOf } from './socket.js';
 import type { PostSource } from './source.js';
@@ -16,9 +17,7 @@ export const BEAT_MS = 2000;
 const BEAT_TTL_MS = 3 * BEAT_MS;
 /** A beat's Redis round trips taking longer than this mean Redis hangs: treated as down. */
 const EXCHANGE_TIMEOUT_MS = 1500;
-const NODES_KEY = 'liveline:nodes';
 const PRIMARY_KEY = 'liveline:primary';
-const ROOM = /^post:(\d+)$/;
 
 export type ScaleOutOptions = {
   io: Server;
@@ -47,8 +46,7 @@ export class ScaleOut {
   private readonly link: RedisLink | undefined;
   private readonly nodeId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   private readonly timer: NodeJS.Timeout;
-  private totals = new Map<number, number>();
-  private readonly shown = new Map<number, number>();
+  private readonly presence: Presence;
   /** Fan-out: the primary's last beat; undefined when none is fresh (primary or Redis away). */
   private primarySeqs: Map<number, number> | undefined;
   /** Fan-out: whether the last beat found the stream flowing (logged when it changes). */
@@ -60,6 +58,7 @@ export class ScaleOut {
   constructor(private readonly options: ScaleOutOptions) {
     const { io, redisUrl, remote, metrics, log } = options;
     metrics.trackConnections(() => io.engine.clientsCount);
+    this.presence = new Presence(io, (postId) => options.source.slugOf(postId), metrics);
     if (redisUrl) {
       this.link = new RedisLink(redisUrl, log);
       metrics.redisUp.set(0);
@@ -116,7 +115,7 @@ export class ScaleOut {
 
   /** Readers of a post across all nodes, as last summed. */
   readers(postId: number): number {
-    return this.totals.get(postId) ?? 0;
+    return this.presence.readers(postId);
   }
 
   async close(): Promise<void> {
@@ -142,8 +141,8 @@ export class ScaleOut {
   }
 
   private async beatOnce(): Promise<void> {
-    const { metrics, log } = this.options;
-    const local = this.localCounts();
+    const { log } = this.options;
+    const local = this.presence.local();
     let totals = local;
     if (this.link?.isUp) {
       let timer: NodeJS.Timeout | undefined;
@@ -162,40 +161,14 @@ export class ScaleOut {
         clearTimeout(timer);
       }
     }
-    this.totals = totals;
-    metrics.postReaders.reset();
-    for (const [postId, readers] of totals) {
-      const slug = this.options.source.slugOf(postId);
-      if (slug) metrics.postReaders.set({ post: slug }, readers);
-    }
-    this.showPresence(local);
+    this.presence.update(totals, local);
     this.catchUp(local);
   }
 
-  /** Per-post reader counts on this node, straight from the adapter's local rooms. */
-  private localCounts(): Map<number, number> {
-    const counts = new Map<number, number>();
-    for (const [room, members] of this.options.io.of('/').adapter.rooms) {
-      const match = ROOM.exec(room);
-      if (match && members.size > 0) counts.set(Number(match[1]), members.size);
-    }
-    return counts;
-  }
-
-  private async exchange(local: Map<number, number>): Promise<Map<number, number>> {
+  /** Presence, plus the primary's beat: it writes lastSeqs, fan-out nodes read them. */
+  private async exchange(local: Counts): Promise<Counts> {
     const client = this.link!.client;
-    const key = `liveline:presence:${this.nodeId}`;
-    await client.multi().set(key, JSON.stringify([...local]), { expiration: { type: 'PX', value: BEAT_TTL_MS } }).sAdd(NODES_KEY, this.nodeId).exec();
-    const nodes = await client.sMembers(NODES_KEY);
-    const values = nodes.length ? await client.mGet(nodes.map((node) => `liveline:presence:${node}`)) : [];
-    const totals = new Map<number, number>();
-    const gone: string[] = [];
-    values.forEach((value, i) => {
-      if (value === null) return void gone.push(nodes[i]!);
-      for (const [postId, readers] of JSON.parse(value) as [number, number][]) totals.set(postId, (totals.get(postId) ?? 0) + readers);
-    });
-    if (gone.length) await client.sRem(NODES_KEY, gone);
-
+    const totals = await Presence.exchange(client, this.nodeId, local, BEAT_TTL_MS);
     if (this.options.role === 'primary') {
       const seqs = [...totals.keys()].map((postId) => [postId, this.options.lastSeqOf?.(postId) ?? 0]);
       await client.set(PRIMARY_KEY, JSON.stringify(seqs), { expiration: { type: 'PX', value: BEAT_TTL_MS } });
@@ -206,20 +179,8 @@ export class ScaleOut {
     return totals;
   }
 
-  /** Sends `presence` to the readers of each post this node serves, when the count changed. */
-  private showPresence(local: Map<number, number>): void {
-    for (const postId of this.shown.keys()) if (!local.has(postId)) this.shown.delete(postId);
-    for (const postId of local.keys()) {
-      const readers = this.totals.get(postId) ?? local.get(postId)!;
-      const slug = this.options.source.slugOf(postId);
-      if (!slug || this.shown.get(postId) === readers) continue;
-      this.shown.set(postId, readers);
-      this.options.io.local.to(`post:${postId}`).volatile.emit('presence', { slug, readers });
-    }
-  }
-
   /** Fan-out: fetch from the primary what the stream did not bring, for posts read here. */
-  private catchUp(local: Map<number, number>): void {
+  private catchUp(local: Counts): void {
     const { remote, log } = this.options;
     if (!remote) return;
     const flowing = this.streamFlowing();
