@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -171,6 +171,12 @@ export class Topology {
     });
     node.child.on('error', () => {});
   }
+}
+
+/** The Debian packages the topology needs that are not installed here (nginx may sit in /usr/sbin). */
+export function missingTools(): string[] {
+  const path = `${process.env.PATH ?? ''}:/usr/sbin:/usr/local/sbin`;
+  return ['redis-server', 'nginx'].filter((tool) => spawnSync('/bin/sh', ['-c', `command -v ${tool}`], { env: { ...process.env, PATH: path }, stdio: 'ignore' }).status !== 0);
 }
 
 /** Fills `${NAME}` placeholders like the nginx image's envsubst step: only the names given, nginx's own `$vars` untouched. */

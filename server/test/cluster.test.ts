@@ -4,19 +4,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Topology } from '../cluster/topology.js';
+import { missingTools, Topology } from '../cluster/topology.js';
 import { range, TestReader, until } from './cluster-reader.js';
 
 /**
  * The scale-out topology for real: redis-server, a primary, two fan-out nodes and nginx, each its
  * own process (the built server), on free loopback ports in a temp directory.
  */
+// On CI (.ci/run installs them) a missing tool fails the run; on a laptop without them, skip.
+const missing = missingTools();
+if (missing.length && !process.env.CI) console.warn(`cluster tests skipped: install ${missing.join(' and ')} (apt-get install -y redis-server nginx)`);
+
 let topology: Topology;
 let dir: string;
 let token: string;
 const readers: TestReader[] = [];
 
 beforeAll(async () => {
+  if (missing.length && !process.env.CI) return;
   dir = mkdtempSync(join(tmpdir(), 'liveline-cluster-'));
   topology = await Topology.start({ dir, logLevel: 'warn' });
   token = execFileSync(process.execPath, ['bin/liveline.js', 'token', 'create', '--name', 'Cluster Editor', '--role', 'editor'], {
@@ -29,7 +34,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const reader of readers.splice(0)) reader.close();
   await topology?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true });
 }, 60_000);
 
 function auth(): Record<string, string> {
@@ -64,7 +69,7 @@ async function json<T>(url: string): Promise<{ status: number; body: T }> {
   return { status: response.status, body: (await response.json()) as T };
 }
 
-describe('scale-out cluster', () => {
+describe.skipIf(missing.length > 0 && !process.env.CI)('scale-out cluster', () => {
   it('delivers every entry posted to the primary to readers on both fan-out nodes, in order, exactly once', async () => {
     const slug = await createPost('Fan-out keynote');
     const onA = [reader(topology.fanoutUrl(0), slug), reader(topology.fanoutUrl(0), slug)];
