@@ -12,6 +12,7 @@ COPY scripts ./scripts
 RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: production dependencies and the build only, running as a non-root user.
+# One image for both roles: ROLE=primary (default; owns /data) or ROLE=fanout (see docker-compose.yml).
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATABASE_PATH=/data/liveline.db
 WORKDIR /app

@@ -23,7 +23,13 @@ import { registerRateLimits } from './http/rate-limit.js';
 import { registerSecurityHeaders } from './http/security.js';
 import { SocketGuards } from './realtime/guards.js';
 import { sessionRoutes } from './http/session.js';
+import { registerMetrics } from './metrics/http.js';
+import { instrumentPublisher, Metrics } from './metrics/metrics.js';
+import { timeTransactions } from './metrics/sqlite.js';
+import { registerReadiness } from './http/ready.js';
+import { ScaleOut } from './realtime/scale-out.js';
 import { Realtime } from './realtime/socket.js';
+import { StorePostSource } from './realtime/source.js';
 import { CLIENT_DIST, loadAssets, type Assets } from './render/assets.js';
 import { assertSanitizerSafe, MarkdownRenderer } from './render/markdown.js';
 import { notFoundPage } from './render/pages.js';
@@ -41,6 +47,8 @@ declare module 'fastify' {
     services: { posts: PostService; entries: EntryService; archives: ArchiveService; users: UserService };
     renderer: Renderer;
     realtime: Realtime;
+    scaleOut: ScaleOut;
+    metrics: Metrics;
     assets: Assets;
   }
 }
@@ -86,8 +94,10 @@ export async function buildApp({ config, db: givenDb, logger = true, logStream, 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  const metrics = new Metrics();
   const db = givenDb ?? openDatabase(config.databasePath);
   migrate(db);
+  timeTransactions(db, metrics.sqliteWriteDuration);
   const stores = createStores(db);
   const guards = new SocketGuards(
     {
@@ -99,10 +109,21 @@ export async function buildApp({ config, db: givenDb, logger = true, logStream, 
     },
     app.log,
   );
-  const realtime = new Realtime(app.server, stores, app.log, guards);
+  const source = new StorePostSource(stores);
+  const realtime = new Realtime(app.server, source, app.log, guards);
+  // With REDIS_URL, io.to(room).emit() goes through Redis to every fan-out node (once per change).
+  const scaleOut = new ScaleOut({
+    io: realtime.io,
+    role: 'primary',
+    redisUrl: config.redisUrl,
+    source,
+    log: app.log,
+    metrics,
+    lastSeqOf: (postId) => stores.posts.byId(postId)?.lastSeq,
+  });
   const ownRenderer = givenRenderer ? undefined : new MarkdownRenderer();
   const renderer: Renderer = givenRenderer ?? ownRenderer!;
-  const deps = { stores, publisher: realtime, renderer };
+  const deps = { stores, publisher: instrumentPublisher(scaleOut.publisher(realtime), metrics), renderer };
 
   app.decorate('config', config);
   app.decorate('stores', stores);
@@ -114,6 +135,8 @@ export async function buildApp({ config, db: givenDb, logger = true, logStream, 
   });
   app.decorate('renderer', renderer);
   app.decorate('realtime', realtime);
+  app.decorate('scaleOut', scaleOut);
+  app.decorate('metrics', metrics);
   app.decorate('assets', loadAssets());
 
   registerErrorHandling(app);
@@ -135,6 +158,8 @@ export async function buildApp({ config, db: givenDb, logger = true, logStream, 
   }
   await app.register(fastifyCookie);
   await app.register(healthRoutes);
+  registerMetrics(app, metrics);
+  registerReadiness(app, () => ({ database: databaseAnswers(db), ...scaleOut.checks() }));
   await app.register(postRoutes);
   await app.register(entryRoutes);
   await app.register(pageRoutes);
@@ -158,6 +183,7 @@ export async function buildApp({ config, db: givenDb, logger = true, logStream, 
   // Sockets first: an open WebSocket would keep the HTTP server from closing.
   app.addHook('preClose', async () => {
     realtime.close();
+    await scaleOut.close();
   });
   app.addHook('onClose', async () => {
     clearInterval(purge);
@@ -169,4 +195,13 @@ export async function buildApp({ config, db: givenDb, logger = true, logStream, 
     }
   });
   return app;
+}
+
+function databaseAnswers(db: Db): boolean {
+  try {
+    db.prepare('SELECT 1').get();
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -38,3 +38,16 @@ describe('config', () => {
     expect(() => loadConfig({ RATE_LIMIT_WRITES_PER_MINUTE: '0' })).toThrow(/RATE_LIMIT_WRITES_PER_MINUTE/);
   });
 });
+
+describe('scale-out config', () => {
+  it('defaults to a primary without Redis', () => {
+    expect(loadConfig({})).toMatchObject({ role: 'primary', redisUrl: undefined, primaryUrl: undefined });
+  });
+
+  it('refuses a fan-out node without REDIS_URL or PRIMARY_URL', () => {
+    expect(() => loadConfig({ ROLE: 'fanout', PRIMARY_URL: 'http://primary:3000' })).toThrow(/REDIS_URL: is required when ROLE=fanout/);
+    expect(() => loadConfig({ ROLE: 'fanout', REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(/PRIMARY_URL: is required/);
+    expect(() => loadConfig({ REDIS_URL: 'http://x' })).toThrow(/REDIS_URL/);
+    expect(loadConfig({ ROLE: 'fanout', REDIS_URL: 'redis://r:6379', PRIMARY_URL: 'http://p:3000/' })).toMatchObject({ role: 'fanout', primaryUrl: 'http://p:3000' });
+  });
+});

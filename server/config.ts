@@ -73,6 +73,21 @@ const envSchema = z.object({
   HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(15_000),
   /** How long (ms) an idle keep-alive connection stays open. */
   KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(10_000),
+  /** Redis for scale-out (redis://host:6379): Socket.IO then uses the Redis streams adapter. Unset: one process, in-memory. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379' }).optional(),
+  /** primary owns the database and all writes; fanout only holds reader sockets (needs REDIS_URL and PRIMARY_URL). */
+  ROLE: z.enum(['primary', 'fanout']).default('primary'),
+  /** Where a fan-out node reaches the primary over HTTP (post look-ups and catch-up), e.g. http://primary:3000. */
+  PRIMARY_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://primary:3000' })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
+});
+
+const clusterRules = envSchema.superRefine((env, ctx) => {
+  if (env.ROLE !== 'fanout') return;
+  if (!env.REDIS_URL) ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'is required when ROLE=fanout (fan-out nodes receive changes through Redis)' });
+  if (!env.PRIMARY_URL) ctx.addIssue({ code: 'custom', path: ['PRIMARY_URL'], message: 'is required when ROLE=fanout (fan-out nodes look posts up on the primary)' });
 });
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -98,6 +113,10 @@ export type Config = {
   socket: { maxConnectionsPerIp: number; maxEventsPer10s: number };
   loadShedding: { readDelayMs: number; writeDelayMs: number };
   timeouts: { requestMs: number; headersMs: number; keepAliveMs: number };
+  /** Scale-out settings; absent in the embedded default (one process, no Redis). */
+  redisUrl?: string | undefined;
+  role?: 'primary' | 'fanout';
+  primaryUrl?: string | undefined;
 };
 
 export class ConfigError extends Error {}
@@ -105,12 +124,13 @@ export class ConfigError extends Error {}
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Empty strings mean "unset" (a blank line in a .env file should not override a default).
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
-  const parsed = envSchema.safeParse(present);
+  const parsed = clusterRules.safeParse(present);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const { PORT, HOST, DATABASE_PATH, PUBLIC_URL, LOG_LEVEL, EMBED_ORIGINS, BACKUP_DIR, BACKUP_INTERVAL, BACKUP_KEEP, TRUST_PROXY, UPLOAD_DIR } = parsed.data;
+  const { REDIS_URL, ROLE, PRIMARY_URL } = parsed.data;
   const databasePath = DATABASE_PATH === ':memory:' ? DATABASE_PATH : resolve(DATABASE_PATH);
   const data = parsed.data;
   return {
@@ -128,6 +148,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     socket: { maxConnectionsPerIp: data.SOCKET_MAX_CONNECTIONS_PER_IP, maxEventsPer10s: data.SOCKET_MAX_EVENTS_PER_10S },
     loadShedding: { readDelayMs: data.LOAD_SHED_READ_DELAY_MS, writeDelayMs: data.LOAD_SHED_WRITE_DELAY_MS },
     timeouts: { requestMs: data.REQUEST_TIMEOUT_MS, headersMs: data.HEADERS_TIMEOUT_MS, keepAliveMs: data.KEEP_ALIVE_TIMEOUT_MS },
+    redisUrl: REDIS_URL,
+    role: ROLE,
+    primaryUrl: PRIMARY_URL,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { ensureDatabaseDirectory, type Config } from './config.js';
+import { buildFanoutApp } from './fanout.js';
 
 /**
  * Starts the server and stops it gracefully on SIGTERM/SIGINT: stop accepting, let in-flight
@@ -8,11 +9,13 @@ import { ensureDatabaseDirectory, type Config } from './config.js';
  * WAL and close the database (onClose hooks in app.ts), exit 0; exit 1 if that takes over 10 s.
  */
 export async function startServer(config: Config): Promise<FastifyInstance> {
-  ensureDatabaseDirectory(config.databasePath);
-  const app = await buildApp({ config });
+  const fanout = config.role === 'fanout';
+  if (!fanout) ensureDatabaseDirectory(config.databasePath);
+  const app = fanout ? await buildFanoutApp({ config }) : await buildApp({ config });
   await app.listen({ port: config.port, host: config.host });
   const shown = config.publicUrl ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${addressPort(app)}`;
-  app.log.info(`Liveline is live at ${shown} (database ${config.databasePath})`);
+  const role = fanout ? `fan-out node of ${config.primaryUrl}` : `database ${config.databasePath}`;
+  app.log.info(`Liveline is live at ${shown} (${role}${config.redisUrl ? ', Redis ' + redactUrl(config.redisUrl) : ''})`);
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -44,4 +47,11 @@ export async function startServer(config: Config): Promise<FastifyInstance> {
 function addressPort(app: FastifyInstance): number {
   const address = app.server.address();
   return typeof address === 'object' && address ? address.port : 0;
+}
+
+/** Redis URLs may carry a password. */
+function redactUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
 }

@@ -27,7 +27,8 @@ Commands:
 ${ARCHIVE_USAGE}
 
 Configuration comes from environment variables (PORT, HOST, DATABASE_PATH, PUBLIC_URL, LOG_LEVEL,
-EMBED_ORIGINS, TRUST_PROXY, UPLOAD_DIR, BACKUP_*): see the README.`;
+EMBED_ORIGINS, TRUST_PROXY, UPLOAD_DIR, BACKUP_*; REDIS_URL, ROLE and PRIMARY_URL to scale out):
+see the README.`;
 
 class UsageError extends Error {}
 

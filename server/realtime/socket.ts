@@ -5,15 +5,14 @@ import { z } from 'zod';
 import type { Change } from '../domain/types.js';
 import { slugParam } from '../http/schemas.js';
 import type { Publisher } from '../services/publisher.js';
-import type { Stores } from '../services/context.js';
 import type { SocketGuards } from './guards.js';
+import { SOCKET_REPLAY_LIMIT, type PostSource } from './source.js';
+
+export { SOCKET_REPLAY_LIMIT };
 
 /** The socket protocol, from the reader's point of view. */
-export type ServerToClient = {
-  change: (change: Change) => void;
-  /** How many readers follow the post, across all nodes; sent at most every few seconds. */
-  presence: (presence: { slug: string; readers: number }) => void;
-};
+export type Presence = { slug: string; readers: number };
+export type ServerToClient = { change: (change: Change) => void; presence: (presence: Presence) => void };
 export type SubscribeAck = { ok: true; lastSeq: number } | { ok: false; error: { code: string; message: string } };
 export type ClientToServer = {
   subscribe: (payload: unknown, ack: (result: SubscribeAck) => void) => void;
@@ -25,10 +24,6 @@ const subscribePayload = z.strictObject({
   since: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
 });
 
-/** At most this many changes are replayed over the socket; beyond, the client pages over HTTP. */
-export const SOCKET_REPLAY_LIMIT = 100;
-/** …and about this many bytes: a replay is cheap for the server whatever `since` a client sends. */
-export const SOCKET_REPLAY_MAX_BYTES = 128 * 1024;
 const MAX_SUBSCRIPTIONS_PER_SOCKET = 10;
 
 export function roomOf(postId: number): string {
@@ -41,7 +36,8 @@ export class Realtime implements Publisher {
 
   constructor(
     httpServer: HttpServer,
-    private readonly stores: Stores,
+    /** SQLite on the primary, the primary over HTTP on a fan-out node. */
+    readonly source: PostSource,
     private readonly log: FastifyBaseLogger,
     guards?: SocketGuards,
   ) {
@@ -76,26 +72,24 @@ export class Realtime implements Publisher {
   private onConnection(socket: Socket<ClientToServer, ServerToClient>): void {
     socket.on('subscribe', (payload, ack) => {
       const reply = typeof ack === 'function' ? ack : () => {};
-      try {
-        reply(this.subscribe(socket, payload));
-      } catch (error) {
+      this.subscribe(socket, payload).then(reply, (error: unknown) => {
         this.log.error({ err: error }, 'subscribe failed');
         reply({ ok: false, error: { code: 'internal', message: 'Subscription failed; retry.' } });
-      }
+      });
     });
-    socket.on('unsubscribe', (payload, ack) => {
+    socket.on('unsubscribe', async (payload, ack) => {
       const parsed = subscribePayload.pick({ slug: true }).safeParse(payload);
-      const post = parsed.success ? this.stores.posts.bySlug(parsed.data.slug) : undefined;
-      if (post) void socket.leave(roomOf(post.id));
-      if (typeof ack === 'function') ack({ ok: Boolean(post) });
+      const postId = parsed.success ? await Promise.resolve(this.source.find(parsed.data.slug)).catch(() => undefined) : undefined;
+      if (postId !== undefined) void socket.leave(roomOf(postId));
+      if (typeof ack === 'function') ack({ ok: postId !== undefined });
     });
   }
 
   /**
-   * Joins the post's room and replays what the reader missed, in the same synchronous step:
-   * no change can be committed in between, so nothing is missed and nothing is sent twice.
+   * Joins the post's room and replays what the reader missed, in the same synchronous step
+   * (see PostSource.attach): nothing is missed and nothing is sent twice.
    */
-  private subscribe(socket: Socket<ClientToServer, ServerToClient>, payload: unknown): SubscribeAck {
+  private async subscribe(socket: Socket<ClientToServer, ServerToClient>, payload: unknown): Promise<SubscribeAck> {
     const parsed = subscribePayload.safeParse(payload);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -103,17 +97,21 @@ export class Realtime implements Publisher {
       return { ok: false, error: { code: 'invalid-payload', message: `${where}: ${issue?.message ?? 'is invalid'}` } };
     }
     const { slug, since } = parsed.data;
-    // A reader page opened before a slug rename keeps following its post.
-    const post = this.stores.posts.bySlugOrFormer(slug);
-    if (!post) return { ok: false, error: { code: 'not-found', message: `The post "${slug}" does not exist.` } };
-    const room = roomOf(post.id);
-    if (!socket.rooms.has(room) && socket.rooms.size > MAX_SUBSCRIPTIONS_PER_SOCKET) {
+    const postId = await this.source.find(slug);
+    if (postId === undefined) return { ok: false, error: { code: 'not-found', message: `The post "${slug}" does not exist.` } };
+    const room = roomOf(postId);
+    const followed = [...socket.rooms].filter((name) => name.startsWith('post:')).length;
+    if (!socket.rooms.has(room) && followed >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
       return { ok: false, error: { code: 'too-many-subscriptions', message: `A connection may follow at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} posts.` } };
     }
-    void socket.join(room);
-    if (since !== undefined && since < post.lastSeq) {
-      for (const change of this.stores.changes.since(post.id, since, SOCKET_REPLAY_LIMIT, SOCKET_REPLAY_MAX_BYTES)) socket.emit('change', change);
-    }
-    return { ok: true, lastSeq: post.lastSeq };
+    const lastSeq = await this.source.attach(
+      slug,
+      postId,
+      since,
+      (change) => socket.emit('change', change),
+      // The socket may have gone while a fan-out node asked the primary; a gone socket must not hold a room.
+      () => void (socket.connected && socket.join(room)),
+    );
+    return { ok: true, lastSeq };
   }
 }

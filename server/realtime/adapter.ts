@@ -1,0 +1,47 @@
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { MessageType, type ClusterAdapter, type ClusterMessage } from 'socket.io-adapter';
+import type { Server } from 'socket.io';
+import type { Change } from '../domain/types.js';
+import type { RedisClient } from './redis.js';
+
+/** Says whether a change arriving from the stream is new to this node (false: already delivered, drop it). */
+export type ChangeObserver = (postId: number, change: Change) => boolean;
+
+const ROOM = /^post:(\d+)$/;
+
+/**
+ * Switches Socket.IO to the official Redis streams adapter: `io.to(room).emit()` on the primary
+ * appends the change to a Redis stream once, and every node delivers it to the readers it holds.
+ * Streams (unlike pub/sub) let a node that lost Redis for a moment resume where it stopped.
+ *
+ * `observe` sees each change broadcast before the node delivers it. A fan-out node uses it to
+ * keep the recent changes it will replay to joining readers, and to drop a change it already
+ * delivered after catching up over HTTP while the stream was stalled.
+ */
+export function useRedisStreamsAdapter(io: Server, client: RedisClient, observe?: ChangeObserver): void {
+  const factory = createAdapter(client, { streamName: 'liveline:socket.io', maxLen: 10_000 });
+  // Socket.IO calls this with `new`, so it must be a function, not an arrow; it returns the adapter.
+  io.adapter(function observedAdapter(nsp: Parameters<typeof factory>[0]) {
+    const adapter = factory(nsp);
+    if (!observe) return adapter;
+    // onMessage is protected in ClusterAdapter's typings, but it is the one place every stream
+    // message passes through before local delivery; wrapping it avoids forking the adapter.
+    const cluster = adapter as unknown as { onMessage: (message: ClusterMessage, offset?: string) => void; uid: string };
+    const deliver = cluster.onMessage.bind(adapter);
+    cluster.onMessage = (message, offset) => {
+      const change = message.uid !== cluster.uid ? changeIn(message) : undefined;
+      if (change && !observe(change.postId, change.change)) return;
+      deliver(message, offset);
+    };
+    return adapter as ClusterAdapter;
+  } as unknown as Parameters<Server['adapter']>[0]);
+}
+
+function changeIn(message: ClusterMessage): { postId: number; change: Change } | undefined {
+  if (message.type !== MessageType.BROADCAST) return undefined;
+  const { packet, opts } = message.data as { packet: { data?: unknown[] }; opts: { rooms?: string[] } };
+  const [event, change] = packet.data ?? [];
+  const room = opts.rooms?.length === 1 ? ROOM.exec(opts.rooms[0]!) : null;
+  if (event !== 'change' || !room || typeof change !== 'object' || change === null) return undefined;
+  return { postId: Number(room[1]), change: change as Change };
+}
