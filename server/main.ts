@@ -9,7 +9,9 @@ export async function startServer(config: Config): Promise<FastifyInstance> {
   // Slow or idle clients must not hold sockets forever.
   app.server.keepAliveTimeout = 10_000;
   app.server.headersTimeout = 15_000;
-  await app.listen({ port: config.port, host: config.host });
+  // A join storm (thousands of readers opening the page at once) overflows the default 511-entry
+  // accept queue; the kernel caps this at net.core.somaxconn (bench/README.md).
+  await app.listen({ port: config.port, host: config.host, backlog: 4096 });
   const shown = config.publicUrl ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${addressPort(app)}`;
   app.log.info(`Liveline is live at ${shown} (database ${config.databasePath})`);
 
