@@ -40,7 +40,11 @@ export async function fanoutOurs(ctx: Ctx, readers: number): Promise<Row[]> {
           rssMB: after.rss / 1048576,
           heapUsedMB: after.heapUsed / 1048576,
         },
-        target: { text: '≤ 20 KB RSS per reader', met: (after.rss - before.rss) / readers / 1024 <= 20 },
+        // The issue sets the bound at 10k and 20k readers; below, fixed costs weigh on each reader.
+        target:
+          readers >= 10_000
+            ? { text: '≤ 20 KB RSS per reader', met: (after.rss - before.rss) / readers / 1024 <= 20 }
+            : { text: '≤ 20 KB RSS per reader (checked at 10,000 and 20,000)', met: null },
         notes: ['after two forced GCs, before and after all readers subscribed'],
       };
       const baseSeq = await lastSeq(server.url, post.slug);
