@@ -12,7 +12,9 @@ export async function startServer(config: Config): Promise<FastifyInstance> {
   const fanout = config.role === 'fanout';
   if (!fanout) ensureDatabaseDirectory(config.databasePath);
   const app = fanout ? await buildFanoutApp({ config }) : await buildApp({ config });
-  await app.listen({ port: config.port, host: config.host });
+  // A join storm (thousands of readers opening the page at once) overflows the default 511-entry
+  // accept queue; the kernel caps this at net.core.somaxconn (bench/README.md).
+  await app.listen({ port: config.port, host: config.host, backlog: 4096 });
   const shown = config.publicUrl ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${addressPort(app)}`;
   const role = fanout ? `fan-out node of ${config.primaryUrl}` : `database ${config.databasePath}`;
   app.log.info(`Liveline is live at ${shown} (${role}${config.redisUrl ? ', Redis ' + redactUrl(config.redisUrl) : ''})`);

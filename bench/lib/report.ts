@@ -72,9 +72,9 @@ const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'
  */
 export function latencySvg(rows: readonly Row[], title: string): string {
   const series = rows.filter((row) => row.scenario === 'fanout' && !row.variant.includes('model check') && row.curve && row.curve.length > 0 && !row.error);
-  const width = 900;
+  const width = 960;
   const height = 520;
-  const margin = { left: 70, right: 260, top: 40, bottom: 50 };
+  const margin = { left: 70, right: 320, top: 40, bottom: 50 };
   const plotW = width - margin.left - margin.right;
   const plotH = height - margin.top - margin.bottom;
   // x: -log10(1 - p/100), capped at 4 nines.

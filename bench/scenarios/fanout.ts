@@ -40,7 +40,11 @@ export async function fanoutOurs(ctx: Ctx, readers: number): Promise<Row[]> {
           rssMB: after.rss / 1048576,
           heapUsedMB: after.heapUsed / 1048576,
         },
-        target: { text: '≤ 20 KB RSS per reader', met: (after.rss - before.rss) / readers / 1024 <= 20 },
+        // The issue sets the bound at 10k and 20k readers; below, fixed costs weigh on each reader.
+        target:
+          readers >= 10_000
+            ? { text: '≤ 20 KB RSS per reader', met: (after.rss - before.rss) / readers / 1024 <= 20 }
+            : { text: '≤ 20 KB RSS per reader (checked at 10,000 and 20,000)', met: null },
         notes: ['after two forced GCs, before and after all readers subscribed'],
       };
       const baseSeq = await lastSeq(server.url, post.slug);
@@ -130,7 +134,9 @@ export async function fanoutWs(ctx: Ctx, readers: number, ours: Row | undefined)
     }
     return row;
   });
-  if (ours?.latency && row.latency && !ours.discarded && !row.discarded) {
+  if (ours && readers === 10_000 && (ours.discarded || row.discarded)) {
+    ours.target = { text: '100% delivered; p99 ≤ 1.5× ws floor not judged: a run was discarded (generators saturated)', met: null };
+  } else if (ours?.latency && row.latency && !ours.discarded && !row.discarded) {
     const p99Ratio = ratio(ours.latency.p99Ms, row.latency.p99Ms);
     ours.metrics.p99VsWsFloor = p99Ratio;
     ours.metrics.cpuPerDeliveryVsWsFloor = ratio(Number(ours.metrics.serverCpuUsPerDelivery), Number(row.metrics.serverCpuUsPerDelivery));

@@ -7,6 +7,7 @@ import type { Post } from '../domain/types.js';
 import { postFeed, siteFeed } from '../render/atom.js';
 import { homePage, notFoundPage, postPage } from '../render/pages.js';
 import { slugParams } from './schemas.js';
+import { LiveEdgeCache } from './live-edge-cache.js';
 import { embedHelmet } from './security.js';
 
 const HTML = 'text/html; charset=utf-8';
@@ -26,32 +27,6 @@ function listVersion(list: Post[]): string {
   return `${list.length}-${newest}`;
 }
 
-/**
- * Rendered live edges. Every change to a post or its entries bumps its lastSeq in the same
- * transaction, so (post, lastSeq, version, origin, embed) names a page exactly, as its ETag does.
- * Every reader loads the live edge; rendering it once per change instead of once per request is
- * what lets one process serve a crowd.
- */
-class PageCache {
-  private readonly pages = new Map<string, string>();
-  constructor(private readonly capacity: number) {}
-
-  get(key: string): string | undefined {
-    const page = this.pages.get(key);
-    if (page !== undefined) {
-      this.pages.delete(key);
-      this.pages.set(key, page); // most recently used last
-    }
-    return page;
-  }
-
-  set(key: string, page: string): void {
-    this.pages.delete(key);
-    if (this.pages.size >= this.capacity) this.pages.delete(this.pages.keys().next().value as string);
-    this.pages.set(key, page);
-  }
-}
-
 const pageQuery = z.object({ before: z.string().max(200).optional() });
 
 export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -65,7 +40,8 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
     return reply.type(HTML).send(homePage(list, app.assets, `${baseUrl(request)}/`));
   });
 
-  const liveEdges = new PageCache(200);
+  // Keyed by what else shapes the page (origin, embed); versioned by its ETag.
+  const liveEdges = new LiveEdgeCache<string, string>(200);
 
   const renderPost = (embed: boolean) => async (request: FastifyRequest<{ Params: { slug: string }; Querystring: { before?: string | undefined } }>, reply: FastifyReply) => {
     const { slug } = request.params;
@@ -77,12 +53,12 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
       const etag = `W/"${post.id}-${post.lastSeq}-${post.version}-${app.assets.version}${embed ? '-embed' : ''}${older}"`;
       if (notModified(request, reply, etag)) return reply.code(304).send();
       const url = `${baseUrl(request)}/posts/${post.slug}`;
-      const cacheKey = cursor ? undefined : `${etag}|${url}`;
-      const cached = cacheKey && liveEdges.get(cacheKey);
+      const cacheKey = cursor ? undefined : `${post.id}|${embed}|${url}`;
+      const cached = cacheKey && liveEdges.get(cacheKey, etag);
       if (cached) return reply.type(HTML).send(cached);
       const page = cursor ? posts.entriesBefore(slug, cursor, 50) : posts.withLatestEntries(slug);
       const html = postPage({ post, ...page, ...posts.highlights(post), older: Boolean(cursor), url, embed }, app.assets);
-      if (cacheKey) liveEdges.set(cacheKey, html);
+      if (cacheKey) liveEdges.set(cacheKey, etag, html);
       return reply.type(HTML).send(html);
     } catch (error) {
       if (error instanceof AppError && error.status === 404) {

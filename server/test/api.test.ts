@@ -280,6 +280,23 @@ describe('changes and health', () => {
     expectProblem(await t.app.inject('/api/posts/nope/changes?since=0'), 404);
   });
 
+  it('serves the latest entries fresh after every change, and the same JSON as the first render', async () => {
+    const { slug } = await createPost(t);
+    const first = (await postEntry(t, slug, 'First')).json();
+    const before = await t.app.inject(`/api/posts/${slug}`);
+    expect(before.headers['content-type']).toBe('application/json; charset=utf-8');
+    const again = await t.app.inject(`/api/posts/${slug}`);
+    expect(again.body).toBe(before.body);
+    expect(again.json()).toMatchObject({ lastSeq: 1, entries: [{ id: first.id, body: 'First' }], nextCursor: null });
+    await postEntry(t, slug, 'Second');
+    const after = (await t.app.inject(`/api/posts/${slug}`)).json();
+    expect(after.lastSeq).toBe(2);
+    expect(after.entries.map((entry: { body: string }) => entry.body)).toEqual(['First', 'Second']);
+    const headers = { ...t.auth('editor'), 'if-match': String(first.version) };
+    expect((await t.app.inject({ method: 'PATCH', url: `/api/entries/${first.id}`, headers, payload: { body: 'First, corrected' } })).statusCode).toBe(200);
+    expect((await t.app.inject(`/api/posts/${slug}`)).json().entries[0].body).toBe('First, corrected');
+  });
+
   it('keeps seq contiguous under 200 concurrent posts to one post', async () => {
     const { slug } = await createPost(t);
     const responses = await Promise.all(
