@@ -182,7 +182,7 @@ export class Timeline {
     header.append(link);
     if (entry.author) header.append(' ', span('author', entry.author.name));
     if (entry.keyEvent) header.append(' ', span('badge', 'Key moment'));
-    if (entry.version > 1) header.append(' ', span('edited', 'edited'));
+    if (entry.edited) header.append(' ', span('edited', 'edited'));
     const body = document.createElement('div');
     body.className = 'entry-body';
     body.innerHTML = entry.html;

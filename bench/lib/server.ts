@@ -45,7 +45,15 @@ export class LivelineServer {
 
   static async start(cpus: string): Promise<LivelineServer> {
     const dir = await mkdtemp(join(tmpdir(), 'liveline-bench-'));
-    const env = { DATABASE_PATH: join(dir, 'bench.db'), HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+    const env = {
+      DATABASE_PATH: join(dir, 'bench.db'),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      // The generators stand in for thousands of readers from a handful of loopback addresses, and
+      // the writes scenario measures durable throughput, not the per-token policy: lift both limits.
+      SOCKET_MAX_CONNECTIONS_PER_IP: '0',
+      RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
+    };
     const cli = join(ROOT, 'bin/liveline.js');
     const { stdout } = await run(process.execPath, [cli, 'token', 'create', '--name', 'bench', '--role', 'editor'], { env: { ...process.env, ...env } });
     const token = stdout.trim();

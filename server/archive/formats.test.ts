@@ -19,7 +19,7 @@ const post: Post = {
   createdAt: '2026-03-14T08:00:00.000Z',
   updatedAt: '2026-03-14T08:00:00.000Z',
 };
-const entry: Entry = { id: 7, postId: 1, body: 'Hi', html: '<p>Hi <strong>there</strong></p>\n', author: null, createdAt: '2026-03-14T09:40:00.000Z', updatedAt: '2026-03-14T09:40:00.000Z', version: 1, keyEvent: false, pinned: false };
+const entry: Entry = { id: 7, postId: 1, body: 'Hi', html: '<p>Hi <strong>there</strong></p>\n', author: null, createdAt: '2026-03-14T09:40:00.000Z', updatedAt: '2026-03-14T09:40:00.000Z', version: 1, keyEvent: false, pinned: false, edited: false };
 
 describe('formatHtmlArchive', () => {
   it('is one page with inline styles, escaped fields, the entries as articles and no script', () => {

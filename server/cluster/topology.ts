@@ -165,6 +165,8 @@ export class Topology {
         HOST: '127.0.0.1',
         PORT: String(node.port),
         REDIS_URL: this.redisUrl,
+        // Readers arrive through nginx: their own addresses (socket caps, rate limits) are in X-Forwarded-For.
+        TRUST_PROXY: 'true',
         LOG_LEVEL: this.options.logLevel ?? 'info',
         ...env,
       },

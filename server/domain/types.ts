@@ -36,6 +36,8 @@ export type Entry = {
   version: number;
   keyEvent: boolean;
   pinned: boolean;
+  /** The body was changed after it was first published (readers see an "edited" marker). */
+  edited: boolean;
 };
 
 /** What a deleted entry leaves behind on the wire: enough to remove it, nothing of its content. */

@@ -93,6 +93,8 @@ export const entryOutput = z.object({
   version: z.number(),
   keyEvent: z.boolean(),
   pinned: z.boolean(),
+  // Optional: change payloads stored before the field existed do not carry it.
+  edited: z.boolean().optional(),
 });
 
 export const postOutput = z.object({

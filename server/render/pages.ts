@@ -104,7 +104,7 @@ export function formatDate(iso: string, timeZone: string): string {
 export function entryArticle(entry: Entry, timeZone: string, permalinkBase = ''): RawHtml {
   const time = formatTime(entry.createdAt, timeZone);
   return html`<article class="entry${entry.keyEvent ? ' key-event' : ''}" id="entry-${entry.id}" data-entry-id="${entry.id}" data-version="${entry.version}" data-created-at="${entry.createdAt}">
-<header><a class="permalink" href="${permalinkBase}#entry-${entry.id}"${permalinkBase ? raw(' target="_blank"') : ''}><time datetime="${entry.createdAt}" title="${time.long}">${time.short}</time></a>${entry.author ? html` <span class="author">${entry.author.name}</span>` : ''}${entry.keyEvent ? html` <span class="badge">Key moment</span>` : ''}${entry.version > 1 ? html` <span class="edited">edited</span>` : ''}</header>
+<header><a class="permalink" href="${permalinkBase}#entry-${entry.id}"${permalinkBase ? raw(' target="_blank"') : ''}><time datetime="${entry.createdAt}" title="${time.long}">${time.short}</time></a>${entry.author ? html` <span class="author">${entry.author.name}</span>` : ''}${entry.keyEvent ? html` <span class="badge">Key moment</span>` : ''}${entry.edited ? html` <span class="edited">edited</span>` : ''}</header>
 <div class="entry-body">${raw(entry.html)}</div>
 </article>`;
 }

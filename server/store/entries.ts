@@ -14,6 +14,7 @@ type EntryRow = {
   created_at: string;
   updated_at: string;
   deleted_at: string | null;
+  edited: number;
 };
 
 /** A stored entry, including the tombstone the public Entry type does not carry. */
@@ -22,7 +23,13 @@ export type StoredEntry = Entry & { deletedAt: string | null };
 /** Position of an entry in a post's timeline: entries are ordered by (createdAt, id). */
 export type EntryCursor = { createdAt: string; id: number };
 
-const SELECT = `SELECT e.*, u.name AS author_name FROM entries e LEFT JOIN users u ON u.id = e.author_id`;
+/**
+ * `edited`: the body differs from the one first published. Pinning, key moments, restores and
+ * time corrections bump the version but are not edits a reader should be told about.
+ */
+const SELECT = `SELECT e.*, u.name AS author_name,
+  e.body <> COALESCE((SELECT r.body FROM entry_revisions r WHERE r.entry_id = e.id AND r.version = 1), e.body) AS edited
+  FROM entries e LEFT JOIN users u ON u.id = e.author_id`;
 
 function toEntry(row: EntryRow): StoredEntry {
   return {
@@ -36,6 +43,7 @@ function toEntry(row: EntryRow): StoredEntry {
     version: row.version,
     keyEvent: row.key_event === 1,
     pinned: row.pinned === 1,
+    edited: row.edited === 1,
     deletedAt: row.deleted_at,
   };
 }

@@ -118,7 +118,8 @@ describe('entries', () => {
     expect(response.statusCode).toBe(201);
     const entry = response.json();
     expect(entry).toMatchObject({ postId: id, version: 1, keyEvent: false, author: { name: 'Ada Author' } });
-    expect(Object.keys(entry).sort()).toEqual(['author', 'body', 'createdAt', 'html', 'id', 'keyEvent', 'pinned', 'postId', 'updatedAt', 'version']);
+    expect(Object.keys(entry).sort()).toEqual(['author', 'body', 'createdAt', 'edited', 'html', 'id', 'keyEvent', 'pinned', 'postId', 'updatedAt', 'version']);
+    expect(entry.edited).toBe(false);
     expect(entry.html).toContain('<strong>demo</strong>');
     expect(entry.html).not.toContain('<script');
   });
@@ -225,8 +226,11 @@ describe('entries', () => {
     const url = `/api/entries/${entry.id}`;
     expectProblem(await t.app.inject({ method: 'PATCH', url, headers: { ...t.auth('author2'), 'if-match': '1' }, payload: { body: 'Yours' } }), 403);
     expectProblem(await t.app.inject({ method: 'DELETE', url, headers: { ...t.auth('author2'), 'if-match': '1' } }), 403);
-    const edited = await t.app.inject({ method: 'PATCH', url, headers: { ...t.auth('editor'), 'if-match': '1' }, payload: { keyEvent: true } });
-    expect(edited.json()).toMatchObject({ body: 'Mine', keyEvent: true, version: 2 });
+    const marked = await t.app.inject({ method: 'PATCH', url, headers: { ...t.auth('editor'), 'if-match': '1' }, payload: { keyEvent: true } });
+    // Marking a key moment is not an edit readers are told about; changing the words is.
+    expect(marked.json()).toMatchObject({ body: 'Mine', keyEvent: true, version: 2, edited: false });
+    const reworded = await t.app.inject({ method: 'PATCH', url, headers: { ...t.auth('editor'), 'if-match': '2' }, payload: { body: 'Mine, reworded' } });
+    expect(reworded.json()).toMatchObject({ version: 3, edited: true });
   });
 
   it('deletes with If-Match; the entry disappears from reads and a tombstone change is logged', async () => {
