@@ -155,3 +155,28 @@ for (const [name, path] of [
     expect(serious.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)).toEqual([]);
   });
 }
+
+test('the pinned entry and the reader count update live', async ({ page, browser, request }) => {
+  const slug = await createPost(request, uniqueTitle('Pinned'));
+  const first = await postEntry(request, slug, 'Follow the stream here');
+  const second = await postEntry(request, slug, 'Doors open at nine');
+  await openLive(page, `/posts/${slug}`);
+  await expect(page.locator('#pinned')).toBeHidden();
+
+  expect((await request.put(`/api/entries/${first.id}/pin`, { headers: auth })).status()).toBe(200);
+  await expect(page.locator('#pinned')).toBeVisible();
+  await expect(page.locator('#pinned-body')).toContainText('Follow the stream here');
+  // One pinned entry per post: pinning another replaces it.
+  expect((await request.put(`/api/entries/${second.id}/pin`, { headers: auth })).status()).toBe(200);
+  await expect(page.locator('#pinned-body')).toContainText('Doors open at nine');
+  await expect(page.locator('#pinned-body')).not.toContainText('Follow the stream here');
+  expect((await request.delete(`/api/entries/${second.id}/pin`, { headers: auth })).status()).toBe(200);
+  await expect(page.locator('#pinned')).toBeHidden();
+
+  await expect(page.locator('#readers')).toHaveText('1 reading', { timeout: 15_000 });
+  const other = await browser.newPage();
+  await other.goto(`/posts/${slug}`);
+  await expect(page.locator('#readers')).toHaveText('2 reading', { timeout: 15_000 });
+  await other.close();
+  await expect(page.locator('#readers')).toHaveText('1 reading', { timeout: 15_000 });
+});

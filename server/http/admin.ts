@@ -38,7 +38,8 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
     if (!session) return reply;
     try {
       const post = app.services.posts.bySlug(request.params.slug);
-      return reply.type(HTML).send(composerPage(app.assets, session.actor, session.csrfToken, post));
+      const publicBase = app.config.publicUrl ?? `${request.protocol}://${request.host}`;
+      return reply.type(HTML).send(composerPage(app.assets, session.actor, session.csrfToken, post, publicBase));
     } catch (error) {
       if (error instanceof AppError && error.status === 404) {
         const moved = app.services.posts.movedTo(request.params.slug);

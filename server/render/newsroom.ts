@@ -76,7 +76,12 @@ ${posts.map((post) => html`<li><a href="/admin/posts/${post.slug}">${post.title}
   return layout({ title: 'Posts', assets, body, page: 'admin-home', actor, csrf });
 }
 
-export function composerPage(assets: Assets, actor: Actor, csrf: string, post: Post): string {
+/** The copy-paste snippet that puts a post's live embed page on another site. */
+export function embedSnippet(post: Post, publicBase: string): string {
+  return `<iframe src="${publicBase}/posts/${post.slug}/embed" title="${post.title.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`)} (live)" width="100%" height="600" style="border:0" loading="lazy"></iframe>`;
+}
+
+export function composerPage(assets: Assets, actor: Actor, csrf: string, post: Post, publicBase: string): string {
   const body = html`<div class="composer" id="composer" data-slug="${post.slug}" data-timezone="${post.timezone}">
 <header class="composer-header">
 <h1 id="post-title">${post.title}</h1>
@@ -94,6 +99,11 @@ export function composerPage(assets: Assets, actor: Actor, csrf: string, post: P
 <ol class="outbox" id="outbox" aria-label="Outbox"></ol>
 </section>
 ${actor.role === 'author' ? '' : html`<details class="settings" id="settings"><summary>Post settings</summary><form id="settings-form" class="stack"></form></details>`}
+<details class="embed-snippet" id="embed"><summary>Embed on another site</summary>
+<p>Paste this into the other site's page. Only the sites listed in <code>EMBED_ORIGINS</code> may show it.</p>
+<label for="embed-code" class="visually-hidden">Embed code</label>
+<textarea id="embed-code" readonly rows="3">${embedSnippet(post, publicBase)}</textarea>
+</details>
 <section class="timeline" id="timeline" aria-label="Timeline"></section>
 <section class="deleted" id="deleted" aria-label="Deleted entries" hidden><h2>Deleted entries</h2><ol id="deleted-list"></ol></section>
 <dialog id="history-dialog"><h2>History</h2><div id="history"></div><form method="dialog"><button>Close</button></form></dialog>
