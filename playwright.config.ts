@@ -1,24 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
+import { freePort } from './e2e/support/server.js';
 
 /**
  * End-to-end tests run the built server (`npm run build`) on a free port and a fresh temporary
  * database. The runner prepares both once; worker processes inherit them through the environment.
  */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 if (!process.env.LIVELINE_E2E_DIR) {
   const dir = mkdtempSync(join(tmpdir(), 'liveline-e2e-'));
