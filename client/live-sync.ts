@@ -41,6 +41,10 @@ export class LiveSync {
     });
     this.socket.io.on('reconnect_attempt', () => this.showDown());
     this.socket.on('change', (change) => this.receive(change));
+    // What the page missed comes as one message right after subscribing (see subscribe()).
+    this.socket.on('changes', (changes) => {
+      for (const change of changes) this.receive(change);
+    });
     this.socket.on('presence', (presence) => {
       if (presence.slug === options.slug) options.presence?.(presence.readers);
     });
@@ -68,7 +72,7 @@ export class LiveSync {
 
   private subscribe(attempt = 0): void {
     const since = this.seq;
-    this.socket.emit('subscribe', { slug: this.options.slug, since }, (ack) => {
+    this.socket.emit('subscribe', { slug: this.options.slug, since, batch: true }, (ack) => {
       if (!ack.ok) {
         this.options.connection(`Live updates unavailable: ${ack.error.message}`);
         // A passing server problem (busy database, overload) is retried; a wrong slug is not.

@@ -3,11 +3,11 @@
  * what they receive. The orchestrator (bench/run.ts) starts several, pinned away from the server.
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { parseStamp } from '../lib/author.js';
 import { httpRetry, keepAliveAgent } from '../lib/http.js';
 import { serveRpc } from '../lib/rpc.js';
+import { SioLite } from './sio-lite.js';
 import { emptyDelivery, encodeHistogram, newHistogram, now, recordMs, type Delivery, type GeneratorLoad } from '../lib/stats.js';
 import type { Agent } from 'node:http';
 
@@ -24,6 +24,8 @@ let histogram = newHistogram();
 let delivery: Delivery = emptyDelivery(0);
 let baseSeq = 0;
 let measuring = false;
+/** Whether to time each entry (POST → change); a join storm replays entries posted long before. */
+let timeEntries = true;
 let httpRequests = 0;
 let disconnects = 0;
 let catchUpErrors = 0;
@@ -61,7 +63,7 @@ function receive(reader: ReaderState, change: WireChange): void {
   }
   reader.lastSeq = change.seq;
   if (!measuring || change.type !== 'entry.created') return;
-  const stamp = change.entry?.body ? parseStamp(change.entry.body) : undefined;
+  const stamp = timeEntries && change.entry?.body ? parseStamp(change.entry.body) : undefined;
   if (stamp) recordMs(histogram, now() - stamp.sentAt);
   const slot = change.seq - baseSeq - 1;
   if (slot >= 0 && slot < delivery.perEntry.length) {
@@ -90,59 +92,68 @@ async function catchUp(reader: ReaderState): Promise<void> {
 
 // ---------- Socket.IO readers ----------
 
-type SioReader = { state: ReaderState; socket: Socket; subscribed: boolean; ackSeq: number };
+type SioReader = { state: ReaderState; client: SioLite; subscribed: boolean; ackSeq: number; fromSeq: boolean };
 let sioReaders: SioReader[] = [];
 
-function subscribe(reader: SioReader, since: number | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    reader.socket.timeout(120_000).emit('subscribe', since === undefined ? { slug: context.slug } : { slug: context.slug, since }, (error: Error | null, ack: { ok: boolean; lastSeq?: number; error?: { message: string } }) => {
-      if (error) return reject(error);
-      if (!ack.ok) return reject(new Error(ack.error?.message ?? 'subscribe refused'));
-      reader.subscribed = true;
-      reader.ackSeq = ack.lastSeq ?? 0;
-      if (since === undefined) reader.state.lastSeq = reader.ackSeq;
-      // Replay (up to 500) arrives before the ack; anything beyond comes over HTTP.
-      if (reader.ackSeq > reader.state.lastSeq) catchUp(reader.state).then(resolve, reject);
-      else resolve();
-    });
-  });
+type Ack = { ok: boolean; lastSeq?: number; error?: { message: string } };
+
+/** Subscribes as the reader page does: `since` (when known) and the replay as one `changes` batch. */
+async function subscribe(reader: SioReader, since: number | undefined): Promise<void> {
+  const payload = since === undefined ? { slug: context.slug, batch: true } : { slug: context.slug, since, batch: true };
+  const [ack] = (await reader.client.emitWithAck('subscribe', payload, 120_000)) as [Ack];
+  if (!ack.ok) throw new Error(ack.error?.message ?? 'subscribe refused');
+  reader.subscribed = true;
+  reader.ackSeq = ack.lastSeq ?? 0;
+  if (since === undefined) reader.state.lastSeq = reader.ackSeq;
+  // The replay (up to 100 changes) arrives before the ack; anything beyond comes over HTTP.
+  if (reader.ackSeq > reader.state.lastSeq) await catchUp(reader.state);
 }
 
+/** Socket.IO's default reconnection backoff: 1 s doubling to 5 s, ±50% jitter. */
+const backoffMs = (attempt: number) => Math.min(1000 * 2 ** attempt, 5000) * (0.5 + Math.random());
+
 /**
- * With `retry`, a failed connection retries with Socket.IO's default backoff (1-5 s, randomized),
- * as the reader page does; without, a failure fails the reader (and the run's accounting).
+ * Connects and subscribes from what the reader has (a brand-new reader without `since` asks for
+ * nothing); with `retry`, failures are retried with the backoff above, each try counted.
  */
+async function join(reader: SioReader, retry: boolean): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    connectAttempts++;
+    try {
+      await reader.client.connect(120_000);
+      await subscribe(reader, reader.subscribed || reader.fromSeq ? reader.state.lastSeq : undefined);
+      return;
+    } catch (error) {
+      reader.client.close();
+      if (!retry || attempt >= 60) throw error;
+      await new Promise((done) => setTimeout(done, backoffMs(attempt)));
+    }
+  }
+}
+
 function openSio(address: string, since: number | undefined, retry = false): Promise<SioReader> {
-  const socket = io(context.url, { transports: ['websocket'], localAddress: address, forceNew: true, reconnection: retry, timeout: 120_000 } as Parameters<typeof io>[1]);
-  connectAttempts++;
-  socket.io.on('reconnect_attempt', () => connectAttempts++);
-  const reader: SioReader = { state: new ReaderState(address), socket, subscribed: false, ackSeq: 0 };
-  if (since !== undefined) reader.state.lastSeq = since;
-  socket.on('change', (change: WireChange) => {
+  const state = new ReaderState(address);
+  if (since !== undefined) state.lastSeq = since;
+  const onChange = (change: WireChange) => {
     if (!sampleChange && change.type === 'entry.created') {
       sampleChange = change;
       sampleBytes = Buffer.byteLength(`42${JSON.stringify(['change', change])}`);
     }
-    receive(reader.state, change);
+    receive(state, change);
+  };
+  const client = new SioLite(context.url, address, {
+    event: (name, args) => {
+      if (name === 'change') onChange(args[0] as WireChange);
+      else if (name === 'changes') for (const change of args[0] as WireChange[]) onChange(change);
+    },
+    closed: () => {
+      disconnects++;
+      // Like the reader page: come back and subscribe again from what this reader has.
+      if (retry) void join(reader, true).catch(() => undefined);
+    },
   });
-  socket.on('disconnect', (reason) => {
-    if (reason !== 'io client disconnect') disconnects++;
-  });
-  if (retry) {
-    return new Promise((resolve, reject) => {
-      const giveUp = setTimeout(() => reject(new Error('not subscribed after 180 s of retries')), 180_000);
-      socket.on('connect', () => {
-        subscribe(reader, reader.subscribed ? reader.state.lastSeq : since).then(() => {
-          clearTimeout(giveUp);
-          resolve(reader);
-        }, () => undefined);
-      });
-    });
-  }
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => subscribe(reader, since).then(() => resolve(reader), reject));
-    socket.once('connect_error', (error) => reject(error));
-  });
+  const reader: SioReader = { state, client, subscribed: false, ackSeq: 0, fromSeq: since !== undefined };
+  return join(reader, retry).then(() => reader);
 }
 
 /** Runs `count` tasks with at most `concurrency` in flight; returns errors (first few) and failures. */
@@ -161,7 +172,14 @@ async function pool(count: number, concurrency: number, task: (index: number) =>
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(count, concurrency)) }, worker));
+  // Workers start in slices, yielding in between: starting thousands in one tick would hold this
+  // generator's event loop for a long stretch and count as its own saturation.
+  const workers: Promise<void>[] = [];
+  for (let index = 0; index < Math.max(1, Math.min(count, concurrency)); index++) {
+    if (index > 0 && index % 100 === 0) await new Promise((done) => setImmediate(done));
+    workers.push(worker());
+  }
+  await Promise.all(workers);
   return { failed, errors };
 }
 
@@ -254,6 +272,7 @@ serveRpc({
     catchUpErrors = 0;
     connectAttempts = 0;
     measuring = true;
+    timeEntries = message.timeEntries !== false;
     loopDelay.reset();
     loadStart = { cpu: process.cpuUsage(), wall: now(), elu: performance.eventLoopUtilization() };
     return true;
@@ -292,7 +311,7 @@ serveRpc({
     return { ...result, connected: opened.length, doneAt: now(), lastSeqs: [Math.min(...opened.map((r) => r.state.lastSeq)), Math.max(...opened.map((r) => r.state.lastSeq))] };
   },
   'sio-offline': () => {
-    for (const reader of sioReaders) reader.socket.disconnect();
+    for (const reader of sioReaders) reader.client.close();
     return sioReaders.length;
   },
   /** Every reader comes back at once and subscribes with its lastSeq; resolves when all reach targetSeq. */
@@ -301,11 +320,7 @@ serveRpc({
     const result = await pool(sioReaders.length, sioReaders.length, async (index) => {
       const reader = sioReaders[index];
       if (!reader) return;
-      await new Promise<void>((resolve, reject) => {
-        reader.socket.once('connect', () => subscribe(reader, reader.state.lastSeq).then(resolve, reject));
-        reader.socket.once('connect_error', reject);
-        reader.socket.connect();
-      });
+      await join(reader, false);
       while (reader.state.lastSeq < target || reader.state.catchingUp) await new Promise((done) => setTimeout(done, 20));
     });
     return { ...result, doneAt: now() };
@@ -322,7 +337,7 @@ serveRpc({
   'poll-wait': async () => pollersDone,
   close: async () => {
     pollStop = true;
-    for (const reader of sioReaders) reader.socket.disconnect();
+    for (const reader of sioReaders) reader.client.close();
     for (const reader of wsReaders) reader.socket.terminate();
     sioReaders = [];
     wsReaders = [];

@@ -3,6 +3,8 @@ import { PinnedChild } from './rpc.js';
 import { split } from './stats.js';
 
 const GENERATOR = resolve(import.meta.dirname, '../gen/main.ts');
+// BENCH_GENERATOR_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof-gen" profiles the generators.
+const generatorArgs = () => [...(process.env.BENCH_GENERATOR_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', GENERATOR];
 
 /** Several generator processes on the generator CPUs, each with its own 127.0.0.x source addresses. */
 export class Generators {
@@ -16,12 +18,12 @@ export class Generators {
     this.children.forEach((child, index) => {
       if (child.alive) return;
       log(`  ${child.name} had exited (${child.exitReason}); starting a new one`);
-      this.children[index] = PinnedChild.start(`gen${index}`, cpus, ['--import', 'tsx', GENERATOR]);
+      this.children[index] = PinnedChild.start(`gen${index}`, cpus, generatorArgs());
     });
   }
 
   static async start(count: number, addressesEach: number, cpus: string): Promise<Generators> {
-    const children = Array.from({ length: count }, (_, index) => PinnedChild.start(`gen${index}`, cpus, ['--import', 'tsx', GENERATOR]));
+    const children = Array.from({ length: count }, (_, index) => PinnedChild.start(`gen${index}`, cpus, generatorArgs()));
     const addresses = children.map((_, index) => Array.from({ length: addressesEach }, (__, j) => `127.0.0.${10 + index * addressesEach + j}`));
     return new Generators(children, addresses);
   }

@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:http';
 
-export type HttpResult = { status: number; body: string };
+export type HttpResult = { status: number; body: string; headers: NodeJS.Dict<string | string[]> };
 
 /** One HTTP request over a keep-alive agent (fetch has no source-address option; node:http does). */
 export function http(url: string, options: { method?: string; headers?: Record<string, string>; body?: string; agent?: Agent; timeoutMs?: number } = {}): Promise<HttpResult> {
@@ -8,7 +8,7 @@ export function http(url: string, options: { method?: string; headers?: Record<s
     const req = request(url, { method: options.method ?? 'GET', headers: options.headers, agent: options.agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
       res.on('error', reject);
     });
     req.setTimeout(options.timeoutMs ?? 60_000, () => req.destroy(new Error(`timeout ${options.method ?? 'GET'} ${url}`)));

@@ -112,6 +112,8 @@ export function serveRpc(handlers: Record<string, (message: Record<string, unkno
       );
   });
   process.on('disconnect', () => process.exit(0));
+  // A normal exit, so that --cpu-prof (BENCH_GENERATOR_NODE_ARGS) writes its profile.
+  process.on('SIGTERM', () => process.exit(0));
 }
 
 /** CPU time (user + system) a process has used so far, from /proc (clock ticks of 10 ms). */

@@ -53,6 +53,7 @@ export async function fanoutOurs(ctx: Ctx, readers: number): Promise<Row[]> {
       await server.loopDelay();
       const posted = await postEntries(server, post.slug, cfg.entries, { perSecond: cfg.entriesPerSecond });
       if (posted.failures.length) row.notes.push(`${posted.failures.length} POSTs failed: ${posted.failures.slice(0, 2).join('; ')}`);
+      if (posted.retries) row.notes.push(`${posted.retries} POSTs refused under load (503 + Retry-After) and sent again, as the composer does`);
       await waitDelivered(ctx, readers * cfg.entries, Date.now() + cfg.settleMs);
       const reports = await gens.all<GenReport>('measure-report');
       const cpuMs = (await server.cpuMs()) - cpuBefore;
@@ -71,6 +72,7 @@ export async function fanoutOurs(ctx: Ctx, readers: number): Promise<Row[]> {
         serverCpuUsPerDelivery: (cpuMs * 1000) / Math.max(1, merged.accounting.delivered),
         serverLoopDelayP99Ms: loop.p99Ms,
         postP99Ms: posted.histogram.getValueAtPercentile(99) / 1000,
+        postRetries: posted.retries,
         disconnects: merged.disconnects,
         generatorCpuShare: merged.saturation.cpuShare,
       };

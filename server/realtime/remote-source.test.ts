@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Change } from '../domain/types.js';
 import type { ChangesPage, PrimaryClient } from './primary-client.js';
 import { RemotePostSource } from './remote-source.js';
-import { SOCKET_REPLAY_LIMIT } from './source.js';
+import { Replay, SOCKET_REPLAY_LIMIT } from './source.js';
 
 function change(seq: number): Change {
   return {
@@ -30,7 +30,7 @@ function fakePrimary(log: Change[]) {
 function joiner() {
   const sent: number[] = [];
   let joined = false;
-  return { sent, joinedRef: () => joined, send: (c: Change) => sent.push(c.seq), join: () => void (joined = true) };
+  return { sent, joinedRef: () => joined, send: (replay: Replay) => sent.push(...replay.seqs), join: () => void (joined = true) };
 }
 
 describe('RemotePostSource (a fan-out node without a database)', () => {

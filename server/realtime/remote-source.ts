@@ -1,7 +1,7 @@
 import type { Change } from '../domain/types.js';
 import { PostFeed } from './feed.js';
 import type { PrimaryClient } from './primary-client.js';
-import { SOCKET_REPLAY_LIMIT, type PostSource } from './source.js';
+import { Replay, ReplayCache, SOCKET_REPLAY_LIMIT, type PostSource } from './source.js';
 
 /** A post created after a miss becomes subscribable on fan-out nodes within this delay. */
 const MISSING_TTL_MS = 2000;
@@ -24,6 +24,8 @@ export class RemotePostSource implements PostSource {
   private readonly feeds = new Map<number, PostFeed>();
   private readonly refreshing = new Map<number, Promise<void>>();
   private readonly lastRead = new Map<number, number>();
+  /** Replays served from memory, by (post, since, hi): what a feed holds up to `hi` never changes. */
+  private readonly replays = new ReplayCache();
 
   constructor(
     private readonly primary: PrimaryClient,
@@ -75,12 +77,12 @@ export class RemotePostSource implements PostSource {
     return feed ? feed.record(change) : true;
   }
 
-  async attach(slug: string, postId: number, since: number | undefined, send: (change: Change) => void, join: () => void): Promise<number> {
+  async attach(slug: string, postId: number, since: number | undefined, send: (replay: Replay) => void, join: () => void): Promise<number> {
     let feed = this.feeds.get(postId);
     if (feed?.warm && this.streamFlowing()) {
-      const replay = since === undefined ? [] : feed.after(since);
-      if (replay) {
-        replay.forEach(send);
+      const held = since === undefined ? [] : feed.after(since);
+      if (held) {
+        send(held.length === 0 ? Replay.empty : this.replays.get(`${postId}:${since}:${feed.hi}`, () => Replay.of(held)));
         join();
         return feed.hi;
       }
@@ -100,7 +102,7 @@ export class RemotePostSource implements PostSource {
     // Changes the stream delivered to the room while the primary answered: this reader was not in it yet.
     for (const change of feed.newerThan(after)) replay.set(change.seq, change);
     const ordered = [...replay.values()].sort((a, b) => a.seq - b.seq);
-    ordered.forEach(send);
+    send(Replay.of(ordered));
     join();
     return Math.max(page.lastSeq, ordered.at(-1)?.seq ?? 0);
   }

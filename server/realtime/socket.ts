@@ -6,13 +6,19 @@ import type { Change } from '../domain/types.js';
 import { slugParam } from '../http/schemas.js';
 import type { Publisher } from '../services/publisher.js';
 import type { SocketGuards } from './guards.js';
-import { SOCKET_REPLAY_LIMIT, type PostSource } from './source.js';
+import { preSerializedParser } from './pre-serialized.js';
+import { SOCKET_REPLAY_LIMIT, type PostSource, type Replay } from './source.js';
 
 export { SOCKET_REPLAY_LIMIT };
 
 /** The socket protocol, from the reader's point of view. */
 export type Presence = { slug: string; readers: number };
-export type ServerToClient = { change: (change: Change) => void; presence: (presence: Presence) => void };
+export type ServerToClient = {
+  change: (change: Change) => void;
+  /** The changes missed before a `subscribe` that asked for `batch: true`, in seq order, in one message. */
+  changes: (changes: Change[]) => void;
+  presence: (presence: Presence) => void;
+};
 export type SubscribeAck = { ok: true; lastSeq: number } | { ok: false; error: { code: string; message: string } };
 export type ClientToServer = {
   subscribe: (payload: unknown, ack: (result: SubscribeAck) => void) => void;
@@ -22,6 +28,8 @@ export type ClientToServer = {
 const subscribePayload = z.strictObject({
   slug: slugParam,
   since: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  /** Replay the missed changes as one `changes` event instead of one `change` event each. */
+  batch: z.boolean().optional(),
 });
 
 const MAX_SUBSCRIPTIONS_PER_SOCKET = 10;
@@ -43,6 +51,8 @@ export class Realtime implements Publisher {
   ) {
     this.io = new Server<ClientToServer, ServerToClient>(httpServer, {
       serveClient: false,
+      // Replays are serialized once and shared by every reader who needs them.
+      parser: preSerializedParser,
       ...(guards ? { allowRequest: guards.allowRequest } : {}),
       // Readers only send small subscribe messages.
       maxHttpBufferSize: 4 * 1024,
@@ -96,7 +106,7 @@ export class Realtime implements Publisher {
       const where = issue?.path.join('.') || 'payload';
       return { ok: false, error: { code: 'invalid-payload', message: `${where}: ${issue?.message ?? 'is invalid'}` } };
     }
-    const { slug, since } = parsed.data;
+    const { slug, since, batch } = parsed.data;
     const postId = await this.source.find(slug);
     if (postId === undefined) return { ok: false, error: { code: 'not-found', message: `The post "${slug}" does not exist.` } };
     const room = roomOf(postId);
@@ -108,10 +118,20 @@ export class Realtime implements Publisher {
       slug,
       postId,
       since,
-      (change) => socket.emit('change', change),
+      (replay) => this.replay(socket, replay, batch === true),
       // The socket may have gone while a fan-out node asked the primary; a gone socket must not hold a room.
       () => void (socket.connected && socket.join(room)),
     );
     return { ok: true, lastSeq };
+  }
+
+  /**
+   * One frame for a batch, one per change otherwise. The arguments are PreSerialized JSON, which
+   * the parser splices into the packet as it is: the cast only satisfies the event's typing.
+   */
+  private replay(socket: Socket<ClientToServer, ServerToClient>, replay: Replay, batch: boolean): void {
+    if (replay.changes.length === 0) return;
+    if (batch) socket.emit('changes', replay.batch() as unknown as Change[]);
+    else for (const change of replay.each()) socket.emit('change', change as unknown as Change);
   }
 }

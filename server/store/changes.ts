@@ -1,6 +1,9 @@
 import type { Db } from '../db/connection.js';
 import type { Change } from '../domain/types.js';
 
+/** A change as the JSON it was published (and stored) as. */
+export type SerializedChange = { seq: number; json: string };
+
 /** SQL for the per-post change log. Payloads are stored exactly as published. */
 export class ChangeStore {
   private readonly statements;
@@ -8,7 +11,7 @@ export class ChangeStore {
   constructor(db: Db) {
     this.statements = {
       insert: db.prepare('INSERT INTO changes (post_id, seq, type, payload, created_at, actor_id) VALUES (?, ?, ?, ?, ?, ?)'),
-      since: db.prepare('SELECT payload FROM changes WHERE post_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
+      since: db.prepare('SELECT seq, payload FROM changes WHERE post_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
     };
   }
 
@@ -22,12 +25,17 @@ export class ChangeStore {
    * (always at least one), so one request cannot make the server serialize megabytes at once.
    */
   since(postId: number, seq: number, limit: number, maxBytes = Number.POSITIVE_INFINITY): Change[] {
-    const changes: Change[] = [];
+    return this.serializedSince(postId, seq, limit, maxBytes).map((row) => JSON.parse(row.json) as Change);
+  }
+
+  /** The same, as the JSON they were published as: nothing to parse for a caller that only forwards them. */
+  serializedSince(postId: number, seq: number, limit: number, maxBytes = Number.POSITIVE_INFINITY): SerializedChange[] {
+    const changes: SerializedChange[] = [];
     let bytes = 0;
-    for (const row of this.statements.since.iterate(postId, seq, limit) as IterableIterator<{ payload: string }>) {
+    for (const row of this.statements.since.iterate(postId, seq, limit) as IterableIterator<{ seq: number; payload: string }>) {
       if (changes.length > 0 && bytes + row.payload.length > maxBytes) break;
       bytes += row.payload.length;
-      changes.push(JSON.parse(row.payload) as Change);
+      changes.push({ seq: row.seq, json: row.payload });
     }
     return changes;
   }

@@ -73,6 +73,10 @@ export class PostStore {
       rememberOldSlug: db.prepare(`INSERT INTO post_slug_history (slug, post_id, created_at) VALUES (?, ?, ?)
         ON CONFLICT (slug) DO UPDATE SET post_id = excluded.post_id, created_at = excluded.created_at`),
       setSlug: db.prepare('UPDATE posts SET slug = ? WHERE id = ?'),
+      idBySlugOrFormer: db.prepare(
+        'SELECT COALESCE((SELECT id FROM posts WHERE slug = @slug), (SELECT post_id FROM post_slug_history WHERE slug = @slug)) AS id',
+      ),
+      lastSeq: db.prepare('SELECT last_seq FROM posts WHERE id = ?'),
       movedTo: db.prepare('SELECT p.slug FROM post_slug_history h JOIN posts p ON p.id = h.post_id WHERE h.slug = ?'),
       nextSeq: db.prepare('UPDATE posts SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq'),
     };
@@ -120,6 +124,15 @@ export class PostStore {
   bySlugOrFormer(slug: string): Post | undefined {
     const moved = this.bySlug(slug) ? undefined : this.movedTo(slug);
     return this.bySlug(moved ?? slug);
+  }
+
+  /** bySlugOrFormer's id alone, in one query: what every subscribing reader asks. */
+  idBySlugOrFormer(slug: string): number | undefined {
+    return (this.statements.idBySlugOrFormer.get({ slug }) as { id: number | null }).id ?? undefined;
+  }
+
+  lastSeq(id: number): number | undefined {
+    return (this.statements.lastSeq.get(id) as { last_seq: number } | undefined)?.last_seq;
   }
 
   /** Where a post that used to live at `slug` lives now. */

@@ -88,6 +88,40 @@ describe('socket protocol', () => {
     expect(changes.map((change) => change.seq)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
   });
 
+  it('replays in one `changes` message when the reader asks for a batch, then goes on live', async () => {
+    const { slug } = await createPost(t);
+    for (let i = 1; i <= 12; i++) await postEntry(t, slug, `Entry ${i}`);
+    const batches: Change[][] = [];
+    const listen = () => {
+      const one = reader();
+      one.socket.on('changes', (changes: Change[]) => batches.push(changes));
+      return one;
+    };
+    const first = listen();
+    expect(await subscribe(first.socket, { slug, since: 4, batch: true })).toEqual({ ok: true, lastSeq: 12 });
+    // The batch is emitted before the ack, and nothing comes one by one.
+    expect(batches.map((batch) => batch.map((change) => change.seq))).toEqual([[5, 6, 7, 8, 9, 10, 11, 12]]);
+    expect(batches[0]![0]).toMatchObject({ type: 'entry.created', entry: { body: 'Entry 5', html: '<p>Entry 5</p>\n' } });
+    expect(first.changes).toEqual([]);
+
+    // A second reader asking for the same replay gets the same; once the log has moved on, the new content.
+    const second = listen();
+    await subscribe(second.socket, { slug, since: 4, batch: true });
+    expect(batches[1]).toEqual(batches[0]);
+    await postEntry(t, slug, 'Entry 13');
+    await until(() => first.changes.length === 1 && second.changes.length === 1, 'the live change on both');
+    expect(first.changes[0]).toMatchObject({ seq: 13, entry: { body: 'Entry 13' } });
+    const third = listen();
+    expect(await subscribe(third.socket, { slug, since: 4, batch: true })).toEqual({ ok: true, lastSeq: 13 });
+    expect(batches[2]!.map((change) => change.seq)).toEqual([5, 6, 7, 8, 9, 10, 11, 12, 13]);
+    expect(batches[2]!.at(-1)).toEqual(first.changes[0]);
+
+    // Nothing missed: no message at all.
+    const current = listen();
+    await subscribe(current.socket, { slug, since: 13, batch: true });
+    expect(batches).toHaveLength(3);
+  });
+
   it('only sends a post its own changes', async () => {
     const a = await createPost(t, { title: 'A' });
     const b = await createPost(t, { title: 'B' });
