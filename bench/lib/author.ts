@@ -17,7 +17,7 @@ export function parseStamp(body: string): { index: number; sentAt: number } | un
 
 export type Request = { url: string; headers: Record<string, string>; body: string; expect: number };
 
-export type PostedRun = { sentMs: number[]; committedMs: number[]; failures: string[]; histogram: Histogram; elapsedMs: number; retries: number };
+export type PostedRun = { sentMs: number[]; committedMs: number[]; failures: string[]; histogram: Histogram; elapsedMs: number; retries: number; refusals: string[] };
 
 /** How often a refused POST is sent again (503 load shedding, 429 rate limit) before it counts as failed. */
 const MAX_RETRIES = 20;
@@ -33,6 +33,7 @@ export async function send(count: number, options: { perSecond?: number; concurr
   const failures: string[] = [];
   const histogram = newHistogram();
   let retries = 0;
+  const refusals: string[] = [];
   // Like the newsroom composer's outbox: a POST the server refused at the door (503 + Retry-After
   // under load, 429) is sent again after the advised pause with the same Idempotency-Key and body,
   // so latency still counts from the first send. A repeat the server already committed answers 200.
@@ -45,6 +46,7 @@ export async function send(count: number, options: { perSecond?: number; concurr
         const result = await http(request.url, { method: 'POST', headers: request.headers, body: request.body, agent });
         if ((result.status === 503 || result.status === 429) && attempt < MAX_RETRIES) {
           retries++;
+          if (refusals.length < 5) refusals.push(`#${index}: ${result.status} ${result.body.slice(0, 160)}`);
           const advised = Number(result.headers['retry-after']);
           await new Promise((done) => setTimeout(done, (Number.isFinite(advised) && advised > 0 ? advised : 1) * 1000));
           continue;
@@ -76,7 +78,7 @@ export async function send(count: number, options: { perSecond?: number; concurr
     await Promise.all(Array.from({ length: Math.min(count, options.concurrency ?? 8) }, worker));
   }
   agent.destroy();
-  return { sentMs, committedMs, failures, histogram, elapsedMs: now() - start, retries };
+  return { sentMs, committedMs, failures, histogram, elapsedMs: now() - start, retries, refusals };
 }
 
 export const BODY_LENGTH = 240;

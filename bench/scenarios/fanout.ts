@@ -53,7 +53,7 @@ export async function fanoutOurs(ctx: Ctx, readers: number): Promise<Row[]> {
       await server.loopDelay();
       const posted = await postEntries(server, post.slug, cfg.entries, { perSecond: cfg.entriesPerSecond });
       if (posted.failures.length) row.notes.push(`${posted.failures.length} POSTs failed: ${posted.failures.slice(0, 2).join('; ')}`);
-      if (posted.retries) row.notes.push(`${posted.retries} POSTs refused under load (503 + Retry-After) and sent again, as the composer does`);
+      if (posted.retries) row.notes.push(`${posted.retries} POSTs refused under load (503 + Retry-After) and sent again, as the composer does: ${posted.refusals.slice(0, 2).join('; ')}`);
       await waitDelivered(ctx, readers * cfg.entries, Date.now() + cfg.settleMs);
       const reports = await gens.all<GenReport>('measure-report');
       const cpuMs = (await server.cpuMs()) - cpuBefore;

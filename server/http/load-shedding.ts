@@ -1,5 +1,6 @@
 import underPressure from '@fastify/under-pressure';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { PROBLEM_TYPE_BASE, sendProblem } from './problems.js';
 
 /**
@@ -23,18 +24,55 @@ function isExempt(request: FastifyRequest): boolean {
   return path === '/healthz' || path.startsWith('/assets/');
 }
 
+const RESOLUTION_MS = 10;
+
+/**
+ * The event-loop delay over the last interval. under-pressure's own `maxEventLoopDelay` takes the
+ * mean of monitorEventLoopDelay's samples since its last check and reads "no sample" (NaN) as
+ * Infinity, so one busy stretch longer than its interval (a broadcast to 10,000 readers, a full
+ * GC) made it refuse every request for an interval, writes included, whatever the thresholds.
+ * Here an interval without a sample falls back to what this interval's own timer waited.
+ */
+export class LoopDelay {
+  delayMs = 0;
+  private readonly histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  private readonly timer: NodeJS.Timeout;
+  private last = performance.now();
+
+  constructor(intervalMs: number) {
+    this.histogram.enable();
+    this.timer = setInterval(() => {
+      const now = performance.now();
+      const waited = Math.max(0, now - this.last - intervalMs);
+      this.last = now;
+      const mean = this.histogram.count > 0 ? this.histogram.mean / 1e6 - RESOLUTION_MS : 0;
+      this.delayMs = Math.max(waited, mean);
+      this.histogram.reset();
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    this.histogram.disable();
+  }
+}
+
 export async function registerLoadShedding(app: FastifyInstance, options: { sampleIntervalMs?: number } = {}): Promise<void> {
   const { readDelayMs, writeDelayMs } = app.config.loadShedding;
   if (readDelayMs === 0 && writeDelayMs === 0) return;
-  // under-pressure's own threshold is the lower one; the handler decides per request.
+  // The lower threshold marks the server unhealthy; the handler then decides per request.
   const threshold = Math.min(...[readDelayMs, writeDelayMs].filter((ms) => ms > 0));
+  const sampleIntervalMs = options.sampleIntervalMs ?? SAMPLE_INTERVAL_MS;
+  const loop = new LoopDelay(sampleIntervalMs);
+  app.addHook('onClose', async () => loop.close());
   await app.register(underPressure, {
-    maxEventLoopDelay: threshold,
-    sampleInterval: options.sampleIntervalMs ?? SAMPLE_INTERVAL_MS,
+    healthCheck: async () => loop.delayMs <= threshold,
+    healthCheckInterval: sampleIntervalMs,
     // Async so under-pressure waits for it; once a reply is sent, Fastify stops (runPreParsing checks reply.sent).
-    pressureHandler: async (request: FastifyRequest, reply: FastifyReply, _type: string, value: number | undefined) => {
+    pressureHandler: async (request: FastifyRequest, reply: FastifyReply) => {
       if (isExempt(request)) return;
-      const delay = value ?? 0;
+      const delay = loop.delayMs;
       const limit = isRead(request) ? readDelayMs : writeDelayMs;
       if (limit === 0 || delay <= limit) return; // let it through
       request.log.warn({ eventLoopDelayMs: Math.round(delay), method: request.method }, 'shedding load: 503');

@@ -145,4 +145,23 @@ describe('load shedding under event-loop pressure', () => {
     expect(entries.filter((e) => e.body === 'HOLD in flight')).toHaveLength(1);
     expect(entries).toHaveLength(1 + stored);
   });
+
+  it('a single busy stretch longer than the sampling interval is a delay, not a reason to refuse everything', async () => {
+    // Thresholds far above the stretches: nothing may be shed. under-pressure's own measure read
+    // an interval without a sample as an infinite delay and refused reads and writes alike.
+    t = await createTestApp({ LOAD_SHED_READ_DELAY_MS: '2000', LOAD_SHED_WRITE_DELAY_MS: '5000' }, { pressureSampleIntervalMs: 50 });
+    const slug = await createPostWhenCalm(t);
+    const statuses: number[] = [];
+    for (let round = 0; round < 12; round++) {
+      const until = Date.now() + 300;
+      while (Date.now() < until) {
+        // one long synchronous stretch, like a broadcast to thousands of readers
+      }
+      // Let the samplers' timers run once, as they would between two requests.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      statuses.push((await t.app.inject({ url: `/api/posts/${slug}` })).statusCode);
+      statuses.push((await postEntry(t, slug, `after stretch ${round}`)).statusCode);
+    }
+    expect(statuses.filter((status) => status === 503)).toEqual([]);
+  });
 });
