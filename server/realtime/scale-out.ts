@@ -89,8 +89,9 @@ export class ScaleOut {
 
   /**
    * The primary's publisher. Without Redis, Realtime's own. With Redis, the primary's readers get
-   * the change at once, never waiting on Redis (which may be down or hanging), and every other node
-   * gets it through the stream: one emit excluding this node's sockets (all in its `node:` room).
+   * the change at once from Realtime, never waiting on Redis (which may be down or hanging), and
+   * every other node gets it through the stream: one emit excluding this node's sockets (all in
+   * its `node:` room).
    */
   publisher(local: Publisher): Publisher {
     if (!this.link) return local;
@@ -99,7 +100,7 @@ export class ScaleOut {
     io.on('connection', (socket) => void socket.join(self));
     return {
       publish(postId, change) {
-        io.local.to(roomOf(postId)).emit('change', change);
+        local.publish(postId, change);
         io.to(roomOf(postId)).except(self).emit('change', change);
       },
     };

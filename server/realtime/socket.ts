@@ -6,6 +6,7 @@ import type { Change } from '../domain/types.js';
 import { slugParam } from '../http/schemas.js';
 import type { Publisher } from '../services/publisher.js';
 import type { SocketGuards } from './guards.js';
+import { DirectBroadcast } from './direct-broadcast.js';
 import { preSerializedParser } from './pre-serialized.js';
 import { SOCKET_REPLAY_LIMIT, type PostSource, type Replay } from './source.js';
 
@@ -41,6 +42,7 @@ export function roomOf(postId: number): string {
 /** Socket.IO on the HTTP server: readers subscribe to posts and receive their changes. */
 export class Realtime implements Publisher {
   readonly io: Server<ClientToServer, ServerToClient>;
+  private readonly direct: DirectBroadcast;
 
   constructor(
     httpServer: HttpServer,
@@ -59,6 +61,7 @@ export class Realtime implements Publisher {
       pingInterval: 20_000,
       pingTimeout: 20_000,
     });
+    this.direct = new DirectBroadcast(this.io.of('/'), this.io.encoder);
     guards?.track(this.io);
     this.io.on('connection', (socket) => {
       guards?.limitEvents(socket);
@@ -66,8 +69,9 @@ export class Realtime implements Publisher {
     });
   }
 
+  /** To this node's readers of the post, framed once (see DirectBroadcast). */
   publish(postId: number, change: Change): void {
-    this.io.to(roomOf(postId)).emit('change', change);
+    this.direct.emit(roomOf(postId), 'change', change);
   }
 
   /**

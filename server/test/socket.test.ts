@@ -122,6 +122,41 @@ describe('socket protocol', () => {
     expect(batches).toHaveLength(3);
   });
 
+  it('a reader on HTTP long-polling gets the live changes too', async () => {
+    const { slug } = await createPost(t);
+    const socket = connect(url, { transports: ['polling'], reconnection: false, forceNew: true });
+    sockets.push(socket);
+    const changes: Change[] = [];
+    socket.on('change', (change: Change) => changes.push(change));
+    expect(await subscribe(socket, { slug })).toEqual({ ok: true, lastSeq: 0 });
+    for (let i = 1; i <= 3; i++) await postEntry(t, slug, `Polled ${i}`);
+    await until(() => changes.length === 3, 'three changes over polling');
+    expect(changes.map((change) => change.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('a change published while packets wait in a socket\'s queue arrives after them', async () => {
+    const { slug } = await createPost(t);
+    const { socket, changes } = reader();
+    await subscribe(socket, { slug });
+    const presence: number[] = [];
+    const order: string[] = [];
+    socket.on('presence', (event: { readers: number }) => {
+      presence.push(event.readers);
+      order.push(`presence ${event.readers}`);
+    });
+    socket.on('change', (change: Change) => order.push(`change ${change.seq}`));
+    const [server] = await t.app.realtime.io.fetchSockets();
+    // The first emit is written at once and leaves the transport busy until the write completes;
+    // the second waits in engine.io's queue. The change must not overtake it.
+    server!.emit('presence', { slug, readers: 1 });
+    server!.emit('presence', { slug, readers: 2 });
+    const post = t.app.stores.posts.bySlug(slug)!;
+    t.app.realtime.publish(post.id, { seq: 1, type: 'post.updated', post } as Change);
+    await until(() => order.length === 3, 'both presence events and the change');
+    expect(order).toEqual(['presence 1', 'presence 2', 'change 1']);
+    expect(changes).toHaveLength(1);
+  });
+
   it('only sends a post its own changes', async () => {
     const a = await createPost(t, { title: 'A' });
     const b = await createPost(t, { title: 'B' });
