@@ -1,4 +1,4 @@
-import type { Namespace } from 'socket.io';
+import type { Namespace, Socket } from 'socket.io';
 import * as parser from 'socket.io-parser';
 import * as ws from 'ws';
 
@@ -19,6 +19,8 @@ type FrameBuilder = { frame(data: Buffer, options: { readOnly: boolean; mask: bo
 // ws exports its Sender (the frame builder Socket.IO's adapter uses); @types/ws does not declare it.
 const Sender = (ws as unknown as { Sender: FrameBuilder }).Sender;
 const TEXT = 1;
+/** Sockets written between two yields to the event loop by emitVolatile. */
+const VOLATILE_SLICE = 500;
 
 /**
  * Sends one event to every socket of a room of this node, encoded and framed once.
@@ -42,28 +44,62 @@ export class DirectBroadcast {
   emit(room: string, event: string, payload: unknown): number {
     const members = this.nsp.adapter.rooms.get(room);
     if (!members || members.size === 0) return 0;
-    const [encoded] = this.encoder.encode({ type: parser.PacketType.EVENT, nsp: this.nsp.name, data: [event, payload] }) as [string];
-    // '4' is engine.io's "message" packet. Header and payload in one buffer: one write per reader.
-    const frame = [Buffer.concat(Sender.frame(Buffer.from(`4${encoded}`), { readOnly: false, mask: false, rsv1: false, opcode: TEXT, fin: true }))];
+    const frame = this.frame(event, payload);
     let direct = 0;
     for (const id of members) {
       const socket = this.nsp.sockets.get(id);
       if (!socket) continue;
-      const engine = socket.conn as unknown as EngineInternals;
-      const sender = engine.transport.socket?._sender;
-      if (
-        engine.readyState === 'open' &&
-        !engine.upgrading &&
-        engine.transport.name === 'websocket' &&
-        engine.writeBuffer.length === 0 &&
-        typeof sender?.sendFrame === 'function'
-      ) {
-        sender.sendFrame(frame);
-        direct++;
-      } else {
-        socket.emit(event, payload);
-      }
+      if (this.write(socket, frame)) direct++;
+      else socket.emit(event, payload);
     }
     return direct;
+  }
+
+  /**
+   * A droppable, low-priority event (a reader count): written in slices, yielding to the event
+   * loop in between, so that going out to 10,000 readers it never holds up an author's POST and
+   * its change for the whole room. A socket that cannot take it at once skips it, as Socket.IO's
+   * volatile events do. Resolves with how many sockets got it.
+   */
+  async emitVolatile(room: string, event: string, payload: unknown): Promise<number> {
+    const members = this.nsp.adapter.rooms.get(room);
+    if (!members || members.size === 0) return 0;
+    const frame = this.frame(event, payload);
+    const ids = [...members];
+    let sent = 0;
+    for (let index = 0; index < ids.length; index++) {
+      if (index > 0 && index % VOLATILE_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+      const socket = this.nsp.sockets.get(ids[index]!);
+      if (!socket) continue;
+      if (this.write(socket, frame)) sent++;
+      else if ((socket.conn as unknown as EngineInternals).transport.name !== 'websocket') {
+        socket.volatile.emit(event, payload);
+        sent++;
+      }
+    }
+    return sent;
+  }
+
+  /** The packet as one WebSocket frame: '4' is engine.io's "message"; header and payload in one buffer. */
+  private frame(event: string, payload: unknown): Buffer[] {
+    const [encoded] = this.encoder.encode({ type: parser.PacketType.EVENT, nsp: this.nsp.name, data: [event, payload] }) as [string];
+    return [Buffer.concat(Sender.frame(Buffer.from(`4${encoded}`), { readOnly: false, mask: false, rsv1: false, opcode: TEXT, fin: true }))];
+  }
+
+  /** Writes the frame straight to a WebSocket reader with nothing queued; false when it cannot. */
+  private write(socket: Socket, frame: Buffer[]): boolean {
+    const engine = socket.conn as unknown as EngineInternals;
+    const sender = engine.transport.socket?._sender;
+    if (
+      engine.readyState !== 'open' ||
+      engine.upgrading ||
+      engine.transport.name !== 'websocket' ||
+      engine.writeBuffer.length > 0 ||
+      typeof sender?.sendFrame !== 'function'
+    ) {
+      return false;
+    }
+    sender.sendFrame(frame);
+    return true;
   }
 }

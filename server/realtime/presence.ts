@@ -1,5 +1,6 @@
 import type { Server } from 'socket.io';
 import type { Metrics } from '../metrics/metrics.js';
+import { DirectBroadcast } from './direct-broadcast.js';
 import type { RedisClient } from './redis.js';
 
 const NODES_KEY = 'liveline:nodes';
@@ -16,12 +17,15 @@ export type Counts = Map<number, number>;
 export class Presence {
   private totals: Counts = new Map();
   private readonly shown: Counts = new Map();
+  private readonly broadcast: DirectBroadcast;
 
   constructor(
     private readonly io: Server,
     private readonly slugOf: (postId: number) => string | undefined,
     private readonly metrics: Metrics,
-  ) {}
+  ) {
+    this.broadcast = new DirectBroadcast(io.of('/'), io.encoder);
+  }
 
   /** Per-post reader counts on this node. */
   local(): Counts {
@@ -68,8 +72,9 @@ export class Presence {
       const slug = this.slugOf(postId);
       if (!slug || this.shown.get(postId) === readers) continue;
       this.shown.set(postId, readers);
-      // Volatile: a count that cannot be sent now is stale by the next one anyway.
-      this.io.local.to(`post:${postId}`).volatile.emit('presence', { slug, readers });
+      // Volatile: a count that cannot be sent now is stale by the next one anyway. In slices: a
+      // count must never hold up an entry.
+      void this.broadcast.emitVolatile(`post:${postId}`, 'presence', { slug, readers });
     }
   }
 }

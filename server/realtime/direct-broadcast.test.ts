@@ -1,0 +1,72 @@
+import type { Namespace } from 'socket.io';
+import { describe, expect, it } from 'vitest';
+import { DirectBroadcast } from './direct-broadcast.js';
+import { preSerializedParser } from './pre-serialized.js';
+
+/** A reader as the direct path sees it: engine.io state, the ws sender, and Socket.IO's emit. */
+function fakeSocket(id: string, options: { transport?: 'websocket' | 'polling'; queued?: number } = {}) {
+  const frames: Buffer[] = [];
+  const emitted: string[] = [];
+  const volatile: string[] = [];
+  const socket = {
+    id,
+    conn: {
+      readyState: 'open',
+      upgrading: false,
+      writeBuffer: Array.from({ length: options.queued ?? 0 }),
+      transport: {
+        name: options.transport ?? 'websocket',
+        socket: { _sender: { sendFrame: (list: Buffer[]) => frames.push(Buffer.concat(list)) } },
+      },
+    },
+    emit: (event: string) => emitted.push(event),
+    volatile: { emit: (event: string) => volatile.push(event) },
+  };
+  return { socket, frames, emitted, volatile };
+}
+
+function fakeNamespace(sockets: ReturnType<typeof fakeSocket>[]): Namespace {
+  return {
+    name: '/',
+    adapter: { rooms: new Map([['post:1', new Set(sockets.map((s) => s.socket.id))]]) },
+    sockets: new Map(sockets.map((s) => [s.socket.id, s.socket])),
+  } as unknown as Namespace;
+}
+
+const encoder = new preSerializedParser.Encoder();
+
+describe('DirectBroadcast', () => {
+  it('writes one ready-made WebSocket frame to idle WebSocket readers and leaves the rest to Socket.IO', () => {
+    const idle = fakeSocket('a');
+    const polling = fakeSocket('b', { transport: 'polling' });
+    const busy = fakeSocket('c', { queued: 1 });
+    const broadcast = new DirectBroadcast(fakeNamespace([idle, polling, busy]), encoder);
+
+    expect(broadcast.emit('post:1', 'change', { seq: 7 })).toBe(1);
+    // FIN + text opcode, payload length, then engine.io "message" + Socket.IO event packet.
+    const payload = '42["change",{"seq":7}]';
+    expect(idle.frames).toEqual([Buffer.concat([Buffer.from([0x81, payload.length]), Buffer.from(payload)])]);
+    expect(polling.emitted).toEqual(['change']);
+    expect(busy.emitted).toEqual(['change']);
+    expect(broadcast.emit('post:2', 'change', { seq: 8 })).toBe(0);
+  });
+
+  it('sends a volatile event in slices, letting other work run in between, and drops it for busy readers', async () => {
+    const readers = Array.from({ length: 1200 }, (_, i) => fakeSocket(`r${i}`));
+    const busy = fakeSocket('busy', { queued: 2 });
+    const polling = fakeSocket('poll', { transport: 'polling' });
+    const broadcast = new DirectBroadcast(fakeNamespace([...readers, busy, polling]), encoder);
+
+    let writtenWhenOtherWorkRan = -1;
+    setImmediate(() => (writtenWhenOtherWorkRan = readers.filter((r) => r.frames.length > 0).length));
+    const sent = await broadcast.emitVolatile('post:1', 'presence', { readers: 1202 });
+
+    expect(sent).toBe(1201);
+    expect(writtenWhenOtherWorkRan).toBeGreaterThan(0);
+    expect(writtenWhenOtherWorkRan).toBeLessThan(1200);
+    expect(readers.every((r) => r.frames.length === 1)).toBe(true);
+    expect(busy.frames).toEqual([]);
+    expect(busy.emitted).toEqual([]);
+    expect(polling.volatile).toEqual(['presence']);
+  });
+});
