@@ -6,6 +6,9 @@ import { ratio } from '../lib/stats.js';
 import { connectFailures, merge, waitDelivered, withRetries, type ConnectResult, type Ctx, type GenReport } from './context.js';
 import { resolve } from 'node:path';
 
+/** Entries posted (and broadcast by the floor) before measuring, so that no run measures cold code. */
+const WARMUP_ENTRIES = 2;
+
 /** A change as our server sent it, kept as the template of the bare-ws baseline's payload. */
 let sampleChange: Record<string, unknown> | undefined;
 let sampleBytes = 0;
@@ -47,6 +50,10 @@ export async function fanoutOurs(ctx: Ctx, readers: number): Promise<Row[]> {
             : { text: '≤ 20 KB RSS per reader (checked at 10,000 and 20,000)', met: null },
         notes: ['after two forced GCs, before and after all readers subscribed'],
       };
+      // Warm-up, not measured (the floor gets the same): the first broadcasts run cold code.
+      const warm = await postEntries(server, post.slug, WARMUP_ENTRIES, { perSecond: cfg.entriesPerSecond, offset: 10_000 });
+      if (warm.failures.length) throw new Error(`warm-up: ${warm.failures[0]}`);
+      await new Promise((done) => setTimeout(done, 1000));
       const baseSeq = await lastSeq(server.url, post.slug);
       await gens.all('measure-start', { entries: cfg.entries, baseSeq });
       const cpuBefore = await server.cpuMs();
@@ -103,18 +110,22 @@ export async function fanoutWs(ctx: Ctx, readers: number, ours: Row | undefined)
       const connected = await gens.all<ConnectResult>('ws-connect', (index) => ({ url: `ws://127.0.0.1:${port}/`, count: shares[index], addresses: gens.addresses[index], concurrency: 100 }));
       const failure = connectFailures(connected);
       if (failure) row.notes.push(failure);
-      await gens.all('measure-start', { entries: cfg.entries, baseSeq: 0 });
-      const cpuBefore = await processCpuMs(server.pid);
       const template = sampleChange ?? { seq: 0, type: 'entry.created', entry: { body: '' } };
       let bytes = 0;
-      const posted = await send(cfg.entries, { perSecond: cfg.entriesPerSecond }, (index, sentAt) => {
-        const entry = { ...(template.entry as Record<string, unknown>), body: entryBody(index, sentAt, BODY_LENGTH) };
+      const broadcast = (offset: number) => (index: number, sentAt: number) => {
+        const entry = { ...(template.entry as Record<string, unknown>), body: entryBody(offset + index, sentAt, BODY_LENGTH) };
         // seq first and 0: the floor server numbers it (see baselines/ws-server.ts).
         const { seq: _seq, ...rest } = template;
         const body = `42${JSON.stringify(['change', { seq: 0, ...rest, entry }])}`;
         bytes = Buffer.byteLength(body) + String(index + 1).length - 1;
         return { url: `${url}/broadcast`, headers: { 'content-type': 'text/plain' }, body, expect: 204 };
-      });
+      };
+      const warm = await send(WARMUP_ENTRIES, { perSecond: cfg.entriesPerSecond }, broadcast(10_000));
+      if (warm.failures.length) throw new Error(`warm-up: ${warm.failures[0]}`);
+      await new Promise((done) => setTimeout(done, 1000));
+      await gens.all('measure-start', { entries: cfg.entries, baseSeq: WARMUP_ENTRIES });
+      const cpuBefore = await processCpuMs(server.pid);
+      const posted = await send(cfg.entries, { perSecond: cfg.entriesPerSecond }, broadcast(0));
       if (posted.failures.length) row.notes.push(`${posted.failures.length} broadcasts failed: ${posted.failures.slice(0, 2).join('; ')}`);
       await waitDelivered(ctx, readers * cfg.entries, Date.now() + cfg.settleMs);
       const merged = merge(ctx, await gens.all<GenReport>('measure-report'), readers, cfg.entries);
