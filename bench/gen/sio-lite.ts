@@ -37,19 +37,24 @@ export class SioLite {
     const socket = new WebSocket(endpoint, { localAddress: this.localAddress, perMessageDeflate: false });
     this.socket = socket;
     return new Promise((resolve, reject) => {
-      let settled = false;
+      // Per connection: a dead socket's late 'close' must not touch a newer connection's state.
+      let state: 'connecting' | 'open' | 'dead' = 'connecting';
       const fail = (reason: string) => {
-        if (!settled) {
-          settled = true;
-          clearTimeout(timer);
+        if (state === 'dead') return;
+        const wasOpen = state === 'open';
+        state = 'dead';
+        clearTimeout(timer);
+        if (!wasOpen) {
           socket.terminate();
           reject(new Error(reason));
-        } else if (!this.closing) {
-          this.closing = true;
-          for (const done of this.acks.values()) done([{ ok: false, error: { message: reason } }]);
-          this.acks.clear();
-          this.events.closed(reason);
+          return;
         }
+        // Closed on purpose (close()) or already replaced by a newer connection: nothing to report.
+        if (this.closing || this.socket !== socket) return;
+        this.closing = true;
+        for (const done of this.acks.values()) done([{ ok: false, error: { message: reason } }]);
+        this.acks.clear();
+        this.events.closed(reason);
       };
       const timer = setTimeout(() => fail('connect timeout'), timeoutMs);
       socket.on('error', (error) => fail(error.message));
@@ -72,8 +77,8 @@ export class SioLite {
             return;
         }
         const kind = text.charCodeAt(1);
-        if (kind === 0x30 && !settled) {
-          settled = true;
+        if (kind === 0x30 && state === 'connecting') {
+          state = 'open';
           clearTimeout(timer);
           resolve();
         } else if (kind === 0x34) fail(`connect error: ${text.slice(2)}`);
