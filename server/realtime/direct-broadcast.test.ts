@@ -4,7 +4,7 @@ import { DirectBroadcast } from './direct-broadcast.js';
 import { preSerializedParser } from './pre-serialized.js';
 
 /** A reader as the direct path sees it: engine.io state, the ws sender, and Socket.IO's emit. */
-function fakeSocket(id: string, options: { transport?: 'websocket' | 'polling'; queued?: number } = {}) {
+function fakeSocket(id: string, options: { transport?: 'websocket' | 'polling'; queued?: number; closing?: boolean } = {}) {
   const frames: Buffer[] = [];
   const emitted: string[] = [];
   const volatile: string[] = [];
@@ -16,7 +16,7 @@ function fakeSocket(id: string, options: { transport?: 'websocket' | 'polling'; 
       writeBuffer: Array.from({ length: options.queued ?? 0 }),
       transport: {
         name: options.transport ?? 'websocket',
-        socket: { _sender: { sendFrame: (list: Buffer[]) => frames.push(Buffer.concat(list)) } },
+        socket: { readyState: options.closing ? 2 : 1, _sender: { sendFrame: (list: Buffer[]) => frames.push(Buffer.concat(list)) } },
       },
     },
     emit: (event: string) => emitted.push(event),
@@ -40,7 +40,8 @@ describe('DirectBroadcast', () => {
     const idle = fakeSocket('a');
     const polling = fakeSocket('b', { transport: 'polling' });
     const busy = fakeSocket('c', { queued: 1 });
-    const broadcast = new DirectBroadcast(fakeNamespace([idle, polling, busy]), encoder);
+    const closing = fakeSocket('d', { closing: true });
+    const broadcast = new DirectBroadcast(fakeNamespace([idle, polling, busy, closing]), encoder);
 
     expect(broadcast.emit('post:1', 'change', { seq: 7 })).toBe(1);
     // FIN + text opcode, payload length, then engine.io "message" + Socket.IO event packet.
@@ -48,6 +49,9 @@ describe('DirectBroadcast', () => {
     expect(idle.frames).toEqual([Buffer.concat([Buffer.from([0x81, payload.length]), Buffer.from(payload)])]);
     expect(polling.emitted).toEqual(['change']);
     expect(busy.emitted).toEqual(['change']);
+    // A closing WebSocket is left to Socket.IO, which knows what to do with it.
+    expect(closing.frames).toEqual([]);
+    expect(closing.emitted).toEqual(['change']);
     expect(broadcast.emit('post:2', 'change', { seq: 8 })).toBe(0);
   });
 

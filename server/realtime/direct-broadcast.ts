@@ -8,7 +8,7 @@ import * as ws from 'ws';
  * `_sender.sendFrame`; every field is checked before use, and anything unexpected takes the
  * ordinary path.
  */
-type WsInternals = { _sender?: { sendFrame?: (list: Buffer[], cb?: (error?: Error) => void) => void } };
+type WsInternals = { readyState: number; _sender?: { sendFrame?: (list: Buffer[], cb?: (error?: Error) => void) => void } };
 type EngineInternals = {
   readyState: string;
   upgrading: boolean;
@@ -19,6 +19,7 @@ type FrameBuilder = { frame(data: Buffer, options: { readOnly: boolean; mask: bo
 // ws exports its Sender (the frame builder Socket.IO's adapter uses); @types/ws does not declare it.
 const Sender = (ws as unknown as { Sender: FrameBuilder }).Sender;
 const TEXT = 1;
+const WS_OPEN = 1;
 /** Sockets written between two yields to the event loop by emitVolatile. */
 const VOLATILE_SLICE = 500;
 
@@ -94,6 +95,8 @@ export class DirectBroadcast {
       engine.readyState !== 'open' ||
       engine.upgrading ||
       engine.transport.name !== 'websocket' ||
+      // A WebSocket closing (its close frame sent or received) takes nothing more.
+      engine.transport.socket?.readyState !== WS_OPEN ||
       engine.writeBuffer.length > 0 ||
       typeof sender?.sendFrame !== 'function'
     ) {
