@@ -27,6 +27,8 @@ export class LiveSync {
   private seq: number;
   private catchingUp = false;
   private pending: Change[] = [];
+  /** Ask for the replay as one `changes` message (see subscribe()). */
+  private batch = true;
   private readonly socket: Socket<ServerToClient, ClientToServer>;
 
   constructor(private readonly options: LiveSyncOptions) {
@@ -72,7 +74,15 @@ export class LiveSync {
 
   private subscribe(attempt = 0): void {
     const since = this.seq;
-    this.socket.emit('subscribe', { slug: this.options.slug, since, batch: true }, (ack) => {
+    const batch = this.batch;
+    this.socket.emit('subscribe', { slug: this.options.slug, since, ...(batch ? { batch } : {}) }, (ack) => {
+      // A node still running the version before `batch` (a rolling upgrade) refuses the key:
+      // subscribe the old way, with the missed changes as `change` events.
+      if (!ack.ok && ack.error.code === 'invalid-payload' && batch) {
+        this.batch = false;
+        this.subscribe(attempt);
+        return;
+      }
       if (!ack.ok) {
         this.options.connection(`Live updates unavailable: ${ack.error.message}`);
         // A passing server problem (busy database, overload) is retried; a wrong slug is not.

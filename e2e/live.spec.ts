@@ -79,6 +79,44 @@ test('a reader whose connection drops catches up after reconnecting, nothing mis
   await expect(entryBodies(page)).toHaveText(['One', 'Two', 'Three', 'Four']);
 });
 
+test('against a node from before batched replays (a rolling upgrade), the page subscribes the old way and stays whole', async ({ page, request }) => {
+  const slug = await createPost(request, `Old node ${Date.now()}`);
+  const subscribes: string[] = [];
+  const open: { close(): Promise<void> }[] = [];
+  let blocked = false;
+  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+    if (blocked) return void ws.close();
+    const server = ws.connectToServer();
+    open.push(ws);
+    ws.onMessage((message) => {
+      const subscribe = typeof message === 'string' ? /^42(\d+)\["subscribe",(.*)\]$/.exec(message) : null;
+      if (subscribe) subscribes.push(subscribe[2]!);
+      // The old node's strict schema refuses the key it does not know.
+      if (subscribe && subscribe[2]!.includes('"batch"')) {
+        ws.send(`43${subscribe[1]}[{"ok":false,"error":{"code":"invalid-payload","message":"payload: Unrecognized key: \\"batch\\""}}]`);
+        return;
+      }
+      server.send(message);
+    });
+  });
+  await postEntry(request, slug, 'One');
+  await openLive(page, slug);
+
+  blocked = true;
+  for (const ws of open.splice(0)) await ws.close();
+  await expect(page.locator('#connection')).toHaveText('Reconnecting…');
+  await postEntry(request, slug, 'Two');
+  await postEntry(request, slug, 'Three');
+  blocked = false;
+  await expect(page.locator('#connection')).toHaveText('Live', { timeout: 15_000 });
+  await postEntry(request, slug, 'Four');
+  await expect(entryBodies(page)).toHaveText(['One', 'Two', 'Three', 'Four']);
+  // Asked once with batch, then never again: the reconnect's replay came as `change` events.
+  expect(subscribes[0]).toContain('"batch":true');
+  expect(subscribes.slice(1).length).toBeGreaterThanOrEqual(2);
+  expect(subscribes.slice(1).every((payload) => !payload.includes('batch'))).toBe(true);
+});
+
 test('a change lost on the wire is fetched over HTTP when the next one reveals the gap', async ({ page, request }) => {
   const slug = await createPost(request, `Gap ${Date.now()}`);
   let dropNextChange = false;
