@@ -41,6 +41,23 @@ export function connectFailures(results: ConnectResult[]): string | undefined {
   return failed > 0 ? `${failed} readers failed to connect: ${results.flatMap((result) => result.errors).slice(0, 3).join('; ')}` : undefined;
 }
 
+/**
+ * Runs a scenario's measurement against its server: a failure becomes the row's error, and the
+ * generators are closed and the server stopped either way.
+ */
+export async function runAgainst(ctx: Ctx, row: Row, server: { stop(): Promise<void> }, measure: () => Promise<void>): Promise<Row> {
+  try {
+    await measure();
+    await ctx.gens.all('close');
+  } catch (error) {
+    row.error = (error as Error).stack ?? String(error);
+    await ctx.gens.all('close').catch(() => undefined);
+  } finally {
+    await server.stop();
+  }
+  return row;
+}
+
 /** Waits until the generators have seen `expected` deliveries, or until the deadline. */
 export async function waitDelivered(ctx: Ctx, expected: number, deadline: number): Promise<number> {
   for (;;) {

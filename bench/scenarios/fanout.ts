@@ -3,7 +3,7 @@ import { freePort, LivelineServer, ROOT, waitFor } from '../lib/server.js';
 import { PinnedChild, processCpuMs } from '../lib/rpc.js';
 import type { Row } from '../lib/report.js';
 import { ratio } from '../lib/stats.js';
-import { connectFailures, merge, waitDelivered, withRetries, type ConnectResult, type Ctx, type GenReport } from './context.js';
+import { connectFailures, merge, runAgainst, waitDelivered, withRetries, type ConnectResult, type Ctx, type GenReport } from './context.js';
 import { resolve } from 'node:path';
 
 /** Entries posted (and broadcast by the floor) before measuring, so that no run measures cold code. */
@@ -23,7 +23,7 @@ export async function fanoutOurs(ctx: Ctx, readers: number): Promise<Row[]> {
     const { cfg, gens } = ctx;
     const server = await LivelineServer.start(cfg.serverCpus);
     const row: Row = { scenario: 'fanout', variant: 'liveline (Socket.IO)', readers, metrics: {}, notes: [] };
-    try {
+    return runAgainst(ctx, row, server, async () => {
       const post = await server.createPost(`Fan-out ${readers}`);
       await gens.all('setup', { url: server.url, slug: post.slug });
       const before = await server.memory();
@@ -83,14 +83,7 @@ export async function fanoutOurs(ctx: Ctx, readers: number): Promise<Row[]> {
         disconnects: merged.disconnects,
         generatorCpuShare: merged.saturation.cpuShare,
       };
-      await gens.all('close');
-    } catch (error) {
-      row.error = (error as Error).stack ?? String(error);
-      await gens.all('close').catch(() => undefined);
-    } finally {
-      await server.stop();
-    }
-    return row;
+    });
   });
   row.target = { text: '100% delivered', met: row.accounting?.complete ?? false };
   return capacity ? [row, capacity] : [row];
@@ -103,7 +96,7 @@ export async function fanoutWs(ctx: Ctx, readers: number, ours: Row | undefined)
     const port = await freePort();
     const server = PinnedChild.start('ws-floor', cfg.serverCpus, ['--import', 'tsx', resolve(import.meta.dirname, '../baselines/ws-server.ts')], { PORT: String(port) }, ROOT);
     const row: Row = { scenario: 'fanout', variant: 'ws floor (bare broadcast)', readers, metrics: {}, notes: [] };
-    try {
+    return runAgainst(ctx, row, server, async () => {
       const url = `http://127.0.0.1:${port}`;
       await waitFor(async () => (await fetch(`${url}/healthz`)).ok, 30_000, 'the ws floor server');
       const shares = gens.share(readers);
@@ -138,14 +131,7 @@ export async function fanoutWs(ctx: Ctx, readers: number, ours: Row | undefined)
         generatorCpuShare: merged.saturation.cpuShare,
       };
       if (!sampleChange) row.notes.push('no sample change from our run: payload is smaller than ours');
-      await gens.all('close');
-    } catch (error) {
-      row.error = (error as Error).stack ?? String(error);
-      await gens.all('close').catch(() => undefined);
-    } finally {
-      await server.stop();
-    }
-    return row;
+    });
   });
   if (ours && readers === 10_000 && (ours.discarded || row.discarded)) {
     ours.target = { text: '100% delivered; p99 ≤ 1.5× ws floor not judged: a run was discarded (generators saturated)', met: null };

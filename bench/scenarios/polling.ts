@@ -4,7 +4,7 @@ import type { Row } from '../lib/report.js';
 import { LivelineServer } from '../lib/server.js';
 import { percentileCurve, ratio, summarize } from '../lib/stats.js';
 import { lastSeq } from './fanout.js';
-import { merge, withRetries, type Ctx, type GenReport } from './context.js';
+import { merge, runAgainst, withRetries, type Ctx, type GenReport } from './context.js';
 
 /**
  * Baseline (b): readers that poll `GET /api/posts/:slug/changes?since=` every `intervalMs`, each from
@@ -19,7 +19,7 @@ export async function polling(ctx: Ctx, intervalMs: number): Promise<Row[]> {
   const real = await withRetries(ctx, async () => {
     const server = await LivelineServer.start(cfg.serverCpus);
     const row: Row = { scenario: 'fanout', variant: label, readers, metrics: {}, notes: [] };
-    try {
+    return runAgainst(ctx, row, server, async () => {
       const post = await server.createPost(`Polling ${intervalMs}`);
       await gens.all('setup', { url: server.url, slug: post.slug });
       const baseSeq = await lastSeq(server.url, post.slug);
@@ -52,14 +52,7 @@ export async function polling(ctx: Ctx, intervalMs: number): Promise<Row[]> {
         generatorCpuShare: merged.saturation.cpuShare,
       };
       model = { sentMs: posted.sentMs, committedMs: posted.committedMs, responseMs: reports.flatMap((report) => report.responseSamples) };
-      await gens.all('close');
-    } catch (error) {
-      row.error = (error as Error).stack ?? String(error);
-      await gens.all('close').catch(() => undefined);
-    } finally {
-      await server.stop();
-    }
-    return row;
+    });
   });
   real.target = { text: '100% delivered', met: real.accounting?.complete ?? false };
   const rows: Row[] = [real];

@@ -4,7 +4,7 @@ import { LivelineServer } from '../lib/server.js';
 import { mergeEncoded, now, summarize } from '../lib/stats.js';
 import { readFile } from 'node:fs/promises';
 import { lastSeq } from './fanout.js';
-import { connectFailures, merge, withRetries, type ConnectResult, type Ctx, type GenReport } from './context.js';
+import { connectFailures, merge, runAgainst, withRetries, type ConnectResult, type Ctx, type GenReport } from './context.js';
 
 /** Join storm: N readers connect at once, subscribe with `since` 100 entries back and catch up. */
 export async function joinStorm(ctx: Ctx): Promise<Row> {
@@ -14,7 +14,7 @@ export async function joinStorm(ctx: Ctx): Promise<Row> {
   const row = await withRetries(ctx, async () => {
     const server = await LivelineServer.start(cfg.serverCpus);
     const row: Row = { scenario: 'storm', variant: `liveline: connect + subscribe + catch up ${back} entries`, readers, metrics: {}, notes: [] };
-    try {
+    return runAgainst(ctx, row, server, async () => {
       const post = await server.createPost('Join storm');
       const seeded = await postEntries(server, post.slug, back, { concurrency: 4 });
       if (seeded.failures.length) throw new Error(`seeding: ${seeded.failures[0]}`);
@@ -52,14 +52,7 @@ export async function joinStorm(ctx: Ctx): Promise<Row> {
         listenOverflows: overflows,
         generatorCpuShare: merged.saturation.cpuShare,
       };
-      await gens.all('close');
-    } catch (error) {
-      row.error = (error as Error).stack ?? String(error);
-      await gens.all('close').catch(() => undefined);
-    } finally {
-      await server.stop();
-    }
-    return row;
+    });
   }, { upperBound: true });
   const convergedMs = Number(row.metrics.convergedMs);
   row.target = {
@@ -77,7 +70,7 @@ export async function catchUp(ctx: Ctx): Promise<Row> {
   const row = await withRetries(ctx, async () => {
     const server = await LivelineServer.start(cfg.serverCpus);
     const row: Row = { scenario: 'catchup', variant: `liveline: ${entries} entries missed while offline`, readers, metrics: {}, notes: [] };
-    try {
+    return runAgainst(ctx, row, server, async () => {
       const post = await server.createPost('Catch-up');
       await gens.all('setup', { url: server.url, slug: post.slug });
       const shares = gens.share(readers);
@@ -107,14 +100,7 @@ export async function catchUp(ctx: Ctx): Promise<Row> {
         serverCpuMs: cpuMs,
         generatorCpuShare: merged.saturation.cpuShare,
       };
-      await gens.all('close');
-    } catch (error) {
-      row.error = (error as Error).stack ?? String(error);
-      await gens.all('close').catch(() => undefined);
-    } finally {
-      await server.stop();
-    }
-    return row;
+    });
   });
   row.target = { text: 'every reader converged, 100% delivered', met: row.accounting?.complete ?? false };
   return row;
