@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Page, type WebSocketRoute } from '@playwright/test';
 
 /** The author side acts through the real API; the reader side is a real browser page. */
 const token = process.env.LIVELINE_E2E_TOKEN!;
@@ -54,63 +54,65 @@ test('an edit and a delete show up live', async ({ page, request }) => {
   await expect(page.locator(`#entry-${keep.id} .edited`)).toHaveText('edited');
 });
 
-test('a reader whose connection drops catches up after reconnecting, nothing missing or doubled', async ({ page, request }) => {
-  const slug = await createPost(request, `Reconnect ${Date.now()}`);
-  // Sit between the page and the server's WebSocket so the test can cut the line.
+type Relay = (message: string | Buffer, page: WebSocketRoute, server: WebSocketRoute) => void;
+
+/**
+ * Sits between the page and the server's WebSocket (`relay` may rewrite what the page sends), so
+ * the test can cut the line: while it is cut, new connections are refused.
+ */
+async function interpose(page: Page, relay?: Relay): Promise<{ cut(): Promise<void>; restore(): void }> {
   let blocked = false;
-  const open: { close(): Promise<void> }[] = [];
+  const open: WebSocketRoute[] = [];
   await page.routeWebSocket(/\/socket\.io\//, (ws) => {
     if (blocked) return void ws.close();
-    ws.connectToServer();
+    const server = ws.connectToServer();
     open.push(ws);
+    if (relay) ws.onMessage((message) => relay(message, ws, server));
   });
+  return {
+    async cut() {
+      blocked = true;
+      for (const ws of open.splice(0)) await ws.close();
+    },
+    restore() {
+      blocked = false;
+    },
+  };
+}
+
+/** One entry shown, the line cut, two entries posted meanwhile, back online, one more: all four, once each. */
+async function dropAndComeBack(page: Page, request: APIRequestContext, slug: string, line: { cut(): Promise<void>; restore(): void }): Promise<void> {
   await postEntry(request, slug, 'One');
   await openLive(page, slug);
-
-  blocked = true;
-  for (const ws of open.splice(0)) await ws.close();
+  await line.cut();
   await expect(page.locator('#connection')).toHaveText('Reconnecting…');
   await postEntry(request, slug, 'Two');
   await postEntry(request, slug, 'Three');
-  blocked = false;
-
+  line.restore();
   await expect(page.locator('#connection')).toHaveText('Live', { timeout: 15_000 });
   await postEntry(request, slug, 'Four');
   await expect(entryBodies(page)).toHaveText(['One', 'Two', 'Three', 'Four']);
+}
+
+test('a reader whose connection drops catches up after reconnecting, nothing missing or doubled', async ({ page, request }) => {
+  const slug = await createPost(request, `Reconnect ${Date.now()}`);
+  await dropAndComeBack(page, request, slug, await interpose(page));
 });
 
 test('against a node from before batched replays (a rolling upgrade), the page subscribes the old way and stays whole', async ({ page, request }) => {
   const slug = await createPost(request, `Old node ${Date.now()}`);
   const subscribes: string[] = [];
-  const open: { close(): Promise<void> }[] = [];
-  let blocked = false;
-  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
-    if (blocked) return void ws.close();
-    const server = ws.connectToServer();
-    open.push(ws);
-    ws.onMessage((message) => {
-      const subscribe = typeof message === 'string' ? /^42(\d+)\["subscribe",(.*)\]$/.exec(message) : null;
-      if (subscribe) subscribes.push(subscribe[2]!);
-      // The old node's strict schema refuses the key it does not know.
-      if (subscribe && subscribe[2]!.includes('"batch"')) {
-        ws.send(`43${subscribe[1]}[{"ok":false,"error":{"code":"invalid-payload","message":"payload: Unrecognized key: \\"batch\\""}}]`);
-        return;
-      }
-      server.send(message);
-    });
+  const line = await interpose(page, (message, ws, server) => {
+    const subscribe = typeof message === 'string' ? /^42(\d+)\["subscribe",(.*)\]$/.exec(message) : null;
+    if (subscribe) subscribes.push(subscribe[2]!);
+    // The old node's strict schema refuses the key it does not know.
+    if (subscribe && subscribe[2]!.includes('"batch"')) {
+      ws.send(`43${subscribe[1]}[{"ok":false,"error":{"code":"invalid-payload","message":"payload: Unrecognized key: \\"batch\\""}}]`);
+      return;
+    }
+    server.send(message);
   });
-  await postEntry(request, slug, 'One');
-  await openLive(page, slug);
-
-  blocked = true;
-  for (const ws of open.splice(0)) await ws.close();
-  await expect(page.locator('#connection')).toHaveText('Reconnecting…');
-  await postEntry(request, slug, 'Two');
-  await postEntry(request, slug, 'Three');
-  blocked = false;
-  await expect(page.locator('#connection')).toHaveText('Live', { timeout: 15_000 });
-  await postEntry(request, slug, 'Four');
-  await expect(entryBodies(page)).toHaveText(['One', 'Two', 'Three', 'Four']);
+  await dropAndComeBack(page, request, slug, line);
   // Asked once with batch, then never again: the reconnect's replay came as `change` events.
   expect(subscribes[0]).toContain('"batch":true');
   expect(subscribes.slice(1).length).toBeGreaterThanOrEqual(2);

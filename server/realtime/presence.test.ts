@@ -1,8 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createPost, createTestApp, type TestApp } from '../test/helpers.js';
-import { until } from '../test/cluster-reader.js';
+import { createPost, createTestApp, type TestApp, until } from '../test/helpers.js';
 import type { Presence } from './socket.js';
 
 let t: TestApp;

@@ -9,19 +9,12 @@ import { io as connect } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
 import type { Change } from '../domain/types.js';
-import { createTestApp, testConfig } from './helpers.js';
+import { createTestApp, testConfig, until } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../archive/fixtures/import/', import.meta.url));
 const run = promisify(execFile);
 
-async function until(predicate: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('archives on a running server', () => {
   it('a re-import through POST /api/import reaches open readers over Socket.IO, seq by seq', async () => {

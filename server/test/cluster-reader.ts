@@ -1,6 +1,7 @@
 import { io as connect, type Socket } from 'socket.io-client';
 import type { Change } from '../domain/types.js';
 import type { SubscribeAck } from '../realtime/socket.js';
+import { until as waitUntil } from './helpers.js';
 
 /**
  * A reader as the reader page behaves (client/reader.ts): subscribes with its lastSeq on every
@@ -79,12 +80,9 @@ export class TestReader {
   }
 }
 
-export async function until(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 50));
-  }
+/** A cluster takes its time (processes, Redis, nginx): a minute before giving up. */
+export function until(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+  return waitUntil(predicate, what, timeoutMs);
 }
 
 export function range(from: number, to: number): number[] {

@@ -71,3 +71,12 @@ export async function createPost(t: TestApp, body: Record<string, unknown> = { t
 export async function postEntry(t: TestApp, slug: string, body: string, who: keyof TestApp['tokens'] = 'author', headers: Record<string, string> = {}) {
   return t.app.inject({ method: 'POST', url: `/api/posts/${slug}/entries`, headers: { ...t.auth(who), ...headers }, payload: { body } });
 }
+
+/** Polls `predicate` until it holds; fails with `what` after `timeoutMs`. */
+export async function until(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((done) => setTimeout(done, 10));
+  }
+}

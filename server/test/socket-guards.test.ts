@@ -3,7 +3,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Change } from '../domain/types.js';
 import type { SubscribeAck } from '../realtime/socket.js';
-import { createPost, createTestApp, postEntry, type TestApp } from './helpers.js';
+import { createPost, createTestApp, postEntry, type TestApp, until } from './helpers.js';
 
 let t: TestApp | undefined;
 const sockets: Socket[] = [];
@@ -33,13 +33,6 @@ function outcome(socket: Socket): Promise<string> {
   });
 }
 
-async function until(predicate: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe('socket origin check', () => {
   it('admits its own origin, configured origins and non-browser clients; refuses other sites', async () => {

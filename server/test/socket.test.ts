@@ -3,7 +3,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Change } from '../domain/types.js';
 import type { SubscribeAck } from '../realtime/socket.js';
-import { createPost, createTestApp, postEntry, type TestApp } from './helpers.js';
+import { createPost, createTestApp, postEntry, type TestApp, until } from './helpers.js';
 
 let t: TestApp;
 let url: string;
@@ -31,13 +31,6 @@ function subscribe(socket: Socket, payload: unknown): Promise<SubscribeAck> {
   return socket.timeout(5000).emitWithAck('subscribe', payload);
 }
 
-async function until(predicate: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe('socket protocol', () => {
   it('delivers created, updated and deleted changes in order', async () => {
