@@ -1,4 +1,4 @@
-import type { Entry } from '../server/domain/types.js';
+import type { Entry } from '../contract/index.js';
 import type { Timeline } from './timeline.js';
 
 type Page = { entries: Entry[]; nextCursor: string | null };

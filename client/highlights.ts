@@ -1,4 +1,4 @@
-import type { Entry } from '../server/domain/types.js';
+import type { Entry } from '../contract/index.js';
 import type { Times } from './times.js';
 
 /** The Key moments box and the pinned entry above the stream, kept current from live changes. */

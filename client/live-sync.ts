@@ -1,6 +1,5 @@
+import type { Change, ClientToServer, ServerToClient } from '../contract/index.js';
 import { io, type Socket } from 'socket.io-client';
-import type { Change } from '../server/domain/types.js';
-import type { ClientToServer, ServerToClient } from '../server/realtime/socket.js';
 
 /**
  * Follows one post's change log, for the reader page and the newsroom's composer alike. Every

@@ -1,9 +1,9 @@
-import type { Change, Post } from '../server/domain/types.js';
 import { Earlier } from './earlier.js';
 import { Highlights } from './highlights.js';
 import { LiveSync } from './live-sync.js';
 import { Timeline } from './timeline.js';
 import { Times } from './times.js';
+import type { Change, Post } from '../contract/index.js';
 
 /**
  * The reader page's live layer. The server-rendered page is complete on its own; this script

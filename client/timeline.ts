@@ -1,4 +1,4 @@
-import type { Entry } from '../server/domain/types.js';
+import type { Entry } from '../contract/index.js';
 import type { Times } from './times.js';
 
 /**

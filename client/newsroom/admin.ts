@@ -1,4 +1,4 @@
-import type { Post } from '../../server/domain/types.js';
+import type { Post } from '../../contract/index.js';
 import { api, element } from './api.js';
 
 /** /admin: create a post and go to its composer. */

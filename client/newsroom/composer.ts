@@ -1,4 +1,3 @@
-import type { Entry, Post } from '../../server/domain/types.js';
 import { ApiError, api, element } from './api.js';
 import { Feed } from './feed.js';
 import { showHistory } from './history.js';
@@ -6,6 +5,7 @@ import { Outbox, type OutboxItem } from './outbox.js';
 import { setupSettings } from './settings.js';
 import { canModify, newestFirst, renderDeskEntry, type Viewer } from './timeline.js';
 import { uploadImage } from './uploads.js';
+import type { Entry, Post } from '../../contract/index.js';
 
 /** The author's composer at /admin/posts/:slug: write, preview, publish offline-safe, and edit the timeline. */
 export function startComposer(root: HTMLElement, viewer: Viewer): void {

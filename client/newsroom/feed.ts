@@ -1,4 +1,4 @@
-import type { Change, Entry, Post } from '../../server/domain/types.js';
+import type { Change, Entry, Post } from '../../contract/index.js';
 import { LiveSync } from '../live-sync.js';
 
 /**

@@ -1,5 +1,5 @@
+import type { Entry } from '../../contract/index.js';
 import { ApiError, api, NetworkError, newKey } from './api.js';
-import type { Entry } from '../../server/domain/types.js';
 
 /**
  * The author's outbox. Every entry is written to localStorage before it is sent, with its own

@@ -1,4 +1,4 @@
-import type { Post } from '../../server/domain/types.js';
+import type { Post } from '../../contract/index.js';
 import { ApiError, api, element } from './api.js';
 
 /** Post settings for editors: PATCH with If-Match; a rename moves this page to the new slug. */

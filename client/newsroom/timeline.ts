@@ -1,4 +1,4 @@
-import type { Entry } from '../../server/domain/types.js';
+import type { Entry } from '../../contract/index.js';
 import { element } from './api.js';
 
 /** Markup of one entry on the desk: the published HTML plus the actions this user may take. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Entry, Post } from '../domain/types.js';
 import { formatHtmlArchive } from './html-archive.js';
 import { jsonArchiveSchema } from './json-archive.js';
+import type { Entry, Post } from '../../contract/index.js';
 
 const post: Post = {
   id: 1,

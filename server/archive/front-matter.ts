@@ -1,10 +1,9 @@
 import { LineCounter, parseDocument, isMap } from 'yaml';
 import { z } from 'zod';
-import { POST_STATUSES } from '../domain/types.js';
 import { SLUG_PATTERN, slugify } from '../domain/slug.js';
-import { isTimeZone } from '../http/schemas.js';
 import { dateFromFileName, markerOffsetMinutes, parseDate } from './dates.js';
 import { ArchiveFormatError } from './errors.js';
+import { POST_STATUSES, isTimeZone } from '../../contract/index.js';
 
 /** Jekyll / WordPress-export front matter: the fields Liveline understands; every other field is kept as is. */
 

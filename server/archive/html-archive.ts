@@ -1,6 +1,6 @@
-import type { Entry, Post } from '../domain/types.js';
 import { html, raw } from '../render/html.js';
 import { entryArticle, formatTime } from '../render/pages.js';
+import type { Entry, Post } from '../../contract/index.js';
 
 /**
  * A single self-contained static page of a liveblog: styles inlined, no script, no server needed.

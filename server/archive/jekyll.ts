@@ -1,11 +1,11 @@
 import { Lexer } from 'marked';
 import { stringify } from 'yaml';
-import { ENTRY_BODY_MAX } from '../http/schemas.js';
 import { slugify } from '../domain/slug.js';
 import { formatDate, markerOffsetMinutes, parseDate, type ParsedDate } from './dates.js';
 import { ArchiveFormatError } from './errors.js';
 import { readFrontMatter, splitFrontMatter, type PostMeta } from './front-matter.js';
 import { assignTimes, clockAt, splitMarker, withMarker, type ClockTime } from './time-markers.js';
+import { ENTRY_BODY_MAX } from '../../contract/index.js';
 
 /** Jekyll / WordPress-export Markdown: front matter, then one entry per block. Pure functions. */
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { changeOutput } from '../http/schemas.js';
 import type { PostDump } from '../store/archive.js';
+import { changeSchema } from '../../contract/index.js';
 
 /**
  * The JSON archive: every row of one post (post, entries, revisions, change log) and the users
@@ -89,7 +89,7 @@ const changeRow = z.strictObject({
   post_id: id,
   seq: z.number().int().positive(),
   type: z.enum(['entry.created', 'entry.updated', 'entry.deleted', 'post.updated']),
-  payload: jsonText(changeOutput, 'a change as the API sends it'),
+  payload: jsonText(changeSchema, 'a change as the API sends it'),
   created_at: time,
   actor_id: id.nullable().optional(),
 });

@@ -5,13 +5,13 @@ import { ConfigError, ensureDatabaseDirectory, loadConfig } from '../config.js';
 import { ARCHIVE_USAGE, ArchiveUsageError, runArchiveCommand } from './archive.js';
 import { openDatabase } from '../db/connection.js';
 import { migrate, MigrationError } from '../db/migrate.js';
-import { ROLES } from '../domain/types.js';
 import { startServer } from '../main.js';
 import { PASSWORD_MIN_LENGTH } from '../auth/passwords.js';
 import { AppError } from '../domain/errors.js';
 import { createStores } from '../services/context.js';
 import { UserService } from '../services/users.js';
 import { TokenStore } from '../store/tokens.js';
+import { ROLES } from '../../contract/index.js';
 
 const USAGE = `Usage: liveline <command>
 

@@ -5,7 +5,7 @@ import { adminHomePage, composerPage, usersPage } from '../render/newsroom.js';
 import { notFoundPage } from '../render/pages.js';
 import type { SessionActor } from '../store/sessions.js';
 import { currentSession } from './auth.js';
-import { slugParams } from './schemas.js';
+import { slugParams } from '../../contract/index.js';
 
 const HTML = 'text/html; charset=utf-8';
 

@@ -4,7 +4,7 @@ import { ArchiveFormatError } from '../archive/errors.js';
 import { AppError, errors } from '../domain/errors.js';
 import { notFoundPage } from '../render/pages.js';
 import { authenticate } from './auth.js';
-import { slugParams } from './schemas.js';
+import { slugParams } from '../../contract/index.js';
 
 /** Archive uploads can be long liveblogs; entries themselves stay limited by the entry schema. */
 export const IMPORT_BODY_LIMIT = 10 * 1024 * 1024;

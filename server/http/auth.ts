@@ -2,9 +2,10 @@ import { timingSafeEqual } from 'node:crypto';
 import type {} from '@fastify/cookie';
 import type { FastifyRequest } from 'fastify';
 import { errors } from '../domain/errors.js';
-import { hasRole, type Actor, type Role } from '../domain/types.js';
 import type { SessionActor } from '../store/sessions.js';
 import type { TokenStore } from '../store/tokens.js';
+import type { Actor, Role } from '../../contract/index.js';
+import { hasRole } from '../domain/roles.js';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 export const SESSION_COOKIE = 'liveline_session';

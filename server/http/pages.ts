@@ -3,12 +3,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '../domain/cursor.js';
 import { AppError } from '../domain/errors.js';
-import type { Post } from '../domain/types.js';
 import { postFeed, siteFeed } from '../render/atom.js';
 import { homePage, notFoundPage, postPage } from '../render/pages.js';
-import { slugParams } from './schemas.js';
 import { LiveEdgeCache } from './live-edge-cache.js';
 import { embedHelmet } from './security.js';
+import type { Post } from '../../contract/index.js';
+import { slugParams } from '../../contract/index.js';
 
 const HTML = 'text/html; charset=utf-8';
 /** Caches may serve a page for a second and revalidate with the ETag; enough to absorb a crowd. */

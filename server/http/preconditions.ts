@@ -1,5 +1,5 @@
+import { idempotencyKey } from '../../contract/index.js';
 import { errors } from '../domain/errors.js';
-import { idempotencyKey } from './schemas.js';
 
 /** Parses `If-Match: 3`, `If-Match: "3"` or `If-Match: W/"3"` into a version number. */
 export function parseIfMatch(header: string | undefined): number | undefined {

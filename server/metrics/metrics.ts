@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Change } from '../domain/types.js';
 import type { Publisher } from '../services/publisher.js';
+import type { Change } from '../../contract/index.js';
 
 /**
  * Every Prometheus metric of one node, on its own registry (tests build several apps in one

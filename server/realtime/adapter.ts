@@ -1,8 +1,8 @@
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { MessageType, type ClusterAdapter, type ClusterMessage } from 'socket.io-adapter';
 import type { Server } from 'socket.io';
-import type { Change } from '../domain/types.js';
 import type { RedisClient } from './redis.js';
+import type { Change } from '../../contract/index.js';
 
 /** Says whether a change arriving from the stream is new to this node (false: already delivered, drop it). */
 export type ChangeObserver = (postId: number, change: Change) => boolean;

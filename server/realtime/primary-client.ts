@@ -1,4 +1,4 @@
-import type { Change } from '../domain/types.js';
+import type { Change } from '../../contract/index.js';
 
 export type ChangesPage = { changes: Change[]; lastSeq: number };
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Change } from '../domain/types.js';
 import type { ChangesPage, PrimaryClient } from './primary-client.js';
 import { RemotePostSource } from './remote-source.js';
 import { Replay, SOCKET_REPLAY_LIMIT } from './source.js';
+import type { Change } from '../../contract/index.js';
 
 function change(seq: number): Change {
   return {

@@ -1,7 +1,7 @@
-import type { Change } from '../domain/types.js';
 import { PostFeed } from './feed.js';
 import type { PrimaryClient } from './primary-client.js';
 import { Replay, ReplayCache, SOCKET_REPLAY_LIMIT, type PostSource } from './source.js';
+import type { Change } from '../../contract/index.js';
 
 /** A post created after a miss becomes subscribable on fan-out nodes within this delay. */
 const MISSING_TTL_MS = 2000;

@@ -2,13 +2,13 @@ import type { Server as HttpServer } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
-import type { Change } from '../domain/types.js';
-import { slugParam } from '../http/schemas.js';
 import type { Publisher } from '../services/publisher.js';
 import type { SocketGuards } from './guards.js';
 import { DirectBroadcast } from './direct-broadcast.js';
 import { preSerializedParser } from './pre-serialized.js';
 import { SOCKET_REPLAY_LIMIT, type PostSource, type Replay } from './source.js';
+import type { Change } from '../../contract/index.js';
+import { slugParam } from '../../contract/index.js';
 
 export { SOCKET_REPLAY_LIMIT };
 

@@ -1,7 +1,7 @@
-import type { Change } from '../domain/types.js';
 import type { Stores } from '../services/context.js';
 import type { SerializedChange } from '../store/changes.js';
 import { PreSerialized } from './pre-serialized.js';
+import type { Change } from '../../contract/index.js';
 
 /** At most this many changes are replayed over the socket; beyond, the client pages over HTTP. */
 export const SOCKET_REPLAY_LIMIT = 100;

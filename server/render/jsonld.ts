@@ -1,4 +1,4 @@
-import type { Entry, Post } from '../domain/types.js';
+import type { Entry, Post } from '../../contract/index.js';
 import { excerpt, htmlToText } from './text.js';
 
 /** schema.org LiveBlogPosting for search engines; entries become BlogPosting updates. */

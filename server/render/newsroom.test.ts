@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Post } from '../domain/types.js';
 import { composerPage, embedSnippet } from './newsroom.js';
+import type { Post } from '../../contract/index.js';
 
 const post: Post = {
   id: 1,

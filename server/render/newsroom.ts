@@ -1,6 +1,6 @@
-import type { Actor, Post } from '../domain/types.js';
 import type { Assets } from './assets.js';
 import { html, jsonForScript, raw, type RawHtml } from './html.js';
+import type { Actor, Post } from '../../contract/index.js';
 
 /** Pages of the newsroom (login, setup, admin, composer). Readers never load these. */
 

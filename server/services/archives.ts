@@ -6,12 +6,12 @@ import { formatHtmlArchive } from '../archive/html-archive.js';
 import { formatJekyll, parseJekyll, type ParsedPost } from '../archive/jekyll.js';
 import { jsonArchiveSchema, toJsonArchive, type JsonArchive } from '../archive/json-archive.js';
 import { errors } from '../domain/errors.js';
-import type { Actor, Change, Post } from '../domain/types.js';
 import { RenderError } from '../render/markdown.js';
 import { CLIENT_DIST } from '../render/assets.js';
 import { ArchiveStore } from '../store/archive.js';
 import { presentEntry, type StoredEntry } from '../store/entries.js';
 import { nowIso, type ServiceDeps } from './context.js';
+import type { Actor, Change, Post } from '../../contract/index.js';
 
 export type ImportResult = { file: string; slug: string; action: 'created' | 'updated' | 'unchanged'; entries: number };
 

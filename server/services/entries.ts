@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { AppError, errors } from '../domain/errors.js';
-import { canModifyEntry, hasRole, type Actor, type Change, type Entry } from '../domain/types.js';
 import { presentEntry, type Revision, type StoredEntry } from '../store/entries.js';
 import { nowIso, type ServiceDeps } from './context.js';
 import { RenderError } from '../render/markdown.js';
 import { requireVersion } from './versions.js';
+import type { Actor, Change, Entry } from '../../contract/index.js';
+import { canModifyEntry, hasRole } from '../domain/roles.js';
 
 export type EntryInput = { body: string; createdAt?: string | undefined; keyEvent?: boolean | undefined };
 export type EntryPatch = { body?: string | undefined; createdAt?: string | undefined; keyEvent?: boolean | undefined };

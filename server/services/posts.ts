@@ -1,10 +1,11 @@
 import { encodeCursor } from '../domain/cursor.js';
 import { errors } from '../domain/errors.js';
 import { slugify } from '../domain/slug.js';
-import { hasRole, type Actor, type Change, type Entry, type Post, type PostStatus } from '../domain/types.js';
 import { presentEntry, type EntryCursor } from '../store/entries.js';
 import { nowIso, type ServiceDeps } from './context.js';
 import { requireVersion } from './versions.js';
+import type { Actor, Change, Entry, Post, PostStatus } from '../../contract/index.js';
+import { hasRole } from '../domain/roles.js';
 
 export type PostInput = {
   title: string;

@@ -1,4 +1,4 @@
-import type { Change } from '../domain/types.js';
+import type { Change } from '../../contract/index.js';
 
 /** Where committed changes go. The realtime layer implements it; services call it after COMMIT. */
 export interface Publisher {

@@ -1,9 +1,9 @@
 import { burnPasswordCheck, hashPassword, verifyPassword } from '../auth/passwords.js';
 import { errors } from '../domain/errors.js';
-import type { Actor, Role } from '../domain/types.js';
 import type { TokenInfo } from '../store/tokens.js';
 import type { User } from '../store/users.js';
 import type { Stores } from './context.js';
+import type { Actor, Role } from '../../contract/index.js';
 
 export type NewUser = { name: string; email: string; role: Role; password: string };
 

@@ -1,5 +1,5 @@
+import type { Change } from '../../contract/index.js';
 import type { Db } from '../db/connection.js';
-import type { Change } from '../domain/types.js';
 
 /** A change as the JSON it was published (and stored) as. */
 export type SerializedChange = { seq: number; json: string };

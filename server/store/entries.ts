@@ -1,5 +1,5 @@
+import type { Entry } from '../../contract/index.js';
 import type { Db } from '../db/connection.js';
-import type { Entry } from '../domain/types.js';
 
 type EntryRow = {
   id: number;

@@ -1,5 +1,5 @@
+import type { Post, PostStatus } from '../../contract/index.js';
 import type { Db } from '../db/connection.js';
-import type { Post, PostStatus } from '../domain/types.js';
 
 type PostRow = {
   id: number;

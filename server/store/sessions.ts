@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/connection.js';
-import type { Actor } from '../domain/types.js';
+import type { Actor } from '../../contract/index.js';
 
 export type SessionActor = { actor: Actor; csrfToken: string; expiresAt: string };
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/connection.js';
-import type { Actor, Role } from '../domain/types.js';
+import type { Actor, Role } from '../../contract/index.js';
 
 export type TokenInfo = { id: number; name: string; role: Role; userId: number; userName: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null };
 

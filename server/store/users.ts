@@ -1,5 +1,5 @@
+import type { Role } from '../../contract/index.js';
 import type { Db } from '../db/connection.js';
-import type { Role } from '../domain/types.js';
 
 export type User = { id: number; name: string; email: string | null; role: Role; createdAt: string; disabledAt: string | null; hasPassword: boolean };
 export type UserCredentials = { id: number; name: string; role: Role; passwordHash: string | null; disabledAt: string | null };

@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ArchiveFormatError } from '../archive/errors.js';
-import type { Change } from '../domain/types.js';
 import { createPost, createTestApp, postEntry, type TestApp } from './helpers.js';
+import type { Change } from '../../contract/index.js';
 
 const FIXTURES = fileURLToPath(new URL('../archive/fixtures/import/', import.meta.url));
 const read = (name: string) => readFileSync(FIXTURES + name, 'utf8');

@@ -8,8 +8,8 @@ import { promisify } from 'node:util';
 import { io as connect } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
-import type { Change } from '../domain/types.js';
 import { createTestApp, testConfig, until } from './helpers.js';
+import type { Change } from '../../contract/index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../archive/fixtures/import/', import.meta.url));

@@ -1,7 +1,6 @@
 import { io as connect, type Socket } from 'socket.io-client';
-import type { Change } from '../domain/types.js';
-import type { SubscribeAck } from '../realtime/socket.js';
 import { until as waitUntil } from './helpers.js';
+import type { Change, SubscribeAck } from '../../contract/index.js';
 
 /**
  * A reader as the reader page behaves (client/reader.ts): subscribes with its lastSeq on every

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Change } from '../domain/types.js';
 import { assertBuilt, cli, startServer, type ServerProcess } from './process-helpers.js';
+import type { Change } from '../../contract/index.js';
 
 /**
  * Crash test: a real `liveline serve` process takes a burst of entries from several concurrent

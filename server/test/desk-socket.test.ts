@@ -1,9 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import type { Change } from '../domain/types.js';
-import type { SubscribeAck } from '../realtime/socket.js';
 import { createPost, createTestApp, postEntry, type TestApp } from './helpers.js';
+import type { Change, SubscribeAck } from '../../contract/index.js';
 
 let t: TestApp;
 let socket: Socket | undefined;

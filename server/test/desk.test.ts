@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Change } from '../domain/types.js';
 import { createPost, createTestApp, postEntry, type TestApp } from './helpers.js';
+import type { Change } from '../../contract/index.js';
 
 let t: TestApp;
 beforeEach(async () => {

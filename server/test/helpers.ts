@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type BuildOptions } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
-import type { Role } from '../domain/types.js';
+import type { Role } from '../../contract/index.js';
 
 export type TestApp = {
   app: FastifyInstance;

@@ -1,4 +1,4 @@
-import type { Role } from '../domain/types.js';
+import type { Role } from '../../contract/index.js';
 import type { TestApp } from './helpers.js';
 
 export type Login = { cookie: string; csrf: string; userId: number; headers: Record<string, string> };

@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { REVISION_ACTIONS } from '../../store/entries.js';
 import { authenticate } from '../auth.js';
 import { parseIfMatch } from '../preconditions.js';
-import { entryIdParams, entryOutput, slugParams } from '../schemas.js';
+import { idParams, entrySchema, slugParams } from '../../../contract/index.js';
 
-const storedEntryOutput = entryOutput.extend({ deletedAt: z.string().nullable() });
+const storedEntryOutput = entrySchema.extend({ deletedAt: z.string().nullable() });
 
 const revisionOutput = z.object({
   version: z.number(),
@@ -23,25 +23,25 @@ export const deskRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/api/entries/:id/revisions',
-    { schema: { params: entryIdParams, response: { 200: z.object({ entry: storedEntryOutput, revisions: z.array(revisionOutput) }) } } },
+    { schema: { params: idParams, response: { 200: z.object({ entry: storedEntryOutput, revisions: z.array(revisionOutput) }) } } },
     async (request, reply) => {
       authenticate(request, app.stores.tokens);
       return reply.header('Cache-Control', 'no-store').send(entries.revisions(request.params.id));
     },
   );
 
-  app.post('/api/entries/:id/restore', { schema: { params: entryIdParams, response: { 200: entryOutput } } }, async (request, reply) => {
+  app.post('/api/entries/:id/restore', { schema: { params: idParams, response: { 200: entrySchema } } }, async (request, reply) => {
     const actor = authenticate(request, app.stores.tokens);
     const entry = entries.restore(actor, request.params.id, parseIfMatch(request.headers['if-match']));
     return reply.header('ETag', `"${entry.version}"`).send(entry);
   });
 
-  app.put('/api/entries/:id/pin', { schema: { params: entryIdParams, response: { 200: entryOutput } } }, async (request, reply) => {
+  app.put('/api/entries/:id/pin', { schema: { params: idParams, response: { 200: entrySchema } } }, async (request, reply) => {
     const entry = entries.setPinned(authenticate(request, app.stores.tokens), request.params.id, true);
     return reply.header('ETag', `"${entry.version}"`).send(entry);
   });
 
-  app.delete('/api/entries/:id/pin', { schema: { params: entryIdParams, response: { 200: entryOutput } } }, async (request, reply) => {
+  app.delete('/api/entries/:id/pin', { schema: { params: idParams, response: { 200: entrySchema } } }, async (request, reply) => {
     const entry = entries.setPinned(authenticate(request, app.stores.tokens), request.params.id, false);
     return reply.header('ETag', `"${entry.version}"`).send(entry);
   });

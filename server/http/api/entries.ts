@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { authenticate } from '../auth.js';
 import { parseIdempotencyKey, parseIfMatch } from '../preconditions.js';
-import { entryIdParams, entryInput, entryOutput, entryPatch, slugParams } from '../schemas.js';
+import { idParams, entryInput, entrySchema, entryPatch, slugParams } from '../../../contract/index.js';
 
 /** Entry bodies are at most 20,000 characters; 64 KiB leaves room for JSON escaping. */
 export const ENTRY_BODY_LIMIT = 64 * 1024;
@@ -12,7 +12,7 @@ export const entryRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/api/posts/:slug/entries',
-    { bodyLimit: ENTRY_BODY_LIMIT, schema: { params: slugParams, body: entryInput, response: { 200: entryOutput, 201: entryOutput } } },
+    { bodyLimit: ENTRY_BODY_LIMIT, schema: { params: slugParams, body: entryInput, response: { 200: entrySchema, 201: entrySchema } } },
     async (request, reply) => {
       const actor = authenticate(request, app.stores.tokens);
       const key = parseIdempotencyKey(request.headers['idempotency-key']);
@@ -26,14 +26,14 @@ export const entryRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.get('/api/entries/:id', { schema: { params: entryIdParams, response: { 200: entryOutput } } }, async (request, reply) => {
+  app.get('/api/entries/:id', { schema: { params: idParams, response: { 200: entrySchema } } }, async (request, reply) => {
     const entry = entries.byId(request.params.id);
     return reply.header('ETag', `"${entry.version}"`).send(entry);
   });
 
   app.patch(
     '/api/entries/:id',
-    { bodyLimit: ENTRY_BODY_LIMIT, schema: { params: entryIdParams, body: entryPatch, response: { 200: entryOutput } } },
+    { bodyLimit: ENTRY_BODY_LIMIT, schema: { params: idParams, body: entryPatch, response: { 200: entrySchema } } },
     async (request, reply) => {
       const actor = authenticate(request, app.stores.tokens);
       const entry = await entries.update(actor, request.params.id, parseIfMatch(request.headers['if-match']), request.body);
@@ -41,7 +41,7 @@ export const entryRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.delete('/api/entries/:id', { schema: { params: entryIdParams, response: { 204: z.null() } } }, async (request, reply) => {
+  app.delete('/api/entries/:id', { schema: { params: idParams, response: { 204: z.null() } } }, async (request, reply) => {
     const actor = authenticate(request, app.stores.tokens);
     entries.delete(actor, request.params.id, parseIfMatch(request.headers['if-match']));
     return reply.code(204).send(null);

@@ -4,35 +4,25 @@ import { decodeCursor } from '../../domain/cursor.js';
 import { errors } from '../../domain/errors.js';
 import { authenticate } from '../auth.js';
 import { parseIfMatch } from '../preconditions.js';
-import {
-  changeOutput,
-  changesQuery,
-  entriesQuery,
-  entryOutput,
-  listPostsQuery,
-  postInput,
-  postOutput,
-  postPatch,
-  slugParams,
-} from '../schemas.js';
 import { LiveEdgeCache } from '../live-edge-cache.js';
+import { changeSchema, changesQuery, entriesQuery, entrySchema, listPostsQuery, postInput, postSchema, postPatch, slugParams } from '../../../contract/index.js';
 
 /** Public reads are cacheable for a moment; ETags let caches revalidate cheaply. */
 const PUBLIC_CACHE = 'public, max-age=1, stale-while-revalidate=5';
 
-const latestOutput = z.object({ post: postOutput, entries: z.array(entryOutput), lastSeq: z.number(), nextCursor: z.string().nullable() });
+const latestOutput = z.object({ post: postSchema, entries: z.array(entrySchema), lastSeq: z.number(), nextCursor: z.string().nullable() });
 
 export const postRoutes: FastifyPluginAsyncZod = async (app) => {
   const { posts } = app.services;
   const latestBodies = new LiveEdgeCache<string>();
 
-  app.post('/api/posts', { schema: { body: postInput, response: { 201: postOutput } } }, async (request, reply) => {
+  app.post('/api/posts', { schema: { body: postInput, response: { 201: postSchema } } }, async (request, reply) => {
     const actor = authenticate(request, app.stores.tokens);
     const post = posts.create(actor, request.body);
     return reply.code(201).header('Location', `/api/posts/${post.slug}`).header('ETag', `"${post.version}"`).send(post);
   });
 
-  app.get('/api/posts', { schema: { querystring: listPostsQuery, response: { 200: z.object({ posts: z.array(postOutput) }) } } }, async (request, reply) => {
+  app.get('/api/posts', { schema: { querystring: listPostsQuery, response: { 200: z.object({ posts: z.array(postSchema) }) } } }, async (request, reply) => {
     reply.header('Cache-Control', PUBLIC_CACHE);
     return { posts: posts.list(request.query) };
   });
@@ -63,7 +53,7 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.patch('/api/posts/:slug', { schema: { params: slugParams, body: postPatch, response: { 200: postOutput } } }, async (request, reply) => {
+  app.patch('/api/posts/:slug', { schema: { params: slugParams, body: postPatch, response: { 200: postSchema } } }, async (request, reply) => {
     const actor = authenticate(request, app.stores.tokens);
     const post = posts.update(actor, request.params.slug, parseIfMatch(request.headers['if-match']), request.body);
     return reply.header('ETag', `"${post.version}"`).send(post);
@@ -75,7 +65,7 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         params: slugParams,
         querystring: entriesQuery,
-        response: { 200: z.object({ entries: z.array(entryOutput), nextCursor: z.string().nullable(), lastSeq: z.number() }) },
+        response: { 200: z.object({ entries: z.array(entrySchema), nextCursor: z.string().nullable(), lastSeq: z.number() }) },
       },
     },
     async (request, reply) => {
@@ -95,7 +85,7 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         params: slugParams,
         querystring: changesQuery,
-        response: { 200: z.object({ changes: z.array(changeOutput), lastSeq: z.number() }) },
+        response: { 200: z.object({ changes: z.array(changeSchema), lastSeq: z.number() }) },
       },
     },
     async (request, reply) => {

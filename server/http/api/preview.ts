@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { errors } from '../../domain/errors.js';
 import { RenderError } from '../../render/markdown.js';
 import { authenticate } from '../auth.js';
-import { ENTRY_BODY_MAX } from '../schemas.js';
 import { ENTRY_BODY_LIMIT } from './entries.js';
+import { ENTRY_BODY_MAX } from '../../../contract/index.js';
 
 /** Renders a draft with the very pipeline entries are published with, so the preview is exact. */
 export const previewRoutes: FastifyPluginAsyncZod = async (app) => {

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { changeSchema, CHANGE_TYPES } from './change.js';
+import { REVISION_ACTIONS } from './entry.js';
+import { POST_STATUSES } from './post.js';
+import { ROLES } from './user.js';
+
+/** `POST /api/import?filename=NAME`. */
+export const importQuery = z.object({ filename: z.string().min(1).max(255).default('upload.md') });
+export const IMPORT_ACTIONS = ['created', 'updated', 'unchanged'] as const;
+export const importResult = z.object({ file: z.string(), slug: z.string(), action: z.enum(IMPORT_ACTIONS), entries: z.number() });
+export type ImportResult = z.infer<typeof importResult>;
+
+/**
+ * The JSON archive: every row of one post (post, entries, revisions, change log) and the users
+ * they point at, exactly as stored, so importing it into an empty database gives identical rows.
+ * Rows are strict objects: only known columns get through to the INSERTs.
+ */
+export const ARCHIVE_FORMAT = 'liveline-archive';
+export const ARCHIVE_VERSION = 1;
+
+const id = z.number().int().positive();
+const text = z.string();
+const time = z.string().min(1);
+const flag = z.union([z.literal(0), z.literal(1)]);
+
+/** A TEXT column holding JSON: it must parse to what the code reading it expects. */
+function jsonText(schema: z.ZodType, what: string) {
+  return z.string().refine((value) => {
+    try {
+      return schema.safeParse(JSON.parse(value)).success;
+    } catch {
+      return false;
+    }
+  }, `must be JSON text of ${what}`);
+}
+const labels = jsonText(z.array(z.string()), 'an array of strings');
+
+export const userRow = z.strictObject({
+  id,
+  name: text,
+  email: text.nullable(),
+  role: z.enum(ROLES),
+  created_at: time,
+  disabled_at: time.nullable(),
+});
+
+export const postRow = z.strictObject({
+  id,
+  slug: text,
+  title: text,
+  description: text,
+  status: z.enum(POST_STATUSES),
+  starts_at: time.nullable(),
+  ended_at: time.nullable(),
+  timezone: text,
+  tags: labels,
+  categories: labels,
+  version: z.number().int(),
+  last_seq: z.number().int().min(0),
+  created_by: id.nullable(),
+  created_at: time,
+  updated_at: time,
+  front_matter: jsonText(z.record(z.string(), z.unknown()), 'an object'),
+  import_key: text.nullable(),
+});
+
+export const entryRow = z.strictObject({
+  id,
+  post_id: id,
+  author_id: id.nullable(),
+  body: text,
+  html: text,
+  key_event: flag,
+  pinned: flag,
+  version: z.number().int(),
+  created_at: time,
+  updated_at: time,
+  deleted_at: time.nullable(),
+  deleted_by: id.nullable(),
+});
+
+export const revisionRow = z.strictObject({
+  id,
+  entry_id: id,
+  version: z.number().int(),
+  action: z.enum(REVISION_ACTIONS),
+  body: text,
+  key_event: flag,
+  // Added by the newsroom migration; archives written before it lack them.
+  shown_at: time.nullable().optional(),
+  actor_id: id.nullable(),
+  created_at: time,
+});
+
+/** Change payloads are kept as JSON text, byte for byte as they were published. */
+export const changeRow = z.strictObject({
+  post_id: id,
+  seq: z.number().int().positive(),
+  type: z.enum(CHANGE_TYPES),
+  payload: jsonText(changeSchema, 'a change as the API sends it'),
+  created_at: time,
+  actor_id: id.nullable().optional(),
+});
+export type ChangeRow = z.infer<typeof changeRow>;
+
+export const jsonArchive = z
+  .strictObject({
+    format: z.literal(ARCHIVE_FORMAT),
+    version: z.literal(ARCHIVE_VERSION),
+    exportedAt: time,
+    users: z.array(userRow),
+    post: postRow,
+    entries: z.array(entryRow),
+    revisions: z.array(revisionRow),
+    changes: z.array(changeRow),
+  })
+  .superRefine((archive, ctx) => {
+    // The change log must be whole: seq 1, 2, 3… up to the post's last_seq.
+    archive.changes.forEach((row, index) => {
+      if (row.seq !== index + 1 || row.post_id !== archive.post.id) {
+        ctx.addIssue({ code: 'custom', path: ['changes', index], message: `the change log must count 1, 2, 3… for post ${archive.post.id}` });
+      }
+    });
+    if (archive.changes.length !== archive.post.last_seq) {
+      ctx.addIssue({ code: 'custom', path: ['post', 'last_seq'], message: 'last_seq must equal the number of changes' });
+    }
+    const entryIds = new Set(archive.entries.map((row) => row.id));
+    if (archive.entries.some((row) => row.post_id !== archive.post.id)) {
+      ctx.addIssue({ code: 'custom', path: ['entries'], message: 'every entry must belong to the post' });
+    }
+    if (archive.revisions.some((row) => !entryIds.has(row.entry_id))) {
+      ctx.addIssue({ code: 'custom', path: ['revisions'], message: 'every revision must belong to an entry of the archive' });
+    }
+  });
+export type JsonArchive = z.infer<typeof jsonArchive>;

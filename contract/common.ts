@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/**
+ * Building blocks shared by the schemas of every noun: times, zones, slugs, labels, ids.
+ * Everything under contract/ is pure zod (no Node, no DOM), so the server validates with it and
+ * the browser bundles import its types (type-only imports cost the bundle nothing).
+ */
+
+export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+export const slugParam = z.string().regex(SLUG_PATTERN, 'must be lowercase letters, digits and single dashes').max(80);
+export const slugParams = z.object({ slug: slugParam });
+
+/** Database ids in a path: positive integers that fit a JavaScript number exactly. */
+export const idParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+
+/** An ISO 8601 instant with an offset, normalised to UTC (`…Z`) on the way in. */
+export const isoDateTime = z.iso
+  .datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2026-03-14T09:40:00Z' })
+  .transform((value) => new Date(value).toISOString());
+
+export function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return value.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+export const timezone = z.string().refine(isTimeZone, { error: 'must be an IANA time zone such as Europe/Berlin' });
+
+/** A tag or category. */
+export const label = z.string().trim().min(1).max(64);
+
+/** Who wrote or changed something, as readers and the desk see it. */
+export const personRef = z.object({ id: z.number(), name: z.string() });
+export type PersonRef = z.infer<typeof personRef>;
+
+export const idempotencyKey = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, 'must be 1-255 visible ASCII characters (a UUID is ideal)');
+
+/** RFC 9457 problem details, the one error format of the API. */
+export const fieldError = z.object({ field: z.string(), message: z.string() });
+export type FieldError = z.infer<typeof fieldError>;
+export const problem = z.looseObject({
+  type: z.string(),
+  title: z.string(),
+  status: z.number(),
+  detail: z.string(),
+  instance: z.string().optional(),
+  errors: z.array(fieldError).optional(),
+});
+export type Problem = z.infer<typeof problem>;

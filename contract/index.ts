@@ -1,0 +1,13 @@
+/**
+ * The wire contract: the zod schema of every request, response, socket event and archive row,
+ * with the TypeScript types inferred from them. Server and client import the same types; nothing
+ * here imports the server. Browser code imports types only (`import type`), so no zod ships to readers.
+ */
+export * from './common.js';
+export * from './post.js';
+export * from './entry.js';
+export * from './change.js';
+export * from './socket.js';
+export * from './user.js';
+export * from './upload.js';
+export * from './archive.js';

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { isoDateTime, label, slugParam, timezone } from './common.js';
+
+/** A liveblog: usually one event. See ARCHITECTURE.md's vocabulary. */
+
+export const POST_STATUSES = ['scheduled', 'live', 'ended'] as const;
+export const postStatus = z.enum(POST_STATUSES);
+export type PostStatus = z.infer<typeof postStatus>;
+
+export const postSchema = z.object({
+  id: z.number(),
+  slug: z.string(),
+  title: z.string(),
+  description: z.string(),
+  status: postStatus,
+  startsAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  timezone: z.string(),
+  tags: z.array(z.string()),
+  categories: z.array(z.string()),
+  version: z.number(),
+  /** The seq of the post's latest change. */
+  lastSeq: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Post = z.infer<typeof postSchema>;
+
+/** `POST /api/posts`. */
+export const postInput = z.strictObject({
+  title: z.string().trim().min(1).max(200),
+  slug: slugParam.optional(),
+  description: z.string().max(2000).optional(),
+  status: postStatus.optional(),
+  startsAt: isoDateTime.optional(),
+  timezone: timezone.optional(),
+  tags: z.array(label).max(50).optional(),
+  categories: z.array(label).max(50).optional(),
+});
+export type PostInput = z.infer<typeof postInput>;
+
+/** `PATCH /api/posts/:slug` (with If-Match): any of the fields, at least one. */
+export const postPatch = z
+  .strictObject({
+    title: postInput.shape.title,
+    slug: slugParam,
+    description: z.string().max(2000),
+    status: postStatus,
+    startsAt: isoDateTime.nullable(),
+    timezone,
+    tags: z.array(label).max(50),
+    categories: z.array(label).max(50),
+  })
+  .partial()
+  .refine((patch) => Object.keys(patch).length > 0, { error: 'send at least one field to change' });
+export type PostPatch = z.infer<typeof postPatch>;
+
+export const listPostsQuery = z.object({
+  status: postStatus.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
