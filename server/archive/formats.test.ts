@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatHtmlArchive } from './html-archive.js';
-import { jsonArchiveSchema } from './json-archive.js';
+import { jsonArchive as jsonArchiveSchema } from '../../contract/index.js';
 import type { Entry, Post } from '../../contract/index.js';
 
 const post: Post = {

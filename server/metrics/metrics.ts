@@ -72,10 +72,10 @@ function committedTime(change: Change): string {
 /** Counts and times each change the primary publishes (Realtime delivers it). */
 export function instrumentPublisher(publisher: Publisher, metrics: Metrics): Publisher {
   return {
-    publish(postId, change) {
-      publisher.publish(postId, change);
-      metrics.changesPublished.inc({ type: change.type });
-      metrics.delivered(change, 'local');
+    publish(logged) {
+      publisher.publish(logged);
+      metrics.changesPublished.inc({ type: logged.change.type });
+      metrics.delivered(logged.change, 'local');
     },
   };
 }

@@ -99,9 +99,10 @@ export class ScaleOut {
     const self = `node:${this.nodeId}`;
     io.on('connection', (socket) => void socket.join(self));
     return {
-      publish(postId, change) {
-        local.publish(postId, change);
-        io.to(roomOf(postId)).except(self).emit('change', change);
+      publish(logged) {
+        local.publish(logged);
+        // The Redis adapter encodes packets itself (msgpack): it gets the change as an object.
+        io.to(roomOf(logged.postId)).except(self).emit('change', logged.change);
       },
     };
   }

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import type { Publisher } from '../services/publisher.js';
 import type { SocketGuards } from './guards.js';
 import { DirectBroadcast } from './direct-broadcast.js';
-import { preSerializedParser } from './pre-serialized.js';
+import { PreSerialized, preSerializedParser } from './pre-serialized.js';
+import type { LoggedChange } from '../store/changes.js';
 import { SOCKET_REPLAY_LIMIT, type PostSource, type Replay } from './source.js';
 import type { Change } from '../../contract/index.js';
 import { slugParam } from '../../contract/index.js';
@@ -69,9 +70,9 @@ export class Realtime implements Publisher {
     });
   }
 
-  /** To this node's readers of the post, framed once (see DirectBroadcast). */
-  publish(postId: number, change: Change): void {
-    this.direct.emit(roomOf(postId), 'change', change);
+  /** To this node's readers of the post, framed once (see DirectBroadcast), from the JSON the change log stored. */
+  publish(logged: LoggedChange): void {
+    this.direct.emit(roomOf(logged.postId), 'change', new PreSerialized(logged.json));
   }
 
   /**

@@ -4,16 +4,15 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { ArchiveFormatError } from '../archive/errors.js';
 import { formatHtmlArchive } from '../archive/html-archive.js';
 import { formatJekyll, parseJekyll, type ParsedPost } from '../archive/jekyll.js';
-import { jsonArchiveSchema, toJsonArchive, type JsonArchive } from '../archive/json-archive.js';
+import { toJsonArchive } from '../archive/json-archive.js';
 import { errors } from '../domain/errors.js';
 import { RenderError } from '../render/markdown.js';
 import { CLIENT_DIST } from '../render/assets.js';
 import { ArchiveStore } from '../store/archive.js';
-import { presentEntry, type StoredEntry } from '../store/entries.js';
+import type { LoggedChange } from '../store/changes.js';
+import { presentEntry, tombstoneOf } from '../store/entries.js';
 import { nowIso, type ServiceDeps } from './context.js';
-import type { Actor, Change, Post } from '../../contract/index.js';
-
-export type ImportResult = { file: string; slug: string; action: 'created' | 'updated' | 'unchanged'; entries: number };
+import { jsonArchive, type Actor, type Change, type ImportResult, type JsonArchive, type Post, type StoredEntry } from '../../contract/index.js';
 
 /** Everything there is to know about one post, newest state, for exports. */
 const ALL = Number.MAX_SAFE_INTEGER;
@@ -65,18 +64,15 @@ export class ArchiveService {
       tags: parsed.tags,
       categories: parsed.categories,
     };
-    const { result, postId, changes } = stores.db.transaction(() => {
-      const changes: Change[] = [];
+    const { result, changes } = stores.db.transaction(() => {
+      const changes: LoggedChange[] = [];
       const existing = this.findImported(file, parsed);
       const post =
         existing ??
         stores.posts.insert({ ...fields, slug: parsed.slug, createdBy: actorId, now });
       if (existing && postDiffers(existing, fields)) {
-        const seq = stores.posts.nextSeq(existing.id);
         const updated = stores.posts.update(existing.id, fields, now);
-        const change: Change = { seq, type: 'post.updated', post: updated };
-        stores.changes.insert(existing.id, change, now);
-        changes.push(change);
+        changes.push(stores.changes.append(existing.id, { type: 'post.updated', post: updated }, actorId, now));
       }
       this.archive.setMeta(post.id, parsed.frontMatter, parsed.importKey);
 
@@ -89,25 +85,22 @@ export class ArchiveService {
         if (!before) {
           const created = stores.entries.insert({ postId: post.id, authorId: null, body: entry.body, html, keyEvent: false, createdAt: entry.createdAt, now });
           stores.entries.recordRevision(created, 'created', actorId, now);
-          changes.push(this.entryChange(post.id, 'entry.created', created, now));
+          changes.push(stores.changes.append(post.id, { type: 'entry.created', entry: presentEntry(created) }, actorId, now));
         } else if (before.body !== entry.body || before.createdAt !== entry.createdAt) {
           const updated = stores.entries.update(before.id, { body: entry.body, html, keyEvent: before.keyEvent, createdAt: entry.createdAt }, now);
           stores.entries.recordRevision(updated, 'updated', actorId, now);
-          changes.push(this.entryChange(post.id, 'entry.updated', updated, now));
+          changes.push(stores.changes.append(post.id, { type: 'entry.updated', entry: presentEntry(updated) }, actorId, now));
         }
       });
       for (const gone of current.slice(parsed.entries.length)) {
         const deleted = stores.entries.softDelete(gone.id, actorId, now);
         stores.entries.recordRevision(deleted, 'deleted', actorId, now);
-        const change: Change = { seq: stores.posts.nextSeq(post.id), type: 'entry.deleted', entry: { id: gone.id, postId: post.id, version: deleted.version, deletedAt: now } };
-        stores.changes.insert(post.id, change, now);
-        stores.posts.touch(post.id, now);
-        changes.push(change);
+        changes.push(stores.changes.append(post.id, { type: 'entry.deleted', entry: tombstoneOf(deleted, now) }, actorId, now));
       }
       const action: ImportResult['action'] = !existing ? 'created' : changes.length ? 'updated' : 'unchanged';
-      return { result: { file, slug: post.slug, action, entries: parsed.entries.length }, postId: post.id, changes };
+      return { result: { file, slug: post.slug, action, entries: parsed.entries.length }, changes };
     })();
-    for (const change of changes) this.deps.publisher.publish(postId, change);
+    for (const change of changes) this.deps.publisher.publish(change);
     return result;
   }
 
@@ -117,13 +110,13 @@ export class ArchiveService {
    * is rendered again from its Markdown; with the same renderer that gives the same bytes.
    */
   async importJson(file: string, data: unknown): Promise<ImportResult> {
-    const parsed = jsonArchiveSchema.safeParse(data);
+    const parsed = jsonArchive.safeParse(data);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       throw new ArchiveFormatError(file, 1, `not a Liveline JSON archive: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
     }
     const archive = await this.rerender(file, parsed.data);
-    const { db, posts } = this.deps.stores;
+    const { db, posts, changes } = this.deps.stores;
     try {
       db.transaction(() => {
         if (posts.bySlug(archive.post.slug) || this.archive.anyIdTaken('posts', [archive.post.id])) {
@@ -143,7 +136,7 @@ export class ArchiveService {
         this.archive.insertRows('posts', [archive.post]);
         this.archive.insertRows('entries', archive.entries);
         this.archive.insertRows('entry_revisions', archive.revisions);
-        this.archive.insertRows('changes', archive.changes);
+        changes.restore(archive.changes);
       })();
     } catch (error) {
       // A foreign key or unique clash the checks above did not foresee (a user's e-mail, say).
@@ -227,14 +220,6 @@ export class ArchiveService {
     const other = this.archive.meta(bySlug.id).importKey;
     if (parsed.importKey.startsWith('slug:') && (other === null || other === parsed.importKey)) return bySlug;
     throw new ArchiveFormatError(file, 1, `the slug "${parsed.slug}" is taken by another post; give this file another slug`);
-  }
-
-  private entryChange(postId: number, type: 'entry.created' | 'entry.updated', stored: StoredEntry, now: string): Change {
-    const { posts, changes } = this.deps.stores;
-    const change: Change = { seq: posts.nextSeq(postId), type, entry: presentEntry(stored) };
-    changes.insert(postId, change, now);
-    posts.touch(postId, now);
-    return change;
   }
 
   private post(slug: string): Post {

@@ -1,6 +1,6 @@
 import type { Db } from '../db/connection.js';
 import { AuditStore } from '../store/audit.js';
-import { ChangeStore } from '../store/changes.js';
+import { ChangeLog } from '../store/changes.js';
 import { EntryStore } from '../store/entries.js';
 import { IdempotencyStore } from '../store/idempotency.js';
 import { PostStore } from '../store/posts.js';
@@ -20,7 +20,8 @@ export type Stores = {
   db: Db;
   posts: PostStore;
   entries: EntryStore;
-  changes: ChangeStore;
+  /** The change log: the only writer of `seq`. */
+  changes: ChangeLog;
   idempotency: IdempotencyStore;
   tokens: TokenStore;
   users: UserStore;
@@ -34,7 +35,7 @@ export function createStores(db: Db): Stores {
     db,
     posts: new PostStore(db),
     entries: new EntryStore(db),
-    changes: new ChangeStore(db),
+    changes: new ChangeLog(db),
     idempotency: new IdempotencyStore(db),
     tokens: new TokenStore(db),
     users: new UserStore(db),

@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
 import { AppError, errors } from '../domain/errors.js';
-import { presentEntry, type Revision, type StoredEntry } from '../store/entries.js';
+import type { LoggedChange } from '../store/changes.js';
+import { presentEntry, tombstoneOf } from '../store/entries.js';
 import { nowIso, type ServiceDeps } from './context.js';
 import { RenderError } from '../render/markdown.js';
 import { requireVersion } from './versions.js';
-import type { Actor, Change, Entry } from '../../contract/index.js';
+import type { Actor, Entry, EntryInput, EntryPatch, Revision, StoredEntry } from '../../contract/index.js';
 import { canModifyEntry, hasRole } from '../domain/roles.js';
-
-export type EntryInput = { body: string; createdAt?: string | undefined; keyEvent?: boolean | undefined };
-export type EntryPatch = { body?: string | undefined; createdAt?: string | undefined; keyEvent?: boolean | undefined };
 
 /** How long an idempotency key is remembered; the contract promises at least 24 h. */
 export const IDEMPOTENCY_TTL_MS = 48 * 60 * 60 * 1000;
@@ -44,7 +42,7 @@ export class EntryService {
     try {
       const html = await this.render(input.body);
       const now = nowIso(this.deps);
-      const { entry, change } = stores.db.transaction(() => {
+      const logged = stores.db.transaction(() => {
         const created = stores.entries.insert({
           postId: post.id,
           authorId: actor.id,
@@ -56,10 +54,10 @@ export class EntryService {
         });
         stores.entries.recordRevision(created, 'created', actor.id, now);
         if (idempotencyKey !== undefined) stores.idempotency.insert(actor.id, idempotencyKey, requestHash, created.id, now);
-        return this.recordChange(post.id, 'entry.created', created, now, actor.id);
+        return stores.changes.append(post.id, { type: 'entry.created', entry: presentEntry(created) }, actor.id, now);
       })();
-      this.deps.publisher.publish(post.id, change);
-      return { entry, replayed: false };
+      this.deps.publisher.publish(logged);
+      return { entry: entryOf(logged), replayed: false };
     } finally {
       this.inFlight.delete(flightKey);
     }
@@ -74,7 +72,7 @@ export class EntryService {
     const html = patch.body === undefined || patch.body === before.body ? before.html : await this.render(patch.body);
     const { stores } = this.deps;
     const now = nowIso(this.deps);
-    const { entry, change } = stores.db.transaction(() => {
+    const logged = stores.db.transaction(() => {
       // Re-checked inside the transaction: another edit may have landed while this one rendered.
       const current = this.modifiable(actor, id, version);
       const updated = stores.entries.update(
@@ -88,31 +86,23 @@ export class EntryService {
         now,
       );
       stores.entries.recordRevision(updated, 'updated', actor.id, now);
-      return this.recordChange(current.postId, 'entry.updated', updated, now, actor.id);
+      return stores.changes.append(current.postId, { type: 'entry.updated', entry: presentEntry(updated) }, actor.id, now);
     })();
-    this.deps.publisher.publish(entry.postId, change);
-    return entry;
+    this.deps.publisher.publish(logged);
+    return entryOf(logged);
   }
 
   delete(actor: Actor, id: number, ifMatch: number | undefined): void {
     const version = requireVersion(ifMatch);
     const { stores } = this.deps;
     const now = nowIso(this.deps);
-    const { postId, change } = stores.db.transaction(() => {
+    const logged = stores.db.transaction(() => {
       const current = this.modifiable(actor, id, version);
       const deleted = stores.entries.softDelete(id, actor.id, now);
       stores.entries.recordRevision(deleted, 'deleted', actor.id, now);
-      const seq = stores.posts.nextSeq(current.postId);
-      const change: Change = {
-        seq,
-        type: 'entry.deleted',
-        entry: { id, postId: current.postId, version: deleted.version, deletedAt: now },
-      };
-      stores.changes.insert(current.postId, change, now, actor.id);
-      stores.posts.touch(current.postId, now);
-      return { postId: current.postId, change };
+      return stores.changes.append(current.postId, { type: 'entry.deleted', entry: tombstoneOf(deleted, now) }, actor.id, now);
     })();
-    this.deps.publisher.publish(postId, change);
+    this.deps.publisher.publish(logged);
   }
 
   /** Brings a deleted entry back (editors, or its author); readers get it as entry.updated. */
@@ -120,7 +110,7 @@ export class EntryService {
     const version = requireVersion(ifMatch);
     const { stores } = this.deps;
     const now = nowIso(this.deps);
-    const { entry, change } = stores.db.transaction(() => {
+    const logged = stores.db.transaction(() => {
       const current = stores.entries.byId(id);
       if (!current) throw errors.notFound(`The entry ${id}`);
       if (!canModifyEntry(actor, current)) throw errors.forbidden('Authors may only restore their own entries.');
@@ -130,10 +120,10 @@ export class EntryService {
       }
       const restored = stores.entries.restore(id, now);
       stores.entries.recordRevision(restored, 'restored', actor.id, now);
-      return this.recordChange(current.postId, 'entry.updated', restored, now, actor.id);
+      return stores.changes.append(current.postId, { type: 'entry.updated', entry: presentEntry(restored) }, actor.id, now);
     })();
-    this.deps.publisher.publish(entry.postId, change);
-    return entry;
+    this.deps.publisher.publish(logged);
+    return entryOf(logged);
   }
 
   /**
@@ -143,27 +133,24 @@ export class EntryService {
   setPinned(actor: Actor, id: number, pinned: boolean): Entry {
     const { stores } = this.deps;
     const now = nowIso(this.deps);
-    const { entry, changes, postId } = stores.db.transaction(() => {
+    const { entry, logged } = stores.db.transaction(() => {
       const current = stores.entries.byId(id);
       if (!current || current.deletedAt) throw errors.notFound(`The entry ${id}`);
       if (!canModifyEntry(actor, current)) throw errors.forbidden('Authors may only pin their own entries.');
-      if (current.pinned === pinned) return { entry: presentEntry(current), changes: [] as Change[], postId: current.postId };
-      const changes: Change[] = [];
-      if (pinned) {
-        const previous = stores.entries.pinnedIn(current.postId);
-        if (previous) {
-          const unpinned = stores.entries.setPinned(previous.id, false, now);
-          stores.entries.recordRevision(unpinned, 'unpinned', actor.id, now);
-          changes.push(this.recordChange(current.postId, 'entry.updated', unpinned, now, actor.id).change);
-        }
+      if (current.pinned === pinned) return { entry: presentEntry(current), logged: [] as LoggedChange[] };
+      const logged: LoggedChange[] = [];
+      const previous = pinned ? stores.entries.pinnedIn(current.postId) : undefined;
+      if (previous) {
+        const unpinned = stores.entries.setPinned(previous.id, false, now);
+        stores.entries.recordRevision(unpinned, 'unpinned', actor.id, now);
+        logged.push(stores.changes.append(current.postId, { type: 'entry.updated', entry: presentEntry(unpinned) }, actor.id, now));
       }
       const updated = stores.entries.setPinned(id, pinned, now);
       stores.entries.recordRevision(updated, pinned ? 'pinned' : 'unpinned', actor.id, now);
-      const result = this.recordChange(current.postId, 'entry.updated', updated, now, actor.id);
-      changes.push(result.change);
-      return { entry: result.entry, changes, postId: current.postId };
+      logged.push(stores.changes.append(current.postId, { type: 'entry.updated', entry: presentEntry(updated) }, actor.id, now));
+      return { entry: presentEntry(updated), logged };
     })();
-    for (const change of changes) this.deps.publisher.publish(postId, change);
+    for (const change of logged) this.deps.publisher.publish(change);
     return entry;
   }
 
@@ -210,15 +197,6 @@ export class EntryService {
     return entry;
   }
 
-  private recordChange(postId: number, type: 'entry.created' | 'entry.updated', stored: StoredEntry, now: string, actorId: number): { entry: Entry; change: Change } {
-    const { posts, changes } = this.deps.stores;
-    const entry = presentEntry(stored);
-    const change: Change = { seq: posts.nextSeq(postId), type, entry };
-    changes.insert(postId, change, now, actorId);
-    posts.touch(postId, now);
-    return { entry, change };
-  }
-
   private async render(body: string): Promise<string> {
     try {
       return await this.deps.renderer.render(body);
@@ -227,6 +205,12 @@ export class EntryService {
       throw error;
     }
   }
+}
+
+/** The entry an entry.created / entry.updated change carries. */
+function entryOf(logged: LoggedChange): Entry {
+  if (logged.change.type !== 'entry.created' && logged.change.type !== 'entry.updated') throw new Error(`expected an entry change, got ${logged.change.type}`);
+  return logged.change.entry;
 }
 
 function hashRequest(slug: string, input: EntryInput): string {

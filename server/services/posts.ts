@@ -4,23 +4,8 @@ import { slugify } from '../domain/slug.js';
 import { presentEntry, type EntryCursor } from '../store/entries.js';
 import { nowIso, type ServiceDeps } from './context.js';
 import { requireVersion } from './versions.js';
-import type { Actor, Change, Entry, Post, PostStatus } from '../../contract/index.js';
+import type { Actor, Change, Entry, EntryPage, Post, PostInput, PostPatch, PostStatus } from '../../contract/index.js';
 import { hasRole } from '../domain/roles.js';
-
-export type PostInput = {
-  title: string;
-  slug?: string | undefined;
-  description?: string | undefined;
-  status?: PostStatus | undefined;
-  startsAt?: string | undefined;
-  timezone?: string | undefined;
-  tags?: string[] | undefined;
-  categories?: string[] | undefined;
-};
-
-export type PostPatch = Partial<Omit<PostInput, 'startsAt'>> & { startsAt?: string | null | undefined };
-
-export type EntryPage = { entries: Entry[]; nextCursor: string | null };
 
 export const FIRST_PAGE_SIZE = 50;
 const KEY_EVENTS_SHOWN = 100;
@@ -64,7 +49,7 @@ export class PostService {
     const { db, posts, changes } = this.deps.stores;
     const version = requireVersion(ifMatch);
     const now = nowIso(this.deps);
-    const { post, change } = db.transaction(() => {
+    const logged = db.transaction(() => {
       const current = this.bySlug(slug);
       if (current.version !== version) {
         throw errors.preconditionFailed(`The post is at version ${current.version}, not ${version}.`, { post: current });
@@ -72,7 +57,6 @@ export class PostService {
       const status = patch.status ?? current.status;
       const endedAt = status === 'ended' ? (current.endedAt ?? now) : null;
       if (patch.slug !== undefined && patch.slug !== current.slug) this.rename(current, patch.slug, now);
-      const seq = posts.nextSeq(current.id);
       const updated = posts.update(
         current.id,
         {
@@ -87,12 +71,11 @@ export class PostService {
         },
         now,
       );
-      const change: Change = { seq, type: 'post.updated', post: updated };
-      changes.insert(current.id, change, now, actor.id);
-      return { post: updated, change };
+      return changes.append(current.id, { type: 'post.updated', post: updated }, actor.id, now);
     })();
-    this.deps.publisher.publish(post.id, change);
-    return post;
+    this.deps.publisher.publish(logged);
+    if (logged.change.type !== 'post.updated') throw new Error('expected the post.updated change just logged');
+    return logged.change.post;
   }
 
   /** Changes the slug; the old one keeps redirecting (301) to the post. Runs inside update's transaction. */

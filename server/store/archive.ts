@@ -68,7 +68,8 @@ export class ArchiveStore {
   }
 }
 
-type ArchiveTable = 'users' | 'posts' | 'entries' | 'entry_revisions' | 'changes';
+/** Change rows are restored by the change log itself (ChangeLog.restore), its only writer. */
+type ArchiveTable = 'users' | 'posts' | 'entries' | 'entry_revisions';
 
 /** Constant SQL only (see server/test/secrets.test.ts): one statement per table an archive restores. */
 const INSERT_SQL: Record<ArchiveTable, string> = {
@@ -80,7 +81,6 @@ const INSERT_SQL: Record<ArchiveTable, string> = {
     VALUES (@id, @post_id, @author_id, @body, @html, @key_event, @pinned, @version, @created_at, @updated_at, @deleted_at, @deleted_by)`,
   entry_revisions: `INSERT INTO entry_revisions (id, entry_id, version, action, body, key_event, shown_at, actor_id, created_at)
     VALUES (@id, @entry_id, @version, @action, @body, @key_event, @shown_at, @actor_id, @created_at)`,
-  changes: 'INSERT INTO changes (post_id, seq, type, payload, created_at, actor_id) VALUES (@post_id, @seq, @type, @payload, @created_at, @actor_id)',
 };
 
 const NULLABLE_DEFAULTS: Record<ArchiveTable, Row> = {
@@ -88,7 +88,6 @@ const NULLABLE_DEFAULTS: Record<ArchiveTable, Row> = {
   posts: {},
   entries: {},
   entry_revisions: { shown_at: null },
-  changes: { actor_id: null },
 };
 
 const ID_TAKEN_SQL: Record<'posts' | 'entries' | 'entry_revisions', string> = {

@@ -1,23 +1,52 @@
-import type { Change } from '../../contract/index.js';
 import type { Db } from '../db/connection.js';
+import type { Change, ChangeBody, ChangeRow } from '../../contract/index.js';
 
 /** A change as the JSON it was published (and stored) as. */
 export type SerializedChange = { seq: number; json: string };
 
-/** SQL for the per-post change log. Payloads are stored exactly as published. */
-export class ChangeStore {
+/** A change just written to the log: numbered, and serialized once for every reader and replay. */
+export type LoggedChange = { postId: number; seq: number; change: Change; json: string };
+
+/**
+ * The per-post change log, and the only code that writes it (server/test/change-log.test.ts
+ * proves no other module touches the `changes` table or `posts.last_seq`).
+ *
+ * `append` numbers a change (`seq` = the post's last + 1), stores it with its actor and returns
+ * the JSON that is published after COMMIT and replayed later, byte for byte. It runs inside the
+ * caller's transaction, the one that makes the mutation: the change exists exactly when the
+ * mutation does, and two writers can never take the same seq.
+ */
+export class ChangeLog {
   private readonly statements;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.statements = {
+      // Every change moves the post's updated_at: pages and lists version themselves by it.
+      nextSeq: db.prepare('UPDATE posts SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING last_seq'),
       insert: db.prepare('INSERT INTO changes (post_id, seq, type, payload, created_at, actor_id) VALUES (?, ?, ?, ?, ?, ?)'),
+      restore: db.prepare('INSERT INTO changes (post_id, seq, type, payload, created_at, actor_id) VALUES (@post_id, @seq, @type, @payload, @created_at, @actor_id)'),
       since: db.prepare('SELECT seq, payload FROM changes WHERE post_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
     };
   }
 
-  /** `actorId`: who made the change (every write records its actor); null for system changes. */
-  insert(postId: number, change: Change, now: string, actorId: number | null = null): void {
-    this.statements.insert.run(postId, change.seq, change.type, JSON.stringify(change), now, actorId);
+  /**
+   * Appends one change to the post's log. `actorId`: who made it (null only for changes no person
+   * made). A `post.updated` change carries the post as of this change, `lastSeq` included.
+   */
+  append(postId: number, body: ChangeBody, actorId: number | null, now: string): LoggedChange {
+    if (!this.db.inTransaction) throw new Error('ChangeLog.append must run inside the transaction of the mutation it records');
+    const row = this.statements.nextSeq.get(now, postId) as { last_seq: number } | undefined;
+    if (!row) throw new Error(`ChangeLog.append: no post ${postId}`);
+    const seq = row.last_seq;
+    const change = (body.type === 'post.updated' ? { seq, type: body.type, post: { ...body.post, lastSeq: seq, updatedAt: now } } : { seq, ...body }) as Change;
+    const json = JSON.stringify(change);
+    this.statements.insert.run(postId, seq, change.type, json, now, actorId);
+    return { postId, seq, change, json };
+  }
+
+  /** Restores rows of a JSON archive exactly as they were (seq, payload bytes, actor); the caller checked they are whole. */
+  restore(rows: readonly ChangeRow[]): void {
+    for (const row of rows) this.statements.restore.run({ actor_id: null, ...row });
   }
 
   /**

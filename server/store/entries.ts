@@ -1,4 +1,4 @@
-import type { Entry } from '../../contract/index.js';
+import type { Entry, EntryTombstone, Revision, RevisionAction, StoredEntry } from '../../contract/index.js';
 import type { Db } from '../db/connection.js';
 
 type EntryRow = {
@@ -17,8 +17,6 @@ type EntryRow = {
   edited: number;
 };
 
-/** A stored entry, including the tombstone the public Entry type does not carry. */
-export type StoredEntry = Entry & { deletedAt: string | null };
 
 /** Position of an entry in a post's timeline: entries are ordered by (createdAt, id). */
 export type EntryCursor = { createdAt: string; id: number };
@@ -54,19 +52,10 @@ export function presentEntry(entry: StoredEntry): Entry {
   return visible;
 }
 
-export const REVISION_ACTIONS = ['created', 'updated', 'deleted', 'restored', 'pinned', 'unpinned'] as const;
-export type RevisionAction = (typeof REVISION_ACTIONS)[number];
-
-export type Revision = {
-  version: number;
-  action: RevisionAction;
-  body: string;
-  keyEvent: boolean;
-  /** The entry's shown time at this version (null for revisions older than this field). */
-  shownAt: string | null;
-  actor: { id: number; name: string } | null;
-  createdAt: string;
-};
+/** What readers keep of a deleted entry: enough to remove it, nothing of its content. */
+export function tombstoneOf(deleted: StoredEntry, deletedAt: string): EntryTombstone {
+  return { id: deleted.id, postId: deleted.postId, version: deleted.version, deletedAt };
+}
 
 export type NewEntry = { postId: number; authorId: number | null; body: string; html: string; keyEvent: boolean; createdAt: string; now: string };
 

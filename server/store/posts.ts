@@ -68,7 +68,6 @@ export class PostStore {
       update: db.prepare(`UPDATE posts SET title = @title, description = @description, status = @status, starts_at = @startsAt,
         ended_at = @endedAt, timezone = @timezone, tags = @tags, categories = @categories, version = version + 1, updated_at = @now
         WHERE id = @id RETURNING *`),
-      touch: db.prepare('UPDATE posts SET updated_at = ? WHERE id = ?'),
       forgetOldSlug: db.prepare('DELETE FROM post_slug_history WHERE slug = ?'),
       rememberOldSlug: db.prepare(`INSERT INTO post_slug_history (slug, post_id, created_at) VALUES (?, ?, ?)
         ON CONFLICT (slug) DO UPDATE SET post_id = excluded.post_id, created_at = excluded.created_at`),
@@ -78,7 +77,6 @@ export class PostStore {
       ),
       lastSeq: db.prepare('SELECT last_seq FROM posts WHERE id = ?'),
       movedTo: db.prepare('SELECT p.slug FROM post_slug_history h JOIN posts p ON p.id = h.post_id WHERE h.slug = ?'),
-      nextSeq: db.prepare('UPDATE posts SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq'),
     };
   }
 
@@ -107,11 +105,6 @@ export class PostStore {
     return toPost(row as PostRow);
   }
 
-  /** Marks the post as modified (feeds and ETags) when one of its entries changes. */
-  touch(id: number, now: string): void {
-    this.statements.touch.run(now, id);
-  }
-
   /** Moves a post to a new slug and remembers the old one for redirects. */
   rename(id: number, oldSlug: string, newSlug: string, now: string): void {
     // A slug that is in use again no longer redirects elsewhere.
@@ -138,11 +131,5 @@ export class PostStore {
   /** Where a post that used to live at `slug` lives now. */
   movedTo(slug: string): string | undefined {
     return (this.statements.movedTo.get(slug) as { slug: string } | undefined)?.slug;
-  }
-
-  /** Reserves the next change seq of a post; must run inside the mutation's transaction. */
-  nextSeq(id: number): number {
-    const row = this.statements.nextSeq.get(id) as { last_seq: number };
-    return row.last_seq;
   }
 }

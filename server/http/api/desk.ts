@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { REVISION_ACTIONS } from '../../store/entries.js';
+import { REVISION_ACTIONS } from '../../../contract/index.js';
 import { authenticate } from '../auth.js';
 import { parseIfMatch } from '../preconditions.js';
 import { idParams, entrySchema, slugParams } from '../../../contract/index.js';
