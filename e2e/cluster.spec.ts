@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { missingTools, Topology } from '../server/cluster/topology.js';
+import { missingTools, Topology } from '../scripts/cluster/topology.js';
 
 /**
  * The reader page in a real browser through nginx, in front of a primary and two fan-out nodes

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { XSS_VECTORS } from '../server/render/xss-vectors.js';
+import { XSS_VECTORS } from '../server/test/xss-vectors.js';
 
 /**
  * Every vector of the shared corpus goes through the real pipeline (HTTP API → Markdown worker →

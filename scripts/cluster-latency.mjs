@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // Measures the scale-out topology on this machine: commit-to-reader latency for readers spread
 // over two fan-out nodes, and how many page reads nginx's micro-cache lets through to the primary.
-// Usage: npm run build && node scripts/cluster-latency.mjs [readers=1000] [entries=30]
+// Usage: npm run build && node --import tsx scripts/cluster-latency.mjs [readers=1000] [entries=30]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io } from 'socket.io-client';
-import { Topology } from '../dist/server/cluster/topology.js';
+import { Topology } from './cluster/topology.ts';
 
 const readers = Number(process.argv[2] ?? 1000);
 const entries = Number(process.argv[3] ?? 30);

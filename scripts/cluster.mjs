@@ -16,7 +16,7 @@ for (const tool of ['redis-server', 'nginx']) {
   }
 }
 
-const { Topology } = await import('../dist/server/cluster/topology.js');
+const { Topology } = await import('./cluster/topology.ts');
 const base = Number(process.env.CLUSTER_PORT ?? 8080);
 const databasePath = resolve(process.env.DATABASE_PATH ?? './data/cluster/liveline.db');
 mkdirSync(join(databasePath, '..'), { recursive: true });

@@ -34,7 +34,7 @@ import { CLIENT_DIST, loadAssets, type Assets } from './render/assets.js';
 import { assertSanitizerSafe, MarkdownRenderer } from './render/markdown.js';
 import { notFoundPage } from './render/pages.js';
 import { ArchiveService } from './services/archives.js';
-import { BackupScheduler } from './services/backups.js';
+import { BackupScheduler } from './db/backup.js';
 import { createStores, type Renderer, type Stores } from './services/context.js';
 import { EntryService, IDEMPOTENCY_TTL_MS } from './services/entries.js';
 import { PostService } from './services/posts.js';

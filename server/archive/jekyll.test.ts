@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ArchiveFormatError } from './errors.js';
 import { formatJekyll, parseJekyll } from './jekyll.js';
 
-const FIXTURES = fileURLToPath(new URL('./fixtures/import/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../../fixtures/import/', import.meta.url));
 const fixture = (name: string) => parseJekyll(readFileSync(FIXTURES + name, 'utf8'), name);
 
 function failure(text: string, file = 'bad.md'): ArchiveFormatError {

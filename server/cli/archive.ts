@@ -10,7 +10,7 @@ import { migrate } from '../db/migrate.js';
 import { AppError } from '../domain/errors.js';
 import { MarkdownRenderer } from '../render/markdown.js';
 import { ArchiveService } from '../services/archives.js';
-import { backupDatabase, BackupError, restoreDatabase } from '../services/backups.js';
+import { backupDatabase, BackupError, restoreDatabase } from '../db/backup.js';
 import { createStores } from '../services/context.js';
 import { nullPublisher } from '../services/publisher.js';
 

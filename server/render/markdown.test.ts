@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { XSS_VECTORS } from './xss-vectors.js';
+import { XSS_VECTORS } from '../test/xss-vectors.js';
 import {
   MarkdownRenderer,
   RenderError,

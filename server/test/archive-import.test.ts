@@ -5,7 +5,7 @@ import { ArchiveFormatError } from '../archive/errors.js';
 import { createPost, createTestApp, postEntry, type TestApp } from './helpers.js';
 import type { Change } from '../../contract/index.js';
 
-const FIXTURES = fileURLToPath(new URL('../archive/fixtures/import/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../../fixtures/import/', import.meta.url));
 const read = (name: string) => readFileSync(FIXTURES + name, 'utf8');
 const KEYNOTE = '2011-03-14-storage-summit-opening-keynote.md';
 

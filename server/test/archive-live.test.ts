@@ -12,7 +12,7 @@ import { createTestApp, testConfig, until } from './helpers.js';
 import type { Change } from '../../contract/index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const FIXTURES = fileURLToPath(new URL('../archive/fixtures/import/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../../fixtures/import/', import.meta.url));
 const run = promisify(execFile);
 
 

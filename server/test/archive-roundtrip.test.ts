@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPost, createTestApp, postEntry as postEntryOnce, type TestApp } from './helpers.js';
 
-const FIXTURES = fileURLToPath(new URL('../archive/fixtures/import/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../../fixtures/import/', import.meta.url));
 const GOOD = ['2011-03-14-storage-summit-opening-keynote.md', 'vcloud-keynote.md', '2012-06-01-no-markers.md'];
 
 let source: TestApp;

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/connection.js';
-import { BackupScheduler, databaseInUse, restoreDatabase } from '../services/backups.js';
+import { BackupScheduler, databaseInUse, restoreDatabase } from '../db/backup.js';
 import { createPost, createTestApp, postEntry, testConfig, type TestApp } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { missingTools, Topology } from '../cluster/topology.js';
+import { missingTools, Topology } from '../../scripts/cluster/topology.js';
 import { range, TestReader, until } from './cluster-reader.js';
 
 /**

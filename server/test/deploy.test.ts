@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { renderNginxTemplate } from '../cluster/topology.js';
+import { renderNginxTemplate } from '../../scripts/cluster/topology.js';
 
 const template = readFileSync('deploy/nginx/liveline.conf.template', 'utf8');
 const compose = readFileSync('docker-compose.yml', 'utf8');

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { replay } from '../archive/replay.js';
 import { createTestApp, type TestApp } from './helpers.js';
 
-const FILE = fileURLToPath(new URL('../archive/fixtures/import/2011-03-14-storage-summit-opening-keynote.md', import.meta.url));
+const FILE = fileURLToPath(new URL('../../fixtures/import/2011-03-14-storage-summit-opening-keynote.md', import.meta.url));
 const text = readFileSync(FILE, 'utf8');
 
 let t: TestApp;

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
  * Used by `npm run cluster` and by the cluster tests. Runs the built server (bin/liveline.js).
  */
 
-/** The repository root, from the sources (tests) or from dist/ (npm run cluster). */
+/** The repository root (this file runs from the sources, through tsx or vitest). */
 const ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
 const CLI = join(ROOT, 'bin/liveline.js');
 const NGINX_TEMPLATE = join(ROOT, 'deploy/nginx/liveline.conf.template');

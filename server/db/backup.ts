@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Db } from '../db/connection.js';
+import type { Db } from './connection.js';
 
 /**
  * Online backups with SQLite's backup API, and a restore that refuses to touch a database
