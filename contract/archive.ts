@@ -133,3 +133,7 @@ export const jsonArchive = z
     }
   });
 export type JsonArchive = z.infer<typeof jsonArchive>;
+
+/** A post's rows as the database returns them, before the archive schema checks them. */
+export type Row = Record<string, unknown>;
+export type PostDump = { users: Row[]; post: Row; entries: Row[]; revisions: Row[]; changes: Row[] };

@@ -1,5 +1,4 @@
-import { ARCHIVE_FORMAT, ARCHIVE_VERSION, jsonArchive, type JsonArchive } from '../../contract/index.js';
-import type { PostDump } from '../store/archive.js';
+import { ARCHIVE_FORMAT, ARCHIVE_VERSION, jsonArchive, type JsonArchive, type PostDump } from '../../contract/index.js';
 
 /**
  * The JSON archive format: every row of one post, exactly as stored (the schema of each row is

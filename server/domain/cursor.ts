@@ -1,4 +1,5 @@
-import type { EntryCursor } from '../store/entries.js';
+/** Position of an entry in a post's timeline: entries are ordered by (createdAt, id). */
+export type EntryCursor = { createdAt: string; id: number };
 
 /** Opaque paging cursor: the (createdAt, id) of the oldest entry a page ended with. */
 export function encodeCursor(cursor: EntryCursor): string {

@@ -1,7 +1,7 @@
-import { encodeCursor } from '../domain/cursor.js';
+import { encodeCursor, type EntryCursor } from '../domain/cursor.js';
 import { errors } from '../domain/errors.js';
 import { slugify } from '../domain/slug.js';
-import { presentEntry, type EntryCursor } from '../store/entries.js';
+import { presentEntry } from '../store/entries.js';
 import { nowIso, type ServiceDeps } from './context.js';
 import { requireVersion } from './versions.js';
 import type { Actor, Change, Entry, EntryPage, Post, PostInput, PostPatch, PostStatus } from '../../contract/index.js';

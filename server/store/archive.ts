@@ -1,8 +1,6 @@
+import type { PostDump, Row } from '../../contract/index.js';
 import type { Db } from '../db/connection.js';
 
-/** Rows exactly as stored, for the JSON archive format (export everything, restore identically). */
-export type Row = Record<string, unknown>;
-export type PostDump = { users: Row[]; post: Row; entries: Row[]; revisions: Row[]; changes: Row[] };
 
 /** SQL for archives: a post's import key and original front matter, and whole-post dumps and restores. */
 export class ArchiveStore {

@@ -1,5 +1,6 @@
 import type { Entry, EntryTombstone, Revision, RevisionAction, StoredEntry } from '../../contract/index.js';
 import type { Db } from '../db/connection.js';
+import type { EntryCursor } from '../domain/cursor.js';
 
 type EntryRow = {
   id: number;
@@ -18,8 +19,6 @@ type EntryRow = {
 };
 
 
-/** Position of an entry in a post's timeline: entries are ordered by (createdAt, id). */
-export type EntryCursor = { createdAt: string; id: number };
 
 /**
  * `edited`: the body differs from the one first published. Pinning, key moments, restores and
