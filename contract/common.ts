@@ -14,10 +14,15 @@ export const slugParams = z.object({ slug: slugParam });
 /** Database ids in a path: positive integers that fit a JavaScript number exactly. */
 export const idParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 
-/** An ISO 8601 instant with an offset, normalised to UTC (`…Z`) on the way in. */
+/**
+ * An ISO 8601 instant with an offset, normalised to UTC (`…Z`) on the way in. An offset can push
+ * 9999-12-31T23:59 or 0000-01-01T00:00 past the four-digit years (`+010000-…`), which sort wrongly
+ * as text and break paging cursors: the UTC instant must stay within years 0000–9999.
+ */
 export const isoDateTime = z.iso
   .datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2026-03-14T09:40:00Z' })
-  .transform((value) => new Date(value).toISOString());
+  .transform((value) => new Date(value).toISOString())
+  .refine((utc) => /^\d{4}-/.test(utc), { error: 'must fall within the years 0000–9999 in UTC' });
 
 export function isTimeZone(value: string): boolean {
   try {

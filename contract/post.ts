@@ -36,6 +36,8 @@ export const postInput = z.strictObject({
   timezone: timezone.optional(),
   tags: z.array(label).max(50).optional(),
   categories: z.array(label).max(50).optional(),
+  /** Take over a slug that still redirects to another post (a former slug); refused (409) without it. */
+  reclaimSlug: z.boolean().optional(),
 });
 export type PostInput = z.infer<typeof postInput>;
 
@@ -50,6 +52,7 @@ export const postPatch = z
     timezone,
     tags: z.array(label).max(50),
     categories: z.array(label).max(50),
+    reclaimSlug: z.boolean(),
   })
   .partial()
   .refine((patch) => Object.keys(patch).length > 0, { error: 'send at least one field to change' });

@@ -1,6 +1,7 @@
 import type { Assets } from './assets.js';
 import { html, jsonForScript, raw, type RawHtml } from './html.js';
 import type { Actor, Post } from '../../contract/index.js';
+import { canCreatePost } from '../domain/roles.js';
 
 /** Pages of the newsroom (login, setup, admin, composer). Readers never load these. */
 
@@ -65,11 +66,15 @@ ${model.error ? html`<p class="error" role="alert">${model.error}</p>` : ''}
 }
 
 export function adminHomePage(assets: Assets, actor: Actor, csrf: string, posts: Post[]): string {
-  const body = html`<h1>Posts</h1>
-<form id="new-post" class="inline-form">
+  // Posts are the desk's (editors create them); authors write into the ones they are given.
+  const create = canCreatePost(actor)
+    ? html`<form id="new-post" class="inline-form">
 <label>New post title <input name="title" required maxlength="200"></label> <button type="submit">Create post</button>
 <span class="error" role="alert" id="new-post-error"></span>
-</form>
+</form>`
+    : '';
+  const body = html`<h1>Posts</h1>
+${create}
 <ul class="post-admin-list" id="post-list">
 ${posts.map((post) => html`<li><a href="/admin/posts/${post.slug}">${post.title}</a> <span class="status status-${post.status}">${post.status}</span> <a href="/posts/${post.slug}" class="muted">reader page</a></li>`)}
 </ul>`;

@@ -6,7 +6,7 @@ import { nowIso, type ServiceDeps } from './context.js';
 import { RenderError } from '../render/markdown.js';
 import { requireVersion } from './versions.js';
 import type { Actor, Entry, EntryInput, EntryPatch, Revision, StoredEntry } from '../../contract/index.js';
-import { canModifyEntry, hasRole } from '../domain/roles.js';
+import { canModifyEntry, hasRole, mayUndo } from '../domain/roles.js';
 
 /** How long an idempotency key is remembered; the contract promises at least 24 h. */
 export const IDEMPOTENCY_TTL_MS = 48 * 60 * 60 * 1000;
@@ -30,6 +30,9 @@ export class EntryService {
     }
     if (post.status === 'ended' && !hasRole(actor, 'editor')) {
       throw errors.conflict('post-ended', 'This post has ended; only editors can add entries to it.');
+    }
+    if (input.createdAt !== undefined && !hasRole(actor, 'editor')) {
+      throw errors.forbidden('Only editors may set the time an entry shows; leave createdAt out and the entry shows the time it was published.');
     }
 
     const flightKey = `${actor.id}\u0000${idempotencyKey ?? ''}`;
@@ -114,6 +117,9 @@ export class EntryService {
       const current = stores.entries.byId(id);
       if (!current) throw errors.notFound(`The entry ${id}`);
       if (!canModifyEntry(actor, current)) throw errors.forbidden('Authors may only restore their own entries.');
+      if (current.deletedAt && !mayUndo(actor, stores.entries.lastActorRole(id, 'deleted'))) {
+        throw errors.forbidden('An editor deleted this entry; only editors may restore it.');
+      }
       if (!current.deletedAt) throw errors.conflict('not-deleted', 'This entry is not deleted.', { entry: presentEntry(current) });
       if (current.version !== version) {
         throw errors.preconditionFailed(`The entry is at version ${current.version}, not ${version}.`, { entry: presentEntry(current) });
@@ -139,7 +145,13 @@ export class EntryService {
       if (!canModifyEntry(actor, current)) throw errors.forbidden('Authors may only pin their own entries.');
       if (current.pinned === pinned) return { entry: presentEntry(current), logged: [] as LoggedChange[] };
       const logged: LoggedChange[] = [];
+      if (!pinned && !mayUndo(actor, stores.entries.lastActorRole(id, 'pinned'))) {
+        throw errors.forbidden('An editor pinned this entry; only editors may unpin it.');
+      }
       const previous = pinned ? stores.entries.pinnedIn(current.postId) : undefined;
+      if (previous && !mayUndo(actor, stores.entries.lastActorRole(previous.id, 'pinned'))) {
+        throw errors.forbidden('An editor pinned another entry of this post; only editors may replace that pin.');
+      }
       if (previous) {
         const unpinned = stores.entries.setPinned(previous.id, false, now);
         stores.entries.recordRevision(unpinned, 'unpinned', actor.id, now);

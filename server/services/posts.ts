@@ -5,7 +5,7 @@ import { presentEntry } from '../store/entries.js';
 import { nowIso, type ServiceDeps } from './context.js';
 import { requireVersion } from './versions.js';
 import type { Actor, Change, Entry, EntryPage, Post, PostInput, PostPatch, PostStatus } from '../../contract/index.js';
-import { hasRole } from '../domain/roles.js';
+import { canCreatePost, hasRole } from '../domain/roles.js';
 
 export const FIRST_PAGE_SIZE = 50;
 const KEY_EVENTS_SHOWN = 100;
@@ -17,8 +17,10 @@ export class PostService {
   constructor(private readonly deps: ServiceDeps) {}
 
   create(actor: Actor, input: PostInput): Post {
+    if (!canCreatePost(actor)) throw errors.forbidden('Only editors and admins may create posts.');
     const { posts } = this.deps.stores;
     const slug = input.slug ?? slugify(input.title);
+    this.refuseRedirectingSlug(slug, undefined, input.reclaimSlug);
     const now = nowIso(this.deps);
     const startsAt = input.startsAt ?? null;
     const status = input.status ?? (startsAt && startsAt > now ? 'scheduled' : 'live');
@@ -56,7 +58,7 @@ export class PostService {
       }
       const status = patch.status ?? current.status;
       const endedAt = status === 'ended' ? (current.endedAt ?? now) : null;
-      if (patch.slug !== undefined && patch.slug !== current.slug) this.rename(current, patch.slug, now);
+      if (patch.slug !== undefined && patch.slug !== current.slug) this.rename(current, patch.slug, now, patch.reclaimSlug);
       const updated = posts.update(
         current.id,
         {
@@ -79,11 +81,24 @@ export class PostService {
   }
 
   /** Changes the slug; the old one keeps redirecting (301) to the post. Runs inside update's transaction. */
-  private rename(current: Post, slug: string, now: string): void {
+  private rename(current: Post, slug: string, now: string, reclaim: boolean | undefined): void {
     const { posts } = this.deps.stores;
     const owner = posts.bySlug(slug);
     if (owner) throw errors.conflict('slug-taken', `A post with the slug "${slug}" already exists; choose another slug.`, { slug });
+    this.refuseRedirectingSlug(slug, current.id, reclaim);
     posts.rename(current.id, current.slug, slug, now);
+  }
+
+  /**
+   * A former slug keeps old links (and open reader pages) pointing at its post. Taking it over
+   * silently would send them to another post: it needs `reclaimSlug: true` (editors only).
+   */
+  private refuseRedirectingSlug(slug: string, ownId: number | undefined, reclaim: boolean | undefined): void {
+    const { posts } = this.deps.stores;
+    const movedTo = posts.movedTo(slug);
+    if (movedTo === undefined || reclaim) return;
+    if (ownId !== undefined && posts.bySlug(movedTo)?.id === ownId) return;
+    throw errors.conflict('slug-redirects', `The slug "${slug}" still redirects to the post "${movedTo}"; choose another slug, or send reclaimSlug: true to take it over.`, { slug, redirectsTo: movedTo });
   }
 
   /** The current slug of a post that used to be at `slug`, if it moved. */

@@ -1,4 +1,4 @@
-import type { Entry, EntryTombstone, Revision, RevisionAction, StoredEntry } from '../../contract/index.js';
+import type { Entry, EntryTombstone, Revision, RevisionAction, Role, StoredEntry } from '../../contract/index.js';
 import type { Db } from '../db/connection.js';
 import type { EntryCursor } from '../domain/cursor.js';
 
@@ -84,6 +84,8 @@ export class EntryStore {
       revisions: db.prepare(`SELECT r.version, r.action, r.body, r.key_event AS keyEvent, r.shown_at AS shownAt, r.created_at AS createdAt,
         r.actor_id AS actorId, u.name AS actorName
         FROM entry_revisions r LEFT JOIN users u ON u.id = r.actor_id WHERE r.entry_id = ? ORDER BY r.version`),
+      lastActorRole: db.prepare(`SELECT u.role FROM entry_revisions r JOIN users u ON u.id = r.actor_id
+        WHERE r.entry_id = ? AND r.action = ? ORDER BY r.version DESC LIMIT 1`),
       setPinned: db.prepare('UPDATE entries SET pinned = @pinned, version = version + 1, updated_at = @now WHERE id = @id'),
       pinnedIn: db.prepare(`${SELECT} WHERE e.post_id = ? AND e.pinned = 1 AND e.deleted_at IS NULL`),
       restore: db.prepare(`UPDATE entries SET deleted_at = NULL, deleted_by = NULL, pinned = 0, version = version + 1, updated_at = @now
@@ -153,6 +155,11 @@ export class EntryStore {
       keyEvent: keyEvent === 1,
       actor: actorId === null ? null : { id: actorId, name: actorName ?? '' },
     }));
+  }
+
+  /** The role of whoever last did `action` to the entry (who pinned it, who deleted it). */
+  lastActorRole(id: number, action: RevisionAction): Role | undefined {
+    return (this.statements.lastActorRole.get(id, action) as { role: Role } | undefined)?.role;
   }
 
   setPinned(id: number, pinned: boolean, now: string): StoredEntry {

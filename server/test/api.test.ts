@@ -24,7 +24,7 @@ describe('posts', () => {
     const response = await t.app.inject({
       method: 'POST',
       url: '/api/posts',
-      headers: t.auth('author'),
+      headers: t.auth('editor'),
       payload: { title: 'Storage Summit: Opening Keynote!', tags: ['Storage'], timezone: 'Europe/Berlin' },
     });
     expect(response.statusCode).toBe(201);
@@ -129,7 +129,7 @@ describe('entries', () => {
     const response = await t.app.inject({
       method: 'POST',
       url: `/api/posts/${slug}/entries`,
-      headers: t.auth('author'),
+      headers: t.auth('editor'),
       payload: { body: 'Earlier', createdAt: '2026-03-14T10:40:00+01:00', keyEvent: true },
     });
     expect(response.json()).toMatchObject({ createdAt: '2026-03-14T09:40:00.000Z', keyEvent: true });

@@ -28,7 +28,7 @@ async function otherEntry(): Promise<{ slug: string; id: number }> {
 }
 
 const routes: { name: string; expected: Record<Who, number>; request: () => Promise<Request> }[] = [
-  { name: 'POST /api/posts', expected: { anonymous: 401, author: 201, editor: 201, admin: 201 }, request: async () => ({ method: 'POST', url: '/api/posts', payload: { title: `New ${Math.random()}` } }) },
+  { name: 'POST /api/posts', expected: { anonymous: 401, author: 403, editor: 201, admin: 201 }, request: async () => ({ method: 'POST', url: '/api/posts', payload: { title: `New ${Math.random()}` } }) },
   {
     name: 'PATCH /api/posts/:slug',
     expected: { anonymous: 401, author: 403, editor: 200, admin: 200 },
