@@ -67,9 +67,11 @@ async function runImport(paths: string[]): Promise<void> {
         const result = await service.importFile(file, readFileSync(file, 'utf8'), null);
         console.log(`${file} → ${result.slug} (${result.action}, ${result.entries} entries)`);
       } catch (error) {
-        if (!(error instanceof ArchiveFormatError)) throw error;
+        // A bad file, or one that clashes with a post it did not create: report it, import the rest.
+        if (error instanceof ArchiveFormatError) console.error(`${error.location}: ${error.message} (skipped)`);
+        else if (error instanceof AppError && error.status === 409) console.error(`${error.message} (skipped)`);
+        else throw error;
         failed += 1;
-        console.error(`${error.location}: ${error.message} (skipped)`);
       }
     }
   });

@@ -210,16 +210,19 @@ export class ArchiveService {
     }
   }
 
-  /** The post a file re-imports into: by wordpress_id when it has one, else by slug. */
+  /**
+   * The post a file re-imports into: only one this same import created (its import key: the
+   * wordpress_id, else the slug it was first imported under). A post made in the newsroom, or by
+   * another file, is never rewritten by an import that happens to share its title or slug.
+   */
   private findImported(file: string, parsed: ParsedPost): Post | undefined {
     const { posts } = this.deps.stores;
     const byKey = this.archive.idByImportKey(parsed.importKey);
     if (byKey !== undefined) return posts.byId(byKey);
-    const bySlug = posts.bySlug(parsed.slug);
-    if (!bySlug) return undefined;
-    const other = this.archive.meta(bySlug.id).importKey;
-    if (parsed.importKey.startsWith('slug:') && (other === null || other === parsed.importKey)) return bySlug;
-    throw new ArchiveFormatError(file, 1, `the slug "${parsed.slug}" is taken by another post; give this file another slug`);
+    if (posts.bySlug(parsed.slug) || posts.movedTo(parsed.slug)) {
+      throw errors.conflict('slug-taken', `${file}: the slug "${parsed.slug}" is taken by another post; give this file another slug`, { file, slug: parsed.slug });
+    }
+    return undefined;
   }
 
   private post(slug: string): Post {

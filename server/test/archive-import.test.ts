@@ -97,19 +97,31 @@ describe('import', () => {
   });
 
   it('keys by slug without a wordpress_id, and refuses a file whose slug another post owns', async () => {
-    await createPost(t, { title: 'Quiet Launch' });
-    await postEntry(t, 'quiet-launch', 'Written live');
-    // A post with this slug from the API is updated by the file that has no wordpress_id.
-    const result = await t.app.services.archives.importFile('2012-06-01-no-markers.md', read('2012-06-01-no-markers.md'), null);
-    expect(result).toMatchObject({ slug: 'quiet-launch', action: 'updated' });
-    expect((await page('quiet-launch')).entries.map((entry) => entry.body)).toEqual([
-      'First paragraph, no time marker.',
-      'Second paragraph, a minute later.',
-      'Third paragraph, again a minute later.',
-    ]);
+    // Imported twice: the second import updates the post the first one created.
+    expect(await t.app.services.archives.importFile('2012-06-01-no-markers.md', read('2012-06-01-no-markers.md'), null)).toMatchObject({ slug: 'quiet-launch', action: 'created' });
+    expect(await t.app.services.archives.importFile('2012-06-01-no-markers.md', read('2012-06-01-no-markers.md'), null)).toMatchObject({ slug: 'quiet-launch', action: 'unchanged' });
     await createPost(t, { title: 'Taken' });
     const clash = '---\ntitle: Other\nslug: taken\nwordpress_id: 7\ndate: 2011-01-01\n---\n\nx\n';
     await expect(t.app.services.archives.importFile('clash.md', clash, null)).rejects.toThrow(/slug "taken" is taken/);
+  });
+
+  it('never rewrites a newsroom post whose title or slug a Markdown file shares (M6)', async () => {
+    await createPost(t, { title: 'Quiet Launch' });
+    const live = (await postEntry(t, 'quiet-launch', 'Written live')).json() as { id: number };
+    const before = await page('quiet-launch');
+    // An editor uploads a file whose title gives the same slug: 409, and the live post is untouched.
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/import?filename=2012-06-01-no-markers.md',
+      headers: { ...t.auth('editor'), 'content-type': 'text/markdown' },
+      payload: read('2012-06-01-no-markers.md'),
+    });
+    expect(response.statusCode).toBe(409);
+    expect(response.json()).toMatchObject({ type: '/problems/slug-taken', slug: 'quiet-launch' });
+    const after = await page('quiet-launch');
+    expect(after).toEqual(before);
+    expect(t.app.stores.entries.byId(live.id)!.body).toBe('Written live');
+    expect(t.app.stores.posts.bySlug('quiet-launch')!.status).toBe('live');
   });
 });
 
