@@ -14,7 +14,7 @@ export class ArchiveStore {
       post: db.prepare('SELECT * FROM posts WHERE id = ?'),
       entries: db.prepare('SELECT * FROM entries WHERE post_id = ? ORDER BY id'),
       revisions: db.prepare(`SELECT r.* FROM entry_revisions r JOIN entries e ON e.id = r.entry_id WHERE e.post_id = ? ORDER BY r.id`),
-      changes: db.prepare('SELECT * FROM changes WHERE post_id = ? ORDER BY seq'),
+      changes: db.prepare('SELECT post_id, seq, type, payload, created_at, actor_id FROM changes WHERE post_id = ? ORDER BY seq'),
       user: db.prepare('SELECT id, name, email, role, created_at, disabled_at FROM users WHERE id = ?'),
     };
   }

@@ -15,6 +15,12 @@ export type LoggedChange = { postId: number; seq: number; change: Change; json: 
  * the JSON that is published after COMMIT and replayed later, byte for byte. It runs inside the
  * caller's transaction, the one that makes the mutation: the change exists exactly when the
  * mutation does, and two writers can never take the same seq.
+ *
+ * A retraction retracts: an entry change also rewrites the earlier rows of the same entry to
+ * this latest state (a deletion leaves only tombstones), so neither catch-up nor a socket replay
+ * can bring back deleted or edited-away text. Each row keeps its seq, so the log stays contiguous
+ * and a reader catching up from any point still converges on the current page. Revisions (the
+ * newsroom's history) keep every version.
  */
 export class ChangeLog {
   private readonly statements;
@@ -23,8 +29,15 @@ export class ChangeLog {
     this.statements = {
       // Every change moves the post's updated_at: pages and lists version themselves by it.
       nextSeq: db.prepare('UPDATE posts SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING last_seq'),
-      insert: db.prepare('INSERT INTO changes (post_id, seq, type, payload, created_at, actor_id) VALUES (?, ?, ?, ?, ?, ?)'),
-      restore: db.prepare('INSERT INTO changes (post_id, seq, type, payload, created_at, actor_id) VALUES (@post_id, @seq, @type, @payload, @created_at, @actor_id)'),
+      insert: db.prepare('INSERT INTO changes (post_id, seq, type, payload, created_at, actor_id, entry_id) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      // A retraction retracts: the entry's earlier rows take its latest state, each keeping its seq.
+      // The entry's first row stays its entry.created unless the entry is now deleted.
+      redact: db.prepare(`UPDATE changes SET type = t.type, payload = json_set(@payload, '$.seq', changes.seq, '$.type', t.type)
+        FROM (SELECT c.seq, CASE WHEN @type <> 'entry.deleted' AND c.seq = (SELECT min(f.seq) FROM changes f WHERE f.post_id = @postId AND f.entry_id = @entryId)
+          THEN 'entry.created' ELSE @type END AS type FROM changes c WHERE c.post_id = @postId AND c.entry_id = @entryId AND c.seq < @seq) AS t
+        WHERE changes.post_id = @postId AND changes.entry_id = @entryId AND changes.seq = t.seq`),
+      restore: db.prepare(`INSERT INTO changes (post_id, seq, type, payload, created_at, actor_id, entry_id)
+        VALUES (@post_id, @seq, @type, @payload, @created_at, @actor_id, json_extract(@payload, '$.entry.id'))`),
       since: db.prepare('SELECT seq, payload FROM changes WHERE post_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
     };
   }
@@ -40,7 +53,9 @@ export class ChangeLog {
     const seq = row.last_seq;
     const change = (body.type === 'post.updated' ? { seq, type: body.type, post: { ...body.post, lastSeq: seq, updatedAt: now } } : { seq, ...body }) as Change;
     const json = JSON.stringify(change);
-    this.statements.insert.run(postId, seq, change.type, json, now, actorId);
+    const entryId = change.type === 'post.updated' ? null : change.entry.id;
+    this.statements.insert.run(postId, seq, change.type, json, now, actorId, entryId);
+    if (entryId !== null) this.statements.redact.run({ postId, entryId, seq, type: change.type, payload: json });
     return { postId, seq, change, json };
   }
 
