@@ -1,11 +1,14 @@
-import { ApiError, api, element } from './api.js';
+import { deleteEntry, deletedEntries, entryRevisions, pin, preview as renderPreview, restoreEntry, stale, unpin, updateEntry } from '../api-client.js';
+import { ApiError } from '../http.js';
+import { element } from './dom.js';
 import { Feed } from './feed.js';
 import { showHistory } from './history.js';
 import { Outbox, type OutboxItem } from './outbox.js';
 import { setupSettings } from './settings.js';
 import { canModify, newestFirst, renderDeskEntry, type Viewer } from './timeline.js';
 import { uploadImage } from './uploads.js';
-import type { Entry, Post } from '../../contract/index.js';
+import { fromLocalInput, toLocalInput } from './local-time.js';
+import type { Entry, EntryPatch, Post } from '../../contract/index.js';
 
 /** The author's composer at /admin/posts/:slug: write, preview, publish offline-safe, and edit the timeline. */
 export function startComposer(root: HTMLElement, viewer: Viewer): void {
@@ -40,7 +43,7 @@ export function startComposer(root: HTMLElement, viewer: Viewer): void {
       const body = textarea.value;
       if (!body.trim()) return void (preview.innerHTML = '');
       try {
-        const { html } = await api<{ html: string }>('POST', '/api/preview', { json: { body } });
+        const { html } = await renderPreview({ body });
         if (mine === previewSeq) preview.innerHTML = html; // sanitized by the server
       } catch (error) {
         if (mine === previewSeq) preview.replaceChildren(element('p', { className: 'muted' }, error instanceof ApiError ? `Preview: ${error.message}` : 'Preview unavailable offline'));
@@ -207,10 +210,10 @@ export function startComposer(root: HTMLElement, viewer: Viewer): void {
       if (action === 'history') return await showHistory(entry.id, historyDialog, historyDialog.querySelector('#history')!);
       if (action === 'delete') {
         if (!window.confirm('Delete this entry? Readers stop seeing it at once; it can be restored.')) return;
-        await api('DELETE', `/api/entries/${entry.id}`, { headers: { 'if-match': `"${entry.version}"` } });
+        await deleteEntry(entry.id, entry.version);
       }
-      if (action === 'pin') await api(entry.pinned ? 'DELETE' : 'PUT', `/api/entries/${entry.id}/pin`);
-      if (action === 'key-event') await api('PATCH', `/api/entries/${entry.id}`, { json: { keyEvent: !entry.keyEvent }, headers: { 'if-match': `"${entry.version}"` } });
+      if (action === 'pin') await (entry.pinned ? unpin : pin)(entry.id);
+      if (action === 'key-event') await updateEntry(entry.id, entry.version, { keyEvent: !entry.keyEvent });
     } catch (error) {
       window.alert(error instanceof Error ? error.message : String(error));
     }
@@ -222,7 +225,7 @@ export function startComposer(root: HTMLElement, viewer: Viewer): void {
     const body = element('textarea', { className: 'edit-body', rows: 5, value: entry.body });
     body.setAttribute('aria-label', 'Entry text');
     const shownAt = element('input', { type: 'datetime-local', className: 'edit-time', step: '1' });
-    shownAt.value = toLocalInput(entry.createdAt);
+    shownAt.value = toLocalInput(entry.createdAt, 'seconds');
     const initialShownAt = shownAt.value;
     const meanwhile = element('p', { className: 'meanwhile warning', role: 'status' });
     const conflict = element('div', { className: 'conflict', hidden: true });
@@ -238,21 +241,22 @@ export function startComposer(root: HTMLElement, viewer: Viewer): void {
       renderTimeline();
     }
     async function save(version: number): Promise<void> {
-      const patch: Record<string, unknown> = { body: body.value };
+      const patch: EntryPatch = { body: body.value };
       const time = fromLocalInput(shownAt.value);
       if (viewer.role !== 'author' && time && shownAt.value !== initialShownAt) patch.createdAt = time;
       try {
-        await api<Entry>('PATCH', `/api/entries/${entry.id}`, { json: patch, headers: { 'if-match': `"${version}"` } });
+        await updateEntry(entry.id, version, patch);
         close();
       } catch (error) {
-        if (error instanceof ApiError && error.status === 412) return showConflict(error.problem.entry as Entry);
+        const theirs = stale(error)?.entry;
+        if (theirs) return showConflict(theirs);
         conflict.hidden = false;
         conflict.replaceChildren(element('p', { className: 'error' }, error instanceof Error ? error.message : String(error)));
       }
     }
     function showConflict(theirs: Entry): void {
       // Name the person: the entry's author is not necessarily who saved the newer version.
-      void api<{ revisions: { version: number; actor: { name: string } | null; createdAt: string }[] }>('GET', `/api/entries/${entry.id}/revisions`).then(
+      void entryRevisions(entry.id).then(
         ({ revisions }) => {
           const latest = revisions.find((revision) => revision.version === theirs.version);
           const who = conflict.querySelector('.who-saved');
@@ -293,7 +297,7 @@ function setupDeleted(root: HTMLElement, slug: () => string, viewer: Viewer): { 
   let timer: number | undefined;
   const load = async () => {
     try {
-      const { entries } = await api<{ entries: (Entry & { deletedAt: string })[] }>('GET', `/api/posts/${encodeURIComponent(slug())}/deleted`);
+      const { entries } = await deletedEntries(slug());
       const mine = entries.filter((entry) => canModify(viewer, entry));
       section.hidden = mine.length === 0;
       list.replaceChildren(
@@ -301,7 +305,7 @@ function setupDeleted(root: HTMLElement, slug: () => string, viewer: Viewer): { 
           const restore = element('button', { type: 'button', className: 'restore' }, 'Restore');
           restore.addEventListener('click', async () => {
             try {
-              await api('POST', `/api/entries/${entry.id}/restore`, { headers: { 'if-match': `"${entry.version}"` } });
+              await restoreEntry(entry.id, entry.version);
               await load();
             } catch (error) {
               window.alert(error instanceof Error ? error.message : String(error));
@@ -322,17 +326,4 @@ function setupDeleted(root: HTMLElement, slug: () => string, viewer: Viewer): { 
       });
     },
   };
-}
-
-/** <input type=datetime-local> speaks the browser's local time; the API speaks UTC ISO. */
-function toLocalInput(iso: string): string {
-  const date = new Date(iso);
-  const local = new Date(date.getTime() - date.getTimezoneOffset() * 60_000);
-  return local.toISOString().slice(0, 19);
-}
-
-function fromLocalInput(value: string): string | undefined {
-  if (!value) return undefined;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
