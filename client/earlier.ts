@@ -1,7 +1,5 @@
-import type { Entry } from '../contract/index.js';
+import { entriesBefore } from './api-client.js';
 import type { Timeline } from './timeline.js';
-
-type Page = { entries: Entry[]; nextCursor: string | null };
 
 const MAX_PERMALINK_PAGES = 25;
 
@@ -38,12 +36,7 @@ export class Earlier {
     if (!link || !cursor) return false;
     link.setAttribute('aria-busy', 'true');
     try {
-      // no-cache: a page the browser kept from a few seconds ago may predate an edit or deletion.
-      const response = await fetch(`/api/posts/${encodeURIComponent(this.slug)}/entries?before=${encodeURIComponent(cursor)}&limit=${limit}`, {
-        cache: 'no-cache',
-      });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const page = (await response.json()) as Page;
+      const page = await entriesBefore(this.slug, cursor, limit);
       this.timeline.addOlder(page.entries);
       if (page.nextCursor) {
         link.dataset.cursor = page.nextCursor;

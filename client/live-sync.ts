@@ -1,5 +1,6 @@
 import type { Change, ClientToServer, ServerToClient } from '../contract/index.js';
 import { io, type Socket } from 'socket.io-client';
+import { changesSince } from './api-client.js';
 
 /**
  * Follows one post's change log, for the reader page and the newsroom's composer alike. Every
@@ -16,8 +17,6 @@ export type LiveSyncOptions = {
   connection(state: string): void;
   presence?(readers: number): void;
 };
-
-type ChangesResponse = { changes: Change[]; lastSeq: number };
 
 const RETRY_MS = [500, 1000, 2000, 5000, 10000];
 const retryDelay = (attempt: number) => RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]!;
@@ -61,10 +60,6 @@ export class LiveSync {
       void this.catchUp();
     });
     options.connection('Connecting…');
-  }
-
-  get lastSeq(): number {
-    return this.seq;
   }
 
   private showDown(): void {
@@ -138,14 +133,8 @@ export class LiveSync {
 
   private async fetchMissing(): Promise<void> {
     for (;;) {
-      const response = await fetch(`/api/posts/${encodeURIComponent(this.options.slug)}/changes?since=${this.seq}`, {
-        headers: { accept: 'application/json' },
-        cache: 'no-store',
-        // A dead connection after sleep must not hold every live change in `pending` for minutes.
-        signal: AbortSignal.timeout(10_000),
-      });
-      if (!response.ok) throw new Error(`catch-up failed: ${response.status}`);
-      const body = (await response.json()) as ChangesResponse;
+      // A dead connection after sleep must not hold every live change in `pending` for minutes.
+      const body = await changesSince(this.options.slug, this.seq, AbortSignal.timeout(10_000));
       for (const change of body.changes) {
         if (change.seq === this.seq + 1) this.apply(change);
       }

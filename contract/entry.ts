@@ -59,6 +59,8 @@ export type EntryPatch = z.infer<typeof entryPatch>;
 /** `POST /api/preview`: a draft rendered exactly as an entry would be. */
 export const previewInput = z.strictObject({ body: z.string().max(ENTRY_BODY_MAX) });
 export const previewOutput = z.object({ html: z.string() });
+export type PreviewInput = z.infer<typeof previewInput>;
+export type Preview = z.infer<typeof previewOutput>;
 
 export const entriesQuery = z.object({
   before: z.string().max(200).optional(),
@@ -86,4 +88,6 @@ export const revisionSchema = z.object({
 export type Revision = z.infer<typeof revisionSchema>;
 
 export const revisionsOutput = z.object({ entry: storedEntrySchema, revisions: z.array(revisionSchema) });
+export type EntryRevisions = z.infer<typeof revisionsOutput>;
 export const deletedEntriesOutput = z.object({ entries: z.array(storedEntrySchema) });
+export type DeletedEntries = z.infer<typeof deletedEntriesOutput>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDateTime, label, slugParam, timezone } from './common.js';
+import type { EntryPage } from './entry.js';
 
 /** A liveblog: usually one event. See ARCHITECTURE.md's vocabulary. */
 
@@ -25,6 +26,12 @@ export const postSchema = z.object({
   updatedAt: z.string(),
 });
 export type Post = z.infer<typeof postSchema>;
+
+/**
+ * `GET /api/posts/:slug`: the post with its latest entries and the seq they are current to.
+ * A type only for now; its schema is still `latestOutput` in server/http/api/posts.ts.
+ */
+export type LatestPage = EntryPage & { post: Post; lastSeq: number };
 
 /** `POST /api/posts`. */
 export const postInput = z.strictObject({

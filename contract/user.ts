@@ -26,6 +26,7 @@ export const userSchema = z.object({
 });
 export type User = z.infer<typeof userSchema>;
 export const usersOutput = z.object({ users: z.array(userSchema) });
+export type UserList = z.infer<typeof usersOutput>;
 
 export const userInput = z.strictObject({
   name: z.string().trim().min(1).max(100),
@@ -49,9 +50,12 @@ export const tokenSchema = z.object({
 });
 export type Token = z.infer<typeof tokenSchema>;
 export const tokensOutput = z.object({ tokens: z.array(tokenSchema) });
+export type TokenList = z.infer<typeof tokensOutput>;
 export const tokenInput = z.strictObject({ userId: z.number().int().positive(), name: z.string().trim().min(1).max(100) });
+export type TokenInput = z.infer<typeof tokenInput>;
 /** The secret is in this answer once and never again. */
 export const tokenCreated = z.object({ id: z.number(), token: z.string() });
+export type TokenCreated = z.infer<typeof tokenCreated>;
 
 /** `POST /login` (form or JSON). Missing fields are empty, so the answer is "wrong", not "invalid". */
 export const loginInput = z.object({

@@ -1,5 +1,15 @@
-import type { Post } from '../../contract/index.js';
-import { api, element } from './api.js';
+import type { Role } from '../../contract/index.js';
+import { createPost, createToken, createUser, listTokens, listUsers, revokeToken, updateUser } from '../api-client.js';
+import { element } from './dom.js';
+
+/** The admin pages: posts and people. */
+
+/** As the contract's ROLES, which cannot be imported as a value: it would bundle zod. */
+const ROLES: readonly Role[] = ['author', 'editor', 'admin'];
+
+/** Form fields hold strings. A role select holds a role (the least one, should it ever not); the server validates again. */
+const field = (data: FormData, name: string) => String(data.get(name) ?? '');
+const roleOf = (value: string): Role => ROLES.find((role) => role === value) ?? 'author';
 
 /** /admin: create a post and go to its composer. */
 export function startAdminHome(): void {
@@ -7,18 +17,14 @@ export function startAdminHome(): void {
   const error = document.querySelector<HTMLElement>('#new-post-error');
   form?.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const title = new FormData(form).get('title');
     try {
-      const post = await api<Post>('POST', '/api/posts', { json: { title } });
+      const post = await createPost({ title: field(new FormData(form), 'title') });
       location.assign(`/admin/posts/${post.slug}`);
     } catch (problem) {
       if (error) error.textContent = problem instanceof Error ? problem.message : String(problem);
     }
   });
 }
-
-type User = { id: number; name: string; email: string | null; role: string; disabledAt: string | null; hasPassword: boolean };
-type Token = { id: number; name: string; userId: number; userName: string; lastUsedAt: string | null; revokedAt: string | null };
 
 /** /admin/users: roles, disabling, new accounts, API tokens. */
 export function startUsers(): void {
@@ -29,13 +35,13 @@ export function startUsers(): void {
   const report = (error: unknown) => window.alert(error instanceof Error ? error.message : String(error));
 
   const load = async () => {
-    const [{ users }, { tokens }] = await Promise.all([api<{ users: User[] }>('GET', '/api/users'), api<{ tokens: Token[] }>('GET', '/api/tokens')]);
+    const [{ users }, { tokens }] = await Promise.all([listUsers(), listTokens()]);
     usersBody.replaceChildren(
       ...users.map((user) => {
-        const role = element('select', { ariaLabel: `Role of ${user.name}` }, ...['author', 'editor', 'admin'].map((value) => element('option', { value, selected: value === user.role }, value)));
-        role.addEventListener('change', () => api('PATCH', `/api/users/${user.id}`, { json: { role: role.value } }).then(load, report));
+        const role = element('select', { ariaLabel: `Role of ${user.name}` }, ...ROLES.map((value) => element('option', { value, selected: value === user.role }, value)));
+        role.addEventListener('change', () => updateUser(user.id, { role: roleOf(role.value) }).then(load, report));
         const toggle = element('button', { type: 'button' }, user.disabledAt ? 'Enable' : 'Disable');
-        toggle.addEventListener('click', () => api('PATCH', `/api/users/${user.id}`, { json: { disabled: !user.disabledAt } }).then(load, report));
+        toggle.addEventListener('click', () => updateUser(user.id, { disabled: !user.disabledAt }).then(load, report));
         return element('tr', { dataset: { userId: String(user.id) } }, element('td', {}, user.name), element('td', {}, user.email ?? '(token only)'), element('td', {}, role), element('td', {}, user.disabledAt ? 'disabled' : 'active'), element('td', {}, toggle));
       }),
     );
@@ -44,7 +50,7 @@ export function startUsers(): void {
       ...tokens.map((token) => {
         const revoke = element('button', { type: 'button', disabled: Boolean(token.revokedAt) }, 'Revoke');
         revoke.addEventListener('click', () => {
-          if (window.confirm(`Revoke token "${token.name}"? Scripts using it stop at once.`)) api('DELETE', `/api/tokens/${token.id}`).then(load, report);
+          if (window.confirm(`Revoke token "${token.name}"? Scripts using it stop at once.`)) revokeToken(token.id).then(load, report);
         });
         return element('tr', { dataset: { tokenId: String(token.id) } }, element('td', {}, `#${token.id}`), element('td', {}, token.name), element('td', {}, token.userName), element('td', {}, token.lastUsedAt ?? 'never'), element('td', {}, token.revokedAt ? 'revoked' : 'active'), element('td', {}, revoke));
       }),
@@ -54,9 +60,9 @@ export function startUsers(): void {
   const newUser = document.querySelector<HTMLFormElement>('#new-user')!;
   newUser.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const data = Object.fromEntries(new FormData(newUser));
+    const data = new FormData(newUser);
     try {
-      await api('POST', '/api/users', { json: data });
+      await createUser({ name: field(data, 'name'), email: field(data, 'email'), role: roleOf(field(data, 'role')), password: field(data, 'password') });
       newUser.reset();
       document.querySelector('#new-user-error')!.textContent = '';
       await load();
@@ -69,7 +75,7 @@ export function startUsers(): void {
     event.preventDefault();
     const data = new FormData(newToken);
     try {
-      const { token } = await api<{ token: string }>('POST', '/api/tokens', { json: { userId: Number(data.get('userId')), name: data.get('name') } });
+      const { token } = await createToken({ userId: Number(data.get('userId')), name: field(data, 'name') });
       secret.hidden = false;
       secret.replaceChildren('New token (shown only once): ', element('code', {}, token));
       newToken.reset();

@@ -1,4 +1,6 @@
 import type { Change, Entry, Post } from '../../contract/index.js';
+import { entriesBefore, latest } from '../api-client.js';
+import { HttpError } from '../http.js';
 import { LiveSync } from '../live-sync.js';
 
 /**
@@ -32,9 +34,7 @@ export class Feed {
   private async loadLatest(): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const response = await fetch(`/api/posts/${encodeURIComponent(this.slug)}`, { cache: 'no-store', headers: { accept: 'application/json' } });
-        if (!response.ok) throw new Error(String(response.status));
-        const page = (await response.json()) as { post: Post; entries: Entry[]; lastSeq: number; nextCursor: string | null };
+        const page = await latest(this.slug);
         this.lastSeq = page.lastSeq;
         this.on.post(page.post);
         for (const entry of page.entries) this.on.entry(entry);
@@ -49,9 +49,9 @@ export class Feed {
 
   /** Loads the page of entries before `cursor`; live changes keep applying to them as usual. */
   async loadOlder(cursor: string): Promise<void> {
-    const response = await fetch(`/api/posts/${encodeURIComponent(this.slug)}/entries?before=${encodeURIComponent(cursor)}&limit=50`, { cache: 'no-store' });
-    if (!response.ok) throw new Error(`Could not load earlier entries (${response.status})`);
-    const page = (await response.json()) as { entries: Entry[]; nextCursor: string | null };
+    const page = await entriesBefore(this.slug, cursor, 50).catch((error: unknown) => {
+      throw error instanceof HttpError ? new Error(`Could not load earlier entries (${error.status})`) : error;
+    });
     for (const entry of page.entries) this.on.entry(entry);
     this.on.older(page.nextCursor);
   }

@@ -1,14 +1,13 @@
 import { diffWords } from 'diff';
-import { api, element } from './api.js';
-
-type Revision = { version: number; action: string; body: string; keyEvent: boolean; shownAt: string | null; actor: { id: number; name: string } | null; createdAt: string };
+import { entryRevisions } from '../api-client.js';
+import { element } from './dom.js';
 
 /** The history view: every revision with who and when, and a word diff against the one before. */
 export async function showHistory(entryId: number, dialog: HTMLDialogElement, target: HTMLElement): Promise<void> {
   target.replaceChildren(element('p', {}, 'Loading…'));
   if (!dialog.open) dialog.showModal();
   try {
-    const { revisions } = await api<{ revisions: Revision[] }>('GET', `/api/entries/${entryId}/revisions`);
+    const { revisions } = await entryRevisions(entryId);
     const list = element('ol', { className: 'revisions', reversed: true });
     revisions
       .map((revision, index) => ({ revision, previous: revisions[index - 1] }))

@@ -1,5 +1,6 @@
 import type { Entry } from '../../contract/index.js';
-import { ApiError, api, NetworkError, newKey } from './api.js';
+import { createEntry } from '../api-client.js';
+import { ApiError, NetworkError } from '../http.js';
 
 /**
  * The author's outbox. Every entry is written to localStorage before it is sent, with its own
@@ -88,10 +89,7 @@ export class Outbox {
       }
       this.update(item.key, { state: 'sending', reason: undefined });
       try {
-        const entry = await api<Entry>('POST', `/api/posts/${encodeURIComponent(this.slug())}/entries`, {
-          json: { body: item.body, ...(item.keyEvent ? { keyEvent: true } : {}) },
-          headers: { 'idempotency-key': item.key },
-        });
+        const entry = await createEntry(this.slug(), { body: item.body, ...(item.keyEvent ? { keyEvent: true } : {}) }, item.key);
         this.attempt = 0;
         this.write(this.read().filter((stored) => stored.key !== item.key));
         this.published.push({ ...item, state: 'published', entry });
@@ -140,4 +138,11 @@ export class Outbox {
   private notify(): void {
     this.onChange(this.items());
   }
+}
+
+/** A UUID for Idempotency-Key; crypto.randomUUID exists only in secure contexts (https, localhost). */
+function newKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
 }

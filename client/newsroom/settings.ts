@@ -1,7 +1,13 @@
-import type { Post } from '../../contract/index.js';
-import { ApiError, api, element } from './api.js';
+import type { Post, PostStatus } from '../../contract/index.js';
+import { stale, updatePost } from '../api-client.js';
+import { element } from './dom.js';
+import { fromLocalInput, toLocalInput } from './local-time.js';
 
 /** Post settings for editors: PATCH with If-Match; a rename moves this page to the new slug. */
+
+/** As the contract's POST_STATUSES, which cannot be imported as a value: it would bundle zod. */
+const STATUSES: readonly PostStatus[] = ['scheduled', 'live', 'ended'];
+
 export function setupSettings(root: HTMLElement, current: () => Post): { update(post: Post): void } | undefined {
   const form = root.querySelector<HTMLFormElement>('#settings-form');
   if (!form) return undefined;
@@ -16,7 +22,7 @@ export function setupSettings(root: HTMLElement, current: () => Post): { update(
   const categories = element('input', { placeholder: 'comma, separated' });
   const startsAt = element('input', { type: 'datetime-local' });
   const timezone = element('input', { placeholder: 'Europe/Berlin' });
-  const status = element('select', {}, ...['scheduled', 'live', 'ended'].map((value) => element('option', { value }, value)));
+  const status = element('select', {}, ...STATUSES.map((value) => element('option', { value }, value)));
   const message = element('p', { role: 'status', className: 'settings-message' });
   form.append(
     field('title', 'Title', title),
@@ -38,7 +44,7 @@ export function setupSettings(root: HTMLElement, current: () => Post): { update(
     description.value = post.description;
     tags.value = post.tags.join(', ');
     categories.value = post.categories.join(', ');
-    startsAt.value = post.startsAt ? new Date(new Date(post.startsAt).getTime() - new Date(post.startsAt).getTimezoneOffset() * 60_000).toISOString().slice(0, 16) : '';
+    startsAt.value = post.startsAt ? toLocalInput(post.startsAt, 'minutes') : '';
     timezone.value = post.timezone;
     status.value = post.status;
     dirty = false;
@@ -49,29 +55,27 @@ export function setupSettings(root: HTMLElement, current: () => Post): { update(
     event.preventDefault();
     const post = current();
     try {
-      await api<Post>('PATCH', `/api/posts/${encodeURIComponent(post.slug)}`, {
-        json: {
-          title: title.value,
-          slug: slug.value,
-          description: description.value,
-          tags: list(tags.value),
-          categories: list(categories.value),
-          startsAt: startsAt.value ? new Date(startsAt.value).toISOString() : null,
-          timezone: timezone.value,
-          status: status.value,
-        },
-        headers: { 'if-match': `"${post.version}"` },
+      await updatePost(post.slug, post.version, {
+        title: title.value,
+        slug: slug.value,
+        description: description.value,
+        tags: list(tags.value),
+        categories: list(categories.value),
+        startsAt: fromLocalInput(startsAt.value) ?? null,
+        timezone: timezone.value,
+        status: STATUSES.find((value) => value === status.value),
       });
       message.textContent = 'Saved.';
       dirty = false;
     } catch (error) {
-      message.textContent = error instanceof ApiError && error.status === 412 ? 'Someone else changed the settings meanwhile; the form now shows theirs. Apply your change again.' : `Not saved: ${error instanceof Error ? error.message : String(error)}`;
-      if (error instanceof ApiError && error.status === 412) fill(error.problem.post as Post);
+      const current = stale(error);
+      message.textContent = current ? 'Someone else changed the settings meanwhile; the form now shows theirs. Apply your change again.' : `Not saved: ${error instanceof Error ? error.message : String(error)}`;
+      if (current?.post) fill(current.post);
     }
   });
   // One click for the transitions a newsroom makes during an event.
   const statusAction = root.querySelector<HTMLButtonElement>('#status-action');
-  const next: Record<Post['status'], [Post['status'], string]> = { scheduled: ['live', 'Go live'], live: ['ended', 'End liveblog'], ended: ['live', 'Reopen'] };
+  const next: Record<PostStatus, [PostStatus, string]> = { scheduled: ['live', 'Go live'], live: ['ended', 'End liveblog'], ended: ['live', 'Reopen'] };
   const showStatusAction = (post: Post) => {
     if (!statusAction) return;
     statusAction.hidden = false;
@@ -82,7 +86,7 @@ export function setupSettings(root: HTMLElement, current: () => Post): { update(
     const [target, label] = next[post.status];
     if (target === 'ended' && !window.confirm('End this liveblog? Readers see it has ended; you can reopen it.')) return;
     try {
-      await api<Post>('PATCH', `/api/posts/${encodeURIComponent(post.slug)}`, { json: { status: target }, headers: { 'if-match': `"${post.version}"` } });
+      await updatePost(post.slug, post.version, { status: target });
     } catch (error) {
       window.alert(`${label} failed: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -1,8 +1,8 @@
-import type { Entry } from '../../contract/index.js';
-import { element } from './api.js';
+import type { Actor, Entry } from '../../contract/index.js';
+import { element } from './dom.js';
 
 /** Markup of one entry on the desk: the published HTML plus the actions this user may take. */
-export type Viewer = { id: number; role: 'author' | 'editor' | 'admin' };
+export type Viewer = Pick<Actor, 'id' | 'role'>;
 
 export function canModify(viewer: Viewer, entry: Entry): boolean {
   return viewer.role !== 'author' || entry.author?.id === viewer.id;

@@ -1,14 +1,14 @@
-import { api } from './api.js';
+import { upload } from '../api-client.js';
+
+/** Images for entries: refused here before a 10 MB upload starts; the server checks the bytes again. */
 
 const ACCEPTED = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
 const MAX_BYTES = 10 * 1024 * 1024;
 
-/** Uploads an image and returns the Markdown that shows it. The server checks the bytes again. */
+/** Uploads an image and returns the Markdown that shows it. */
 export async function uploadImage(file: File): Promise<string> {
   if (file.type && !ACCEPTED.includes(file.type)) throw new Error('only PNG, JPEG, GIF and WebP images can be uploaded');
   if (file.size > MAX_BYTES) throw new Error('images may be at most 10 MB');
-  const form = new FormData();
-  form.append('file', file, file.name);
-  const { markdown } = await api<{ markdown: string }>('POST', '/api/uploads', { body: form });
+  const { markdown } = await upload(file);
   return markdown;
 }

@@ -1,0 +1,102 @@
+import type {
+  ChangesPage,
+  DeletedEntries,
+  Entry,
+  EntryInput,
+  EntryPage,
+  EntryPatch,
+  EntryRevisions,
+  LatestPage,
+  Post,
+  PostInput,
+  PostPatch,
+  Preview,
+  PreviewInput,
+  TokenCreated,
+  TokenInput,
+  TokenList,
+  Upload,
+  User,
+  UserInput,
+  UserList,
+  UserPatch,
+} from '../contract/index.js';
+import { ApiError, api, read } from './http.js';
+
+/**
+ * Every endpoint the browser calls, one typed function each: its method, URL, headers (If-Match,
+ * Idempotency-Key) and the request and answer types from contract/ are written here and nowhere
+ * else. The reader bundle uses the public reads only; esbuild leaves the rest out of it.
+ */
+
+const post = (slug: string) => `/api/posts/${encodeURIComponent(slug)}`;
+const entry = (id: number) => `/api/entries/${id}`;
+const ifMatch = (version: number) => ({ 'if-match': `"${version}"` });
+
+// --- Public reads: the reader page and the desk -----------------------------------------------
+
+export const latest = (slug: string) => read<LatestPage>(post(slug));
+
+export const entriesBefore = (slug: string, cursor: string, limit: number) => read<EntryPage>(`${post(slug)}/entries?before=${encodeURIComponent(cursor)}&limit=${limit}`);
+
+export const changesSince = (slug: string, since: number, signal?: AbortSignal) => read<ChangesPage>(`${post(slug)}/changes?since=${since}`, signal);
+
+// --- Posts ------------------------------------------------------------------------------------
+
+export const createPost = (input: PostInput) => api<Post>('POST', '/api/posts', { json: input });
+
+export const updatePost = (slug: string, version: number, patch: PostPatch) => api<Post>('PATCH', post(slug), { json: patch, headers: ifMatch(version) });
+
+// --- Entries and the desk ---------------------------------------------------------------------
+
+export const preview = (input: PreviewInput) => api<Preview>('POST', '/api/preview', { json: input });
+
+/** The key is made when the entry is typed, so a retry can never publish it twice. */
+export const createEntry = (slug: string, input: EntryInput, idempotencyKey: string) =>
+  api<Entry>('POST', `${post(slug)}/entries`, { json: input, headers: { 'idempotency-key': idempotencyKey } });
+
+export const updateEntry = (id: number, version: number, patch: EntryPatch) => api<Entry>('PATCH', entry(id), { json: patch, headers: ifMatch(version) });
+
+export const deleteEntry = (id: number, version: number) => api<void>('DELETE', entry(id), { headers: ifMatch(version) });
+
+export const restoreEntry = (id: number, version: number) => api<Entry>('POST', `${entry(id)}/restore`, { headers: ifMatch(version) });
+
+export const pin = (id: number) => api<Entry>('PUT', `${entry(id)}/pin`);
+
+export const unpin = (id: number) => api<Entry>('DELETE', `${entry(id)}/pin`);
+
+export const entryRevisions = (id: number) => api<EntryRevisions>('GET', `${entry(id)}/revisions`);
+
+export const deletedEntries = (slug: string) => api<DeletedEntries>('GET', `${post(slug)}/deleted`);
+
+/** Multipart, field `file`; the server checks the bytes. */
+export function upload(file: File): Promise<Upload> {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  return api<Upload>('POST', '/api/uploads', { body: form });
+}
+
+// --- People -------------------------------------------------------------------------------------
+
+export const listUsers = () => api<UserList>('GET', '/api/users');
+
+export const createUser = (input: UserInput) => api<User>('POST', '/api/users', { json: input });
+
+export const updateUser = (id: number, patch: UserPatch) => api<User>('PATCH', `/api/users/${id}`, { json: patch });
+
+export const listTokens = () => api<TokenList>('GET', '/api/tokens');
+
+/** The secret is in this answer only. */
+export const createToken = (input: TokenInput) => api<TokenCreated>('POST', '/api/tokens', { json: input });
+
+export const revokeToken = (id: number) => api<void>('DELETE', `/api/tokens/${id}`);
+
+// --- Stale versions ---------------------------------------------------------------------------
+
+/** What a 412 (stale If-Match) answer carries besides the problem: the current `entry` or `post`. */
+export type Stale = Partial<{ entry: Entry; post: Post }>;
+
+/** The current version when `error` is a 412, so the editor can show it; otherwise undefined. */
+export function stale(error: unknown): Stale | undefined {
+  return error instanceof ApiError && error.status === 412 ? (error.problem as Stale) : undefined;
+}

@@ -1,0 +1,45 @@
+import { setupImageDrop } from './image-drop.js';
+import { livePreview } from './preview.js';
+
+/**
+ * The box an author writes the next entry in: the draft survives a reload (localStorage, per
+ * post), the preview follows the typing, and Publish or Ctrl/Cmd+Enter hands the text and the
+ * key-event mark to `publish` (the outbox), then clears the box for the next entry.
+ */
+export function setupEntryBox(root: HTMLElement, postId: number, publish: (body: string, keyEvent: boolean) => void): void {
+  const textarea = root.querySelector<HTMLTextAreaElement>('#entry-body')!;
+  const keyEvent = root.querySelector<HTMLInputElement>('#entry-key-event')!;
+  const preview = livePreview(textarea, root.querySelector<HTMLElement>('#preview')!);
+
+  const draftKey = `liveline:draft:${postId}`;
+  textarea.value = localStorage.getItem(draftKey) ?? '';
+  const saveDraft = () => (textarea.value ? localStorage.setItem(draftKey, textarea.value) : localStorage.removeItem(draftKey));
+  textarea.addEventListener('input', () => {
+    saveDraft();
+    preview.refresh();
+  });
+  if (textarea.value) preview.refresh();
+
+  const send = () => {
+    const body = textarea.value;
+    if (!body.trim()) return;
+    publish(body, keyEvent.checked);
+    textarea.value = '';
+    keyEvent.checked = false;
+    saveDraft();
+    preview.clear();
+    textarea.focus();
+  };
+  textarea.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      send();
+    }
+  });
+  root.querySelector('#publish')!.addEventListener('click', send);
+
+  setupImageDrop(textarea, root.querySelector<HTMLElement>('#upload-status')!, () => {
+    saveDraft();
+    preview.refresh();
+  });
+}
