@@ -76,11 +76,11 @@ export async function buildApp({ config, db: givenDb, logger = true, logStream, 
   // Refuse to serve user HTML at all if the sanitizer would let a known vector through.
   assertSanitizerSafe();
 
-  const { timeouts } = config;
+  const { timeouts } = config.http;
   const app = Fastify({
     logger: logger ? { level: config.logLevel, redact: REDACT, ...(logStream ? { stream: logStream } : {}) } : false,
     // Behind a reverse proxy the real client address comes from X-Forwarded-For (TRUST_PROXY).
-    trustProxy: config.trustProxy,
+    trustProxy: config.http.trustProxy,
     bodyLimit: BODY_LIMIT,
     // Slow clients must not hold sockets forever: whole request, headers, idle keep-alive.
     requestTimeout: timeouts.requestMs,
@@ -95,15 +95,15 @@ export async function buildApp({ config, db: givenDb, logger = true, logStream, 
   app.setSerializerCompiler(serializerCompiler);
 
   const metrics = new Metrics();
-  const db = givenDb ?? openDatabase(config.databasePath);
+  const db = givenDb ?? openDatabase(config.storage.databasePath);
   migrate(db);
   timeTransactions(db, metrics.sqliteWriteDuration);
   const stores = createStores(db);
   const guards = new SocketGuards(
     {
-      publicUrl: config.publicUrl,
-      allowedOrigins: config.allowedOrigins,
-      trustProxy: config.trustProxy,
+      publicUrl: config.http.publicUrl,
+      allowedOrigins: config.socket.allowedOrigins,
+      trustProxy: config.http.trustProxy,
       maxConnectionsPerIp: config.socket.maxConnectionsPerIp,
       maxEventsPer10s: config.socket.maxEventsPer10s,
     },
@@ -115,7 +115,7 @@ export async function buildApp({ config, db: givenDb, logger = true, logStream, 
   const scaleOut = new ScaleOut({
     io: realtime.io,
     role: 'primary',
-    redisUrl: config.redisUrl,
+    redisUrl: config.scaleOut.redisUrl,
     source,
     log: app.log,
     metrics,
@@ -177,7 +177,7 @@ export async function buildApp({ config, db: givenDb, logger = true, logStream, 
     stores.sessions.purgeExpired(new Date().toISOString());
   }, 60 * 60 * 1000);
   purge.unref();
-  const backups = config.backup ? new BackupScheduler(db, config.backup, app.log) : undefined;
+  const backups = config.storage.backup ? new BackupScheduler(db, config.storage.backup, app.log) : undefined;
   backups?.start();
 
   // Sockets first: an open WebSocket would keep the HTTP server from closing.

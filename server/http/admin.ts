@@ -38,7 +38,7 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
     if (!session) return reply;
     try {
       const post = app.services.posts.bySlug(request.params.slug);
-      const publicBase = app.config.publicUrl ?? `${request.protocol}://${request.host}`;
+      const publicBase = app.config.http.publicUrl ?? `${request.protocol}://${request.host}`;
       return reply.type(HTML).send(composerPage(app.assets, session.actor, session.csrfToken, post, publicBase));
     } catch (error) {
       if (error instanceof AppError && error.status === 404) {

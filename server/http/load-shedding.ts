@@ -59,7 +59,7 @@ export class LoopDelay {
 }
 
 export async function registerLoadShedding(app: FastifyInstance, options: { sampleIntervalMs?: number } = {}): Promise<void> {
-  const { readDelayMs, writeDelayMs } = app.config.loadShedding;
+  const { readDelayMs, writeDelayMs } = app.config.http.loadShedding;
   if (readDelayMs === 0 && writeDelayMs === 0) return;
   // The lower threshold marks the server unhealthy; the handler then decides per request.
   const threshold = Math.min(...[readDelayMs, writeDelayMs].filter((ms) => ms > 0));

@@ -32,7 +32,7 @@ const pageQuery = z.object({ before: z.string().max(200).optional() });
 export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
   const { posts } = app.services;
   /** Absolute URLs need an origin: PUBLIC_URL when configured, else the request's own. */
-  const baseUrl = (request: FastifyRequest) => app.config.publicUrl ?? `${request.protocol}://${request.host}`;
+  const baseUrl = (request: FastifyRequest) => app.config.http.publicUrl ?? `${request.protocol}://${request.host}`;
 
   app.get('/', async (request, reply) => {
     const list = posts.list({ limit: 200 });
@@ -76,7 +76,7 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/posts/:slug', { schema: { params: slugParams, querystring: pageQuery } }, renderPost(false));
   // The same strict policy as every page, except that the configured sites (and this one) may frame it.
-  app.get('/posts/:slug/embed', { schema: { params: slugParams, querystring: pageQuery }, helmet: embedHelmet(app.config, app.config.embedOrigins) }, renderPost(true));
+  app.get('/posts/:slug/embed', { schema: { params: slugParams, querystring: pageQuery }, helmet: embedHelmet(app.config, app.config.http.embedOrigins) }, renderPost(true));
 
   app.get('/posts/:slug/feed.atom', { schema: { params: slugParams } }, async (request, reply) => {
     const { post, entries } = posts.withLatestEntries(request.params.slug);

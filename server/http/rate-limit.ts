@@ -35,7 +35,7 @@ function isWrite(method: string | string[], url: string): boolean {
 }
 
 export async function registerRateLimits(app: FastifyInstance): Promise<void> {
-  const write = writeRateLimit(app.config.rateLimit.writesPerMinute);
+  const write = writeRateLimit(app.config.http.rateLimit.writesPerMinute);
   // Registered before the plugin so that its own onRoute hook sees the config we add here.
   app.addHook('onRoute', (route) => {
     if (!isWrite(route.method, route.url)) return;

@@ -14,7 +14,7 @@ import type { Config } from '../config.js';
  * route options: helmet replaces the whole CSP for that route, so start from `cspDirectives()`.
  */
 export function cspDirectives(config: Config, overrides: Record<string, string[]> = {}): Record<string, string[]> {
-  const https = config.publicUrl?.startsWith('https:') ?? false;
+  const https = config.http.publicUrl?.startsWith('https:') ?? false;
   return {
     defaultSrc: ["'self'"],
     scriptSrc: ["'self'"],
@@ -35,7 +35,7 @@ export function cspDirectives(config: Config, overrides: Record<string, string[]
 }
 
 export function helmetOptions(config: Config): FastifyHelmetOptions {
-  const https = config.publicUrl?.startsWith('https:') ?? false;
+  const https = config.http.publicUrl?.startsWith('https:') ?? false;
   return {
     global: true,
     // Adds 'nonce-…' to script-src/style-src and exposes reply.cspNonce to templates.
@@ -51,7 +51,7 @@ export function helmetOptions(config: Config): FastifyHelmetOptions {
 /**
  * Route-level helmet options for a page other sites may frame (the embed page): the same strict
  * CSP, with `frame-ancestors 'self'` plus the given origins (EMBED_ORIGINS). Use it as
- * `app.get('/posts/:slug/embed', { helmet: embedHelmet(app.config, app.config.embedOrigins) }, …)`
+ * `app.get('/posts/:slug/embed', { helmet: embedHelmet(app.config, app.config.http.embedOrigins) }, …)`
  * rather than setting a Content-Security-Policy header by hand, which would replace the whole policy.
  */
 export function embedHelmet(config: Config, frameOrigins: string[]): FastifyHelmetOptions {

@@ -61,7 +61,7 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
 
   const startSession = (request: FastifyRequest, reply: FastifyReply, userId: number) => {
     const session = app.stores.sessions.create(userId, new Date(), SESSION_TTL_MS, request.headers['user-agent'] ?? '');
-    const secure = app.config.publicUrl?.startsWith('https:') === true || (app.config.trustProxy && request.protocol === 'https');
+    const secure = app.config.http.publicUrl?.startsWith('https:') === true || (app.config.http.trustProxy && request.protocol === 'https');
     reply.setCookie(SESSION_COOKIE, session.secret, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: new Date(session.expiresAt) });
     return session;
   };
@@ -73,7 +73,7 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/login', async (request, reply) => {
-    assertSameOrigin(request, app.config.publicUrl);
+    assertSameOrigin(request, app.config.http.publicUrl);
     const parsed = loginBody.safeParse(request.body ?? {});
     if (!parsed.success) throw errors.validation('Send an email and a password.', [{ field: 'body', message: 'must have string email and password' }]);
     const { email, password, next } = parsed.data;
@@ -114,7 +114,7 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/setup', async (request, reply) => {
     if (!users.needsSetup()) throw errors.notFound('The setup page');
-    assertSameOrigin(request, app.config.publicUrl);
+    assertSameOrigin(request, app.config.http.publicUrl);
     const parsed = setupBody.safeParse(request.body ?? {});
     if (!parsed.success) {
       const message = parsed.error.issues.map((issue) => issue.message).join('; ');

@@ -29,7 +29,7 @@ const uploadOutput = z.object({ url: z.string(), fileName: z.string(), mimeType:
  * is one file and a URL's content never changes (served with immutable caching).
  */
 export const uploadRoutes: FastifyPluginAsyncZod = async (app) => {
-  const dir = app.config.uploadDir;
+  const dir = app.config.storage.uploadDir;
   mkdirSync(dir, { recursive: true });
   await app.register(multipart, { limits: { fileSize: UPLOAD_MAX_BYTES, files: 1, fields: 2, parts: 3 } });
   await app.register(fastifyStatic, {
