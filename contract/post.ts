@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDateTime, label, slugParam, timezone } from './common.js';
+import { entrySchema } from './entry.js';
 
 /** A liveblog: usually one event. See ARCHITECTURE.md's vocabulary. */
 
@@ -59,3 +60,10 @@ export const listPostsQuery = z.object({
   status: postStatus.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
+
+/** `GET /api/posts`. */
+export const postsOutput = z.object({ posts: z.array(postSchema) });
+
+/** `GET /api/posts/:slug`: the post with its latest entries and the seq they are current to. */
+export const latestPage = z.object({ post: postSchema, entries: z.array(entrySchema), lastSeq: z.number(), nextCursor: z.string().nullable() });
+export type LatestPage = z.infer<typeof latestPage>;
