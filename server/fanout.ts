@@ -1,8 +1,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
-import { PROBLEM_TYPE_BASE, sendProblem } from './http/problems.js';
-import { registerReadiness } from './http/ready.js';
-import { registerMetrics } from './metrics/http.js';
+import { PROBLEM_TYPE_BASE, sendProblem } from './http/plugins/problems.js';
+import { registerReadiness } from './http/routes/health/health.js';
+import { registerMetrics } from './http/plugins/request-metrics.js';
 import { Metrics } from './metrics/metrics.js';
 import { PrimaryClient } from './realtime/primary-client.js';
 import { RemotePostSource } from './realtime/remote-source.js';

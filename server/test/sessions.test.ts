@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashPassword, SCRYPT_PARAMS, verifyPassword } from '../auth/passwords.js';
-import { LOGIN_LIMITS } from '../http/session.js';
+import { LOGIN_LIMITS } from '../http/routes/session/session.js';
 import { createPost, createTestApp, type TestApp } from './helpers.js';
 import { login, loginAs, PASSWORD } from './session-helpers.js';
 
