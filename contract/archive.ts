@@ -6,6 +6,8 @@ import { ROLES } from './user.js';
 
 /** `POST /api/import?filename=NAME`. */
 export const importQuery = z.object({ filename: z.string().min(1).max(255).default('upload.md') });
+/** The file itself: Markdown as text (text/markdown), or a JSON archive (application/json), checked once its kind is known. */
+export const importBody = z.union([z.string(), z.record(z.string(), z.unknown())]);
 export const IMPORT_ACTIONS = ['created', 'updated', 'unchanged'] as const;
 export const importResult = z.object({ file: z.string(), slug: z.string(), action: z.enum(IMPORT_ACTIONS), entries: z.number() });
 export type ImportResult = z.infer<typeof importResult>;

@@ -70,6 +70,8 @@ export const entriesQuery = z.object({
 /** A page of entries, oldest first; `nextCursor` pages further back. */
 export const entryPage = z.object({ entries: z.array(entrySchema), nextCursor: z.string().nullable() });
 export type EntryPage = z.infer<typeof entryPage>;
+/** `GET /api/posts/:slug/entries`: a page, and the seq of the change log it is current to. */
+export const entriesOutput = entryPage.extend({ lastSeq: z.number() });
 
 export const REVISION_ACTIONS = ['created', 'updated', 'deleted', 'restored', 'pinned', 'unpinned'] as const;
 export type RevisionAction = (typeof REVISION_ACTIONS)[number];

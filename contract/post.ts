@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isoDateTime, label, slugParam, timezone } from './common.js';
-import type { EntryPage } from './entry.js';
+import { entrySchema } from './entry.js';
 
 /** A liveblog: usually one event. See ARCHITECTURE.md's vocabulary. */
 
@@ -26,12 +26,6 @@ export const postSchema = z.object({
   updatedAt: z.string(),
 });
 export type Post = z.infer<typeof postSchema>;
-
-/**
- * `GET /api/posts/:slug`: the post with its latest entries and the seq they are current to.
- * A type only for now; its schema is still `latestOutput` in server/http/api/posts.ts.
- */
-export type LatestPage = EntryPage & { post: Post; lastSeq: number };
 
 /** `POST /api/posts`. */
 export const postInput = z.strictObject({
@@ -69,3 +63,10 @@ export const listPostsQuery = z.object({
   status: postStatus.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
+
+/** `GET /api/posts`. */
+export const postsOutput = z.object({ posts: z.array(postSchema) });
+
+/** `GET /api/posts/:slug`: the post with its latest entries and the seq they are current to. */
+export const latestPage = z.object({ post: postSchema, entries: z.array(entrySchema), lastSeq: z.number(), nextCursor: z.string().nullable() });
+export type LatestPage = z.infer<typeof latestPage>;

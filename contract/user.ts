@@ -32,7 +32,8 @@ export const userInput = z.strictObject({
   name: z.string().trim().min(1).max(100),
   email: z.email().max(320),
   role: roleSchema,
-  password,
+  // zod's own messages, as this API has always answered (the setup form's sentences are for people).
+  password: z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH),
 });
 export type UserInput = z.infer<typeof userInput>;
 export const userPatch = z.strictObject({ role: roleSchema, disabled: z.boolean() }).partial();

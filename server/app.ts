@@ -2,56 +2,52 @@ import { existsSync } from 'node:fs';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { DestinationStream } from 'pino';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { DestinationStream } from 'pino';
 import type { Config } from './config.js';
-import { openDatabase, type Db } from './db/connection.js';
-import { migrate } from './db/migrate.js';
-import { adminRoutes } from './http/admin.js';
-import { deskRoutes } from './http/api/desk.js';
-import { entryRoutes } from './http/api/entries.js';
-import { archiveRoutes } from './http/archive.js';
-import { postRoutes } from './http/api/posts.js';
-import { previewRoutes } from './http/api/preview.js';
-import { uploadRoutes } from './http/api/uploads.js';
-import { userRoutes } from './http/api/users.js';
-import { healthRoutes } from './http/health.js';
-import { pageRoutes } from './http/pages.js';
-import { PROBLEM_TYPE_BASE, registerErrorHandling, sendProblem } from './http/problems.js';
-import { registerLoadShedding } from './http/load-shedding.js';
-import { registerRateLimits } from './http/rate-limit.js';
-import { registerSecurityHeaders } from './http/security.js';
+import type { Db } from './db/connection.js';
+import { auth } from './http/plugins/auth.js';
+import { loadShedding } from './http/plugins/load-shedding.js';
+import { problems } from './http/plugins/problems.js';
+import { rateLimits } from './http/plugins/rate-limit.js';
+import { requestMetrics } from './http/plugins/request-metrics.js';
+import { securityHeaders } from './http/plugins/security-headers.js';
+import { adminRoutes } from './http/routes/admin/admin.js';
+import { archiveRoutes } from './http/routes/archives/archives.js';
+import { entryRoutes } from './http/routes/entries/entries.js';
+import { feedRoutes } from './http/routes/feeds/feeds.js';
+import { healthRoutes } from './http/routes/health/health.js';
+import { pageRoutes } from './http/routes/pages/pages.js';
+import { postRoutes } from './http/routes/posts/posts.js';
+import { sessionRoutes } from './http/routes/session/session.js';
+import { uploadRoutes } from './http/routes/uploads/uploads.js';
+import { userRoutes } from './http/routes/users/users.js';
+import { instrumentPublisher } from './metrics/metrics.js';
+import { assetsPlugin } from './plugins/assets.js';
+import { configPlugin } from './plugins/config.js';
+import { databasePlugin } from './plugins/database.js';
+import { housekeepingPlugin } from './plugins/housekeeping.js';
+import { metricsPlugin } from './plugins/metrics.js';
+import { rendererPlugin } from './plugins/renderer.js';
+import { servicesPlugin } from './plugins/services.js';
 import { SocketGuards } from './realtime/guards.js';
-import { sessionRoutes } from './http/session.js';
-import { registerMetrics } from './metrics/http.js';
-import { instrumentPublisher, Metrics } from './metrics/metrics.js';
-import { timeTransactions } from './metrics/sqlite.js';
-import { registerReadiness } from './http/ready.js';
 import { ScaleOut } from './realtime/scale-out.js';
 import { Realtime } from './realtime/socket.js';
 import { StorePostSource } from './realtime/source.js';
-import { CLIENT_DIST, loadAssets, type Assets } from './render/assets.js';
-import { assertSanitizerSafe, MarkdownRenderer } from './render/markdown.js';
-import { notFoundPage } from './render/pages.js';
-import { ArchiveService } from './services/archives.js';
-import { BackupScheduler } from './db/backup.js';
-import { createStores, type Renderer, type Stores } from './services/context.js';
-import { EntryService, IDEMPOTENCY_TTL_MS } from './services/entries.js';
-import { PostService } from './services/posts.js';
-import { UserService } from './services/users.js';
+import { CLIENT_DIST } from './render/assets.js';
+import { assertSanitizerSafe } from './render/markdown.js';
+import type { Renderer } from './services/context.js';
+import type { Publisher } from './services/publisher.js';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    config: Config;
-    stores: Stores;
-    services: { posts: PostService; entries: EntryService; archives: ArchiveService; users: UserService };
-    renderer: Renderer;
-    realtime: Realtime;
-    scaleOut: ScaleOut;
-    metrics: Metrics;
-    assets: Assets;
-  }
-}
+/**
+ * Builds the primary's whole server without listening: main.ts listens, tests use it directly.
+ * A list of plugin registrations, in layers (as in fastify/demo): the application's state
+ * (server/plugins/, each resource closing itself next to where it is made), the realtime node,
+ * then the HTTP plugins every route shares (server/http/plugins/), then the routes, one folder per
+ * noun (server/http/routes/). Order matters for the plugins that act on route declarations
+ * (rate limits, helmet's per-route options): they come before the routes. A fan-out node is
+ * built by fanout.ts.
+ */
 
 export type BuildOptions = {
   config: Config;
@@ -71,16 +67,15 @@ export const BODY_LIMIT = 64 * 1024;
 /** Log paths that may carry credentials; pino replaces their values with [Redacted]. */
 const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'headers.authorization', 'headers.cookie', '*.password', '*.token'];
 
-/** Builds the whole server without listening: main.ts listens, tests use it directly. */
-export async function buildApp({ config, db: givenDb, logger = true, logStream, renderer: givenRenderer, pressureSampleIntervalMs }: BuildOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, db, logger = true, logStream, renderer, pressureSampleIntervalMs }: BuildOptions): Promise<FastifyInstance> {
   // Refuse to serve user HTML at all if the sanitizer would let a known vector through.
   assertSanitizerSafe();
 
-  const { timeouts } = config;
+  const { timeouts } = config.http;
   const app = Fastify({
     logger: logger ? { level: config.logLevel, redact: REDACT, ...(logStream ? { stream: logStream } : {}) } : false,
     // Behind a reverse proxy the real client address comes from X-Forwarded-For (TRUST_PROXY).
-    trustProxy: config.trustProxy,
+    trustProxy: config.http.trustProxy,
     bodyLimit: BODY_LIMIT,
     // Slow clients must not hold sockets forever: whole request, headers, idle keep-alive.
     requestTimeout: timeouts.requestMs,
@@ -94,16 +89,62 @@ export async function buildApp({ config, db: givenDb, logger = true, logStream, 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  const metrics = new Metrics();
-  const db = givenDb ?? openDatabase(config.databasePath);
-  migrate(db);
-  timeTransactions(db, metrics.sqliteWriteDuration);
-  const stores = createStores(db);
+  // --- the application's state
+  await app.register(configPlugin, { config });
+  await app.register(metricsPlugin);
+  await app.register(databasePlugin, { db });
+  await app.register(rendererPlugin, { renderer });
+  await app.register(assetsPlugin);
+  const publisher = buildRealtime(app);
+  await app.register(servicesPlugin, { publisher });
+  await app.register(housekeepingPlugin);
+
+  // --- what every route shares. Load shedding first, so a request it refuses costs nothing else.
+  await app.register(problems);
+  await app.register(loadShedding, { sampleIntervalMs: pressureSampleIntervalMs });
+  await app.register(securityHeaders);
+  await app.register(rateLimits);
+  await app.register(requestMetrics);
+  if (existsSync(CLIENT_DIST)) {
+    // File names carry a content hash, so they can be cached forever.
+    await app.register(fastifyStatic, { root: CLIENT_DIST, prefix: '/assets/', immutable: true, maxAge: '365d', index: false });
+  }
+  await app.register(fastifyCookie);
+  await app.register(auth);
+
+  // --- routes, by noun
+  await app.register(healthRoutes);
+  await app.register(postRoutes);
+  await app.register(entryRoutes);
+  await app.register(pageRoutes);
+  await app.register(feedRoutes);
+  await app.register(archiveRoutes);
+  await app.register(sessionRoutes);
+  await app.register(adminRoutes);
+  await app.register(userRoutes);
+  await app.register(uploadRoutes);
+  return app;
+}
+
+// --- realtime node ----------------------------------------------------------------------------
+// Socket.IO on this server, its guards, and the scale-out adapter (Redis when REDIS_URL is set):
+// what a saved change is published through. One block, being rebuilt as one unit (ARCHITECTURE.md,
+// "One realtime node"); it returns the publisher the services get.
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    realtime: Realtime;
+    scaleOut: ScaleOut;
+  }
+}
+
+function buildRealtime(app: FastifyInstance): Publisher {
+  const { config, stores, metrics } = app;
   const guards = new SocketGuards(
     {
-      publicUrl: config.publicUrl,
-      allowedOrigins: config.allowedOrigins,
-      trustProxy: config.trustProxy,
+      publicUrl: config.http.publicUrl,
+      allowedOrigins: config.socket.allowedOrigins,
+      trustProxy: config.http.trustProxy,
       maxConnectionsPerIp: config.socket.maxConnectionsPerIp,
       maxEventsPer10s: config.socket.maxEventsPer10s,
     },
@@ -115,93 +156,19 @@ export async function buildApp({ config, db: givenDb, logger = true, logStream, 
   const scaleOut = new ScaleOut({
     io: realtime.io,
     role: 'primary',
-    redisUrl: config.redisUrl,
+    redisUrl: config.scaleOut.redisUrl,
     source,
     log: app.log,
     metrics,
     lastSeqOf: (postId) => stores.posts.byId(postId)?.lastSeq,
   });
-  const ownRenderer = givenRenderer ? undefined : new MarkdownRenderer();
-  const renderer: Renderer = givenRenderer ?? ownRenderer!;
-  const deps = { stores, publisher: instrumentPublisher(scaleOut.publisher(realtime), metrics), renderer };
-
-  app.decorate('config', config);
-  app.decorate('stores', stores);
-  app.decorate('services', {
-    posts: new PostService(deps),
-    entries: new EntryService(deps),
-    archives: new ArchiveService(deps),
-    users: new UserService(stores),
-  });
-  app.decorate('renderer', renderer);
   app.decorate('realtime', realtime);
   app.decorate('scaleOut', scaleOut);
-  app.decorate('metrics', metrics);
-  app.decorate('assets', loadAssets());
-
-  registerErrorHandling(app);
-  // Order matters: shed load before anything else runs, then headers, then rate limits (their
-  // onRoute hooks must be in place before the routes below are declared).
-  await registerLoadShedding(app, pressureSampleIntervalMs === undefined ? {} : { sampleIntervalMs: pressureSampleIntervalMs });
-  await registerSecurityHeaders(app);
-  await registerRateLimits(app);
-  app.setNotFoundHandler((request, reply) => {
-    if (request.url.startsWith('/api/')) {
-      return sendProblem(reply, { type: PROBLEM_TYPE_BASE + 'not-found', title: 'Not found', status: 404, detail: `No route ${request.method} ${request.url.split('?')[0]}.` });
-    }
-    return reply.code(404).type('text/html; charset=utf-8').send(notFoundPage(app.assets));
-  });
-
-  if (existsSync(CLIENT_DIST)) {
-    // File names carry a content hash, so they can be cached forever.
-    await app.register(fastifyStatic, { root: CLIENT_DIST, prefix: '/assets/', immutable: true, maxAge: '365d', index: false });
-  }
-  await app.register(fastifyCookie);
-  await app.register(healthRoutes);
-  registerMetrics(app, metrics);
-  registerReadiness(app, () => ({ database: databaseAnswers(db), ...scaleOut.checks() }));
-  await app.register(postRoutes);
-  await app.register(entryRoutes);
-  await app.register(pageRoutes);
-  await app.register(archiveRoutes);
-  await app.register(sessionRoutes);
-  await app.register(adminRoutes);
-  await app.register(userRoutes);
-  await app.register(deskRoutes);
-  await app.register(previewRoutes);
-  await app.register(uploadRoutes);
-
-  const purge = setInterval(() => {
-    const cutoff = new Date(Date.now() - IDEMPOTENCY_TTL_MS).toISOString();
-    stores.idempotency.purgeOlderThan(cutoff);
-    stores.sessions.purgeExpired(new Date().toISOString());
-  }, 60 * 60 * 1000);
-  purge.unref();
-  const backups = config.backup ? new BackupScheduler(db, config.backup, app.log) : undefined;
-  backups?.start();
-
   // Sockets first: an open WebSocket would keep the HTTP server from closing.
   app.addHook('preClose', async () => {
     realtime.close();
     await scaleOut.close();
   });
-  app.addHook('onClose', async () => {
-    clearInterval(purge);
-    await backups?.stop();
-    await ownRenderer?.close();
-    if (!givenDb) {
-      db.pragma('wal_checkpoint(TRUNCATE)');
-      db.close();
-    }
-  });
-  return app;
+  return instrumentPublisher(scaleOut.publisher(realtime), metrics);
 }
-
-function databaseAnswers(db: Db): boolean {
-  try {
-    db.prepare('SELECT 1').get();
-    return true;
-  } catch {
-    return false;
-  }
-}
+// --- end of the realtime node -----------------------------------------------------------------

@@ -1,8 +1,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
-import { PROBLEM_TYPE_BASE, sendProblem } from './http/problems.js';
-import { registerReadiness } from './http/ready.js';
-import { registerMetrics } from './metrics/http.js';
+import { PROBLEM_TYPE_BASE, sendProblem } from './http/plugins/problems.js';
+import { registerReadiness } from './http/routes/health/health.js';
+import { registerMetrics } from './http/plugins/request-metrics.js';
 import { Metrics } from './metrics/metrics.js';
 import { PrimaryClient } from './realtime/primary-client.js';
 import { RemotePostSource } from './realtime/remote-source.js';
@@ -15,7 +15,7 @@ import { Realtime, roomOf } from './realtime/socket.js';
  * `/healthz`, `/readyz` and `/metrics`; nginx sends everything else to the primary.
  */
 export async function buildFanoutApp({ config, logger = true }: { config: Config; logger?: boolean }): Promise<FastifyInstance> {
-  if (!config.redisUrl || !config.primaryUrl) throw new Error('A fan-out node needs REDIS_URL and PRIMARY_URL.');
+  if (!config.scaleOut.redisUrl || !config.scaleOut.primaryUrl) throw new Error('A fan-out node needs REDIS_URL and PRIMARY_URL.');
   const app = Fastify({ logger: logger ? { level: config.logLevel } : false, requestTimeout: 30_000 });
   const metrics = new Metrics();
 
@@ -24,7 +24,7 @@ export async function buildFanoutApp({ config, logger = true }: { config: Config
   let realtime: Realtime | undefined;
   let scaleOut: ScaleOut | undefined;
   const source = new RemotePostSource(
-    new PrimaryClient(config.primaryUrl),
+    new PrimaryClient(config.scaleOut.primaryUrl),
     (postId, change) => {
       realtime?.io.local.to(roomOf(postId)).emit('change', change);
       metrics.delivered(change, 'http');
@@ -32,7 +32,7 @@ export async function buildFanoutApp({ config, logger = true }: { config: Config
     () => scaleOut?.streamFlowing() ?? false,
   );
   realtime = new Realtime(app.server, source, app.log);
-  scaleOut = new ScaleOut({ io: realtime.io, role: 'fanout', redisUrl: config.redisUrl, source, remote: source, log: app.log, metrics });
+  scaleOut = new ScaleOut({ io: realtime.io, role: 'fanout', redisUrl: config.scaleOut.redisUrl, source, remote: source, log: app.log, metrics });
   const node = { realtime, scaleOut };
 
   app.get('/healthz', async (_request, reply) =>

@@ -9,15 +9,16 @@ import { buildFanoutApp } from './fanout.js';
  * WAL and close the database (onClose hooks in app.ts), exit 0; exit 1 if that takes over 10 s.
  */
 export async function startServer(config: Config): Promise<FastifyInstance> {
-  const fanout = config.role === 'fanout';
-  if (!fanout) ensureDatabaseDirectory(config.databasePath);
+  const { http, scaleOut, storage } = config;
+  const fanout = scaleOut.role === 'fanout';
+  if (!fanout) ensureDatabaseDirectory(storage.databasePath);
   const app = fanout ? await buildFanoutApp({ config }) : await buildApp({ config });
   // A join storm (thousands of readers opening the page at once) overflows the default 511-entry
   // accept queue; the kernel caps this at net.core.somaxconn (bench/README.md).
-  await app.listen({ port: config.port, host: config.host, backlog: 4096 });
-  const shown = config.publicUrl ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${addressPort(app)}`;
-  const role = fanout ? `fan-out node of ${config.primaryUrl}` : `database ${config.databasePath}`;
-  app.log.info(`Liveline is live at ${shown} (${role}${config.redisUrl ? ', Redis ' + redactUrl(config.redisUrl) : ''})`);
+  await app.listen({ port: http.port, host: http.host, backlog: 4096 });
+  const shown = http.publicUrl ?? `http://${http.host.includes(':') ? `[${http.host}]` : http.host}:${addressPort(app)}`;
+  const role = fanout ? `fan-out node of ${scaleOut.primaryUrl}` : `database ${storage.databasePath}`;
+  app.log.info(`Liveline is live at ${shown} (${role}${scaleOut.redisUrl ? ', Redis ' + redactUrl(scaleOut.redisUrl) : ''})`);
 
   let stopping = false;
   const stop = (signal: string) => {

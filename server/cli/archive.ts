@@ -30,8 +30,8 @@ const ARCHIVE_FILE = /\.(md|markdown|json)$/i;
 
 async function withService<T>(use: (service: ArchiveService) => Promise<T> | T): Promise<T> {
   const config = loadConfig();
-  ensureDatabaseDirectory(config.databasePath);
-  const db = openDatabase(config.databasePath);
+  ensureDatabaseDirectory(config.storage.databasePath);
+  const db = openDatabase(config.storage.databasePath);
   migrate(db);
   const renderer = new MarkdownRenderer();
   try {
@@ -121,7 +121,7 @@ async function runReplay(argv: string[]): Promise<void> {
   const token = parsed.data.token ?? process.env.LIVELINE_TOKEN;
   if (!token) throw new ArchiveUsageError('replay needs a token: --token T or LIVELINE_TOKEN (create one with `liveline token create`)');
   const config = loadConfig();
-  const url = parsed.data.url ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+  const url = parsed.data.url ?? `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${config.http.port}`;
   const maxWait = parsed.data['max-wait'];
   const result = await replay({
     file,
@@ -140,11 +140,11 @@ async function runBackup(argv: string[]): Promise<void> {
   const [target] = argv;
   if (!target || argv.length > 1) throw new ArchiveUsageError('Usage: liveline backup PATH');
   const config = loadConfig();
-  if (!existsSync(config.databasePath)) throw new BackupError(`No database at ${config.databasePath}.`);
-  const db = openDatabase(config.databasePath);
+  if (!existsSync(config.storage.databasePath)) throw new BackupError(`No database at ${config.storage.databasePath}.`);
+  const db = openDatabase(config.storage.databasePath);
   try {
     const result = await backupDatabase(db, resolve(target));
-    console.log(`Backed up ${config.databasePath} to ${result.path} (${result.pages} pages).`);
+    console.log(`Backed up ${config.storage.databasePath} to ${result.path} (${result.pages} pages).`);
   } finally {
     db.close();
   }
@@ -154,7 +154,7 @@ function runRestore(argv: string[]): void {
   const [source] = argv;
   if (!source || argv.length > 1) throw new ArchiveUsageError('Usage: liveline restore PATH');
   const config = loadConfig();
-  const result = restoreDatabase(resolve(source), config.databasePath);
+  const result = restoreDatabase(resolve(source), config.storage.databasePath);
   console.log(`Restored ${result.restored} from ${source}.${result.previous ? ` The previous database is kept as ${result.previous}.` : ''}`);
 }
 

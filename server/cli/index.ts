@@ -39,8 +39,8 @@ const tokenCreateArgs = z.object({
 
 function openMigrated() {
   const config = loadConfig();
-  ensureDatabaseDirectory(config.databasePath);
-  const db = openDatabase(config.databasePath);
+  ensureDatabaseDirectory(config.storage.databasePath);
+  const db = openDatabase(config.storage.databasePath);
   const { applied } = migrate(db);
   return { db, applied };
 }

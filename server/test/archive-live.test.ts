@@ -54,7 +54,9 @@ describe('archives on a running server', () => {
   it('the server takes scheduled backups when BACKUP_DIR is set', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'liveline-scheduled-'));
     const backupDir = join(dir, 'backups');
-    const app = await buildApp({ config: { ...testConfig(dir), backup: { dir: backupDir, intervalMs: 200, keep: 2 } }, logger: false });
+    // Faster than BACKUP_INTERVAL accepts (at least a second), so set in the config itself.
+    const config = testConfig(dir);
+    const app = await buildApp({ config: { ...config, storage: { ...config.storage, backup: { dir: backupDir, intervalMs: 200, keep: 2 } } }, logger: false });
     try {
       const copies = () => (existsSync(backupDir) ? readdirSync(backupDir).filter((name) => name.endsWith('.db')) : []);
       await until(() => copies().length === 2, 'two backups');

@@ -69,7 +69,7 @@ describe('online backup', () => {
         // The CLI, in its own process, against the database the server is writing to.
         backup = run(process.execPath, ['--import', 'tsx', 'server/cli/index.ts', 'backup', dest], {
           cwd: ROOT,
-          env: { ...process.env, DATABASE_PATH: testConfig(t.dir).databasePath },
+          env: { ...process.env, DATABASE_PATH: testConfig(t.dir).storage.databasePath },
         });
       }
     });
@@ -113,10 +113,10 @@ describe('restore', () => {
     const { slug } = await createPost(t, { title: 'Before backup' });
     await postEntry(t, slug, 'In the backup');
     const backupPath = join(t.dir, 'snapshot.db');
-    await run(process.execPath, ['--import', 'tsx', 'server/cli/index.ts', 'backup', backupPath], { cwd: ROOT, env: { ...process.env, DATABASE_PATH: testConfig(t.dir).databasePath } });
+    await run(process.execPath, ['--import', 'tsx', 'server/cli/index.ts', 'backup', backupPath], { cwd: ROOT, env: { ...process.env, DATABASE_PATH: testConfig(t.dir).storage.databasePath } });
     await postEntry(t, slug, 'After the backup');
 
-    const databasePath = testConfig(t.dir).databasePath;
+    const databasePath = testConfig(t.dir).storage.databasePath;
     expect(databaseInUse(databasePath)).toBe(true);
     expect(() => restoreDatabase(backupPath, databasePath)).toThrow(/in use/);
     // The CLI says the same and exits non-zero.

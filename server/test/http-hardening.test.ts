@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
-import { embedHelmet } from '../http/security.js';
+import { embedHelmet } from '../http/plugins/security-headers.js';
 import { createPost, createTestApp, postEntry, testConfig, type TestApp } from './helpers.js';
 
 let t: TestApp | undefined;

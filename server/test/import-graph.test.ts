@@ -25,10 +25,12 @@ const RANK: Record<string, number> = {
   metrics: 7,
   http: 8,
   realtime: 8,
-  app: 9,
-  fanout: 9,
-  main: 10,
-  cli: 11,
+  // The application's state as Fastify plugins (config, database, services…), registered by app.ts.
+  plugins: 9,
+  app: 10,
+  fanout: 10,
+  main: 11,
+  cli: 12,
 };
 
 function roomOf(path: string): string {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashPassword, SCRYPT_PARAMS, verifyPassword } from '../auth/passwords.js';
-import { LOGIN_LIMITS } from '../http/session.js';
+import { LOGIN_LIMITS } from '../http/routes/session/session.js';
 import { createPost, createTestApp, type TestApp } from './helpers.js';
 import { login, loginAs, PASSWORD } from './session-helpers.js';
 
@@ -187,7 +187,7 @@ describe('login and sessions', () => {
     const { buildApp } = await import('../app.js');
     const { testConfig } = await import('./helpers.js');
     const dir = mkdtempSync(join(tmpdir(), 'liveline-secure-'));
-    const app = await buildApp({ config: { ...testConfig(dir), publicUrl: 'https://live.example.com' }, logger: false });
+    const app = await buildApp({ config: testConfig(dir, { PUBLIC_URL: 'https://live.example.com' }), logger: false });
     t = { ...t, app, close: () => app.close() };
     await app.services.users.createTrusted({ name: 'Ada', email: 'ada@example.org', role: 'editor', password: PASSWORD });
     const response = await app.inject({ method: 'POST', url: '/login', payload: { email: 'ada@example.org', password: PASSWORD } });

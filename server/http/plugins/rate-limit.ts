@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import fastifyRateLimit, { type RateLimitOptions } from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AppError } from '../domain/errors.js';
+import type { FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError } from '../../domain/errors.js';
 
 /**
  * Rate limits (@fastify/rate-limit), off by default and switched on per route:
@@ -9,7 +10,8 @@ import { AppError } from '../domain/errors.js';
  *   declares its own `config.rateLimit` (or `false` to opt out);
  * - a login route should declare `config: { rateLimit: loginRateLimit() }` (keyed by address,
  *   since a login attempt has no identity yet).
- * Over the limit: 429 problem+json with Retry-After (seconds).
+ * Over the limit: 429 problem+json with Retry-After (seconds). Registered before the routes: its
+ * onRoute hook only sees routes declared after it.
  */
 
 /** Who a request counts against: the API token when one is sent (hashed: keys are kept in memory), else the address. */
@@ -34,23 +36,26 @@ function isWrite(method: string | string[], url: string): boolean {
   return url.startsWith('/api/') && methods.some((m) => WRITE_METHODS.has(m.toUpperCase()));
 }
 
-export async function registerRateLimits(app: FastifyInstance): Promise<void> {
-  const write = writeRateLimit(app.config.rateLimit.writesPerMinute);
-  // Registered before the plugin so that its own onRoute hook sees the config we add here.
-  app.addHook('onRoute', (route) => {
-    if (!isWrite(route.method, route.url)) return;
-    if (route.config && 'rateLimit' in route.config) return;
-    route.config = { ...route.config, rateLimit: write };
-  });
-  await app.register(fastifyRateLimit, {
-    global: false,
-    errorResponseBuilder: (request, context) =>
-      new AppError(
-        context.statusCode,
-        'rate-limited',
-        'Too many requests',
-        `Too many requests (at most ${context.max} in this time window); retry in ${context.after}.`,
-        { instance: request.url },
-      ),
-  });
-}
+export const rateLimits = fp(
+  async (app) => {
+    const write = writeRateLimit(app.config.http.rateLimit.writesPerMinute);
+    // Registered before the plugin so that its own onRoute hook sees the config we add here.
+    app.addHook('onRoute', (route) => {
+      if (!isWrite(route.method, route.url)) return;
+      if (route.config && 'rateLimit' in route.config) return;
+      route.config = { ...route.config, rateLimit: write };
+    });
+    await app.register(fastifyRateLimit, {
+      global: false,
+      errorResponseBuilder: (request, context) =>
+        new AppError(
+          context.statusCode,
+          'rate-limited',
+          'Too many requests',
+          `Too many requests (at most ${context.max} in this time window); retry in ${context.after}.`,
+          { instance: request.url },
+        ),
+    });
+  },
+  { name: 'rate-limits', dependencies: ['config'] },
+);

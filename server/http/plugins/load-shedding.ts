@@ -1,6 +1,7 @@
-import underPressure from '@fastify/under-pressure';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import underPressure from '@fastify/under-pressure';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
 import { PROBLEM_TYPE_BASE, sendProblem } from './problems.js';
 
 /**
@@ -10,7 +11,8 @@ import { PROBLEM_TYPE_BASE, sendProblem } from './problems.js';
  * request that got past it, in particular a write that is rendering or committing, always runs
  * to completion. Reads and pages go first (LOAD_SHED_READ_DELAY_MS): readers retry and can be
  * served by caches; writes are refused only at the higher LOAD_SHED_WRITE_DELAY_MS.
- * /healthz and the hashed static assets are never shed.
+ * /healthz and the hashed static assets are never shed. Registered first, so its onRequest hook
+ * runs before any other work is done for a request.
  */
 export const RETRY_AFTER_SECONDS = 5;
 const SAMPLE_INTERVAL_MS = 250;
@@ -58,35 +60,43 @@ export class LoopDelay {
   }
 }
 
-export async function registerLoadShedding(app: FastifyInstance, options: { sampleIntervalMs?: number } = {}): Promise<void> {
-  const { readDelayMs, writeDelayMs } = app.config.loadShedding;
-  if (readDelayMs === 0 && writeDelayMs === 0) return;
-  // The lower threshold marks the server unhealthy; the handler then decides per request.
-  const threshold = Math.min(...[readDelayMs, writeDelayMs].filter((ms) => ms > 0));
-  const sampleIntervalMs = options.sampleIntervalMs ?? SAMPLE_INTERVAL_MS;
-  const loop = new LoopDelay(sampleIntervalMs);
-  app.addHook('onClose', async () => loop.close());
-  await app.register(underPressure, {
-    healthCheck: async () => loop.delayMs <= threshold,
-    healthCheckInterval: sampleIntervalMs,
-    // Async so under-pressure waits for it; once a reply is sent, Fastify stops (runPreParsing checks reply.sent).
-    pressureHandler: async (request: FastifyRequest, reply: FastifyReply) => {
-      if (isExempt(request)) return;
-      const delay = loop.delayMs;
-      const limit = isRead(request) ? readDelayMs : writeDelayMs;
-      if (limit === 0 || delay <= limit) return; // let it through
-      request.log.warn({ eventLoopDelayMs: Math.round(delay), method: request.method }, 'shedding load: 503');
-      void sendProblem(
-        reply,
-        {
-          type: PROBLEM_TYPE_BASE + 'overloaded',
-          title: 'Service overloaded',
-          status: 503,
-          detail: `The server is under heavy load; retry in ${RETRY_AFTER_SECONDS} s.`,
-          instance: request.url,
-        },
-        { 'Retry-After': String(RETRY_AFTER_SECONDS) },
-      );
-    },
-  });
-}
+export type LoadSheddingOptions = {
+  /** How often the event-loop delay is sampled (tests use a short interval). */
+  sampleIntervalMs?: number | undefined;
+};
+
+export const loadShedding = fp<LoadSheddingOptions>(
+  async (app, options) => {
+    const { readDelayMs, writeDelayMs } = app.config.http.loadShedding;
+    if (readDelayMs === 0 && writeDelayMs === 0) return;
+    // The lower threshold marks the server unhealthy; the handler then decides per request.
+    const threshold = Math.min(...[readDelayMs, writeDelayMs].filter((ms) => ms > 0));
+    const sampleIntervalMs = options.sampleIntervalMs ?? SAMPLE_INTERVAL_MS;
+    const loop = new LoopDelay(sampleIntervalMs);
+    app.addHook('onClose', async () => loop.close());
+    await app.register(underPressure, {
+      healthCheck: async () => loop.delayMs <= threshold,
+      healthCheckInterval: sampleIntervalMs,
+      // Async so under-pressure waits for it; once a reply is sent, Fastify stops (runPreParsing checks reply.sent).
+      pressureHandler: async (request: FastifyRequest, reply: FastifyReply) => {
+        if (isExempt(request)) return;
+        const delay = loop.delayMs;
+        const limit = isRead(request) ? readDelayMs : writeDelayMs;
+        if (limit === 0 || delay <= limit) return; // let it through
+        request.log.warn({ eventLoopDelayMs: Math.round(delay), method: request.method }, 'shedding load: 503');
+        void sendProblem(
+          reply,
+          {
+            type: PROBLEM_TYPE_BASE + 'overloaded',
+            title: 'Service overloaded',
+            status: 503,
+            detail: `The server is under heavy load; retry in ${RETRY_AFTER_SECONDS} s.`,
+            instance: request.url,
+          },
+          { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+        );
+      },
+    });
+  },
+  { name: 'load-shedding', dependencies: ['config'] },
+);

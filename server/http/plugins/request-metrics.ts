@@ -1,7 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import type { Metrics } from './metrics.js';
+import fp from 'fastify-plugin';
+import type { Metrics } from '../../metrics/metrics.js';
 
-/** Times every HTTP request and serves `GET /metrics` in Prometheus text format. */
+/**
+ * Times every HTTP request and serves `GET /metrics` in Prometheus text format. Hook and endpoint
+ * belong together (the one registry they share) and both node roles need both: a fan-out node
+ * (fanout.ts), which has no plugin stack, calls `registerMetrics` itself; the primary registers
+ * the `requestMetrics` plugin.
+ */
 export function registerMetrics(app: FastifyInstance, metrics: Metrics): void {
   app.addHook('onResponse', async (request, reply) => {
     // The route pattern, not the URL: one series per route, whatever the slugs.
@@ -13,3 +19,5 @@ export function registerMetrics(app: FastifyInstance, metrics: Metrics): void {
     return reply.header('Cache-Control', 'no-store').type(metrics.registry.contentType).send(body);
   });
 }
+
+export const requestMetrics = fp(async (app) => registerMetrics(app, app.metrics), { name: 'request-metrics', dependencies: ['metrics'] });

@@ -4,9 +4,15 @@ import { join } from 'node:path';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { AppError, errors } from '../../domain/errors.js';
-import { authenticate } from '../auth.js';
+import { uploadOutput } from '../../../../contract/index.js';
+import { AppError, errors } from '../../../domain/errors.js';
+import { requireUser } from '../../plugins/auth.js';
+
+/**
+ * Image uploads: stored once under UPLOAD_DIR as <sha256>.<ext>, so the same image uploaded twice
+ * is one file and a URL's content never changes (served with immutable caching). The type is read
+ * from the bytes, never from the client's file name or Content-Type.
+ */
 
 export const UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
 
@@ -22,14 +28,8 @@ export function sniffImage(bytes: Buffer): (typeof TYPES)[number] | undefined {
   return TYPES.find((type) => type.matches(bytes));
 }
 
-const uploadOutput = z.object({ url: z.string(), fileName: z.string(), mimeType: z.string(), size: z.number(), markdown: z.string() });
-
-/**
- * Image uploads: stored once under UPLOAD_DIR as <sha256>.<ext>, so the same image uploaded twice
- * is one file and a URL's content never changes (served with immutable caching).
- */
 export const uploadRoutes: FastifyPluginAsyncZod = async (app) => {
-  const dir = app.config.uploadDir;
+  const dir = app.config.storage.uploadDir;
   mkdirSync(dir, { recursive: true });
   await app.register(multipart, { limits: { fileSize: UPLOAD_MAX_BYTES, files: 1, fields: 2, parts: 3 } });
   await app.register(fastifyStatic, {
@@ -43,8 +43,7 @@ export const uploadRoutes: FastifyPluginAsyncZod = async (app) => {
     setHeaders: (res) => res.setHeader('X-Content-Type-Options', 'nosniff'),
   });
 
-  app.post('/api/uploads', { schema: { response: { 201: uploadOutput } } }, async (request, reply) => {
-    const actor = authenticate(request, app.stores.tokens);
+  app.post('/api/uploads', { preHandler: requireUser, schema: { response: { 201: uploadOutput } } }, async (request, reply) => {
     if (!request.isMultipart()) throw errors.validation('Send the image as multipart/form-data in a field named "file".', [{ field: 'body.file', message: 'is required' }]);
     const file = await request.file();
     if (!file) throw errors.validation('Send the image in a field named "file".', [{ field: 'body.file', message: 'is required' }]);
@@ -67,7 +66,7 @@ export const uploadRoutes: FastifyPluginAsyncZod = async (app) => {
       writeFileSync(temporary, bytes);
       renameSync(temporary, path);
     }
-    app.stores.uploads.insert({ sha256, fileName, mimeType: type.mimeType, size: bytes.length }, actor.id, new Date().toISOString());
+    app.stores.uploads.insert({ sha256, fileName, mimeType: type.mimeType, size: bytes.length }, request.actor.id, new Date().toISOString());
     const url = `/uploads/${fileName}`;
     const alt = file.filename.replace(/\.[a-z0-9]+$/i, '').replace(/[[\]()\\]/g, '').slice(0, 100) || 'image';
     return reply.code(201).header('Location', url).send({ url, fileName, mimeType: type.mimeType, size: bytes.length, markdown: `![${alt}](${url})` });

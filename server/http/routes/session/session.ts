@@ -2,29 +2,25 @@ import formbody from '@fastify/formbody';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../auth/passwords.js';
-import { errors } from '../domain/errors.js';
-import { loginPage, setupPage } from '../render/newsroom.js';
-import { noFraming } from './admin.js';
-import { csrfMatches, currentSession, SESSION_COOKIE } from './auth.js';
+import { loginInput, sessionOutput, setupInput } from '../../../../contract/index.js';
+import { errors } from '../../../domain/errors.js';
+import { loginPage, setupPage } from '../../../render/newsroom.js';
+import { currentSession, SESSION_COOKIE } from '../../plugins/auth.js';
+import { assertSameOrigin, CSRF_HEADER, csrfMatches } from '../../plugins/csrf.js';
+import { noFraming } from '../../plugins/security-headers.js';
+
+/**
+ * Logging in and out, the first administrator's setup, and `GET /api/session` (who is logged in,
+ * and the CSRF token the newsroom sends with its writes). Login and setup answer both the HTML
+ * forms (a page with the error, or a redirect) and JSON clients (problem+json, or the session),
+ * so they validate their bodies themselves rather than in the route schema.
+ */
 
 const HTML = 'text/html; charset=utf-8';
 export const SESSION_TTL_MS = 14 * 24 * 60 * 60 * 1000;
 
 /** Login limits: per account (guessing one password) and per client address (spraying many). */
 export const LOGIN_LIMITS = { perAccount: 5, perIp: 30, window: '15 minutes' } as const;
-
-const loginBody = z.object({
-  email: z.string().trim().max(320).default(''),
-  password: z.string().max(PASSWORD_MAX_LENGTH).default(''),
-  next: z.string().max(500).optional(),
-});
-
-export const setupBody = z.object({
-  name: z.string().trim().min(1, 'Name is required').max(100),
-  email: z.email('Email must be an email address').max(320),
-  password: z.string().min(PASSWORD_MIN_LENGTH, `Password must have at least ${PASSWORD_MIN_LENGTH} characters`).max(PASSWORD_MAX_LENGTH),
-});
 
 /** Only same-site paths, so ?next= cannot send someone to another site after logging in. */
 function safeNext(next: string | undefined): string {
@@ -33,18 +29,6 @@ function safeNext(next: string | undefined): string {
 
 function wantsJson(request: FastifyRequest): boolean {
   return String(request.headers['content-type'] ?? '').startsWith('application/json');
-}
-
-/**
- * Login and setup forms have no session yet, so no synchroniser token: a cross-site form post
- * ("login CSRF") is refused by checking the Origin header browsers send with every POST.
- */
-function assertSameOrigin(request: FastifyRequest, publicUrl: string | undefined): void {
-  const origin = request.headers.origin;
-  if (origin === undefined) return; // not a browser (curl, scripts): nothing to forge
-  const allowed = new Set([`http://${request.headers.host}`, `https://${request.headers.host}`]);
-  if (publicUrl) allowed.add(publicUrl);
-  if (!allowed.has(origin)) throw errors.forbidden('Cross-site login requests are refused.');
 }
 
 export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -61,7 +45,7 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
 
   const startSession = (request: FastifyRequest, reply: FastifyReply, userId: number) => {
     const session = app.stores.sessions.create(userId, new Date(), SESSION_TTL_MS, request.headers['user-agent'] ?? '');
-    const secure = app.config.publicUrl?.startsWith('https:') === true || (app.config.trustProxy && request.protocol === 'https');
+    const secure = app.config.http.publicUrl?.startsWith('https:') === true || (app.config.http.trustProxy && request.protocol === 'https');
     reply.setCookie(SESSION_COOKIE, session.secret, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: new Date(session.expiresAt) });
     return session;
   };
@@ -73,8 +57,8 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/login', async (request, reply) => {
-    assertSameOrigin(request, app.config.publicUrl);
-    const parsed = loginBody.safeParse(request.body ?? {});
+    assertSameOrigin(request, app.config.http.publicUrl);
+    const parsed = loginInput.safeParse(request.body ?? {});
     if (!parsed.success) throw errors.validation('Send an email and a password.', [{ field: 'body', message: 'must have string email and password' }]);
     const { email, password, next } = parsed.data;
     for (const limiter of [perIp, perAccount]) {
@@ -97,7 +81,7 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/logout', async (request, reply) => {
     const session = currentSession(request);
-    const sent = (request.body as { _csrf?: unknown } | undefined)?._csrf ?? request.headers['x-csrf-token'];
+    const sent = (request.body as { _csrf?: unknown } | undefined)?._csrf ?? request.headers[CSRF_HEADER];
     if (session) {
       if (!csrfMatches(typeof sent === 'string' ? sent : undefined, session.csrfToken)) throw errors.forbidden('The CSRF token is missing or wrong.');
       app.stores.sessions.delete(request.cookies[SESSION_COOKIE]!);
@@ -114,8 +98,8 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post('/setup', async (request, reply) => {
     if (!users.needsSetup()) throw errors.notFound('The setup page');
-    assertSameOrigin(request, app.config.publicUrl);
-    const parsed = setupBody.safeParse(request.body ?? {});
+    assertSameOrigin(request, app.config.http.publicUrl);
+    const parsed = setupInput.safeParse(request.body ?? {});
     if (!parsed.success) {
       const message = parsed.error.issues.map((issue) => issue.message).join('; ');
       if (wantsJson(request)) throw errors.validation(message, parsed.error.issues.map((issue) => ({ field: `body.${issue.path.join('.')}`, message: issue.message })));
@@ -129,7 +113,7 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   /** The logged-in user and the CSRF token the UI sends with writes. */
-  app.get('/api/session', async (request, reply) => {
+  app.get('/api/session', { schema: { response: { 200: sessionOutput } } }, async (request, reply) => {
     const session = currentSession(request);
     if (!session) throw errors.unauthenticated('Not logged in.');
     return reply.header('Cache-Control', 'no-store').send({ user: session.actor, csrfToken: session.csrfToken, expiresAt: session.expiresAt });

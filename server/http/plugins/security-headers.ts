@@ -1,6 +1,7 @@
 import fastifyHelmet, { type FastifyHelmetOptions } from '@fastify/helmet';
-import type { FastifyInstance } from 'fastify';
-import type { Config } from '../config.js';
+import type { FastifyReply } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Config } from '../../config.js';
 
 /**
  * Security headers for every HTTP response (@fastify/helmet).
@@ -10,11 +11,11 @@ import type { Config } from '../config.js';
  * no framing. Entry HTML is sanitized at write time; the CSP is the second wall if that ever fails.
  *
  * Templates that need an inline block (e.g. JSON-LD) put `nonce="${reply.cspNonce.script}"` on it.
- * A route that must differ (the embed page) passes `helmet: embedHelmet(origins, config)` in its
+ * A route that must differ (the embed page) passes `helmet: embedHelmet(config, origins)` in its
  * route options: helmet replaces the whole CSP for that route, so start from `cspDirectives()`.
  */
 export function cspDirectives(config: Config, overrides: Record<string, string[]> = {}): Record<string, string[]> {
-  const https = config.publicUrl?.startsWith('https:') ?? false;
+  const https = config.http.publicUrl?.startsWith('https:') ?? false;
   return {
     defaultSrc: ["'self'"],
     scriptSrc: ["'self'"],
@@ -35,7 +36,7 @@ export function cspDirectives(config: Config, overrides: Record<string, string[]
 }
 
 export function helmetOptions(config: Config): FastifyHelmetOptions {
-  const https = config.publicUrl?.startsWith('https:') ?? false;
+  const https = config.http.publicUrl?.startsWith('https:') ?? false;
   return {
     global: true,
     // Adds 'nonce-…' to script-src/style-src and exposes reply.cspNonce to templates.
@@ -51,7 +52,7 @@ export function helmetOptions(config: Config): FastifyHelmetOptions {
 /**
  * Route-level helmet options for a page other sites may frame (the embed page): the same strict
  * CSP, with `frame-ancestors 'self'` plus the given origins (EMBED_ORIGINS). Use it as
- * `app.get('/posts/:slug/embed', { helmet: embedHelmet(app.config, app.config.embedOrigins) }, …)`
+ * `app.get('/posts/:slug/embed', { helmet: embedHelmet(app.config, app.config.http.embedOrigins) }, …)`
  * rather than setting a Content-Security-Policy header by hand, which would replace the whole policy.
  */
 export function embedHelmet(config: Config, frameOrigins: string[]): FastifyHelmetOptions {
@@ -65,6 +66,17 @@ export function embedHelmet(config: Config, frameOrigins: string[]): FastifyHelm
   };
 }
 
-export async function registerSecurityHeaders(app: FastifyInstance): Promise<void> {
-  await app.register(fastifyHelmet, helmetOptions(app.config));
+/**
+ * For a page that acts with the user's authority (the newsroom, login, setup): never framed by
+ * anyone (clickjacking), whatever else its policy says.
+ */
+export function noFraming(reply: FastifyReply): void {
+  reply.header('X-Frame-Options', 'DENY').header('Content-Security-Policy', "frame-ancestors 'none'");
 }
+
+export const securityHeaders = fp(
+  async (app) => {
+    await app.register(fastifyHelmet, helmetOptions(app.config));
+  },
+  { name: 'security-headers', dependencies: ['config'] },
+);

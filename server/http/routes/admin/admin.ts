@@ -1,0 +1,60 @@
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { slugParams } from '../../../../contract/index.js';
+import { AppError } from '../../../domain/errors.js';
+import { adminHomePage, composerPage, usersPage } from '../../../render/newsroom.js';
+import { notFoundPage } from '../../../render/pages.js';
+import type { SessionActor } from '../../../store/sessions.js';
+import { currentSession } from '../../plugins/auth.js';
+import { noFraming } from '../../plugins/security-headers.js';
+import { publicOrigin } from '../../public-origin.js';
+
+/**
+ * The newsroom's pages: the post list, a post's composer, the users page. Logged-in users only:
+ * the hook below sends anyone else to the login page (and back after), or to /setup on a fresh
+ * install. These pages act with the user's authority, so they are never cached or framed. Their
+ * writes go through the JSON API with the session's CSRF token, which the pages carry.
+ */
+
+const HTML = 'text/html; charset=utf-8';
+
+export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.addHook('preHandler', async (request, reply) => {
+    if (!currentSession(request)) return reply.redirect(app.services.users.needsSetup() ? '/setup' : `/login?next=${encodeURIComponent(request.url)}`, 303);
+    reply.header('Cache-Control', 'no-store');
+    noFraming(reply);
+  });
+
+  app.get('/admin', async (request, reply) => {
+    const { actor, csrfToken } = sessionOf(request);
+    return reply.type(HTML).send(adminHomePage(app.assets, actor, csrfToken, app.services.posts.list({ limit: 200 })));
+  });
+
+  app.get('/admin/posts/:slug', { schema: { params: slugParams } }, async (request, reply) => {
+    const { actor, csrfToken } = sessionOf(request);
+    try {
+      const post = app.services.posts.bySlug(request.params.slug);
+      return reply.type(HTML).send(composerPage(app.assets, actor, csrfToken, post, publicOrigin(request)));
+    } catch (error) {
+      if (error instanceof AppError && error.status === 404) {
+        const moved = app.services.posts.movedTo(request.params.slug);
+        if (moved) return reply.redirect(`/admin/posts/${moved}`, 301);
+        return reply.code(404).type(HTML).send(notFoundPage(app.assets));
+      }
+      throw error;
+    }
+  });
+
+  app.get('/admin/users', async (request, reply) => {
+    const { actor, csrfToken } = sessionOf(request);
+    if (actor.role !== 'admin') return reply.code(403).type(HTML).send(notFoundPage(app.assets));
+    return reply.type(HTML).send(usersPage(app.assets, actor, csrfToken));
+  });
+};
+
+/** The session the hook found; the hook has redirected every request without one. */
+function sessionOf(request: FastifyRequest): SessionActor {
+  const session = currentSession(request);
+  if (!session) throw new Error('a newsroom page ran without a session');
+  return session;
+}

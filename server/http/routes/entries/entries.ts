@@ -1,0 +1,117 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  deletedEntriesOutput,
+  entriesOutput,
+  entriesQuery,
+  entryInput,
+  entryPatch,
+  entrySchema,
+  idParams,
+  previewInput,
+  previewOutput,
+  revisionsOutput,
+  slugParams,
+} from '../../../../contract/index.js';
+import { decodeCursor } from '../../../domain/cursor.js';
+import { errors } from '../../../domain/errors.js';
+import { RenderError } from '../../../render/markdown.js';
+import { PUBLIC_CACHE } from '../../caching.js';
+import { requireUser } from '../../plugins/auth.js';
+import { parseIdempotencyKey, parseIfMatch } from '../../preconditions.js';
+
+/**
+ * Entries, everything about them in one place: a post's entries (paged back in time), writing,
+ * reading, editing and deleting one, and the editor's desk (revisions, deleted entries, restore,
+ * pin). A preview renders a draft with the very pipeline entries are published with, so it is
+ * exact. Who may change which entry is the service's rule (domain/roles.ts): here, any role.
+ */
+
+/** Entry bodies are at most 20,000 characters; 64 KiB leaves room for JSON escaping. */
+export const ENTRY_BODY_LIMIT = 64 * 1024;
+
+export const entryRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { entries, posts } = app.services;
+
+  app.get('/api/posts/:slug/entries', { schema: { params: slugParams, querystring: entriesQuery, response: { 200: entriesOutput } } }, async (request, reply) => {
+    const { before, limit } = request.query;
+    const cursor = before === undefined ? undefined : decodeCursor(before);
+    if (before !== undefined && !cursor) {
+      throw errors.validation('The cursor is not one this server issued.', [{ field: 'querystring.before', message: 'is not a valid cursor' }]);
+    }
+    reply.header('Cache-Control', PUBLIC_CACHE);
+    return posts.entriesBefore(request.params.slug, cursor, limit);
+  });
+
+  app.post(
+    '/api/posts/:slug/entries',
+    { preHandler: requireUser, bodyLimit: ENTRY_BODY_LIMIT, schema: { params: slugParams, body: entryInput, response: { 200: entrySchema, 201: entrySchema } } },
+    async (request, reply) => {
+      const key = parseIdempotencyKey(request.headers['idempotency-key']);
+      const { entry, replayed } = await entries.create(request.actor, request.params.slug, request.body, key);
+      if (replayed) reply.header('Idempotent-Replayed', 'true');
+      return reply
+        .code(replayed ? 200 : 201)
+        .header('Location', `/api/entries/${entry.id}`)
+        .header('ETag', `"${entry.version}"`)
+        .send(entry);
+    },
+  );
+
+  app.get('/api/entries/:id', { schema: { params: idParams, response: { 200: entrySchema } } }, async (request, reply) => {
+    const entry = entries.byId(request.params.id);
+    return reply.header('ETag', `"${entry.version}"`).send(entry);
+  });
+
+  app.patch(
+    '/api/entries/:id',
+    { preHandler: requireUser, bodyLimit: ENTRY_BODY_LIMIT, schema: { params: idParams, body: entryPatch, response: { 200: entrySchema } } },
+    async (request, reply) => {
+      const entry = await entries.update(request.actor, request.params.id, parseIfMatch(request.headers['if-match']), request.body);
+      return reply.header('ETag', `"${entry.version}"`).send(entry);
+    },
+  );
+
+  app.delete('/api/entries/:id', { preHandler: requireUser, schema: { params: idParams, response: { 204: z.null() } } }, async (request, reply) => {
+    entries.delete(request.actor, request.params.id, parseIfMatch(request.headers['if-match']));
+    return reply.code(204).send(null);
+  });
+
+  // --- the desk: history, deleted entries, restore, pin
+
+  app.get('/api/entries/:id/revisions', { preHandler: requireUser, schema: { params: idParams, response: { 200: revisionsOutput } } }, async (request, reply) => {
+    return reply.header('Cache-Control', 'no-store').send(entries.revisions(request.params.id));
+  });
+
+  app.get('/api/posts/:slug/deleted', { preHandler: requireUser, schema: { params: slugParams, response: { 200: deletedEntriesOutput } } }, async (request, reply) => {
+    const post = posts.bySlug(request.params.slug);
+    return reply.header('Cache-Control', 'no-store').send({ entries: entries.deletedIn(post.id) });
+  });
+
+  app.post('/api/entries/:id/restore', { preHandler: requireUser, schema: { params: idParams, response: { 200: entrySchema } } }, async (request, reply) => {
+    const entry = entries.restore(request.actor, request.params.id, parseIfMatch(request.headers['if-match']));
+    return reply.header('ETag', `"${entry.version}"`).send(entry);
+  });
+
+  app.put('/api/entries/:id/pin', { preHandler: requireUser, schema: { params: idParams, response: { 200: entrySchema } } }, async (request, reply) => {
+    const entry = entries.setPinned(request.actor, request.params.id, true);
+    return reply.header('ETag', `"${entry.version}"`).send(entry);
+  });
+
+  app.delete('/api/entries/:id/pin', { preHandler: requireUser, schema: { params: idParams, response: { 200: entrySchema } } }, async (request, reply) => {
+    const entry = entries.setPinned(request.actor, request.params.id, false);
+    return reply.header('ETag', `"${entry.version}"`).send(entry);
+  });
+
+  // --- preview
+
+  app.post('/api/preview', { preHandler: requireUser, bodyLimit: ENTRY_BODY_LIMIT, schema: { body: previewInput, response: { 200: previewOutput } } }, async (request, reply) => {
+    try {
+      const html = request.body.body.trim() ? await app.renderer.render(request.body.body) : '';
+      return reply.header('Cache-Control', 'no-store').send({ html });
+    } catch (error) {
+      if (error instanceof RenderError) throw errors.unprocessable('unrenderable-markdown', error.message);
+      throw error;
+    }
+  });
+};

@@ -1,0 +1,69 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { slugParams } from '../../../../contract/index.js';
+import { decodeCursor, encodeCursor } from '../../../domain/cursor.js';
+import { AppError } from '../../../domain/errors.js';
+import { homePage, notFoundPage, postPage } from '../../../render/pages.js';
+import { notModified, postListVersion } from '../../caching.js';
+import { LiveEdgeCache } from '../../live-edge-cache.js';
+import { embedHelmet } from '../../plugins/security-headers.js';
+import { publicOrigin } from '../../public-origin.js';
+
+/**
+ * What readers open: the home page (the list of posts), a post's page, and the embed page other
+ * sites frame. Server-rendered, complete without JavaScript, cached by ETag; a post's live edge
+ * is rendered once per change, however many readers ask (LiveEdgeCache). Renamed posts redirect.
+ */
+
+const HTML = 'text/html; charset=utf-8';
+
+const pageQuery = z.object({ before: z.string().max(200).optional() });
+
+export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { posts } = app.services;
+
+  app.get('/', async (request, reply) => {
+    const list = posts.list({ limit: 200 });
+    if (notModified(request, reply, `W/"home-${postListVersion(list)}-${app.assets.version}"`)) return reply.code(304).send();
+    return reply.type(HTML).send(homePage(list, app.assets, `${publicOrigin(request)}/`));
+  });
+
+  // Keyed by what else shapes the page (origin, embed); versioned by its ETag.
+  const liveEdges = new LiveEdgeCache<string, string>(200);
+
+  const renderPost = (embed: boolean) => async (request: FastifyRequest<{ Params: { slug: string }; Querystring: { before?: string | undefined } }>, reply: FastifyReply) => {
+    const { slug } = request.params;
+    // A cursor this server did not issue is ignored: the reader gets the live edge.
+    const cursor = request.query.before === undefined ? undefined : decodeCursor(request.query.before);
+    try {
+      const post = posts.bySlug(slug);
+      const older = cursor ? `-${encodeCursor(cursor)}` : '';
+      const etag = `W/"${post.id}-${post.lastSeq}-${post.version}-${app.assets.version}${embed ? '-embed' : ''}${older}"`;
+      if (notModified(request, reply, etag)) return reply.code(304).send();
+      const url = `${publicOrigin(request)}/posts/${post.slug}`;
+      const cacheKey = cursor ? undefined : `${post.id}|${embed}|${url}`;
+      const cached = cacheKey && liveEdges.get(cacheKey, etag);
+      if (cached) return reply.type(HTML).send(cached);
+      const page = cursor ? posts.entriesBefore(slug, cursor, 50) : posts.withLatestEntries(slug);
+      const html = postPage({ post, ...page, ...posts.highlights(post), older: Boolean(cursor), url, embed }, app.assets);
+      if (cacheKey) liveEdges.set(cacheKey, etag, html);
+      return reply.type(HTML).send(html);
+    } catch (error) {
+      if (error instanceof AppError && error.status === 404) {
+        // A renamed post keeps its old links working.
+        const moved = posts.movedTo(slug);
+        if (moved) {
+          const query = request.query.before ? `?before=${encodeURIComponent(request.query.before)}` : '';
+          return reply.redirect(`/posts/${moved}${embed ? '/embed' : ''}${query}`, 301);
+        }
+        return reply.code(404).type(HTML).send(notFoundPage(app.assets));
+      }
+      throw error;
+    }
+  };
+
+  app.get('/posts/:slug', { schema: { params: slugParams, querystring: pageQuery } }, renderPost(false));
+  // The same strict policy as every page, except that the configured sites (and this one) may frame it.
+  app.get('/posts/:slug/embed', { schema: { params: slugParams, querystring: pageQuery }, helmet: embedHelmet(app.config, app.config.http.embedOrigins) }, renderPost(true));
+};

@@ -1,0 +1,56 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { changesOutput, changesQuery, latestPage, listPostsQuery, postInput, postPatch, postSchema, postsOutput, slugParams } from '../../../../contract/index.js';
+import { PUBLIC_CACHE } from '../../caching.js';
+import { LiveEdgeCache } from '../../live-edge-cache.js';
+import { requireUser } from '../../plugins/auth.js';
+import { parseIfMatch } from '../../preconditions.js';
+
+/**
+ * Posts over the JSON API: create, list, read (the post with its latest entries, what a reader
+ * or the composer loads first), edit, and the change log readers catch up from. The entries of
+ * a post have their own routes (routes/entries/).
+ */
+
+export const postRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { posts } = app.services;
+  const latestBodies = new LiveEdgeCache<string>();
+
+  app.post('/api/posts', { preHandler: requireUser, schema: { body: postInput, response: { 201: postSchema } } }, async (request, reply) => {
+    const post = posts.create(request.actor, request.body);
+    return reply.code(201).header('Location', `/api/posts/${post.slug}`).header('ETag', `"${post.version}"`).send(post);
+  });
+
+  app.get('/api/posts', { schema: { querystring: listPostsQuery, response: { 200: postsOutput } } }, async (request, reply) => {
+    reply.header('Cache-Control', PUBLIC_CACHE);
+    return { posts: posts.list(request.query) };
+  });
+
+  app.get('/api/posts/:slug', { schema: { params: slugParams, response: { 200: latestPage, 304: z.null() } } }, async (request, reply) => {
+    const post = posts.bySlug(request.params.slug);
+    const etag = `W/"${post.id}-${post.lastSeq}"`;
+    reply.header('ETag', etag).header('Cache-Control', PUBLIC_CACHE);
+    if (request.headers['if-none-match'] === etag) return reply.code(304).send(null);
+    let body = latestBodies.get(post.id, post.lastSeq);
+    if (body === undefined) {
+      const page = posts.withLatestEntries(request.params.slug);
+      // Exactly what the route's serializer does (fastify-type-provider-zod: encode, then stringify).
+      body = JSON.stringify(z.encode(latestPage, { ...page, lastSeq: page.post.lastSeq }));
+      latestBodies.set(post.id, post.lastSeq, body);
+    }
+    // A string with a JSON content type is sent as is. The cast: send() is typed for the
+    // schema's object, and this string is that object, already serialized.
+    return reply.type('application/json; charset=utf-8').send(body as never);
+  });
+
+  app.patch('/api/posts/:slug', { preHandler: requireUser, schema: { params: slugParams, body: postPatch, response: { 200: postSchema } } }, async (request, reply) => {
+    const post = posts.update(request.actor, request.params.slug, parseIfMatch(request.headers['if-match']), request.body);
+    return reply.header('ETag', `"${post.version}"`).send(post);
+  });
+
+  app.get('/api/posts/:slug/changes', { schema: { params: slugParams, querystring: changesQuery, response: { 200: changesOutput } } }, async (request, reply) => {
+    const { since, limit } = request.query;
+    reply.header('Cache-Control', 'no-cache');
+    return posts.changesSince(request.params.slug, since, limit);
+  });
+};
