@@ -131,6 +131,30 @@ describe.skipIf(missing.length > 0 && !process.env.CI)('scale-out cluster', () =
     r.close();
   }, 180_000);
 
+  it("never serves an admin's response from nginx's cache to anyone else (H3)", async () => {
+    const email = `admin-${Date.now()}@cluster.test`;
+    execFileSync(process.execPath, ['bin/liveline.js', 'user', 'add', '--email', email, '--name', 'Cluster Admin', '--role', 'admin', '--password-stdin'], {
+      env: { ...process.env, DATABASE_PATH: topology.databasePath },
+      input: 'cluster admin password',
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+    const login = await fetch(`${topology.url}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'cluster admin password' }) });
+    expect(login.status).toBe(200);
+    const cookie = login.headers.getSetCookie().map((line) => line.split(';')[0]).join('; ');
+    for (let i = 0; i < 3; i++) {
+      const mine = await fetch(`${topology.url}/api/users`, { headers: { cookie } });
+      expect(mine.status).toBe(200);
+      expect(await mine.text()).toContain(email);
+      expect(mine.headers.get('cache-control')).toBe('private, no-store');
+      expect(mine.headers.get('x-cache-status')).toBe('BYPASS');
+    }
+    for (const path of ['/api/users', '/api/tokens', '/api/session']) {
+      const anonymous = await fetch(`${topology.url}${path}`);
+      expect(anonymous.status, path).toBe(401);
+      expect(await anonymous.text(), path).not.toContain(email);
+    }
+  }, 60_000);
+
   it('moves readers of a killed fan-out node to the other one through nginx with no gap or double', async () => {
     const slug = await createPost('Node failure');
     const list = [reader(topology.url, slug), reader(topology.url, slug), reader(topology.url, slug)];

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
 import { embedHelmet } from '../http/plugins/security-headers.js';
 import { createPost, createTestApp, postEntry, testConfig, type TestApp } from './helpers.js';
+import { loginAs } from './session-helpers.js';
 
 let t: TestApp | undefined;
 const cleanups: (() => Promise<void>)[] = [];
@@ -133,5 +134,34 @@ describe('body limits and timeouts', () => {
       socket.on('close', () => clearInterval(trickle));
     });
     expect(closed).toMatch(/^HTTP\/1\.1 408/);
+  });
+});
+
+describe('shared caches never keep a person\'s response (H3)', () => {
+  it('answers every request that carried a session or a token with Cache-Control: private, no-store', async () => {
+    t = await createTestApp();
+    const admin = await loginAs(t, 'admin');
+    const { slug } = await createPost(t);
+    const asAdmin = [
+      { url: '/api/users', headers: { cookie: admin.cookie } },
+      { url: '/api/tokens', headers: { cookie: admin.cookie } },
+      { url: '/api/session', headers: { cookie: admin.cookie } },
+      { url: '/api/users', headers: t.auth('admin') },
+      { url: '/api/tokens', headers: t.auth('admin') },
+      // Even a public page: the logged-in copy may differ one day, and no cache needs it.
+      { url: `/posts/${slug}`, headers: { cookie: admin.cookie } },
+      { url: `/api/posts/${slug}`, headers: t.auth('editor') },
+    ];
+    for (const request of asAdmin) {
+      const response = await t.app.inject(request);
+      expect(response.statusCode, request.url).toBe(200);
+      expect(response.headers['cache-control'], request.url).toBe('private, no-store');
+    }
+    // Anonymous readers keep their one-second public caching.
+    expect((await t.app.inject(`/posts/${slug}`)).headers['cache-control']).toMatch(/^public, max-age=1/);
+    // And the admin data itself answers anonymous visitors with 401, which no cache keeps.
+    const anonymous = await t.app.inject('/api/users');
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.headers['cache-control']).toBe('no-store');
   });
 });

@@ -25,12 +25,20 @@ declare module 'fastify' {
 }
 
 export const SESSION_COOKIE = 'liveline_session';
+const PRIVATE = 'private, no-store';
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 const actors = new WeakMap<FastifyRequest, Actor>();
 
 export const auth = fp(
   async (app) => {
+    // One rule for every route (security review H3): a response to a request that carried or
+    // resolved credentials is that person's alone. A shared cache in front (nginx micro-caching
+    // keys by URL) must never store it and hand it to the next visitor; neither may the browser
+    // keep it on a shared computer.
+    app.addHook('onSend', async (request, reply) => {
+      if (carriesCredentials(request)) reply.header('Cache-Control', PRIVATE);
+    });
     app.decorateRequest('actor', {
       getter(this: FastifyRequest): Actor {
         const actor = actors.get(this);
@@ -41,6 +49,11 @@ export const auth = fp(
   },
   { name: 'auth', dependencies: ['stores'] },
 );
+
+/** Whether this request sent an API token or a session cookie, or was resolved to someone. */
+function carriesCredentials(request: FastifyRequest): boolean {
+  return request.headers.authorization !== undefined || request.cookies?.[SESSION_COOKIE] !== undefined || actors.has(request) || Boolean(sessions.get(request));
+}
 
 /** A preHandler that lets through `role` and the roles above it, and sets `request.actor`. */
 export function requireRole(role: Role): preHandlerAsyncHookHandler {
