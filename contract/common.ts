@@ -60,3 +60,10 @@ export const problem = z.looseObject({
   errors: z.array(fieldError).optional(),
 });
 export type Problem = z.infer<typeof problem>;
+
+/**
+ * Where to go after logging in (`?next=`): printable ASCII only. Browsers drop tabs and line
+ * breaks inside URLs (`/%09/evil.example` becomes `//evil.example`), and a header cannot carry
+ * them at all; the server then keeps only a path on its own origin (see safeNext).
+ */
+export const nextPath = z.string().max(500).regex(/^[\x21-\x7e]*$/, 'must be a path on this site, in printable ASCII');

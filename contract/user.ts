@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nextPath } from './common.js';
 
 /** People: login accounts and token-only script users, and their API tokens. */
 
@@ -62,7 +63,7 @@ export type TokenCreated = z.infer<typeof tokenCreated>;
 export const loginInput = z.object({
   email: z.string().trim().max(320).default(''),
   password: z.string().max(PASSWORD_MAX_LENGTH).default(''),
-  next: z.string().max(500).optional(),
+  next: nextPath.optional(),
 });
 
 /** `POST /setup`: the first administrator. */

@@ -90,6 +90,38 @@ describe('login and sessions', () => {
     expect((await form('//evil.example/')).headers.location).toBe('/admin');
   });
 
+  it('never redirects off the site, whatever next hides (M2), and answers odd characters with 400, not 500 (L5)', async () => {
+    // One account per login, so the per-account login limit stays out of the way.
+    let accounts = 0;
+    const form = async (encodedNext: string) => {
+      const email = `ada${++accounts}@example.org`;
+      await t.app.services.users.createTrusted({ name: 'Ada', email, role: 'editor', password: PASSWORD });
+      return t.app.inject({
+        method: 'POST',
+        url: '/login',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `email=${encodeURIComponent(email)}&password=${encodeURIComponent(PASSWORD)}&next=${encodedNext}`,
+      });
+    };
+    // A tab or newline browsers strip would turn "/<tab>/evil.example" into "//evil.example".
+    for (const encoded of ['%2F%09%2Fevil.example', '%2F%0A%2Fevil.example', '%2F%0D%0ASet-Cookie%3A%20x%3D1', '%2F%C3%A9vil']) {
+      const response = await form(encoded);
+      expect(response.statusCode, encoded).toBe(400);
+      expect(response.headers['content-type'], encoded).toMatch(/problem\+json/);
+      expect(response.headers.location, encoded).toBeUndefined();
+    }
+    for (const next of ['/\\evil.example', '/\\/evil.example', '//evil.example', 'https://evil.example/', '/../../evil.example']) {
+      const location = (await form(encodeURIComponent(next))).headers.location;
+      expect(location, next).toMatch(/^\/(?!\/|\\)/);
+      expect(new URL(String(location), 'https://live.example').origin, next).toBe('https://live.example');
+    }
+    expect((await form(encodeURIComponent('/admin/posts/x?tab=1#entry-2'))).headers.location).toBe('/admin/posts/x?tab=1#entry-2');
+    // The login page itself, with a session: the redirect it answers is as safe.
+    const session = await login(t, 'ada1@example.org', PASSWORD);
+    expect((await t.app.inject({ url: '/login?next=%2F%09%2Fevil.example', headers: { cookie: session.cookie } })).statusCode).toBe(400);
+    expect((await t.app.inject({ url: '/login?next=%2F%5Cevil.example', headers: { cookie: session.cookie } })).headers.location).toBe('/admin');
+  });
+
   it('refuses a cross-site login post (login CSRF)', async () => {
     await t.app.services.users.createTrusted({ name: 'Ada', email: 'ada@example.org', role: 'editor', password: PASSWORD });
     const response = await t.app.inject({ method: 'POST', url: '/login', headers: { origin: 'https://evil.example' }, payload: { email: 'ada@example.org', password: PASSWORD } });

@@ -2,7 +2,7 @@ import formbody from '@fastify/formbody';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { loginInput, sessionOutput, setupInput } from '../../../../contract/index.js';
+import { loginInput, nextPath, sessionOutput, setupInput } from '../../../../contract/index.js';
 import { errors } from '../../../domain/errors.js';
 import { loginPage, setupPage } from '../../../render/newsroom.js';
 import { currentSession, SESSION_COOKIE } from '../../plugins/auth.js';
@@ -22,9 +22,21 @@ export const SESSION_TTL_MS = 14 * 24 * 60 * 60 * 1000;
 /** Login limits: per account (guessing one password) and per client address (spraying many). */
 export const LOGIN_LIMITS = { perAccount: 5, perIp: 30, window: '15 minutes' } as const;
 
-/** Only same-site paths, so ?next= cannot send someone to another site after logging in. */
-function safeNext(next: string | undefined): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/admin';
+/**
+ * Only a path on this site, so ?next= cannot send someone to another site after logging in (an
+ * open redirect). The URL is resolved the way a browser would and must stay on our origin; only
+ * its path, query and fragment are kept.
+ */
+export function safeNext(next: string | undefined): string {
+  if (!next || !next.startsWith('/')) return '/admin';
+  const base = new URL('http://liveline.invalid');
+  let resolved: URL;
+  try {
+    resolved = new URL(next, base);
+  } catch {
+    return '/admin';
+  }
+  return resolved.origin === base.origin ? `${resolved.pathname}${resolved.search}${resolved.hash}` : '/admin';
 }
 
 function wantsJson(request: FastifyRequest): boolean {
@@ -50,7 +62,7 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
     return session;
   };
 
-  app.get('/login', { schema: { querystring: z.object({ next: z.string().max(500).optional() }) } }, async (request, reply) => {
+  app.get('/login', { schema: { querystring: z.object({ next: nextPath.optional() }) } }, async (request, reply) => {
     if (users.needsSetup()) return reply.redirect('/setup', 303);
     if (currentSession(request)) return reply.redirect(safeNext(request.query.next), 303);
     return reply.type(HTML).header('Cache-Control', 'no-store').send(loginPage(app.assets, { next: safeNext(request.query.next) }));
@@ -59,7 +71,10 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/login', async (request, reply) => {
     assertSameOrigin(request, app.config.http.publicUrl);
     const parsed = loginInput.safeParse(request.body ?? {});
-    if (!parsed.success) throw errors.validation('Send an email and a password.', [{ field: 'body', message: 'must have string email and password' }]);
+    if (!parsed.success) {
+      const fields = parsed.error.issues.map((issue) => ({ field: ['body', ...issue.path].join('.'), message: issue.message }));
+      throw errors.validation(fields.some((field) => field.field === 'body.next') ? `body.next: ${fields.find((field) => field.field === 'body.next')!.message}` : 'Send an email and a password.', fields);
+    }
     const { email, password, next } = parsed.data;
     for (const limiter of [perIp, perAccount]) {
       const result = await limiter(request);
