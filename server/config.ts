@@ -21,7 +21,7 @@ const variables = {
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://live.example.com' })
     .transform((url) => url.replace(/\/+$/, ''))
     .optional()
-    .meta({ description: 'Public origin used for canonical links and feeds, e.g. https://live.example.com.' }),
+    .meta({ description: "Public origin, e.g. https://live.example.com: every absolute link is built from it, never from a request's Host header. Required when HOST is not a loopback address." }),
   EMBED_ORIGINS: z
     .string()
     .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
@@ -81,6 +81,9 @@ const variables = {
     .meta({ description: 'Where a fan-out node reaches the primary over HTTP (post look-ups and catch-up), e.g. http://primary:3000.' }),
 };
 
+/** Hosts only this machine can reach. */
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 function parseDuration(text: string): number {
@@ -91,6 +94,11 @@ function parseDuration(text: string): number {
 const configSchema = z
   .object(variables)
   .superRefine((env, ctx) => {
+    // Absolute links are built from PUBLIC_URL, never from a request's Host header (which anyone
+    // can forge); only a server reachable from this machine alone may do without it.
+    if (!env.PUBLIC_URL && !LOOPBACK.has(env.HOST)) {
+      ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: `is required when HOST is not a loopback address (HOST=${env.HOST}): set it to the address readers use, e.g. https://live.example.com` });
+    }
     if (env.ROLE !== 'fanout') return;
     if (!env.REDIS_URL) ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'is required when ROLE=fanout (fan-out nodes receive changes through Redis)' });
     if (!env.PRIMARY_URL) ctx.addIssue({ code: 'custom', path: ['PRIMARY_URL'], message: 'is required when ROLE=fanout (fan-out nodes look posts up on the primary)' });

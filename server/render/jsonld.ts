@@ -1,6 +1,8 @@
 import type { Entry, Post } from '../../contract/index.js';
 import { excerpt, htmlToText } from './text.js';
 
+const ARTICLE_BODY_MAX = 1000;
+
 /** schema.org LiveBlogPosting for search engines; entries become BlogPosting updates. */
 export function liveBlogPosting(post: Post, entries: Entry[], url: string): Record<string, unknown> {
   const updates = [...entries].reverse().map((entry) => {
@@ -8,7 +10,8 @@ export function liveBlogPosting(post: Post, entries: Entry[], url: string): Reco
     return {
       '@type': 'BlogPosting',
       headline: excerpt(text, 110) || post.title,
-      articleBody: text,
+      // An excerpt: the full text is on the page already, and JSON-LD would otherwise repeat it.
+      articleBody: excerpt(text, ARTICLE_BODY_MAX),
       datePublished: entry.createdAt,
       dateModified: entry.updatedAt,
       url: `${url}#entry-${entry.id}`,

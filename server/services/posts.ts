@@ -8,6 +8,8 @@ import type { Actor, Change, Entry, EntryPage, Post, PostInput, PostPatch, PostS
 import { canCreatePost, hasRole } from '../domain/roles.js';
 
 export const FIRST_PAGE_SIZE = 50;
+/** What one page of entries may weigh (Markdown + HTML, in UTF-16 code units) before the rest moves to an earlier page. */
+export const PAGE_MAX_BYTES = 512 * 1024;
 const KEY_EVENTS_SHOWN = 100;
 /** A catch-up response carries about this much; the client asks again until it reaches lastSeq. */
 export const CHANGES_MAX_BYTES = 512 * 1024;
@@ -143,11 +145,27 @@ export class PostService {
     return { changes: this.deps.stores.changes.since(post.id, since, limit, CHANGES_MAX_BYTES), lastSeq: post.lastSeq };
   }
 
+  /**
+   * A page of entries, oldest first, that weighs at most PAGE_MAX_BYTES of Markdown and HTML
+   * (always at least its newest entry): fifty 20,000-character entries of `&` render to ~11 MB,
+   * and every reader, cache and feed would carry that. The entries left out are one "earlier"
+   * page away: `nextCursor` then points at the oldest entry kept.
+   */
   private page(rows: ReturnType<ServiceDeps['stores']['entries']['latest']>, limit: number): EntryPage {
-    const oldest = rows[0];
+    let bytes = 0;
+    let first = rows.length;
+    while (first > 0) {
+      const row = rows[first - 1]!;
+      const weight = row.body.length + row.html.length;
+      if (first < rows.length && bytes + weight > PAGE_MAX_BYTES) break;
+      bytes += weight;
+      first -= 1;
+    }
+    const kept = rows.slice(first);
+    const oldest = kept[0];
     return {
-      entries: rows.map(presentEntry),
-      nextCursor: oldest && rows.length === limit ? encodeCursor(oldest) : null,
+      entries: kept.map(presentEntry),
+      nextCursor: oldest && (rows.length === limit || first > 0) ? encodeCursor(oldest) : null,
     };
   }
 }

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { slugParams } from '../../../../contract/index.js';
 import { postFeed, siteFeed } from '../../../render/atom.js';
 import { notModified, postListVersion } from '../../caching.js';
+import { LiveEdgeCache } from '../../live-edge-cache.js';
 import { publicOrigin } from '../../public-origin.js';
 
 /** Atom feeds, for feed readers and for sites that syndicate: one per post, and one for the whole site. */
@@ -11,10 +12,20 @@ const ATOM = 'application/atom+xml; charset=utf-8';
 export const feedRoutes: FastifyPluginAsyncZod = async (app) => {
   const { posts } = app.services;
 
+  // Rendered once per change, like the page (bounded in bytes, keyed by post).
+  const feeds = new LiveEdgeCache();
+
   app.get('/posts/:slug/feed.atom', { schema: { params: slugParams } }, async (request, reply) => {
-    const { post, entries } = posts.withLatestEntries(request.params.slug);
-    if (notModified(request, reply, `W/"feed-${post.id}-${post.lastSeq}-${post.version}"`)) return reply.code(304).send();
-    return reply.type(ATOM).send(postFeed(post, entries, publicOrigin(request)));
+    const post = posts.bySlug(request.params.slug);
+    const etag = `W/"feed-${post.id}-${post.lastSeq}-${post.version}"`;
+    if (notModified(request, reply, etag)) return reply.code(304).send();
+    let feed = feeds.get(post.id, etag);
+    if (feed === undefined) {
+      const latest = posts.withLatestEntries(request.params.slug);
+      feed = postFeed(latest.post, latest.entries, publicOrigin(request));
+      feeds.set(post.id, etag, feed);
+    }
+    return reply.type(ATOM).send(feed);
   });
 
   app.get('/feed.atom', async (request, reply) => {

@@ -29,8 +29,9 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
     return reply.type(HTML).send(homePage(list, app.assets, `${publicOrigin(request)}/`));
   });
 
-  // Keyed by what else shapes the page (origin, embed); versioned by its ETag.
-  const liveEdges = new LiveEdgeCache<string, string>(200);
+  // Keyed by post and variant (page or embed), versioned by the ETag; the origin in the page is
+  // the server's own (publicOrigin), so nothing a client sends can add an item.
+  const liveEdges = new LiveEdgeCache<string>();
 
   const renderPost = (embed: boolean) => async (request: FastifyRequest<{ Params: { slug: string }; Querystring: { before?: string | undefined } }>, reply: FastifyReply) => {
     const { slug } = request.params;
@@ -42,7 +43,7 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
       const etag = `W/"${post.id}-${post.lastSeq}-${post.version}-${app.assets.version}${embed ? '-embed' : ''}${older}"`;
       if (notModified(request, reply, etag)) return reply.code(304).send();
       const url = `${publicOrigin(request)}/posts/${post.slug}`;
-      const cacheKey = cursor ? undefined : `${post.id}|${embed}|${url}`;
+      const cacheKey = cursor ? undefined : `${post.id}|${embed}`;
       const cached = cacheKey && liveEdges.get(cacheKey, etag);
       if (cached) return reply.type(HTML).send(cached);
       const page = cursor ? posts.entriesBefore(slug, cursor, 50) : posts.withLatestEntries(slug);

@@ -14,7 +14,7 @@ import { parseIfMatch } from '../../preconditions.js';
 
 export const postRoutes: FastifyPluginAsyncZod = async (app) => {
   const { posts } = app.services;
-  const latestBodies = new LiveEdgeCache<string>();
+  const latestBodies = new LiveEdgeCache();
 
   app.post('/api/posts', { preHandler: requireUser, schema: { body: postInput, response: { 201: postSchema } } }, async (request, reply) => {
     const post = posts.create(request.actor, request.body);
