@@ -7,7 +7,8 @@ import { Metrics } from './metrics/metrics.js';
 import { PrimaryClient } from './realtime/primary-client.js';
 import { RemotePostSource } from './realtime/remote-source.js';
 import { ScaleOut } from './realtime/scale-out.js';
-import { Realtime, roomOf } from './realtime/socket.js';
+import { roomOf } from './realtime/rooms.js';
+import { Realtime } from './realtime/socket.js';
 
 /**
  * A fan-out node (ROLE=fanout): holds reader sockets only. It opens no database; changes reach it

@@ -2,12 +2,11 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { MessageType, type ClusterAdapter, type ClusterMessage } from 'socket.io-adapter';
 import type { Server } from 'socket.io';
 import type { RedisClient } from './redis.js';
+import { postIdOfRoom } from './rooms.js';
 import type { Change } from '../../contract/index.js';
 
 /** Says whether a change arriving from the stream is new to this node (false: already delivered, drop it). */
 export type ChangeObserver = (postId: number, change: Change) => boolean;
-
-const ROOM = /^post:(\d+)$/;
 
 /**
  * Switches Socket.IO to the official Redis streams adapter: `io.to(room).emit()` on the primary
@@ -41,7 +40,7 @@ function changeIn(message: ClusterMessage): { postId: number; change: Change } |
   if (message.type !== MessageType.BROADCAST) return undefined;
   const { packet, opts } = message.data as { packet: { data?: unknown[] }; opts: { rooms?: string[] } };
   const [event, change] = packet.data ?? [];
-  const room = opts.rooms?.length === 1 ? ROOM.exec(opts.rooms[0]!) : null;
-  if (event !== 'change' || !room || typeof change !== 'object' || change === null) return undefined;
-  return { postId: Number(room[1]), change: change as Change };
+  const postId = opts.rooms?.length === 1 ? postIdOfRoom(opts.rooms[0]!) : undefined;
+  if (event !== 'change' || postId === undefined || typeof change !== 'object' || change === null) return undefined;
+  return { postId, change: change as Change };
 }

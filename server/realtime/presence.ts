@@ -2,9 +2,9 @@ import type { Server } from 'socket.io';
 import type { Metrics } from '../metrics/metrics.js';
 import { DirectBroadcast } from './direct-broadcast.js';
 import type { RedisClient } from './redis.js';
+import { postIdOfRoom, roomOf } from './rooms.js';
 
 const NODES_KEY = 'liveline:nodes';
-const ROOM = /^post:(\d+)$/;
 
 export type Counts = Map<number, number>;
 
@@ -31,8 +31,8 @@ export class Presence {
   local(): Counts {
     const counts: Counts = new Map();
     for (const [room, members] of this.io.of('/').adapter.rooms) {
-      const match = ROOM.exec(room);
-      if (match && members.size > 0) counts.set(Number(match[1]), members.size);
+      const postId = postIdOfRoom(room);
+      if (postId !== undefined && members.size > 0) counts.set(postId, members.size);
     }
     return counts;
   }
@@ -74,7 +74,7 @@ export class Presence {
       this.shown.set(postId, readers);
       // Volatile: a count that cannot be sent now is stale by the next one anyway. In slices: a
       // count must never hold up an entry.
-      void this.broadcast.emitVolatile(`post:${postId}`, 'presence', { slug, readers });
+      void this.broadcast.emitVolatile(roomOf(postId), 'presence', { slug, readers });
     }
   }
 }

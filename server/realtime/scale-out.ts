@@ -8,7 +8,7 @@ import { useRedisStreamsAdapter } from './adapter.js';
 import { RedisLink } from './redis.js';
 import { Presence, type Counts } from './presence.js';
 import type { RemotePostSource } from './remote-source.js';
-import { roomOf } from './socket.js';
+import { nodeRoom, roomOf } from './rooms.js';
 import type { PostSource } from './source.js';
 
 /** How often each node publishes its reader counts and looks at the others'. */
@@ -91,12 +91,12 @@ export class ScaleOut {
    * The primary's publisher. Without Redis, Realtime's own. With Redis, the primary's readers get
    * the change at once from Realtime, never waiting on Redis (which may be down or hanging), and
    * every other node gets it through the stream: one emit excluding this node's sockets (all in
-   * its `node:` room).
+   * its node room).
    */
   publisher(local: Publisher): Publisher {
     if (!this.link) return local;
     const { io } = this.options;
-    const self = `node:${this.nodeId}`;
+    const self = nodeRoom(this.nodeId);
     io.on('connection', (socket) => void socket.join(self));
     return {
       publish(logged) {

@@ -7,6 +7,7 @@ import type { SocketGuards } from './guards.js';
 import { DirectBroadcast } from './direct-broadcast.js';
 import { PreSerialized, preSerializedParser } from './pre-serialized.js';
 import type { LoggedChange } from '../store/changes.js';
+import { postIdOfRoom, roomOf } from './rooms.js';
 import { SOCKET_REPLAY_LIMIT, type PostSource, type Replay } from './source.js';
 import type { Change } from '../../contract/index.js';
 import { slugParam } from '../../contract/index.js';
@@ -35,10 +36,6 @@ const subscribePayload = z.strictObject({
 });
 
 const MAX_SUBSCRIPTIONS_PER_SOCKET = 10;
-
-export function roomOf(postId: number): string {
-  return `post:${postId}`;
-}
 
 /** Socket.IO on the HTTP server: readers subscribe to posts and receive their changes. */
 export class Realtime implements Publisher {
@@ -115,7 +112,7 @@ export class Realtime implements Publisher {
     const postId = await this.source.find(slug);
     if (postId === undefined) return { ok: false, error: { code: 'not-found', message: `The post "${slug}" does not exist.` } };
     const room = roomOf(postId);
-    const followed = [...socket.rooms].filter((name) => name.startsWith('post:')).length;
+    const followed = [...socket.rooms].filter((name) => postIdOfRoom(name) !== undefined).length;
     if (!socket.rooms.has(room) && followed >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
       return { ok: false, error: { code: 'too-many-subscriptions', message: `A connection may follow at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} posts.` } };
     }
