@@ -21,14 +21,12 @@ import { PROBLEM_TYPE_BASE, registerErrorHandling, sendProblem } from './http/pr
 import { registerLoadShedding } from './http/load-shedding.js';
 import { registerRateLimits } from './http/rate-limit.js';
 import { registerSecurityHeaders } from './http/security.js';
-import { SocketGuards } from './realtime/guards.js';
 import { sessionRoutes } from './http/session.js';
 import { registerMetrics } from './metrics/http.js';
-import { instrumentPublisher, Metrics } from './metrics/metrics.js';
+import { Metrics } from './metrics/metrics.js';
 import { timeTransactions } from './metrics/sqlite.js';
 import { registerReadiness } from './http/ready.js';
-import { ScaleOut } from './realtime/scale-out.js';
-import { Realtime } from './realtime/socket.js';
+import { buildRealtimeNode, type RealtimeNode } from './realtime/node.js';
 import { StorePostSource } from './realtime/source.js';
 import { CLIENT_DIST, loadAssets, type Assets } from './render/assets.js';
 import { assertSanitizerSafe, MarkdownRenderer } from './render/markdown.js';
@@ -46,8 +44,7 @@ declare module 'fastify' {
     stores: Stores;
     services: { posts: PostService; entries: EntryService; archives: ArchiveService; users: UserService };
     renderer: Renderer;
-    realtime: Realtime;
-    scaleOut: ScaleOut;
+    realtime: RealtimeNode;
     metrics: Metrics;
     assets: Assets;
   }
@@ -99,31 +96,20 @@ export async function buildApp({ config, db: givenDb, logger = true, logStream, 
   migrate(db);
   timeTransactions(db, metrics.sqliteWriteDuration);
   const stores = createStores(db);
-  const guards = new SocketGuards(
-    {
-      publicUrl: config.publicUrl,
-      allowedOrigins: config.allowedOrigins,
-      trustProxy: config.trustProxy,
-      maxConnectionsPerIp: config.socket.maxConnectionsPerIp,
-      maxEventsPer10s: config.socket.maxEventsPer10s,
-    },
-    app.log,
-  );
-  const source = new StorePostSource(stores);
-  const realtime = new Realtime(app.server, source, app.log, guards);
-  // With REDIS_URL, io.to(room).emit() goes through Redis to every fan-out node (once per change).
-  const scaleOut = new ScaleOut({
-    io: realtime.io,
+  // The same realtime node as a fan-out node's (server/realtime/node.ts); with REDIS_URL its
+  // publisher also sends each change through Redis to every fan-out node, and it never throws.
+  const realtime = buildRealtimeNode({
+    httpServer: app.server,
+    config,
     role: 'primary',
-    redisUrl: config.redisUrl,
-    source,
+    source: new StorePostSource(stores),
     log: app.log,
     metrics,
     lastSeqOf: (postId) => stores.posts.byId(postId)?.lastSeq,
   });
   const ownRenderer = givenRenderer ? undefined : new MarkdownRenderer();
   const renderer: Renderer = givenRenderer ?? ownRenderer!;
-  const deps = { stores, publisher: instrumentPublisher(scaleOut.publisher(realtime), metrics), renderer };
+  const deps = { stores, publisher: realtime.publisher, renderer };
 
   app.decorate('config', config);
   app.decorate('stores', stores);
@@ -135,7 +121,6 @@ export async function buildApp({ config, db: givenDb, logger = true, logStream, 
   });
   app.decorate('renderer', renderer);
   app.decorate('realtime', realtime);
-  app.decorate('scaleOut', scaleOut);
   app.decorate('metrics', metrics);
   app.decorate('assets', loadAssets());
 
@@ -159,7 +144,7 @@ export async function buildApp({ config, db: givenDb, logger = true, logStream, 
   await app.register(fastifyCookie);
   await app.register(healthRoutes);
   registerMetrics(app, metrics);
-  registerReadiness(app, () => ({ database: databaseAnswers(db), ...scaleOut.checks() }));
+  registerReadiness(app, () => ({ database: databaseAnswers(db), ...realtime.checks() }));
   await app.register(postRoutes);
   await app.register(entryRoutes);
   await app.register(pageRoutes);
@@ -181,10 +166,7 @@ export async function buildApp({ config, db: givenDb, logger = true, logStream, 
   backups?.start();
 
   // Sockets first: an open WebSocket would keep the HTTP server from closing.
-  app.addHook('preClose', async () => {
-    realtime.close();
-    await scaleOut.close();
-  });
+  app.addHook('preClose', () => realtime.close());
   app.addHook('onClose', async () => {
     clearInterval(purge);
     await backups?.stop();

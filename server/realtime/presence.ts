@@ -1,8 +1,8 @@
 import type { Server } from 'socket.io';
 import type { Metrics } from '../metrics/metrics.js';
-import { DirectBroadcast } from './direct-broadcast.js';
 import type { RedisClient } from './redis.js';
 import { postIdOfRoom, roomOf } from './rooms.js';
+import type { DirectBroadcast } from './wire/direct-broadcast.js';
 
 const NODES_KEY = 'liveline:nodes';
 
@@ -17,15 +17,14 @@ export type Counts = Map<number, number>;
 export class Presence {
   private totals: Counts = new Map();
   private readonly shown: Counts = new Map();
-  private readonly broadcast: DirectBroadcast;
 
   constructor(
     private readonly io: Server,
     private readonly slugOf: (postId: number) => string | undefined,
     private readonly metrics: Metrics,
-  ) {
-    this.broadcast = new DirectBroadcast(io.of('/'), io.encoder);
-  }
+    /** This node's delivery to its own readers (presence is counted and sent per node). */
+    private readonly broadcast: DirectBroadcast,
+  ) {}
 
   /** Per-post reader counts on this node. */
   local(): Counts {
