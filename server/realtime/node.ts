@@ -113,8 +113,7 @@ export function buildRealtimeNode(options: RealtimeNodeOptions): RealtimeNode {
   metrics.trackFastPath(() => wire.fastPath);
 
   // A fan-out node's posts come from the primary; the source delivers what it catches up over
-  // HTTP to this node's readers only, and asks ScaleOut whether the stream flows.
-  let scaleOut: ScaleOut | undefined;
+  // HTTP to this node's readers only, and asks ScaleOut (built below) whether the stream flows.
   const remote =
     role === 'fanout'
       ? new RemotePostSource(
@@ -124,7 +123,7 @@ export function buildRealtimeNode(options: RealtimeNodeOptions): RealtimeNode {
             metrics.delivered(change, 'http');
           },
           // Unwatched, the stream's changes never reach the feed: every join asks the primary.
-          () => Boolean(scaleOut?.watching && scaleOut.streamFlowing()),
+          (): boolean => scaleOut.watching && scaleOut.streamFlowing(),
         )
       : undefined;
   const source = options.role === 'primary' ? options.source : remote!;
@@ -136,7 +135,7 @@ export function buildRealtimeNode(options: RealtimeNodeOptions): RealtimeNode {
     subscriptions.serve(socket);
   });
 
-  scaleOut = new ScaleOut({
+  const scaleOut = new ScaleOut({
     io,
     role,
     redisUrl: settings.redisUrl,
@@ -148,21 +147,20 @@ export function buildRealtimeNode(options: RealtimeNodeOptions): RealtimeNode {
     ...(remote ? { remote } : {}),
     ...(options.role === 'primary' && options.lastSeqOf ? { lastSeqOf: options.lastSeqOf } : {}),
   });
-  const cluster = scaleOut;
 
   // To this node's readers, framed once, from the JSON the change log stored.
   const local: Publisher = { publish: (logged) => void broadcast.emit(roomOf(logged.postId), 'change', new PreSerialized(logged.json)) };
   const publisher =
-    role === 'primary' ? afterCommit(instrumentPublisher(cluster.publisher(local), metrics), log, () => metrics.publishFailures.inc()) : nullPublisher;
+    role === 'primary' ? afterCommit(instrumentPublisher(scaleOut.publisher(local), metrics), log, () => metrics.publishFailures.inc()) : nullPublisher;
 
   return {
     io,
     publisher,
     wire,
-    checks: () => cluster.checks(),
+    checks: () => scaleOut.checks(),
     async close() {
       io.engine.close();
-      await cluster.close();
+      await scaleOut.close();
     },
   };
 }
