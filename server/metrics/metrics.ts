@@ -86,7 +86,7 @@ function committedTime(change: Change): string {
   }
 }
 
-/** Counts and times each change the primary publishes (Realtime delivers it). */
+/** Counts and times each change the primary publishes (its realtime node delivers it; see realtime/node.ts). */
 export function instrumentPublisher(publisher: Publisher, metrics: Metrics): Publisher {
   return {
     publish(logged) {

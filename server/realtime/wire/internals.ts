@@ -18,10 +18,12 @@ import { ClusterAdapter, type ClusterMessage } from 'socket.io-adapter';
  * - A probe runs at start-up on the real classes, and once more on the first real WebSocket
  *   reader for the fields that only exist on live objects. When anything differs, the node logs
  *   ONE warning naming what is missing and takes Socket.IO's ordinary path from then on
- *   (`io.local.to(room).emit`): slower, never wrong.
+ *   (`io.local.to(room).emit`): slower, never wrong. (Without the adapter hook, a fan-out node
+ *   delivers stream changes unwatched and replays joining readers from the primary.)
  * - Like engine.io's own `_canSendPreEncodedFrame`, a pre-built frame is never written to a
- *   transport that has permessage-deflate: ws deflates asynchronously and queues what comes
- *   behind a message being compressed, so a frame written past that queue would overtake it.
+ *   transport that has permessage-deflate. The frame itself would be legal (RSV1 clear: not
+ *   compressed), but ws deflates asynchronously and queues whatever comes behind a message being
+ *   compressed, so a frame written past that queue would overtake it (wire.test.ts sees it).
  * - server/realtime/wire/wire.test.ts runs all of it against a real engine.io server and real
  *   socket.io-client readers, on WebSocket and on long-polling, with and without compression.
  */
