@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
+import { ClusterAdapter, MessageType, type ClusterMessage } from 'socket.io-adapter';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Change, Presence } from '../../../contract/index.js';
 import { Metrics } from '../../metrics/metrics.js';
@@ -14,7 +15,7 @@ import { buildRealtimeNode, type RealtimeNode } from '../node.js';
 import { roomOf } from '../rooms.js';
 import { Replay, type PostSource } from '../source.js';
 import { DirectBroadcast } from './direct-broadcast.js';
-import { installedLibraries, probeConnection, probeLibraries, type Libraries } from './internals.js';
+import { installedLibraries, probeConnection, probeLibraries, Wire, type Libraries } from './internals.js';
 
 /**
  * The framed-once path against the real stack: a real engine.io server (built by the realtime
@@ -232,5 +233,55 @@ describe('the fallback when the internals differ', () => {
     expect(node.wire.fastPath).toBe(false);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]!.message).toContain('ws WebSocket._sender');
+  });
+});
+
+describe('the Redis adapter hook', () => {
+  /** The smallest real ClusterAdapter: what the Redis streams adapter extends. */
+  class LoopbackAdapter extends ClusterAdapter {
+    constructor() {
+      // What an adapter reads of its namespace when it is built.
+      super({ name: '/', server: { encoder: {} } });
+    }
+    protected override doPublish(): Promise<string> {
+      return Promise.resolve('');
+    }
+    protected override doPublishResponse(): Promise<void> {
+      return Promise.resolve();
+    }
+  }
+  const adapter = () => new LoopbackAdapter();
+  const message: ClusterMessage = { uid: 'primary', nsp: '/', type: MessageType.BROADCAST, data: { opts: { rooms: [roomOf(POST_ID)], except: [], flags: {} }, packet: { data: ['change', { seq: 1 }] } } };
+
+  it("sees each message before the adapter delivers it, and drops the ones it refuses", () => {
+    const warnings: Warning[] = [];
+    const wire = new Wire(recordingLogger(warnings, []), { watchAdapter: true });
+    // The adapter's own delivery, recorded instead of run (it would need a whole namespace).
+    const deliver = vi.spyOn(ClusterAdapter.prototype as unknown as { onMessage: (message: ClusterMessage) => void }, 'onMessage').mockImplementation(() => {});
+    const target = adapter();
+    let accept = true;
+    const seen: ClusterMessage[] = [];
+    expect(wire.interceptClusterMessages(target, (received) => (seen.push(received), accept))).toBe(true);
+    const onMessage = (target as unknown as { onMessage: (message: ClusterMessage) => void }).onMessage;
+    onMessage(message);
+    accept = false;
+    onMessage(message);
+    expect(seen).toEqual([message, message]);
+    expect(deliver).toHaveBeenCalledTimes(1);
+    expect(warnings).toEqual([]);
+  });
+
+  it('without onMessage: one warning on a fan-out node, nothing installed, the fast path unaffected', () => {
+    const warnings: Warning[] = [];
+    const wire = new Wire(recordingLogger(warnings, []), { watchAdapter: true }, { ...installedLibraries, ClusterAdapter: class Renamed {} });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.message).toContain('socket.io-adapter ClusterAdapter.prototype.onMessage');
+    expect(warnings[0]!.message).toContain('replayed from the primary');
+    expect(wire.interceptClusterMessages(adapter(), () => true)).toBe(false);
+    expect(wire.fastPath).toBe(true);
+    // The primary never watches the adapter: nothing to warn about there.
+    const primaryWarnings: Warning[] = [];
+    new Wire(recordingLogger(primaryWarnings, []), { watchAdapter: false }, { ...installedLibraries, ClusterAdapter: class Renamed {} });
+    expect(primaryWarnings).toEqual([]);
   });
 });
