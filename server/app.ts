@@ -22,7 +22,6 @@ import { postRoutes } from './http/routes/posts/posts.js';
 import { sessionRoutes } from './http/routes/session/session.js';
 import { uploadRoutes } from './http/routes/uploads/uploads.js';
 import { userRoutes } from './http/routes/users/users.js';
-import { instrumentPublisher } from './metrics/metrics.js';
 import { assetsPlugin } from './plugins/assets.js';
 import { configPlugin } from './plugins/config.js';
 import { databasePlugin } from './plugins/database.js';
@@ -30,9 +29,7 @@ import { housekeepingPlugin } from './plugins/housekeeping.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { rendererPlugin } from './plugins/renderer.js';
 import { servicesPlugin } from './plugins/services.js';
-import { SocketGuards } from './realtime/guards.js';
-import { ScaleOut } from './realtime/scale-out.js';
-import { Realtime } from './realtime/socket.js';
+import { buildRealtimeNode, type RealtimeNode } from './realtime/node.js';
 import { StorePostSource } from './realtime/source.js';
 import { CLIENT_DIST } from './render/assets.js';
 import { assertSanitizerSafe } from './render/markdown.js';
@@ -127,48 +124,31 @@ export async function buildApp({ config, db, logger = true, logStream, renderer,
 }
 
 // --- realtime node ----------------------------------------------------------------------------
-// Socket.IO on this server, its guards, and the scale-out adapter (Redis when REDIS_URL is set):
-// what a saved change is published through. One block, being rebuilt as one unit (ARCHITECTURE.md,
-// "One realtime node"); it returns the publisher the services get.
+// Socket.IO on this server: the same node a fan-out node builds (server/realtime/node.ts: guards,
+// rooms, presence, metrics, the framed-once wire), with the SQLite source; with REDIS_URL its
+// publisher also sends each change through Redis to every fan-out node. It never throws into a
+// request: a failure after COMMIT is logged and counted (afterCommit).
 
 declare module 'fastify' {
   interface FastifyInstance {
-    realtime: Realtime;
-    scaleOut: ScaleOut;
+    realtime: RealtimeNode;
   }
 }
 
 function buildRealtime(app: FastifyInstance): Publisher {
   const { config, stores, metrics } = app;
-  const guards = new SocketGuards(
-    {
-      publicUrl: config.http.publicUrl,
-      allowedOrigins: config.socket.allowedOrigins,
-      trustProxy: config.http.trustProxy,
-      maxConnectionsPerIp: config.socket.maxConnectionsPerIp,
-      maxEventsPer10s: config.socket.maxEventsPer10s,
-    },
-    app.log,
-  );
-  const source = new StorePostSource(stores);
-  const realtime = new Realtime(app.server, source, app.log, guards);
-  // With REDIS_URL, io.to(room).emit() goes through Redis to every fan-out node (once per change).
-  const scaleOut = new ScaleOut({
-    io: realtime.io,
+  const realtime = buildRealtimeNode({
+    httpServer: app.server,
+    config,
     role: 'primary',
-    redisUrl: config.scaleOut.redisUrl,
-    source,
+    source: new StorePostSource(stores),
     log: app.log,
     metrics,
     lastSeqOf: (postId) => stores.posts.byId(postId)?.lastSeq,
   });
   app.decorate('realtime', realtime);
-  app.decorate('scaleOut', scaleOut);
   // Sockets first: an open WebSocket would keep the HTTP server from closing.
-  app.addHook('preClose', async () => {
-    realtime.close();
-    await scaleOut.close();
-  });
-  return instrumentPublisher(scaleOut.publisher(realtime), metrics);
+  app.addHook('preClose', () => realtime.close());
+  return realtime.publisher;
 }
 // --- end of the realtime node -----------------------------------------------------------------

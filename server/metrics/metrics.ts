@@ -18,6 +18,18 @@ export class Metrics {
   });
   readonly postReaders = new Gauge({ name: 'liveline_post_readers', help: 'Readers of a post summed across all nodes (presence)', labelNames: ['post'] as const, registers: [this.registry] });
   readonly changesPublished = new Counter({ name: 'liveline_changes_published_total', help: 'Committed changes published by the primary', labelNames: ['type'] as const, registers: [this.registry] });
+  readonly publishFailures = new Counter({
+    name: 'liveline_publish_failures_total',
+    help: 'Committed changes whose live delivery failed on the primary (saved all the same; readers catch up from the change log)',
+    registers: [this.registry],
+  });
+  private fastPath: () => boolean = () => true;
+  readonly wireFastPath: Gauge = new Gauge({
+    name: 'liveline_wire_fast_path',
+    help: '1 while changes are framed once and written straight to WebSocket readers, 0 when the start-up probe chose the ordinary Socket.IO path',
+    registers: [this.registry],
+    collect: (): void => this.wireFastPath.set(this.fastPath() ? 1 : 0),
+  });
   readonly changesDelivered = new Counter({ name: 'liveline_changes_delivered_total', help: 'Changes this node delivered to its readers, by path', labelNames: ['via'] as const, registers: [this.registry] });
   readonly deliveryDuration = new Histogram({
     name: 'liveline_fanout_delivery_duration_seconds',
@@ -49,6 +61,11 @@ export class Metrics {
     this.countConnections = count;
   }
 
+  /** Where liveline_wire_fast_path reads its value at each scrape. */
+  trackFastPath(on: () => boolean): void {
+    this.fastPath = on;
+  }
+
   /** Records a delivery; the change's own commit timestamp marks the start. */
   delivered(change: Change, via: 'local' | 'stream' | 'http'): void {
     this.changesDelivered.inc({ via });
@@ -69,7 +86,7 @@ function committedTime(change: Change): string {
   }
 }
 
-/** Counts and times each change the primary publishes (Realtime delivers it). */
+/** Counts and times each change the primary publishes (its realtime node delivers it; see realtime/node.ts). */
 export function instrumentPublisher(publisher: Publisher, metrics: Metrics): Publisher {
   return {
     publish(logged) {

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPost, createTestApp, type TestApp, until } from '../test/helpers.js';
-import type { Presence } from './socket.js';
+import type { Presence } from '../../contract/index.js';
 
 let t: TestApp;
 let url: string;

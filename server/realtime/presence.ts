@@ -1,10 +1,10 @@
 import type { Server } from 'socket.io';
 import type { Metrics } from '../metrics/metrics.js';
-import { DirectBroadcast } from './direct-broadcast.js';
 import type { RedisClient } from './redis.js';
+import { postIdOfRoom, roomOf } from './rooms.js';
+import type { DirectBroadcast } from './wire/direct-broadcast.js';
 
 const NODES_KEY = 'liveline:nodes';
-const ROOM = /^post:(\d+)$/;
 
 export type Counts = Map<number, number>;
 
@@ -17,22 +17,21 @@ export type Counts = Map<number, number>;
 export class Presence {
   private totals: Counts = new Map();
   private readonly shown: Counts = new Map();
-  private readonly broadcast: DirectBroadcast;
 
   constructor(
     private readonly io: Server,
     private readonly slugOf: (postId: number) => string | undefined,
     private readonly metrics: Metrics,
-  ) {
-    this.broadcast = new DirectBroadcast(io.of('/'), io.encoder);
-  }
+    /** This node's delivery to its own readers (presence is counted and sent per node). */
+    private readonly broadcast: DirectBroadcast,
+  ) {}
 
   /** Per-post reader counts on this node. */
   local(): Counts {
     const counts: Counts = new Map();
     for (const [room, members] of this.io.of('/').adapter.rooms) {
-      const match = ROOM.exec(room);
-      if (match && members.size > 0) counts.set(Number(match[1]), members.size);
+      const postId = postIdOfRoom(room);
+      if (postId !== undefined && members.size > 0) counts.set(postId, members.size);
     }
     return counts;
   }
@@ -74,7 +73,7 @@ export class Presence {
       this.shown.set(postId, readers);
       // Volatile: a count that cannot be sent now is stale by the next one anyway. In slices: a
       // count must never hold up an entry.
-      void this.broadcast.emitVolatile(`post:${postId}`, 'presence', { slug, readers });
+      void this.broadcast.emitVolatile(roomOf(postId), 'presence', { slug, readers });
     }
   }
 }

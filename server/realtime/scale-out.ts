@@ -8,8 +8,10 @@ import { useRedisStreamsAdapter } from './adapter.js';
 import { RedisLink } from './redis.js';
 import { Presence, type Counts } from './presence.js';
 import type { RemotePostSource } from './remote-source.js';
-import { roomOf } from './socket.js';
+import { nodeRoom, roomOf } from './rooms.js';
 import type { PostSource } from './source.js';
+import type { DirectBroadcast } from './wire/direct-broadcast.js';
+import type { Wire } from './wire/internals.js';
 
 /** How often each node publishes its reader counts and looks at the others'. */
 export const BEAT_MS = 2000;
@@ -26,6 +28,10 @@ export type ScaleOutOptions = {
   source: PostSource;
   log: FastifyBaseLogger;
   metrics: Metrics;
+  /** This node's delivery to its own readers (presence counts). */
+  broadcast: DirectBroadcast;
+  /** The probed library internals (the adapter hook fan-out nodes use). */
+  wire: Wire;
   /** Fan-out nodes: their view of the primary's posts, caught up over HTTP when the stream stalls. */
   remote?: RemotePostSource;
   /** The primary: a post's lastSeq, published in its beat so fan-out nodes can tell they are behind. */
@@ -54,11 +60,12 @@ export class ScaleOut {
   /** False while Redis accepts connections but does not answer in time. */
   private responsive = true;
   private beating = false;
+  /** False when a fan-out node could not watch the stream's changes (see adapter.ts). */
+  readonly watching: boolean = true;
 
   constructor(private readonly options: ScaleOutOptions) {
-    const { io, redisUrl, remote, metrics, log } = options;
-    metrics.trackConnections(() => io.engine.clientsCount);
-    this.presence = new Presence(io, (postId) => options.source.slugOf(postId), metrics);
+    const { io, redisUrl, remote, metrics, log, wire } = options;
+    this.presence = new Presence(io, (postId) => options.source.slugOf(postId), metrics, options.broadcast);
     if (redisUrl) {
       this.link = new RedisLink(redisUrl, log);
       metrics.redisUp.set(0);
@@ -66,9 +73,10 @@ export class ScaleOut {
         metrics.redisUp.set(up ? 1 : 0);
         if (!up) this.primarySeqs = undefined;
       });
-      useRedisStreamsAdapter(
+      this.watching = useRedisStreamsAdapter(
         io,
         this.link.client,
+        wire,
         remote &&
           ((postId, change) => {
             const fresh = remote.observe(postId, change);
@@ -88,21 +96,27 @@ export class ScaleOut {
   }
 
   /**
-   * The primary's publisher. Without Redis, Realtime's own. With Redis, the primary's readers get
-   * the change at once from Realtime, never waiting on Redis (which may be down or hanging), and
-   * every other node gets it through the stream: one emit excluding this node's sockets (all in
-   * its `node:` room).
+   * The primary's publisher. Without Redis, the local one. With Redis, the primary's readers get
+   * the change at once from the local publisher, never waiting on Redis (which may be down or
+   * hanging), and every other node gets it through the stream: one emit excluding this node's
+   * sockets (all in its node room). Each half runs even when the other throws.
    */
   publisher(local: Publisher): Publisher {
     if (!this.link) return local;
     const { io } = this.options;
-    const self = `node:${this.nodeId}`;
+    const self = nodeRoom(this.nodeId);
     io.on('connection', (socket) => void socket.join(self));
     return {
       publish(logged) {
-        local.publish(logged);
+        let failure: { error: unknown } | undefined;
+        try {
+          local.publish(logged);
+        } catch (error) {
+          failure = { error };
+        }
         // The Redis adapter encodes packets itself (msgpack): it gets the change as an object.
         io.to(roomOf(logged.postId)).except(self).emit('change', logged.change);
+        if (failure) throw failure.error;
       },
     };
   }

@@ -1,6 +1,6 @@
 import type { Stores } from '../services/context.js';
 import type { SerializedChange } from '../store/changes.js';
-import { PreSerialized } from './pre-serialized.js';
+import { PreSerialized } from './wire/pre-serialized.js';
 import type { Change } from '../../contract/index.js';
 
 /** At most this many changes are replayed over the socket; beyond, the client pages over HTTP. */
@@ -11,7 +11,7 @@ export const SOCKET_REPLAY_MAX_BYTES = 128 * 1024;
 /**
  * The changes a subscribing reader missed, in seq order, kept as JSON. After a restart or a
  * network blip thousands of readers ask for the same replay within seconds: it is serialized
- * once and sent to each of them as it is (see pre-serialized.ts).
+ * once and sent to each of them as it is (see wire/pre-serialized.ts).
  */
 export class Replay {
   static readonly empty = new Replay([]);

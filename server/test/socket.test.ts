@@ -144,7 +144,7 @@ describe('socket protocol', () => {
     server!.emit('presence', { slug, readers: 2 });
     const post = t.app.stores.posts.bySlug(slug)!;
     const change: Change = { seq: 1, type: 'post.updated', post };
-    t.app.realtime.publish({ postId: post.id, seq: 1, change, json: JSON.stringify(change) });
+    t.app.realtime.publisher.publish({ postId: post.id, seq: 1, change, json: JSON.stringify(change) });
     await until(() => order.length === 3, 'both presence events and the change');
     expect(order).toEqual(['presence 1', 'presence 2', 'change 1']);
     expect(changes).toHaveLength(1);

@@ -43,5 +43,5 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
     }
   });
 
-  registerReadiness(app, () => ({ database: databaseAnswers(), ...app.scaleOut.checks() }));
+  registerReadiness(app, () => ({ database: databaseAnswers(), ...app.realtime.checks() }));
 };

@@ -1,0 +1,166 @@
+import type { Server as HttpServer } from 'node:http';
+import type { FastifyBaseLogger } from 'fastify';
+import { Server } from 'socket.io';
+import type { Config } from '../config.js';
+import { instrumentPublisher, type Metrics } from '../metrics/metrics.js';
+import { afterCommit, nullPublisher, type Publisher } from '../services/publisher.js';
+import type { ClientToServer, ServerToClient } from '../../contract/index.js';
+import { SocketGuards, type GuardOptions } from './guards.js';
+import { PrimaryClient } from './primary-client.js';
+import { RemotePostSource } from './remote-source.js';
+import { roomOf } from './rooms.js';
+import { ScaleOut } from './scale-out.js';
+import type { PostSource } from './source.js';
+import { Subscriptions, type ReaderServer } from './subscriptions.js';
+import { DirectBroadcast } from './wire/direct-broadcast.js';
+import { installedLibraries, Wire, type Libraries } from './wire/internals.js';
+import { PreSerialized, preSerializedParser } from './wire/pre-serialized.js';
+
+/**
+ * One builder for every realtime node, the primary's Socket.IO server and a fan-out node's alike.
+ *
+ * The two roles used to be assembled in two places (app.ts and fanout.ts) and had drifted: the
+ * fan-out nodes, which hold every reader in production, ran without the socket guards and
+ * ignored TRUST_PROXY. Here both get the same Socket.IO options, guards (Origin, per-address cap,
+ * event budget, 4 KiB messages), rooms (rooms.ts), presence, metrics and Redis scale-out; the
+ * roles differ only in where posts come from (SQLite or the primary over HTTP) and in that the
+ * primary publishes. Its publisher never throws into the request that made the change: the change
+ * is durable, so a failed live delivery is logged and counted, and readers catch up from the log.
+ */
+
+/** What a realtime node reads from the configuration: the one place to change when Config is regrouped. */
+export type NodeSettings = {
+  guards: GuardOptions;
+  trustProxy: boolean;
+  redisUrl: string | undefined;
+  primaryUrl: string | undefined;
+};
+
+export function nodeSettingsFrom(config: Config): NodeSettings {
+  return {
+    guards: {
+      publicUrl: config.http.publicUrl,
+      allowedOrigins: config.socket.allowedOrigins,
+      trustProxy: config.http.trustProxy,
+      maxConnectionsPerIp: config.socket.maxConnectionsPerIp,
+      maxEventsPer10s: config.socket.maxEventsPer10s,
+    },
+    trustProxy: config.http.trustProxy,
+    redisUrl: config.scaleOut.redisUrl,
+    primaryUrl: config.scaleOut.primaryUrl,
+  };
+}
+
+type CommonOptions = {
+  httpServer: HttpServer;
+  config: Config;
+  log: FastifyBaseLogger;
+  metrics: Metrics;
+  /** Compress WebSocket messages (off in production, as Socket.IO's default; tests turn it on). */
+  perMessageDeflate?: boolean;
+  /** The library classes the start-up probe inspects (tests pass altered ones). */
+  libraries?: Libraries;
+};
+
+export type RealtimeNodeOptions = CommonOptions &
+  (
+    | {
+        role: 'primary';
+        /** SQLite. */
+        source: PostSource;
+        /** A post's lastSeq, published in the primary's beat so fan-out nodes can tell they are behind. */
+        lastSeqOf?: (postId: number) => number | undefined;
+      }
+    | { role: 'fanout' }
+  );
+
+export type RealtimeNode = {
+  readonly io: ReaderServer;
+  /** Where services publish committed changes (the primary); it never throws. A fan-out node publishes nothing. */
+  readonly publisher: Publisher;
+  /** Whether changes are framed once (true) or go through Socket.IO's ordinary path, and why not. */
+  readonly wire: { readonly fastPath: boolean; readonly reason: string | undefined };
+  /** What /readyz reports for the realtime side of this node. */
+  checks(): Record<string, boolean>;
+  /**
+   * Drops every reader connection so that they reconnect (to this server once restarted, or to
+   * another node) and catch up, then leaves Redis; the HTTP server is Fastify's to close. Only the
+   * transports are closed: a Socket.IO disconnect packet would tell clients NOT to reconnect.
+   */
+  close(): Promise<void>;
+};
+
+export function buildRealtimeNode(options: RealtimeNodeOptions): RealtimeNode {
+  const { httpServer, config, role, log, metrics } = options;
+  const settings = nodeSettingsFrom(config);
+  if (role === 'fanout' && (!settings.redisUrl || !settings.primaryUrl)) throw new Error('A fan-out node needs REDIS_URL and PRIMARY_URL.');
+
+  const guards = new SocketGuards(settings.guards, log);
+  const io: ReaderServer = new Server<ClientToServer, ServerToClient>(httpServer, {
+    serveClient: false,
+    // Replays are serialized once and shared by every reader who needs them.
+    parser: preSerializedParser,
+    allowRequest: guards.allowRequest,
+    // Readers only send small subscribe messages.
+    maxHttpBufferSize: 4 * 1024,
+    pingInterval: 20_000,
+    pingTimeout: 20_000,
+    perMessageDeflate: options.perMessageDeflate ?? false,
+  });
+  const wire = new Wire(log, { watchAdapter: role === 'fanout' }, options.libraries ?? installedLibraries);
+  const broadcast = new DirectBroadcast(io.of('/'), io.encoder, wire);
+  metrics.trackConnections(() => io.engine.clientsCount);
+  metrics.trackFastPath(() => wire.fastPath);
+
+  // A fan-out node's posts come from the primary; the source delivers what it catches up over
+  // HTTP to this node's readers only, and asks ScaleOut (built below) whether the stream flows.
+  const remote =
+    role === 'fanout'
+      ? new RemotePostSource(
+          new PrimaryClient(settings.primaryUrl!),
+          (postId, change) => {
+            io.local.to(roomOf(postId)).emit('change', change);
+            metrics.delivered(change, 'http');
+          },
+          // Unwatched, the stream's changes never reach the feed: every join asks the primary.
+          (): boolean => scaleOut.watching && scaleOut.streamFlowing(),
+        )
+      : undefined;
+  const source = options.role === 'primary' ? options.source : remote!;
+
+  const subscriptions = new Subscriptions(source, log);
+  guards.track(io);
+  io.on('connection', (socket) => {
+    guards.limitEvents(socket);
+    subscriptions.serve(socket);
+  });
+
+  const scaleOut = new ScaleOut({
+    io,
+    role,
+    redisUrl: settings.redisUrl,
+    source,
+    log,
+    metrics,
+    broadcast,
+    wire,
+    ...(remote ? { remote } : {}),
+    ...(options.role === 'primary' && options.lastSeqOf ? { lastSeqOf: options.lastSeqOf } : {}),
+  });
+
+  // To this node's readers, framed once, from the JSON the change log stored.
+  const local: Publisher = { publish: (logged) => void broadcast.emit(roomOf(logged.postId), 'change', new PreSerialized(logged.json)) };
+  const publisher =
+    role === 'primary' ? afterCommit(instrumentPublisher(scaleOut.publisher(local), metrics), log, () => metrics.publishFailures.inc()) : nullPublisher;
+
+  return {
+    io,
+    publisher,
+    wire,
+    checks: () => scaleOut.checks(),
+    async close() {
+      io.engine.close();
+      await scaleOut.close();
+    },
+  };
+}

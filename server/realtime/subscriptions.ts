@@ -1,0 +1,81 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Server, Socket } from 'socket.io';
+import { subscribePayload, unsubscribePayload, type Change, type ClientToServer, type ServerToClient, type SubscribeAck } from '../../contract/index.js';
+import { postIdOfRoom, roomOf } from './rooms.js';
+import type { PostSource, Replay } from './source.js';
+
+export type ReaderServer = Server<ClientToServer, ServerToClient>;
+export type ReaderSocket = Socket<ClientToServer, ServerToClient>;
+
+const MAX_SUBSCRIPTIONS_PER_SOCKET = 10;
+
+/**
+ * The socket protocol of contract/socket.ts, served on one connection: a reader subscribes to
+ * posts (joining their rooms, after a replay of what it missed) and unsubscribes. Readers only
+ * receive; the changes themselves reach the rooms from the node's publisher or the Redis adapter.
+ * The same code serves readers on the primary and on fan-out nodes: only the PostSource differs.
+ */
+export class Subscriptions {
+  constructor(
+    /** SQLite on the primary, the primary over HTTP on a fan-out node. */
+    private readonly source: PostSource,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  /** Serves one reader connection's events. */
+  serve(socket: ReaderSocket): void {
+    socket.on('subscribe', (payload, ack) => {
+      const reply = typeof ack === 'function' ? ack : () => {};
+      this.subscribe(socket, payload).then(reply, (error: unknown) => {
+        this.log.error({ err: error }, 'subscribe failed');
+        reply({ ok: false, error: { code: 'internal', message: 'Subscription failed; retry.' } });
+      });
+    });
+    socket.on('unsubscribe', async (payload, ack) => {
+      const parsed = unsubscribePayload.safeParse(payload);
+      const postId = parsed.success ? await Promise.resolve(this.source.find(parsed.data.slug)).catch(() => undefined) : undefined;
+      if (postId !== undefined) void socket.leave(roomOf(postId));
+      if (typeof ack === 'function') ack({ ok: postId !== undefined });
+    });
+  }
+
+  /**
+   * Joins the post's room and replays what the reader missed, in the same synchronous step
+   * (see PostSource.attach): nothing is missed and nothing is sent twice.
+   */
+  private async subscribe(socket: ReaderSocket, payload: unknown): Promise<SubscribeAck> {
+    const parsed = subscribePayload.safeParse(payload);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.join('.') || 'payload';
+      return { ok: false, error: { code: 'invalid-payload', message: `${where}: ${issue?.message ?? 'is invalid'}` } };
+    }
+    const { slug, since, batch } = parsed.data;
+    const postId = await this.source.find(slug);
+    if (postId === undefined) return { ok: false, error: { code: 'not-found', message: `The post "${slug}" does not exist.` } };
+    const room = roomOf(postId);
+    const followed = [...socket.rooms].filter((name) => postIdOfRoom(name) !== undefined).length;
+    if (!socket.rooms.has(room) && followed >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
+      return { ok: false, error: { code: 'too-many-subscriptions', message: `A connection may follow at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} posts.` } };
+    }
+    const lastSeq = await this.source.attach(
+      slug,
+      postId,
+      since,
+      (replay) => this.replay(socket, replay, batch === true),
+      // The socket may have gone while a fan-out node asked the primary; a gone socket must not hold a room.
+      () => void (socket.connected && socket.join(room)),
+    );
+    return { ok: true, lastSeq };
+  }
+
+  /**
+   * One frame for a batch, one per change otherwise. The arguments are PreSerialized JSON, which
+   * the parser splices into the packet as it is: the cast only satisfies the event's typing.
+   */
+  private replay(socket: ReaderSocket, replay: Replay, batch: boolean): void {
+    if (replay.changes.length === 0) return;
+    if (batch) socket.emit('changes', replay.batch() as unknown as Change[]);
+    else for (const change of replay.each()) socket.emit('change', change as unknown as Change);
+  }
+}

@@ -1,0 +1,181 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { createClient } from 'redis';
+import { io as connect, type Socket } from 'socket.io-client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../scripts/cluster/topology.js';
+import { buildFanoutApp } from '../fanout.js';
+import { createPost, createTestApp, postEntry, testConfig, type TestApp, until } from './helpers.js';
+import type { Change, SubscribeAck } from '../../contract/index.js';
+
+/**
+ * The socket guards on a fan-out node, which holds every reader in production: the same checks as
+ * the primary's (socket-guards.test.ts), because both are built by server/realtime/node.ts. One
+ * real redis-server, a primary (createTestApp) and a fan-out node in this process; the fan-out
+ * node trusts X-Forwarded-For (TRUST_PROXY, as behind nginx), so each test speaks for its own
+ * client addresses.
+ */
+const hasRedis = spawnSync('/bin/sh', ['-c', 'command -v redis-server'], { stdio: 'ignore' }).status === 0;
+if (!hasRedis && !process.env.CI) console.warn('fan-out guard tests skipped: install redis-server');
+
+let redis: ChildProcess | undefined;
+let primary: TestApp;
+let fanout: FastifyInstance;
+let fanoutUrl: string;
+let dir: string;
+const sockets: Socket[] = [];
+
+beforeAll(async () => {
+  if (!hasRedis && !process.env.CI) return;
+  dir = mkdtempSync(join(tmpdir(), 'liveline-fanout-guards-'));
+  const redisPort = await freePort();
+  redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+  const redisUrl = `redis://127.0.0.1:${redisPort}`;
+  await until(() => redisAnswers(redisUrl), 'redis-server', 15_000);
+
+  primary = await createTestApp({ REDIS_URL: redisUrl });
+  await primary.app.listen({ port: 0, host: '127.0.0.1' });
+  const primaryUrl = `http://127.0.0.1:${(primary.app.server.address() as AddressInfo).port}`;
+  fanout = await buildFanoutApp({
+    config: testConfig(dir, {
+      ROLE: 'fanout',
+      REDIS_URL: redisUrl,
+      PRIMARY_URL: primaryUrl,
+      TRUST_PROXY: 'true',
+      ALLOWED_ORIGINS: 'https://partner.example',
+      SOCKET_MAX_CONNECTIONS_PER_IP: '3',
+      SOCKET_MAX_EVENTS_PER_10S: '10',
+    }),
+    logger: false,
+  });
+  // What Fastify itself takes for the client address (TRUST_PROXY applies to HTTP too).
+  fanout.get('/test/ip', async (request) => ({ ip: request.ip }));
+  await fanout.listen({ port: 0, host: '127.0.0.1' });
+  fanoutUrl = `http://127.0.0.1:${(fanout.server.address() as AddressInfo).port}`;
+  // Ready: Redis connected and the primary's beat seen, so changes flow to this node.
+  await until(async () => (await fetch(`${fanoutUrl}/readyz`)).ok, 'the fan-out node to be ready', 15_000);
+}, 60_000);
+
+afterEach(() => {
+  for (const socket of sockets.splice(0)) socket.close();
+});
+
+afterAll(async () => {
+  await fanout?.close();
+  await primary?.close();
+  redis?.kill();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}, 30_000);
+
+async function redisAnswers(url: string): Promise<boolean> {
+  const client = createClient({ url, socket: { reconnectStrategy: false, connectTimeout: 500 } });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    if (client.isOpen) client.destroy();
+  }
+}
+
+let nextAddress = 1;
+/** A client address of its own (what nginx would put in X-Forwarded-For). */
+function address(): string {
+  return `198.51.100.${nextAddress++}`;
+}
+
+function open(headers: Record<string, string>, transports: string[] = ['websocket']): Socket {
+  const socket = connect(fanoutUrl, { transports, reconnection: false, forceNew: true, extraHeaders: headers });
+  sockets.push(socket);
+  return socket;
+}
+
+/** Resolves 'connected' or the connect_error message. */
+function outcome(socket: Socket): Promise<string> {
+  return new Promise((resolve) => {
+    socket.once('connect', () => resolve('connected'));
+    socket.once('connect_error', (error) => resolve(`refused: ${error.message}`));
+  });
+}
+
+describe.skipIf(!hasRedis && !process.env.CI)('socket guards on a fan-out node', () => {
+  it('honours TRUST_PROXY for HTTP as well: the client address is the X-Forwarded-For one', async () => {
+    const response = await fanout.inject({ url: '/test/ip', headers: { 'x-forwarded-for': '203.0.113.7' } });
+    expect(response.json()).toEqual({ ip: '203.0.113.7' });
+  });
+
+  it('admits its own origin, configured origins and non-browser clients; refuses other sites', async () => {
+    const host = new URL(fanoutUrl).host;
+    expect(await outcome(open({ 'x-forwarded-for': address() }))).toBe('connected');
+    expect(await outcome(open({ 'x-forwarded-for': address(), origin: `http://${host}` }))).toBe('connected');
+    expect(await outcome(open({ 'x-forwarded-for': address(), origin: 'http://liveline.test' }))).toBe('connected'); // PUBLIC_URL
+    expect(await outcome(open({ 'x-forwarded-for': address(), origin: 'https://partner.example' }))).toBe('connected');
+    expect(await outcome(open({ 'x-forwarded-for': address(), origin: 'https://evil.example' }, ['polling']))).toMatch(/^refused/);
+    expect(await outcome(open({ 'x-forwarded-for': address(), origin: 'https://evil.example' }))).toMatch(/^refused/);
+    expect(await outcome(open({ 'x-forwarded-for': address(), origin: 'null' }, ['polling']))).toMatch(/^refused/);
+  });
+
+  it('caps connections per client address (from X-Forwarded-For), and admits again once one closes', async () => {
+    const crowded = { 'x-forwarded-for': address() };
+    const first = [open(crowded), open(crowded), open(crowded)];
+    for (const socket of first) expect(await outcome(socket)).toBe('connected');
+    expect(await outcome(open(crowded, ['polling']))).toMatch(/^refused/);
+    // Another reader behind the same proxy is not affected.
+    expect(await outcome(open({ 'x-forwarded-for': address() }))).toBe('connected');
+
+    first[0]!.close();
+    let result = '';
+    const deadline = Date.now() + 10_000;
+    while (result !== 'connected' && Date.now() < deadline) {
+      result = await outcome(open(crowded, ['polling']));
+      if (result !== 'connected') await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(result).toBe('connected');
+  });
+
+  it('refuses a flooding socket beyond its budget, then drops it, while other readers keep receiving through Redis', async () => {
+    const { slug } = await createPost(primary, { title: 'Fan-out flood', status: 'live' });
+    const calm = open({ 'x-forwarded-for': address() });
+    const calmChanges: Change[] = [];
+    calm.on('change', (change: Change) => calmChanges.push(change));
+    expect(await calm.timeout(5000).emitWithAck('subscribe', { slug })).toEqual({ ok: true, lastSeq: 0 });
+
+    const flooder = open({ 'x-forwarded-for': address() });
+    await outcome(flooder);
+    const acks: SubscribeAck[] = [];
+    let disconnected = '';
+    flooder.on('disconnect', (reason) => (disconnected = reason));
+    for (let i = 0; i < 20; i++) flooder.emit('subscribe', { slug }, (ack: SubscribeAck) => acks.push(ack));
+    await until(() => acks.length === 20, 'twenty acks');
+    expect(acks.filter((ack) => ack.ok)).toHaveLength(10);
+    expect(acks.filter((ack) => !ack.ok && ack.error.code === 'rate-limited')).toHaveLength(10);
+    for (let i = 0; i < 100; i++) flooder.emit('subscribe', { slug }, (ack: SubscribeAck) => acks.push(ack));
+    await until(() => disconnected !== '', 'the flooder to be disconnected');
+    expect(disconnected).toBe('io server disconnect');
+
+    expect((await postEntry(primary, slug, 'still flowing')).statusCode).toBe(201);
+    await until(() => calmChanges.length === 1, 'the calm reader to get the change from the primary, through Redis');
+    expect(calm.connected).toBe(true);
+
+    // The same metrics as the primary's, on the fan-out node's own registry.
+    const metrics = await (await fetch(`${fanoutUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^liveline_connected_readers \d+$/m);
+    expect(metrics).toMatch(/^liveline_wire_fast_path 1$/m);
+  });
+
+  it('closes the connection of a socket that sends more than 4 KiB', async () => {
+    const socket = open({ 'x-forwarded-for': address() });
+    await outcome(socket);
+    let reason = '';
+    socket.on('disconnect', (why) => (reason = why));
+    socket.emit('subscribe', { slug: 'x'.repeat(10_000) }, () => undefined);
+    await until(() => reason !== '', 'the oversized message to close the socket');
+    expect(reason).toBe('transport close');
+  });
+});
