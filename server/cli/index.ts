@@ -6,7 +6,7 @@ import { ARCHIVE_USAGE, ArchiveUsageError, runArchiveCommand } from './archive.j
 import { openDatabase } from '../db/connection.js';
 import { migrate, MigrationError } from '../db/migrate.js';
 import { startServer } from '../main.js';
-import { PASSWORD_MIN_LENGTH } from '../auth/passwords.js';
+import { PASSWORD_MIN_LENGTH } from '../../contract/index.js';
 import { AppError } from '../domain/errors.js';
 import { createStores } from '../services/context.js';
 import { UserService } from '../services/users.js';

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type BuildOptions } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
-import type { Role } from '../../contract/index.js';
+import type { Socket } from 'socket.io-client';
+import type { Role, SubscribeAck } from '../../contract/index.js';
 
 export type TestApp = {
   app: FastifyInstance;
@@ -79,4 +80,23 @@ export async function until(predicate: () => boolean | Promise<boolean>, what: s
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((done) => setTimeout(done, 10));
   }
+}
+
+/**
+ * Floods a socket with subscribes against an event budget of 10 per 10 s: the first 10 are
+ * served, the next 10 refused with a rate-limited ack, and keeping on gets it disconnected by the
+ * server. Shared by the primary's and the fan-out node's guard tests: the same guards, one rule.
+ */
+export async function floodUntilCutOff(flooder: Socket, slug: string): Promise<void> {
+  const acks: SubscribeAck[] = [];
+  let disconnected = '';
+  flooder.on('disconnect', (reason) => (disconnected = reason));
+  for (let i = 0; i < 20; i++) flooder.emit('subscribe', { slug }, (ack: SubscribeAck) => acks.push(ack));
+  await until(() => acks.length === 20, 'twenty acks');
+  if (acks.filter((ack) => ack.ok).length !== 10) throw new Error(`expected 10 subscribes served, got ${JSON.stringify(acks)}`);
+  if (acks.filter((ack) => !ack.ok && ack.error.code === 'rate-limited').length !== 10) throw new Error(`expected 10 rate-limited acks, got ${JSON.stringify(acks)}`);
+  // Keeping on flooding gets the socket dropped, with a server disconnect (clients do not auto-reconnect on it).
+  for (let i = 0; i < 100; i++) flooder.emit('subscribe', { slug }, (ack: SubscribeAck) => acks.push(ack));
+  await until(() => disconnected !== '', 'the flooder to be disconnected');
+  if (disconnected !== 'io server disconnect') throw new Error(`expected a server disconnect, got ${disconnected}`);
 }

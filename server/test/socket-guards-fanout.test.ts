@@ -9,8 +9,8 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/cluster/topology.js';
 import { buildFanoutApp } from '../fanout.js';
-import { createPost, createTestApp, postEntry, testConfig, type TestApp, until } from './helpers.js';
-import type { Change, SubscribeAck } from '../../contract/index.js';
+import { createPost, createTestApp, floodUntilCutOff, postEntry, type TestApp, testConfig, until } from './helpers.js';
+import type { Change } from '../../contract/index.js';
 
 /**
  * The socket guards on a fan-out node, which holds every reader in production: the same checks as
@@ -148,16 +148,7 @@ describe.skipIf(!hasRedis && !process.env.CI)('socket guards on a fan-out node',
 
     const flooder = open({ 'x-forwarded-for': address() });
     await outcome(flooder);
-    const acks: SubscribeAck[] = [];
-    let disconnected = '';
-    flooder.on('disconnect', (reason) => (disconnected = reason));
-    for (let i = 0; i < 20; i++) flooder.emit('subscribe', { slug }, (ack: SubscribeAck) => acks.push(ack));
-    await until(() => acks.length === 20, 'twenty acks');
-    expect(acks.filter((ack) => ack.ok)).toHaveLength(10);
-    expect(acks.filter((ack) => !ack.ok && ack.error.code === 'rate-limited')).toHaveLength(10);
-    for (let i = 0; i < 100; i++) flooder.emit('subscribe', { slug }, (ack: SubscribeAck) => acks.push(ack));
-    await until(() => disconnected !== '', 'the flooder to be disconnected');
-    expect(disconnected).toBe('io server disconnect');
+    await floodUntilCutOff(flooder, slug);
 
     expect((await postEntry(primary, slug, 'still flowing')).statusCode).toBe(201);
     await until(() => calmChanges.length === 1, 'the calm reader to get the change from the primary, through Redis');

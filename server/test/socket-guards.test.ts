@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPost, createTestApp, postEntry, type TestApp, until } from './helpers.js';
-import type { Change, SubscribeAck } from '../../contract/index.js';
+import { createPost, createTestApp, floodUntilCutOff, postEntry, type TestApp, until } from './helpers.js';
+import type { Change } from '../../contract/index.js';
 
 let t: TestApp | undefined;
 const sockets: Socket[] = [];
@@ -76,18 +76,7 @@ describe('socket event rate', () => {
 
     const flooder = open(url);
     await outcome(flooder);
-    const acks: SubscribeAck[] = [];
-    let disconnected = '';
-    flooder.on('disconnect', (reason) => (disconnected = reason));
-    // Up to twice the budget: the first 10 are served, the next 10 refused with an error ack.
-    for (let i = 0; i < 20; i++) flooder.emit('subscribe', { slug }, (ack: SubscribeAck) => acks.push(ack));
-    await until(() => acks.length === 20, 'twenty acks');
-    expect(acks.filter((ack) => ack.ok)).toHaveLength(10);
-    expect(acks.filter((ack) => !ack.ok && ack.error.code === 'rate-limited')).toHaveLength(10);
-    // Keeping on flooding gets the socket dropped, with a server disconnect (clients do not auto-reconnect on it).
-    for (let i = 0; i < 100; i++) flooder.emit('subscribe', { slug }, (ack: SubscribeAck) => acks.push(ack));
-    await until(() => disconnected !== '', 'the flooder to be disconnected');
-    expect(disconnected).toBe('io server disconnect');
+    await floodUntilCutOff(flooder, slug);
 
     await postEntry(t!, slug, 'still flowing');
     await until(() => calmChanges.length === 1, 'the calm reader to get the change');
