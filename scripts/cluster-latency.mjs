@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { io } from 'socket.io-client';
 import { Topology } from './cluster/topology.ts';
 
+// Every simulated reader connects from 127.0.0.1 straight to a fan-out node, so the per-address
+// socket cap (200 by default, the same on fan-out nodes as on the primary) is lifted for this run.
+process.env.SOCKET_MAX_CONNECTIONS_PER_IP ??= '0';
 const readers = Number(process.argv[2] ?? 1000);
 const entries = Number(process.argv[3] ?? 30);
 const dir = mkdtempSync(join(tmpdir(), 'liveline-latency-'));

@@ -167,6 +167,8 @@ export class Topology {
         REDIS_URL: this.redisUrl,
         // Readers arrive through nginx: their own addresses (socket caps, rate limits) are in X-Forwarded-For.
         TRUST_PROXY: 'true',
+        // Links in pages and feeds name the address readers use: nginx, not the node's own port.
+        PUBLIC_URL: this.url,
         LOG_LEVEL: this.options.logLevel ?? 'info',
         ...env,
       },
