@@ -155,6 +155,29 @@ describe.skipIf(missing.length > 0 && !process.env.CI)('scale-out cluster', () =
     }
   }, 60_000);
 
+  it('replays no deleted text from a fan-out node to a reader who joins later (H4)', async () => {
+    const slug = await createPost('Retracted on the fan-out');
+    const early = reader(topology.fanoutUrl(0), slug);
+    await subscribed(early);
+    const created = await fetch(`${topology.primaryUrl}/api/posts/${slug}/entries`, { method: 'POST', headers: auth(), body: JSON.stringify({ body: 'the price is $999' }) });
+    const { id, version } = (await created.json()) as { id: number; version: number };
+    await until(() => early.applied.length === 1, 'the entry on the fan-out node');
+    const removed = await fetch(`${topology.primaryUrl}/api/entries/${id}`, { method: 'DELETE', headers: { authorization: auth().authorization!, 'if-match': String(version) } });
+    expect(removed.status).toBe(204);
+    await until(() => early.applied.length === 2, 'the deletion on the fan-out node');
+    const late = reader(topology.fanoutUrl(0), slug);
+    await until(() => late.socket.connected, 'the late reader to connect');
+    const replayed = new Promise<unknown>((resolve) => late.socket.once('changes', resolve));
+    const ack = (await late.socket.timeout(10_000).emitWithAck('subscribe', { slug, since: 0, batch: true })) as { ok: boolean; lastSeq: number };
+    expect(ack).toMatchObject({ ok: true, lastSeq: 2 });
+    expect(JSON.stringify(await replayed)).not.toContain('$999');
+    // Its own subscribe on connect (one `change` per missed change) carried none of it either.
+    await until(() => late.lastSeq === 2, 'the late reader to catch up');
+    expect(JSON.stringify(late.applied)).not.toContain('$999');
+    early.close();
+    late.close();
+  }, 60_000);
+
   it('moves readers of a killed fan-out node to the other one through nginx with no gap or double', async () => {
     const slug = await createPost('Node failure');
     const list = [reader(topology.url, slug), reader(topology.url, slug), reader(topology.url, slug)];
