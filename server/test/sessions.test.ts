@@ -226,11 +226,28 @@ describe('login and sessions', () => {
     expect(response.cookies.find((c) => c.name === 'liveline_session')).toMatchObject({ secure: true, httpOnly: true });
   });
 
-  it('rate-limits login attempts per client address', async () => {
+  it('slows down password guesses per client address, across accounts', async () => {
     let last = 0;
     for (let i = 0; i <= LOGIN_LIMITS.perIp; i++) {
-      last = (await t.app.inject({ method: 'POST', url: '/login', payload: { email: `nobody${i}@example.org`, password: '' } })).statusCode;
+      last = (await t.app.inject({ method: 'POST', url: '/login', payload: { email: `nobody${i}@example.org`, password: 'a guess' } })).statusCode;
     }
     expect(last).toBe(429);
+  }, 60_000);
+
+  it('never lets malformed attempts or another address lock an account out (M9)', async () => {
+    await t.app.services.users.createTrusted({ name: 'Ada', email: 'ada@example.org', role: 'editor', password: PASSWORD });
+    const attempt = (password: string, remoteAddress = '192.0.2.1') =>
+      t.app.inject({ method: 'POST', url: '/login', remoteAddress, payload: { email: 'ada@example.org', password } });
+    // Empty passwords guess nothing and count for nothing.
+    for (let i = 0; i < 10; i++) expect((await attempt('')).statusCode).toBe(401);
+    expect((await attempt(PASSWORD)).statusCode).toBe(200);
+    // Real guesses from one address slow that address down for this account…
+    for (let i = 0; i < LOGIN_LIMITS.perAccount; i++) expect((await attempt('wrong password', '198.51.100.7')).statusCode).toBe(401);
+    const slowed = await attempt(PASSWORD, '198.51.100.7');
+    expect(slowed.statusCode).toBe(429);
+    expect(Number(slowed.headers['retry-after'])).toBeGreaterThanOrEqual(LOGIN_LIMITS.baseDelayMs / 1000 - 1);
+    // …while Ada, at her own address, logs in as usual.
+    expect((await attempt(PASSWORD, '192.0.2.1')).statusCode).toBe(200);
   });
+
 });

@@ -8,6 +8,7 @@ import { loginPage, setupPage } from '../../../render/newsroom.js';
 import { currentSession, SESSION_COOKIE } from '../../plugins/auth.js';
 import { assertSameOrigin, CSRF_HEADER, csrfMatches } from '../../plugins/csrf.js';
 import { noFraming } from '../../plugins/security-headers.js';
+import { LoginThrottle } from './login-throttle.js';
 
 /**
  * Logging in and out, the first administrator's setup, and `GET /api/session` (who is logged in,
@@ -20,7 +21,12 @@ const HTML = 'text/html; charset=utf-8';
 export const SESSION_TTL_MS = 14 * 24 * 60 * 60 * 1000;
 
 /** Login limits: per account (guessing one password) and per client address (spraying many). */
-export const LOGIN_LIMITS = { perAccount: 5, perIp: 30, window: '15 minutes' } as const;
+/**
+ * Login throttling: free wrong passwords per account and address, and per address; after them the
+ * wait doubles from 30 s up to 15 min. Any login requests beyond 60 a minute from one address
+ * get 429 too, malformed ones included.
+ */
+export const LOGIN_LIMITS = { perAccount: 5, perIp: 30, baseDelayMs: 30_000, maxDelayMs: 15 * 60_000, requestsPerMinute: 60 } as const;
 
 /**
  * Only a path on this site, so ?next= cannot send someone to another site after logging in (an
@@ -48,12 +54,11 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
   await app.register(formbody);
   app.addHook('onSend', async (_request, reply) => noFraming(reply));
   const { users } = app.services;
-  const perAccount = app.createRateLimit({
-    max: LOGIN_LIMITS.perAccount,
-    timeWindow: LOGIN_LIMITS.window,
-    keyGenerator: (request) => `login-account:${String((request.body as { email?: unknown } | undefined)?.email ?? '').trim().toLowerCase()}`,
-  });
-  const perIp = app.createRateLimit({ max: LOGIN_LIMITS.perIp, timeWindow: LOGIN_LIMITS.window });
+  // Guesses slow down per account and address, and per address (login-throttle.ts); plain
+  // request floods (malformed attempts included) meet an ordinary rate limit per address.
+  const perAccount = new LoginThrottle({ free: LOGIN_LIMITS.perAccount, baseDelayMs: LOGIN_LIMITS.baseDelayMs, maxDelayMs: LOGIN_LIMITS.maxDelayMs });
+  const perIp = new LoginThrottle({ free: LOGIN_LIMITS.perIp, baseDelayMs: LOGIN_LIMITS.baseDelayMs, maxDelayMs: LOGIN_LIMITS.maxDelayMs });
+  const requests = app.createRateLimit({ max: LOGIN_LIMITS.requestsPerMinute, timeWindow: 60_000 });
 
   const startSession = (request: FastifyRequest, reply: FastifyReply, userId: number) => {
     const session = app.stores.sessions.create(userId, new Date(), SESSION_TTL_MS, request.headers['user-agent'] ?? '');
@@ -76,19 +81,29 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
       throw errors.validation(fields.some((field) => field.field === 'body.next') ? `body.next: ${fields.find((field) => field.field === 'body.next')!.message}` : 'Send an email and a password.', fields);
     }
     const { email, password, next } = parsed.data;
-    for (const limiter of [perIp, perAccount]) {
-      const result = await limiter(request);
-      if (!result.isAllowed && result.isExceeded) {
-        const message = `Too many login attempts; try again in ${Math.ceil(result.ttlInSeconds / 60)} minute(s).`;
-        if (wantsJson(request)) throw errors.tooManyRequests(message, result.ttlInSeconds);
-        return reply.code(429).header('Retry-After', String(result.ttlInSeconds)).type(HTML).send(loginPage(app.assets, { next: safeNext(next), email, error: message }));
-      }
-    }
-    const actor = email && password ? await users.verifyCredentials(email, password) : undefined;
-    if (!actor) {
+    const tooMany = (seconds: number) => {
+      const message = `Too many login attempts; try again in ${seconds < 60 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minute(s)`}.`;
+      if (wantsJson(request)) throw errors.tooManyRequests(message, seconds);
+      return reply.code(429).header('Retry-After', String(seconds)).type(HTML).send(loginPage(app.assets, { next: safeNext(next), email, error: message }));
+    };
+    const flood = await requests(request);
+    if (!flood.isAllowed && flood.isExceeded) return tooMany(flood.ttlInSeconds);
+    const wrong = () => {
       if (wantsJson(request)) throw errors.unauthenticated('The email or password is wrong.');
       return reply.code(401).type(HTML).send(loginPage(app.assets, { next: safeNext(next), email, error: 'The email or password is wrong.' }));
+    };
+    // A malformed attempt guesses nothing: it is refused without counting against anyone.
+    if (!email || !password) return wrong();
+    const accountKey = `${email.toLowerCase()}\u0000${request.ip}`;
+    const wait = Math.max(perIp.waitMs(request.ip), perAccount.waitMs(accountKey));
+    if (wait > 0) return tooMany(Math.ceil(wait / 1000));
+    const actor = await users.verifyCredentials(email, password);
+    if (!actor) {
+      perAccount.failed(accountKey);
+      perIp.failed(request.ip);
+      return wrong();
     }
+    perAccount.succeeded(accountKey);
     const session = startSession(request, reply, actor.id);
     if (wantsJson(request)) return reply.send({ user: actor, csrfToken: session.csrfToken });
     return reply.redirect(safeNext(next), 303);
