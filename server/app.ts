@@ -100,7 +100,6 @@ export async function buildApp({ config, db, logger = true, logStream, renderer,
   await app.register(problems);
   await app.register(loadShedding, { sampleIntervalMs: pressureSampleIntervalMs });
   await app.register(securityHeaders);
-  await app.register(rateLimits);
   await app.register(requestMetrics);
   if (existsSync(CLIENT_DIST)) {
     // File names carry a content hash, so they can be cached forever.
@@ -108,6 +107,7 @@ export async function buildApp({ config, db, logger = true, logStream, renderer,
   }
   await app.register(fastifyCookie);
   await app.register(auth);
+  await app.register(rateLimits);
 
   // --- routes, by noun
   await app.register(healthRoutes);

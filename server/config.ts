@@ -58,7 +58,7 @@ const variables = {
       description:
         "Extra browser origins allowed to open a Socket.IO connection (comma-separated), e.g. a site that embeds the reader. The server's own origin (Host header, PUBLIC_URL) is always allowed.",
     }),
-  RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120).meta({ description: 'Writes (POST/PATCH/DELETE under /api/) each API token (or address, when anonymous) may make per minute.' }),
+  RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120).meta({ description: 'Writes (POST/PUT/PATCH/DELETE under /api/) one person may make per minute, across every route; anonymous requests count per address, apart.' }),
   SOCKET_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(0).max(1_000_000).default(200).meta({ description: 'Socket.IO connections one client address may hold at once; 0 disables the cap.' }),
   SOCKET_MAX_EVENTS_PER_10S: z.coerce.number().int().min(1).max(100_000).default(30).meta({ description: 'Events (subscribe, unsubscribe...) one socket may send per 10 seconds; beyond, they are refused.' }),
   LOAD_SHED_READ_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(1000).meta({ description: 'Event-loop delay (ms) above which new reads get 503 + Retry-After; 0 disables load shedding.' }),

@@ -101,6 +101,38 @@ describe('rate limits', () => {
     for (let i = 0; i < 10; i++) expect((await t.app.inject({ url: `/api/posts/${slug}` })).statusCode).toBe(200);
   });
 
+  it('counts every write of a person against one budget, whatever the route (M7)', async () => {
+    t = await limitedApp(6);
+    const { slug } = await createPost(t); // the editor's budget, not the author's
+    const first = (await postEntry(t, slug, 'one')).json() as { id: number };
+    await postEntry(t, slug, 'two');
+    const statuses = [
+      (await t.app.inject({ method: 'PATCH', url: `/api/entries/${first.id}`, headers: { ...t.auth('author'), 'if-match': '1' }, payload: { body: 'one, fixed' } })).statusCode,
+      (await t.app.inject({ method: 'PUT', url: `/api/entries/${first.id}/pin`, headers: t.auth('author') })).statusCode,
+      (await t.app.inject({ method: 'POST', url: '/api/preview', headers: t.auth('author'), payload: { body: 'draft' } })).statusCode,
+      (await t.app.inject({ method: 'DELETE', url: `/api/entries/${first.id}/pin`, headers: t.auth('author') })).statusCode,
+      (await postEntry(t, slug, 'seven')).statusCode,
+    ];
+    expect(statuses).toEqual([200, 200, 200, 200, 429]);
+  });
+
+  it('keeps anonymous requests, and made-up tokens, in a bucket of their own (M7)', async () => {
+    t = await limitedApp(3);
+    const admin = await loginAs(t, 'admin');
+    const { slug } = await createPost(t);
+    // The venue Wi-Fi: anonymous POSTs from the newsroom's own address, some with invented tokens.
+    const anonymous = [];
+    for (let i = 0; i < 5; i++) {
+      const headers: Record<string, string> = i % 2 ? { authorization: `Bearer ll_made_up_${i}` } : {};
+      anonymous.push((await t.app.inject({ method: 'POST', url: `/api/posts/${slug}/entries`, headers, payload: { body: 'spam' } })).statusCode);
+    }
+    expect(anonymous.slice(0, 3)).toEqual([401, 401, 401]);
+    expect(anonymous.slice(3)).toEqual([429, 429]);
+    // The logged-in editor at the same address still publishes.
+    const published = await t.app.inject({ method: 'POST', url: `/api/posts/${slug}/entries`, headers: admin.headers, payload: { body: 'from the desk' } });
+    expect(published.statusCode).toBe(201);
+  });
+
   it('limits anonymous writes by address', async () => {
     t = await limitedApp(3);
     const statuses: number[] = [];

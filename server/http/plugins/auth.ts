@@ -79,11 +79,30 @@ export function authorize(request: FastifyRequest, role: Role): Actor {
 }
 
 function fromToken(request: FastifyRequest, header: string): Actor {
-  const match = BEARER.exec(header);
-  if (!match) throw errors.unauthenticated('The Authorization header must be "Bearer <token>".');
-  const actor = request.server.stores.tokens.authenticate(match[1]!, new Date().toISOString());
+  if (!BEARER.test(header)) throw errors.unauthenticated('The Authorization header must be "Bearer <token>".');
+  const actor = tokenActor(request);
   if (!actor) throw errors.unauthenticated('The API token is unknown or has been revoked.');
   return actor;
+}
+
+/** The actor of the request's API token, if it is a valid one (looked up once per request). */
+function tokenActor(request: FastifyRequest): Actor | undefined {
+  const cached = tokens.get(request);
+  if (cached !== undefined) return cached ?? undefined;
+  const match = BEARER.exec(request.headers.authorization ?? '');
+  const actor = match ? request.server.stores.tokens.authenticate(match[1]!, new Date().toISOString()) : undefined;
+  tokens.set(request, actor ?? null);
+  return actor;
+}
+
+const tokens = new WeakMap<FastifyRequest, Actor | null>();
+
+/**
+ * Who this request is, if its credentials are valid, without deciding whether it may do anything
+ * (no role, no CSRF check): for counting a request against its person's budget (rate-limit.ts).
+ */
+export function knownActor(request: FastifyRequest): Actor | undefined {
+  return request.headers.authorization === undefined ? currentSession(request)?.actor : tokenActor(request);
 }
 
 function fromSession(request: FastifyRequest): Actor {
