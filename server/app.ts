@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
 import type { Config } from './config.js';
+import { trustFunction } from './domain/proxies.js';
 import type { Db } from './db/connection.js';
 import { auth } from './http/plugins/auth.js';
 import { loadShedding } from './http/plugins/load-shedding.js';
@@ -72,7 +73,7 @@ export async function buildApp({ config, db, logger = true, logStream, renderer,
   const app = Fastify({
     logger: logger ? { level: config.logLevel, redact: REDACT, ...(logStream ? { stream: logStream } : {}) } : false,
     // Behind a reverse proxy the real client address comes from X-Forwarded-For (TRUST_PROXY).
-    trustProxy: config.http.trustProxy,
+    trustProxy: trustFunction(config.http.trustProxy),
     bodyLimit: BODY_LIMIT,
     // Slow clients must not hold sockets forever: whole request, headers, idle keep-alive.
     requestTimeout: timeouts.requestMs,

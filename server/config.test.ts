@@ -31,7 +31,9 @@ describe('config', () => {
   it('parses the hardening settings and names bad ones', () => {
     const config = loadConfig({ ALLOWED_ORIGINS: 'https://a.example/, http://b.example:8080', TRUST_PROXY: 'true', LOAD_SHED_WRITE_DELAY_MS: '0' });
     expect(config.socket.allowedOrigins).toEqual(['https://a.example', 'http://b.example:8080']);
-    expect(config.http.trustProxy).toBe(true);
+    expect(config.http.trustProxy).toEqual({ hops: 1 });
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8,192.0.2.1' }).http.trustProxy).toEqual({ addresses: ['10.0.0.0/8', '192.0.2.1'] });
+    expect(loadConfig({}).http.trustProxy).toEqual({ hops: 0 });
     expect(config.http.loadShedding).toEqual({ readDelayMs: 1000, writeDelayMs: 0 });
     expect(loadConfig({}).http.rateLimit.writesPerMinute).toBe(120);
     expect(() => loadConfig({ ALLOWED_ORIGINS: 'not a url' })).toThrow(/ALLOWED_ORIGINS/);

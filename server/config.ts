@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { NO_PROXY, parseProxyTrust } from './domain/proxies.js';
 
 /**
  * Every setting comes from the environment and is validated here, once, at start-up; a bad value
@@ -30,12 +31,16 @@ const variables = {
     .default([])
     .meta({ description: 'Origins allowed to frame the embed page (/posts/:slug/embed), comma-separated, e.g. https://news.example.com.' }),
   TRUST_PROXY: z
-    .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
-    .transform((value) => value === 'true' || value === '1')
-    .default(false)
+    .string()
+    .transform((value, ctx) => {
+      const trust = parseProxyTrust(value);
+      if (!trust) ctx.addIssue({ code: 'custom', message: 'must be false, true (one proxy hop), a number of hops, or comma-separated proxy addresses/subnets such as 10.0.0.0/8' });
+      return trust ?? NO_PROXY;
+    })
+    .prefault('false')
     .meta({
       description:
-        'Trust X-Forwarded-For/-Proto from a reverse proxy (nginx): client IPs for the login rate limit and HTTPS detection for Secure cookies come from there. Only enable behind a proxy.',
+        'Which reverse proxies to believe about client addresses (X-Forwarded-For) and HTTPS (X-Forwarded-Proto): false, true (the one proxy in front, e.g. nginx), a number of hops, or proxy addresses/subnets. Only the trusted hops are read; a client cannot add its own.',
     }),
   UPLOAD_DIR: z.string().min(1).optional().meta({ description: 'Directory for uploaded images (content-addressed files); default: "uploads" next to the database.' }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').meta({ description: 'pino log level.' }),

@@ -4,6 +4,7 @@ import { PROBLEM_TYPE_BASE, sendProblem } from './http/plugins/problems.js';
 import { registerReadiness } from './http/routes/health/health.js';
 import { registerMetrics } from './http/plugins/request-metrics.js';
 import { Metrics } from './metrics/metrics.js';
+import { trustFunction } from './domain/proxies.js';
 import { buildRealtimeNode, nodeSettingsFrom } from './realtime/node.js';
 
 /**
@@ -17,7 +18,7 @@ export async function buildFanoutApp({ config, logger = true }: { config: Config
     logger: logger ? { level: config.logLevel } : false,
     requestTimeout: 30_000,
     // Behind nginx the real client address comes from X-Forwarded-For (TRUST_PROXY), as on the primary.
-    trustProxy: nodeSettingsFrom(config).trustProxy,
+    trustProxy: trustFunction(nodeSettingsFrom(config).trustProxy),
   });
   const metrics = new Metrics();
   const node = buildRealtimeNode({ httpServer: app.server, config, role: 'fanout', log: app.log, metrics });

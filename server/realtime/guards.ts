@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Server, Socket } from 'socket.io';
+import { clientAddress, trustFunction, type ProxyTrust, type TrustFunction } from '../domain/proxies.js';
 
 /**
  * Guards for Socket.IO traffic. Fastify's hooks (helmet, rate limits, load shedding) never see
@@ -19,7 +20,8 @@ import type { Server, Socket } from 'socket.io';
 export type GuardOptions = {
   publicUrl: string | undefined;
   allowedOrigins: string[];
-  trustProxy: boolean;
+  /** Which proxies to believe about client addresses (TRUST_PROXY); the same rule as HTTP's. */
+  trustProxy: ProxyTrust;
   maxConnectionsPerIp: number;
   maxEventsPer10s: number;
 };
@@ -29,20 +31,20 @@ const WINDOW_MS = 10_000;
 export class SocketGuards {
   private readonly connections = new Map<string, number>();
   private readonly origins: Set<string>;
+  private readonly trusts: TrustFunction;
 
   constructor(
     private readonly options: GuardOptions,
     private readonly log: FastifyBaseLogger,
   ) {
     this.origins = new Set(options.allowedOrigins);
+    this.trusts = trustFunction(options.trustProxy);
     if (options.publicUrl) this.origins.add(new URL(options.publicUrl).origin);
   }
 
-  /** The client's address; behind a trusted proxy, the first X-Forwarded-For hop. */
+  /** The client's address: the nearest hop no trusted proxy wrote (domain/proxies.ts), as Fastify reads it for HTTP. */
   clientAddress(request: IncomingMessage): string {
-    const forwarded = this.options.trustProxy ? request.headers['x-forwarded-for'] : undefined;
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-    return first || request.socket.remoteAddress || 'unknown';
+    return clientAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], this.trusts);
   }
 
   isOriginAllowed(request: IncomingMessage): boolean {

@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 import { Server } from 'socket.io';
 import type { Config } from '../config.js';
+import type { ProxyTrust } from '../domain/proxies.js';
 import { instrumentPublisher, type Metrics } from '../metrics/metrics.js';
 import { afterCommit, nullPublisher, type Publisher } from '../services/publisher.js';
 import type { ClientToServer, ServerToClient } from '../../contract/index.js';
@@ -31,7 +32,7 @@ import { PreSerialized, preSerializedParser } from './wire/pre-serialized.js';
 /** What a realtime node reads from the configuration: the one place to change when Config is regrouped. */
 export type NodeSettings = {
   guards: GuardOptions;
-  trustProxy: boolean;
+  trustProxy: ProxyTrust;
   redisUrl: string | undefined;
   primaryUrl: string | undefined;
 };

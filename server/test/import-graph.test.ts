@@ -13,8 +13,9 @@ const ROOT = resolve(import.meta.dirname, '../..');
 
 const RANK: Record<string, number> = {
   contract: 0,
-  config: 1,
   domain: 1,
+  // The settings, read with domain rules (which proxies to trust).
+  config: 2,
   db: 2,
   store: 3,
   auth: 4,

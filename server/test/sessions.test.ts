@@ -250,4 +250,23 @@ describe('login and sessions', () => {
     expect((await attempt(PASSWORD, '192.0.2.1')).statusCode).toBe(200);
   });
 
+
+  it('behind the proxy, a client cannot dodge throttling by forging X-Forwarded-For (M3)', async () => {
+    await t.close();
+    t = await createTestApp({ TRUST_PROXY: 'true' });
+    // Every request comes from nginx (10.0.0.2), which appends the address it saw (203.0.113.9)
+    // after whatever the client sent: a guesser spraying accounts forges a new first hop each time.
+    let last = 0;
+    for (let i = 0; i <= LOGIN_LIMITS.perIp; i++) {
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/login',
+        remoteAddress: '10.0.0.2',
+        headers: { 'x-forwarded-for': `6.6.${i}.1, 203.0.113.9` },
+        payload: { email: `nobody${i}@example.org`, password: 'a guess' },
+      });
+      last = response.statusCode;
+    }
+    expect(last).toBe(429);
+  }, 60_000);
 });

@@ -65,6 +65,19 @@ describe('socket connection cap per address', () => {
   });
 });
 
+describe('socket addresses behind a proxy (M3)', () => {
+  it('counts the address the proxy saw, not one the client forged in X-Forwarded-For', async () => {
+    const url = await start({ TRUST_PROXY: 'true', SOCKET_MAX_CONNECTIONS_PER_IP: '2' });
+    // This test is the proxy (127.0.0.1): it appends the client's real address after the client's own header.
+    const behindProxy = (forged: string) => ({ 'x-forwarded-for': `${forged}, 203.0.113.5` });
+    expect(await outcome(open(url, behindProxy('6.6.6.1')))).toBe('connected');
+    expect(await outcome(open(url, behindProxy('6.6.6.2')))).toBe('connected');
+    expect(await outcome(open(url, behindProxy('6.6.6.3')))).toMatch(/^refused/);
+    // Another real client behind the same proxy has its own allowance.
+    expect(await outcome(open(url, { 'x-forwarded-for': '203.0.113.6' }))).toBe('connected');
+  });
+});
+
 describe('socket event rate', () => {
   it('refuses a flooding socket beyond its budget, then drops it, while other readers keep receiving', async () => {
     const url = await start({ SOCKET_MAX_EVENTS_PER_10S: '10' });

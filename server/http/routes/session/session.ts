@@ -9,6 +9,7 @@ import { currentSession, SESSION_COOKIE } from '../../plugins/auth.js';
 import { assertSameOrigin, CSRF_HEADER, csrfMatches } from '../../plugins/csrf.js';
 import { noFraming } from '../../plugins/security-headers.js';
 import { LoginThrottle } from './login-throttle.js';
+import { trustsAnyProxy } from '../../../domain/proxies.js';
 
 /**
  * Logging in and out, the first administrator's setup, and `GET /api/session` (who is logged in,
@@ -62,7 +63,7 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
 
   const startSession = (request: FastifyRequest, reply: FastifyReply, userId: number) => {
     const session = app.stores.sessions.create(userId, new Date(), SESSION_TTL_MS, request.headers['user-agent'] ?? '');
-    const secure = app.config.http.publicUrl?.startsWith('https:') === true || (app.config.http.trustProxy && request.protocol === 'https');
+    const secure = app.config.http.publicUrl?.startsWith('https:') === true || (trustsAnyProxy(app.config.http.trustProxy) && request.protocol === 'https');
     reply.setCookie(SESSION_COOKIE, session.secret, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: new Date(session.expiresAt) });
     return session;
   };
