@@ -13,6 +13,7 @@ import { problems } from './http/plugins/problems.js';
 import { rateLimits } from './http/plugins/rate-limit.js';
 import { requestMetrics } from './http/plugins/request-metrics.js';
 import { securityHeaders } from './http/plugins/security-headers.js';
+import { unicode } from './http/plugins/unicode.js';
 import { adminRoutes } from './http/routes/admin/admin.js';
 import { archiveRoutes } from './http/routes/archives/archives.js';
 import { entryRoutes } from './http/routes/entries/entries.js';
@@ -108,6 +109,7 @@ export async function buildApp({ config, db, logger = true, logStream, renderer,
   }
   await app.register(fastifyCookie);
   await app.register(auth);
+  await app.register(unicode);
   await app.register(rateLimits);
 
   // --- routes, by noun

@@ -197,3 +197,33 @@ describe('shared caches never keep a person\'s response (H3)', () => {
     expect(anonymous.headers['cache-control']).toBe('no-store');
   });
 });
+
+describe('request edge cases (L6, L7)', () => {
+  it('accepts a full 20,000-character entry even when every character is sent \\u-escaped', async () => {
+    t = await createTestApp();
+    const { slug } = await createPost(t);
+    const body = 'é'.repeat(20_000);
+    const escaped = JSON.stringify({ body }).replace(/é/g, '\\u00e9');
+    expect(escaped.length).toBeGreaterThan(64 * 1024);
+    const response = await t.app.inject({ method: 'POST', url: `/api/posts/${slug}/entries`, headers: { ...t.auth('author'), 'content-type': 'application/json' }, payload: escaped });
+    expect(response.statusCode).toBe(201);
+    expect(response.json().body).toBe(body);
+  });
+
+  it('refuses half a surrogate pair anywhere in a request, naming the field, and stores nothing', async () => {
+    t = await createTestApp();
+    const { slug } = await createPost(t);
+    const send = (payload: string) =>
+      t!.app.inject({ method: 'POST', url: `/api/posts/${slug}/entries`, headers: { ...t!.auth('author'), 'content-type': 'application/json' }, payload });
+    for (const payload of ['{"body":"lone \\ud800 high"}', '{"body":"lone \\udc00 low"}']) {
+      const response = await send(payload);
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({ type: '/problems/validation', errors: [{ field: 'body.body' }] });
+    }
+    const patch = await t.app.inject({ method: 'PATCH', url: `/api/posts/${slug}`, headers: { ...t.auth('editor'), 'if-match': '1', 'content-type': 'application/json' }, payload: '{"title":"T\\udfff"}' });
+    expect(patch.statusCode).toBe(400);
+    // A real pair (an emoji) is fine.
+    expect((await send('{"body":"party \\ud83c\\udf89"}')).statusCode).toBe(201);
+    expect(t.app.stores.posts.bySlug(slug)!.lastSeq).toBe(1);
+  });
+});

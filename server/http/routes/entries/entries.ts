@@ -1,18 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  deletedEntriesOutput,
-  entriesOutput,
-  entriesQuery,
-  entryInput,
-  entryPatch,
-  entrySchema,
-  idParams,
-  previewInput,
-  previewOutput,
-  revisionsOutput,
-  slugParams,
-} from '../../../../contract/index.js';
+import { deletedEntriesOutput, entriesOutput, entriesQuery, entryInput, entryPatch, entrySchema, idParams, previewInput, previewOutput, revisionsOutput, ENTRY_BODY_MAX, slugParams } from '../../../../contract/index.js';
 import { decodeCursor } from '../../../domain/cursor.js';
 import { errors } from '../../../domain/errors.js';
 import { RenderError } from '../../../render/markdown.js';
@@ -27,8 +15,12 @@ import { parseIdempotencyKey, parseIfMatch } from '../../preconditions.js';
  * exact. Who may change which entry is the service's rule (domain/roles.ts): here, any role.
  */
 
-/** Entry bodies are at most 20,000 characters; 64 KiB leaves room for JSON escaping. */
-export const ENTRY_BODY_LIMIT = 64 * 1024;
+/**
+ * Sized from the character cap (security review L6): JSON may spell each of the 20,000 UTF-16
+ * code units as a 6-byte `\uXXXX` escape, and a client that escapes all non-ASCII does; a fixed
+ * 64 KiB refused valid entries. Plus room for the other fields.
+ */
+export const ENTRY_BODY_LIMIT = ENTRY_BODY_MAX * 6 + 8 * 1024;
 
 export const entryRoutes: FastifyPluginAsyncZod = async (app) => {
   const { entries, posts } = app.services;
