@@ -144,7 +144,7 @@ describe('entries', () => {
     expectProblem(await postEntry(t, 'missing', 'hello'), 404);
   });
 
-  it('answers 413 for a body over the entry routes' limit (about 125 KiB)', async () => {
+  it('answers 413 for a body over the entry routes limit (about 125 KiB)', async () => {
     const { slug } = await createPost(t);
     const response = await t.app.inject({
       method: 'POST',
