@@ -71,6 +71,11 @@ const variables = {
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(30_000).meta({ description: 'Whole-request deadline (ms): a client that has not sent its request by then is cut off.' }),
   HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(15_000).meta({ description: 'Deadline (ms) for a client to send the request headers (slow-loris protection).' }),
   KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(10_000).meta({ description: 'How long (ms) an idle keep-alive connection stays open.' }),
+  METRICS_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .optional()
+    .meta({ description: 'A secret for /metrics and /readyz from other machines (Authorization: Bearer <token>); unset, they answer only this machine (loopback).' }),
   REDIS_URL: z
     .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379' })
     .optional()
@@ -118,6 +123,7 @@ const configSchema = z
         host: env.HOST,
         publicUrl: env.PUBLIC_URL,
         trustProxy: env.TRUST_PROXY,
+        metricsToken: env.METRICS_TOKEN,
         embedOrigins: env.EMBED_ORIGINS,
         timeouts: { requestMs: env.REQUEST_TIMEOUT_MS, headersMs: env.HEADERS_TIMEOUT_MS, keepAliveMs: env.KEEP_ALIVE_TIMEOUT_MS },
         rateLimit: { writesPerMinute: env.RATE_LIMIT_WRITES_PER_MINUTE },

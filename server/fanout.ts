@@ -24,8 +24,8 @@ export async function buildFanoutApp({ config, logger = true }: { config: Config
   const node = buildRealtimeNode({ httpServer: app.server, config, role: 'fanout', log: app.log, metrics });
 
   app.get('/healthz', async (_request, reply) => reply.header('Cache-Control', 'no-store').send({ status: 'ok', role: 'fanout', connections: node.io.engine.clientsCount }));
-  registerMetrics(app, metrics);
-  registerReadiness(app, () => node.checks());
+  registerMetrics(app, metrics, config.http.metricsToken);
+  registerReadiness(app, () => node.checks(), config.http.metricsToken);
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, { type: PROBLEM_TYPE_BASE + 'not-found', title: 'Not found', status: 404, detail: `A fan-out node serves only /socket.io/; ${request.url.split('?')[0]} lives on the primary.` }),
   );

@@ -115,6 +115,8 @@ describe.skipIf(missing.length > 0 && !process.env.CI)('scale-out cluster', () =
 
     const page = await fetch(`${topology.url}/posts/${slug}`);
     expect(page.status).toBe(200);
+    // server_tokens off: no nginx version for scanners.
+    expect(page.headers.get('server')).toBe('nginx');
     expect(await page.text()).toContain('data-entry-id');
     const api = await json<{ lastSeq: number }>(`${topology.url}/api/posts/${slug}`);
     expect(api).toMatchObject({ status: 200, body: { lastSeq: 1 } });

@@ -227,3 +227,35 @@ describe('request edge cases (L6, L7)', () => {
     expect(t.app.stores.posts.bySlug(slug)!.lastSeq).toBe(1);
   });
 });
+
+describe('what only the operator and this machine see (L7)', () => {
+  it('answers /metrics and /readyz to loopback or the metrics token, and a 404 to anyone else', async () => {
+    t = await createTestApp({ METRICS_TOKEN: 'a-long-metrics-secret' });
+    for (const url of ['/metrics', '/readyz']) {
+      expect((await t.app.inject({ url })).statusCode, url).toBe(200); // inject comes from 127.0.0.1
+      const outsider = await t.app.inject({ url, remoteAddress: '203.0.113.1' });
+      expect(outsider.statusCode, url).toBe(404);
+      expect(outsider.body, url).not.toContain('liveline_');
+      // A forwarded header proves nothing: only the connection's own address counts.
+      expect((await t.app.inject({ url, remoteAddress: '203.0.113.1', headers: { 'x-forwarded-for': '127.0.0.1' } })).statusCode, url).toBe(404);
+      expect((await t.app.inject({ url, remoteAddress: '203.0.113.1', headers: { authorization: 'Bearer wrong-secret-of-length' } })).statusCode, url).toBe(404);
+      expect((await t.app.inject({ url, remoteAddress: '203.0.113.1', headers: { authorization: 'Bearer a-long-metrics-secret' } })).statusCode, url).toBe(200);
+    }
+    expect((await t.app.inject({ url: '/healthz', remoteAddress: '203.0.113.1' })).statusCode).toBe(200);
+  });
+
+  it("refuses a fresh install's setup under a name that is not its own (DNS rebinding)", async () => {
+    t = await createTestApp({ PUBLIC_URL: '' }, { withTokens: false });
+    const setup = (host: string) =>
+      t!.app.inject({
+        method: 'POST',
+        url: '/setup',
+        headers: { host, origin: `http://${host}`, 'content-type': 'application/json' },
+        payload: { name: 'Mallory', email: 'mallory@evil.example', password: 'a long enough password' },
+      });
+    const rebound = await setup('evil.example:3000');
+    expect(rebound.statusCode).toBe(403);
+    expect(t.app.services.users.needsSetup()).toBe(true);
+    expect((await setup('127.0.0.1:3000')).statusCode).toBe(201);
+  });
+});

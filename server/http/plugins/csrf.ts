@@ -27,11 +27,30 @@ export function assertCsrfToken(request: FastifyRequest, session: SessionActor):
   }
 }
 
-/** Before there is a session: only a POST from our own origin (or from no browser at all) gets through. */
+/**
+ * Before there is a session: only a POST from our own origin (or from no browser at all) gets
+ * through, and only to our own name. A fresh install's /setup is otherwise open to DNS rebinding
+ * (security review L7): a page on evil.example re-pointed at 127.0.0.1 posts with a matching
+ * Origin and Host of evil.example. The name must be PUBLIC_URL's host or a loopback name.
+ */
 export function assertSameOrigin(request: FastifyRequest, publicUrl: string | undefined): void {
+  const hostname = hostnameOf(request.headers.host ?? '');
+  if (!LOOPBACK_NAMES.has(hostname) && (!publicUrl || new URL(publicUrl).hostname !== hostname)) {
+    throw errors.forbidden(`This server answers sign-in and setup only at its own address${publicUrl ? ` (${publicUrl})` : ' (localhost)'}.`);
+  }
   const origin = request.headers.origin;
   if (origin === undefined) return; // not a browser (curl, scripts): nothing to forge
   const allowed = new Set([`http://${request.headers.host}`, `https://${request.headers.host}`]);
   if (publicUrl) allowed.add(publicUrl);
   if (!allowed.has(origin)) throw errors.forbidden('Cross-site login requests are refused.');
+}
+
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function hostnameOf(host: string): string {
+  try {
+    return new URL(`http://${host}`).hostname;
+  } catch {
+    return '';
+  }
 }

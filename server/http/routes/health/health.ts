@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { internalOnly } from '../../internal-only.js';
 import { PROBLEM_TYPE_BASE, sendProblem } from '../../plugins/problems.js';
 
 /**
@@ -10,8 +11,8 @@ import { PROBLEM_TYPE_BASE, sendProblem } from '../../plugins/problems.js';
  * A fan-out node (fanout.ts) has its own /healthz and the same `registerReadiness`.
  */
 
-export function registerReadiness(app: FastifyInstance, checks: () => Record<string, boolean>): void {
-  app.get('/readyz', async (_request, reply) => {
+export function registerReadiness(app: FastifyInstance, checks: () => Record<string, boolean>, metricsToken: string | undefined): void {
+  app.get('/readyz', { preHandler: internalOnly(metricsToken) }, async (_request, reply) => {
     const results = checks();
     const ready = Object.values(results).every(Boolean);
     const shown = Object.fromEntries(Object.entries(results).map(([name, ok]) => [name, ok ? 'up' : 'down']));
@@ -43,5 +44,5 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
     }
   });
 
-  registerReadiness(app, () => ({ database: databaseAnswers(), ...app.realtime.checks() }));
+  registerReadiness(app, () => ({ database: databaseAnswers(), ...app.realtime.checks() }), app.config.http.metricsToken);
 };
