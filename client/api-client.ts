@@ -1,4 +1,5 @@
 import type {
+  SessionInfo,
   ChangesPage,
   DeletedEntries,
   Entry,
@@ -42,6 +43,9 @@ export const entriesBefore = (slug: string, cursor: string, limit: number) => re
 export const changesSince = (slug: string, since: number, signal?: AbortSignal) => read<ChangesPage>(`${post(slug)}/changes?since=${since}`, signal);
 
 // --- Posts ------------------------------------------------------------------------------------
+
+/** Who this browser is signed in as, right now (the cookie is shared by every tab). */
+export const session = () => api<SessionInfo>('GET', '/api/session');
 
 export const createPost = (input: PostInput) => api<Post>('POST', '/api/posts', { json: input });
 

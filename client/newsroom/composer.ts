@@ -19,8 +19,8 @@ export function startComposer(root: HTMLElement, viewer: Viewer): void {
   const timeZone = post.timezone;
 
   const outboxList = root.querySelector<HTMLOListElement>('#outbox')!;
-  const outbox: Outbox = new Outbox(post.id, () => post.slug, (items) => renderOutbox(outboxList, items, timeZone, outbox));
-  setupEntryBox(root, post.id, (body, keyEvent) => outbox.add(body, keyEvent));
+  const outbox: Outbox = new Outbox(post.id, viewer.id, () => post.slug, (items) => renderOutbox(outboxList, items, timeZone, outbox));
+  setupEntryBox(root, viewer.id, post.id, (body, keyEvent) => outbox.add(body, keyEvent));
   renderOutbox(outboxList, outbox.items(), timeZone, outbox);
   outbox.pump();
 

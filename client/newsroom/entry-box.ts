@@ -3,15 +3,15 @@ import { livePreview } from './preview.js';
 
 /**
  * The box an author writes the next entry in: the draft survives a reload (localStorage, per
- * post), the preview follows the typing, and Publish or Ctrl/Cmd+Enter hands the text and the
+ * user and post, so the next person on this browser does not find it), the preview follows the typing, and Publish or Ctrl/Cmd+Enter hands the text and the
  * key-event mark to `publish` (the outbox), then clears the box for the next entry.
  */
-export function setupEntryBox(root: HTMLElement, postId: number, publish: (body: string, keyEvent: boolean) => void): void {
+export function setupEntryBox(root: HTMLElement, userId: number, postId: number, publish: (body: string, keyEvent: boolean) => void): void {
   const textarea = root.querySelector<HTMLTextAreaElement>('#entry-body')!;
   const keyEvent = root.querySelector<HTMLInputElement>('#entry-key-event')!;
   const preview = livePreview(textarea, root.querySelector<HTMLElement>('#preview')!);
 
-  const draftKey = `liveline:draft:${postId}`;
+  const draftKey = `liveline:draft:${userId}:${postId}`;
   textarea.value = localStorage.getItem(draftKey) ?? '';
   const saveDraft = () => (textarea.value ? localStorage.setItem(draftKey, textarea.value) : localStorage.removeItem(draftKey));
   textarea.addEventListener('input', () => {

@@ -1,5 +1,5 @@
 import type { Entry } from '../../contract/index.js';
-import { createEntry } from '../api-client.js';
+import { createEntry, session } from '../api-client.js';
 import { ApiError, NetworkError } from '../http.js';
 
 /**
@@ -8,6 +8,11 @@ import { ApiError, NetworkError } from '../http.js';
  * failure leaves the item queued (retried when the browser is back online, or after a pause); a
  * retry with the same key can never publish twice, and a closed tab loses nothing: the next
  * composer page for this post sends what is left.
+ *
+ * The outbox belongs to the person who typed it (security review M8): it is stored per user and
+ * post, and before sending, the browser's current session must still be that person's. Someone
+ * else signing in on the same browser (another tab, after a logout) never publishes it under
+ * their name; it is held until its author signs in again.
  */
 export type OutboxState = 'queued' | 'sending' | 'published' | 'failed';
 export type OutboxItem = { key: string; body: string; keyEvent: boolean; typedAt: string; state: OutboxState; reason?: string; entry?: Entry };
@@ -23,13 +28,14 @@ export class Outbox {
   /** Published in this page's lifetime: shown in the list, no longer stored. */
   private readonly published: OutboxItem[] = [];
 
-  /** Stored per post id, not slug: a renamed post keeps its outbox. `slug` is read at send time. */
+  /** Stored per user and post id, not slug: a renamed post keeps its outbox. `slug` is read at send time. */
   constructor(
     private readonly postId: number,
+    private readonly userId: number,
     private readonly slug: () => string,
     private readonly onChange: (items: OutboxItem[]) => void,
   ) {
-    this.storageKey = `liveline:outbox:${postId}`;
+    this.storageKey = outboxKey(userId, postId);
     // A tab closed mid-send left "sending" behind: send it again (same key, so never twice).
     this.write(this.read().map((item) => (item.state === 'sending' ? { ...item, state: 'queued' } : item)));
     window.addEventListener('online', () => this.pump());
@@ -80,12 +86,26 @@ export class Outbox {
   }
 
   private async drain(): Promise<void> {
+    let checked = false;
     for (;;) {
       const item = this.read().find((candidate) => candidate.state === 'queued');
       if (!item) return;
       if (!navigator.onLine) {
         this.update(item.key, { reason: 'Offline: will be sent when the connection returns' });
         return;
+      }
+      if (!checked) {
+        const owner = await this.signedInAsOwner();
+        if (owner === 'unreachable') {
+          this.update(item.key, { reason: 'Server unreachable: retrying' });
+          this.scheduleRetry();
+          return;
+        }
+        if (!owner) {
+          this.update(item.key, { reason: 'Held: this browser is now signed in as someone else; sign in as its author to send it' });
+          return;
+        }
+        checked = true;
       }
       this.update(item.key, { state: 'sending', reason: undefined });
       try {
@@ -107,6 +127,16 @@ export class Outbox {
         this.update(item.key, { state: 'failed', reason });
         if (status === 401 || status === 403) return;
       }
+    }
+  }
+
+  /** Whether the browser's session is still the outbox's author (one check per drain). */
+  private async signedInAsOwner(): Promise<boolean | 'unreachable'> {
+    try {
+      return (await session()).user.id === this.userId;
+    } catch (error) {
+      if (error instanceof ApiError && error.status < 500) return false;
+      return 'unreachable';
     }
   }
 
@@ -145,4 +175,9 @@ function newKey(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Where a user's outbox for a post is kept. */
+export function outboxKey(userId: number, postId: number): string {
+  return `liveline:outbox:${userId}:${postId}`;
 }
