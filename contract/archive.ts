@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { changeSchema, CHANGE_TYPES } from './change.js';
-import { REVISION_ACTIONS } from './entry.js';
+import { label, slugParam, timezone } from './common.js';
+import { ENTRY_BODY_MAX, REVISION_ACTIONS } from './entry.js';
 import { POST_STATUSES } from './post.js';
 import { ROLES } from './user.js';
 
@@ -20,9 +21,18 @@ export type ImportResult = z.infer<typeof importResult>;
 export const ARCHIVE_FORMAT = 'liveline-archive';
 export const ARCHIVE_VERSION = 1;
 
+/*
+ * Rows are checked with the API's own rules (security review L4): a file that could not have been
+ * written through the API (a bad time zone, slug or timestamp, an over-long body) is refused
+ * before it can leave a post that errors or cannot be reached.
+ */
 const id = z.number().int().positive();
 const text = z.string();
-const time = z.string().min(1);
+/** A timestamp as the server stores it: an ISO 8601 UTC instant with milliseconds, years 0000–9999. */
+const time = z
+  .string()
+  .regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/, 'must be a stored timestamp such as 2026-03-14T09:40:00.000Z')
+  .refine((value) => !Number.isNaN(Date.parse(value)) && new Date(value).toISOString() === value, 'must be a real instant');
 const flag = z.union([z.literal(0), z.literal(1)]);
 
 /** A TEXT column holding JSON: it must parse to what the code reading it expects. */
@@ -35,12 +45,12 @@ function jsonText(schema: z.ZodType, what: string) {
     }
   }, `must be JSON text of ${what}`);
 }
-const labels = jsonText(z.array(z.string()), 'an array of strings');
+const labels = jsonText(z.array(label).max(50), 'an array of at most 50 labels (1–64 characters)');
 
 export const userRow = z.strictObject({
   id,
-  name: text,
-  email: text.nullable(),
+  name: z.string().min(1).max(100),
+  email: z.email().max(320).nullable(),
   role: z.enum(ROLES),
   created_at: time,
   disabled_at: time.nullable(),
@@ -48,13 +58,13 @@ export const userRow = z.strictObject({
 
 export const postRow = z.strictObject({
   id,
-  slug: text,
-  title: text,
-  description: text,
+  slug: slugParam,
+  title: z.string().min(1).max(200),
+  description: z.string().max(2000),
   status: z.enum(POST_STATUSES),
   starts_at: time.nullable(),
   ended_at: time.nullable(),
-  timezone: text,
+  timezone,
   tags: labels,
   categories: labels,
   version: z.number().int(),
@@ -70,7 +80,7 @@ export const entryRow = z.strictObject({
   id,
   post_id: id,
   author_id: id.nullable(),
-  body: text,
+  body: z.string().min(1).max(ENTRY_BODY_MAX),
   html: text,
   key_event: flag,
   pinned: flag,

@@ -48,7 +48,7 @@ describe('jsonArchiveSchema', () => {
     users: [],
     post: {
       id: 1, slug: 'k', title: 'K', description: '', status: 'ended', starts_at: null, ended_at: null, timezone: 'UTC', tags: '[]', categories: '[]',
-      version: 1, last_seq: 0, created_by: null, created_at: 'x', updated_at: 'x', front_matter: '{}', import_key: null,
+      version: 1, last_seq: 0, created_by: null, created_at: '2026-03-14T09:00:00.000Z', updated_at: '2026-03-14T09:00:00.000Z', front_matter: '{}', import_key: null,
     },
     entries: [],
     revisions: [],
@@ -66,5 +66,22 @@ describe('jsonArchiveSchema', () => {
     expect(jsonArchiveSchema.safeParse({ ...archive, post: { ...archive.post, front_matter: '[1]' } }).success).toBe(false);
     const change = { post_id: 1, seq: 2, type: 'post.updated', payload: '{}', created_at: 'x' };
     expect(jsonArchiveSchema.safeParse({ ...archive, post: { ...archive.post, last_seq: 1 }, changes: [change] }).success).toBe(false);
+  });
+
+  it("refuses rows the API itself would refuse: a bad time zone, slug, timestamp or body (L4)", () => {
+    const entry = { id: 1, post_id: 1, author_id: null, body: 'Hello', html: '', key_event: 0, pinned: 0, version: 1, created_at: '2026-03-14T09:40:00.000Z', updated_at: '2026-03-14T09:40:00.000Z', deleted_at: null, deleted_by: null };
+    expect(jsonArchiveSchema.safeParse({ ...archive, entries: [entry] }).success).toBe(true);
+    const bad = [
+      { ...archive, post: { ...archive.post, timezone: 'Mars/Olympus_Mons' } },
+      { ...archive, post: { ...archive.post, slug: '../Admin' } },
+      { ...archive, post: { ...archive.post, created_at: 'yesterday' } },
+      { ...archive, post: { ...archive.post, starts_at: '+010000-01-01T00:00:00.000Z' } },
+      { ...archive, post: { ...archive.post, tags: JSON.stringify(['x'.repeat(65)]) } },
+      { ...archive, post: { ...archive.post, title: '' } },
+      { ...archive, entries: [{ ...entry, body: 'x'.repeat(20_001) }] },
+      { ...archive, entries: [{ ...entry, created_at: '2026-02-30T09:40:00.000Z' }] },
+      { ...archive, users: [{ id: 1, name: 'Ada', email: 'not an email', role: 'author', created_at: '2026-03-14T09:00:00.000Z', disabled_at: null }] },
+    ];
+    for (const candidate of bad) expect(jsonArchiveSchema.safeParse(candidate).success, JSON.stringify(candidate).slice(0, 300)).toBe(false);
   });
 });
