@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -76,6 +76,16 @@ export class UploadDirectory {
 
   discard(path: string): void {
     rmSync(path, { force: true });
+  }
+
+  /** Bytes an unprivileged writer may still use on this directory's disk; undefined where the platform cannot tell. */
+  freeBytes(): number | undefined {
+    try {
+      const stats = statfsSync(this.root);
+      return stats.bavail * stats.bsize;
+    } catch {
+      return undefined;
+    }
   }
 }
 

@@ -2,7 +2,10 @@ import type { Db } from '../db/connection.js';
 
 export type Upload = { sha256: string; fileName: string; mimeType: string; size: number; createdAt: string };
 
-/** SQL for uploaded images. A second upload of the same bytes finds the first row. */
+/**
+ * SQL for uploaded images. A second upload of the same bytes finds the first row, which stays
+ * charged to the person who uploaded them first.
+ */
 export class UploadStore {
   private readonly statements;
 
@@ -12,6 +15,7 @@ export class UploadStore {
         ON CONFLICT (sha256) DO NOTHING`),
       byHash: db.prepare('SELECT sha256, file_name AS fileName, mime_type AS mimeType, size, created_at AS createdAt FROM uploads WHERE sha256 = ?'),
       byFileName: db.prepare('SELECT sha256, file_name AS fileName, mime_type AS mimeType, size, created_at AS createdAt FROM uploads WHERE file_name = ?'),
+      usage: db.prepare(`SELECT coalesce(sum(CASE WHEN uploaded_by = ? THEN size END), 0) AS userBytes, coalesce(sum(size), 0) AS totalBytes FROM uploads`),
     };
   }
 
@@ -22,5 +26,14 @@ export class UploadStore {
 
   byFileName(fileName: string): Upload | undefined {
     return this.statements.byFileName.get(fileName) as Upload | undefined;
+  }
+
+  byHash(sha256: string): Upload | undefined {
+    return this.statements.byHash.get(sha256) as Upload | undefined;
+  }
+
+  /** Bytes stored: those first uploaded by `userId`, and all of them (for the upload quotas). */
+  usage(userId: number): { userBytes: number; totalBytes: number } {
+    return this.statements.usage.get(userId) as { userBytes: number; totalBytes: number };
   }
 }

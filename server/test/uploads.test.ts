@@ -107,3 +107,67 @@ describe('uploads', () => {
     expect((await t.app.inject({ method: 'POST', url: '/api/uploads', headers, payload })).statusCode).toBe(401);
   });
 });
+
+describe('upload quotas', () => {
+  /** Uploads `image` as `who` over inject. */
+  const send = (app: TestApp, who: keyof TestApp['tokens'], image: Buffer) => {
+    const { payload, headers } = multipart('photo.png', 'image/png', image);
+    return app.app.inject({ method: 'POST', url: '/api/uploads', headers: { ...headers, ...app.auth(who) }, payload });
+  };
+  const rows = (app: TestApp) => (app.app.stores.db.prepare('SELECT count(*) AS n FROM uploads').get() as { n: number }).n;
+
+  it('refuses a person over their quota with 413 and writes nothing; others and bytes already stored still go in', async () => {
+    const q = await createTestApp({ UPLOAD_QUOTA_PER_USER_MB: '1' });
+    try {
+      const [first, second] = [noisePng(450, 450), noisePng(450, 450)]; // about 0.6 MB each
+      expect((await send(q, 'author', first)).statusCode).toBe(201);
+      const files = filesUnder(join(q.dir, 'uploads'));
+      const refused = await send(q, 'author', second);
+      expect(refused.statusCode).toBe(413);
+      expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(refused.json()).toMatchObject({ type: '/problems/upload-quota-exceeded', quotaBytes: 1024 * 1024 });
+      expect(refused.json().detail).toMatch(/^Your uploads take 0\.6 MB of your 1 MB quota; this image \(0\.6 MB\) does not fit/);
+      expect(filesUnder(join(q.dir, 'uploads'))).toEqual(files);
+      expect(rows(q)).toBe(1);
+      // The quota is one person's: another author has room of their own.
+      expect((await send(q, 'author2', second)).statusCode).toBe(201);
+      // Bytes already stored take no room: uploading them again is never refused.
+      expect((await send(q, 'author', first)).statusCode).toBe(201);
+      expect(rows(q)).toBe(2);
+    } finally {
+      await q.close();
+    }
+  });
+
+  it('refuses everyone once the total quota is used, with 507, and writes nothing', async () => {
+    const q = await createTestApp({ UPLOAD_QUOTA_TOTAL_MB: '1' });
+    try {
+      expect((await send(q, 'author', noisePng(450, 450))).statusCode).toBe(201);
+      const files = filesUnder(join(q.dir, 'uploads'));
+      const refused = await send(q, 'author2', noisePng(450, 450));
+      expect(refused.statusCode).toBe(507);
+      expect(refused.json()).toMatchObject({ type: '/problems/upload-storage-full', detail: expect.stringMatching(/image storage is full \(1 MB in all\)/) });
+      expect(filesUnder(join(q.dir, 'uploads'))).toEqual(files);
+      expect(rows(q)).toBe(1);
+    } finally {
+      await q.close();
+    }
+  });
+
+  it('keeps room on the disk for the database: a server short of free space answers 507 before reading the image, over a real connection', async () => {
+    const q = await createTestApp({ UPLOAD_MIN_FREE_DISK_MB: '1000000000' });
+    try {
+      await q.app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = q.app.server.address() as AddressInfo;
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(noisePng(1000, 1000))], { type: 'image/png' }), 'stage.png');
+      const response = await fetch(`http://127.0.0.1:${port}/api/uploads`, { method: 'POST', headers: q.auth('author'), body: form });
+      expect(response.status).toBe(507);
+      expect(((await response.json()) as { detail: string }).detail).toMatch(/disk is nearly full/);
+      expect(filesUnder(join(q.dir, 'uploads'))).toEqual([]);
+      expect(rows(q)).toBe(0);
+    } finally {
+      await q.close();
+    }
+  });
+});

@@ -1,27 +1,26 @@
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { uploadOutput } from '../../../../contract/index.js';
 import { errors } from '../../../domain/errors.js';
-import { uploadErrors } from '../../../media/errors.js';
-import { sniffImage } from '../../../media/images.js';
 import { UPLOAD_URL_PREFIX, UploadDirectory, uploadUrl } from '../../../media/storage.js';
+import { ImageUploads, UPLOAD_MAX_BYTES } from '../../../media/uploads.js';
 import { requireUser } from '../../plugins/auth.js';
 
 /**
  * Image uploads: stored once under UPLOAD_DIR as <sha256>.<ext>, so the same image uploaded twice
- * is one file and a URL's content never changes (served with immutable caching). The file is
- * streamed to disk as it arrives (media/storage.ts), never buffered whole; the type is read from
- * its bytes, never from the client's file name or Content-Type.
+ * is one file and a URL's content never changes (served with immutable caching). What is kept and
+ * how (streaming to disk, the type from the bytes, quotas) is media/uploads.ts; this route unpacks
+ * the multipart request and answers.
  */
-
-export const UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
-
 export const uploadRoutes: FastifyPluginAsyncZod = async (app) => {
-  const directory = new UploadDirectory(app.config.storage.uploadDir);
+  const { dir, quota } = app.config.storage.uploads;
+  const images = new ImageUploads(new UploadDirectory(dir), app.stores.uploads, quota);
   await app.register(multipart, { limits: { fileSize: UPLOAD_MAX_BYTES, files: 1, fields: 2, parts: 3 } });
   await app.register(fastifyStatic, {
-    root: directory.root,
+    root: dir,
     prefix: UPLOAD_URL_PREFIX,
     decorateReply: false,
     immutable: true,
@@ -37,20 +36,16 @@ export const uploadRoutes: FastifyPluginAsyncZod = async (app) => {
     if (!request.isMultipart()) throw errors.validation('Send the image as multipart/form-data in a field named "file".', [{ field: 'body.file', message: 'is required' }]);
     const file = await request.file();
     if (!file) throw errors.validation('Send the image in a field named "file".', [{ field: 'body.file', message: 'is required' }]);
-    const received = await directory.receive(file.file, UPLOAD_MAX_BYTES);
     try {
-      // Busboy stops at the limit and marks the stream truncated rather than failing it.
-      if (file.file.truncated) throw uploadErrors.tooLarge(UPLOAD_MAX_BYTES);
-      const type = sniffImage(received.head);
-      if (!type) throw uploadErrors.unsupported();
-      const fileName = `${received.sha256}.${type.ext}`;
-      directory.place(received.path, fileName);
-      app.stores.uploads.insert({ sha256: received.sha256, fileName, mimeType: type.mimeType, size: received.size }, request.actor.id, new Date().toISOString());
-      const url = uploadUrl(fileName);
-      const alt = file.filename.replace(/\.[a-z0-9]+$/i, '').replace(/[[\]()\\]/g, '').slice(0, 100) || 'image';
-      return reply.code(201).header('Location', url).send({ url, fileName, mimeType: type.mimeType, size: received.size, markdown: `![${alt}](${url})` });
-    } finally {
-      directory.discard(received.path);
+      images.assertRoomFor(request.actor.id);
+    } catch (error) {
+      // Read the rest of the request to nowhere, so the client gets the answer rather than a reset.
+      await pipeline(file.file, new Writable({ write: (_chunk, _encoding, done) => done() }));
+      throw error;
     }
+    const upload = await images.accept(file.file, () => file.file.truncated, request.actor.id, new Date().toISOString());
+    const url = uploadUrl(upload.fileName);
+    const alt = file.filename.replace(/\.[a-z0-9]+$/i, '').replace(/[[\]()\\]/g, '').slice(0, 100) || 'image';
+    return reply.code(201).header('Location', url).send({ url, fileName: upload.fileName, mimeType: upload.mimeType, size: upload.size, markdown: `![${alt}](${url})` });
   });
 };
