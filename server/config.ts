@@ -47,6 +47,13 @@ const variables = {
     .max(1_000_000_000)
     .default(1024)
     .meta({ description: "Uploads are refused (507) when they would leave less than this many megabytes free on UPLOAD_DIR's disk, so the database keeps room to write. 0 = no check." }),
+  UPLOAD_GRACE_PERIOD: z
+    .string()
+    .regex(/^\d+\s*[smhd]?$/i, 'must be a duration such as 24h or 2d')
+    .transform(parseDuration)
+    .refine((ms) => ms >= 3_600_000, 'must be at least an hour (an image is uploaded before the entry that shows it is sent)')
+    .prefault('24h')
+    .meta({ description: 'How long an uploaded image that no entry, revision or post mentions is kept after its last upload; then the hourly housekeeping deletes it.' }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').meta({ description: 'pino log level.' }),
   BACKUP_DIR: z.string().min(1).optional().meta({ description: 'Directory for scheduled online backups; unset turns them off.' }),
   // A prefault is parsed like a value that was set, so the default reads as an operator writes it.
@@ -138,6 +145,7 @@ const configSchema = z
           dir: resolve(env.UPLOAD_DIR ?? (databasePath === ':memory:' ? './data/uploads' : join(dirname(databasePath), 'uploads'))),
           /** 0 means no limit. */
           quota: { perUserBytes: env.UPLOAD_QUOTA_PER_USER_MB * MB, totalBytes: env.UPLOAD_QUOTA_TOTAL_MB * MB, minFreeDiskBytes: env.UPLOAD_MIN_FREE_DISK_MB * MB },
+          graceMs: env.UPLOAD_GRACE_PERIOD,
         },
         backup: env.BACKUP_DIR ? { dir: resolve(env.BACKUP_DIR), intervalMs: env.BACKUP_INTERVAL, keep: env.BACKUP_KEEP } : undefined,
       },

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statfsSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -22,6 +22,9 @@ export const UPLOAD_URL_PREFIX = '/uploads/';
 export const UPLOAD_FILE_NAME = /^[0-9a-f]{64}\.(?:png|jpg|gif|webp)$/;
 
 export const uploadUrl = (fileName: string) => `${UPLOAD_URL_PREFIX}${fileName}`;
+
+/** A reference to a stored upload inside a text (Markdown, HTML, JSON), relative or absolute. */
+export const UPLOAD_REFERENCE = /\/uploads\/([0-9a-f]{64}\.(?:png|jpg|gif|webp))/g;
 
 /** How many leading bytes are kept while streaming: enough to tell the image type. */
 const HEAD_BYTES = 16;
@@ -76,6 +79,38 @@ export class UploadDirectory {
 
   discard(path: string): void {
     rmSync(path, { force: true });
+  }
+
+  /** Deletes a stored file; one already gone is fine. */
+  remove(fileName: string): void {
+    this.discard(join(this.root, fileName));
+  }
+
+  /** The stored files, with when each was last written. */
+  stored(): { fileName: string; modifiedMs: number }[] {
+    return this.list(this.root).filter((file) => UPLOAD_FILE_NAME.test(file.fileName));
+  }
+
+  /** What is in `.incoming/`: files being received, or left by a crash. */
+  receiving(): { fileName: string; modifiedMs: number }[] {
+    return this.list(this.incoming);
+  }
+
+  /** Deletes a file from `.incoming/`. */
+  abandon(fileName: string): void {
+    this.discard(join(this.incoming, fileName));
+  }
+
+  private list(dir: string): { fileName: string; modifiedMs: number }[] {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((item) => item.isFile())
+      .flatMap((item) => {
+        try {
+          return [{ fileName: item.name, modifiedMs: statSync(join(dir, item.name)).mtimeMs }];
+        } catch {
+          return []; // gone since the listing
+        }
+      });
   }
 
   /** Bytes an unprivileged writer may still use on this directory's disk; undefined where the platform cannot tell. */

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Upload } from '../../contract/index.js';
-import { createTestApp, until, type TestApp } from './helpers.js';
+import { collectUnusedUploads } from '../media/collection.js';
+import { UploadDirectory } from '../media/storage.js';
+import { createPost, createTestApp, postEntry, until, type TestApp } from './helpers.js';
 import { multipart, noisePng, PNG } from './upload-fixtures.js';
 
 let t: TestApp;
@@ -168,6 +170,86 @@ describe('upload quotas', () => {
       expect(rows(q)).toBe(0);
     } finally {
       await q.close();
+    }
+  });
+});
+
+describe('collection of unused uploads', () => {
+  const DAY = 24 * 60 * 60 * 1000;
+
+  /** Uploads a fresh image as the author and returns its file name. */
+  async function upload(image = noisePng(8, 8)): Promise<string> {
+    const { payload, headers } = multipart('photo.png', 'image/png', image);
+    const response = await t.app.inject({ method: 'POST', url: '/api/uploads', headers: { ...headers, ...t.auth('author') }, payload });
+    expect(response.statusCode, response.body).toBe(201);
+    return (response.json() as Upload).fileName;
+  }
+  const stored = (fileName: string) => existsSync(join(uploads(), fileName)) && t.app.stores.uploads.byFileName(fileName) !== undefined;
+  const gone = (fileName: string) => !existsSync(join(uploads(), fileName)) && t.app.stores.uploads.byFileName(fileName) === undefined;
+  /** Makes an upload look as if it was last uploaded `ms` ago (its row and its file). */
+  function age(fileName: string, ms: number): void {
+    const then = new Date(Date.now() - ms);
+    t.app.stores.db.prepare('UPDATE uploads SET created_at = ?, last_uploaded_at = ? WHERE file_name = ?').run(then.toISOString(), then.toISOString(), fileName);
+    utimesSync(join(uploads(), fileName), then, then);
+  }
+  const collect = () => collectUnusedUploads(t.app.stores.db, t.app.stores.uploads, new UploadDirectory(uploads()), DAY);
+
+  it('deletes the row and the file of an old upload nothing mentions, and keeps used and fresh ones', async () => {
+    const { slug } = await createPost(t);
+    const [unused, inEntry, inRevision, inDeleted, inAbsolute, fresh, againToday] = await Promise.all([upload(), upload(), upload(), upload(), upload(), upload(), upload()]);
+    expect((await postEntry(t, slug, `On stage: ![keynote](/uploads/${inEntry})`)).statusCode).toBe(201);
+    // Only an earlier revision shows this one: restoring that version would bring it back.
+    const edited = (await postEntry(t, slug, `![first try](/uploads/${inRevision})`)).json() as { id: number };
+    const edit = await t.app.inject({ method: 'PATCH', url: `/api/entries/${edited.id}`, headers: { ...t.auth('author'), 'if-match': '1' }, payload: { body: 'No picture after all.' } });
+    expect(edit.statusCode).toBe(200);
+    // A deleted entry can be restored.
+    const deleted = (await postEntry(t, slug, `![gone](/uploads/${inDeleted})`)).json() as { id: number };
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/entries/${deleted.id}`, headers: { ...t.auth('author'), 'if-match': '1' } })).statusCode).toBe(204);
+    expect((await postEntry(t, slug, `[full size](https://live.example.com/uploads/${inAbsolute})`)).statusCode).toBe(201);
+    for (const fileName of [unused, inEntry, inRevision, inDeleted, inAbsolute, againToday]) age(fileName, 2 * DAY);
+    // Someone uploads the same bytes again today: about to use them.
+    await upload(readFileSync(join(uploads(), againToday)));
+    age(fresh, DAY - 60_000);
+
+    expect(collect().unused).toEqual([unused]);
+    expect(gone(unused)).toBe(true);
+    for (const fileName of [inEntry, inRevision, inDeleted, inAbsolute, fresh, againToday]) expect(stored(fileName), fileName).toBe(true);
+    expect((await t.app.inject({ method: 'GET', url: `/uploads/${unused}` })).statusCode).toBe(404);
+    // Quotas count only what is kept.
+    expect(t.app.stores.uploads.usage(0).totalBytes).toBe(
+      [inEntry, inRevision, inDeleted, inAbsolute, fresh, againToday].reduce((sum, fileName) => sum + statSync(join(uploads(), fileName)).size, 0),
+    );
+  });
+
+  it('deletes old files without a row and files a crash left in .incoming/, but not recent ones', async () => {
+    const old = new Date(Date.now() - 2 * DAY);
+    const orphan = `${'a'.repeat(64)}.png`;
+    const recentOrphan = `${'b'.repeat(64)}.png`;
+    for (const name of [orphan, recentOrphan]) writeFileSync(join(uploads(), name), PNG);
+    utimesSync(join(uploads(), orphan), old, old);
+    writeFileSync(join(uploads(), '.incoming', 'crashed'), PNG);
+    utimesSync(join(uploads(), '.incoming', 'crashed'), old, old);
+    writeFileSync(join(uploads(), '.incoming', 'arriving'), PNG);
+    writeFileSync(join(uploads(), 'README.txt'), 'not an upload');
+    utimesSync(join(uploads(), 'README.txt'), old, old);
+
+    expect(collect()).toEqual({ unused: [], orphans: [orphan], abandoned: ['crashed'] });
+    expect(filesUnder(uploads()).sort()).toEqual(['.incoming/arriving', 'README.txt', recentOrphan].sort());
+  });
+
+  it('runs hourly from housekeeping', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const h = await createTestApp();
+    try {
+      const old = new Date(Date.now() - 2 * DAY);
+      const orphan = `${'c'.repeat(64)}.png`;
+      writeFileSync(join(h.dir, 'uploads', orphan), PNG);
+      utimesSync(join(h.dir, 'uploads', orphan), old, old);
+      vi.advanceTimersByTime(60 * 60 * 1000);
+      expect(existsSync(join(h.dir, 'uploads', orphan))).toBe(false);
+    } finally {
+      vi.useRealTimers();
+      await h.close();
     }
   });
 });
