@@ -3,15 +3,15 @@ import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSy
 import { join } from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { uploadErrors } from './errors.js';
+import { isDiskFull, uploadErrors } from './errors.js';
 
 /**
  * The upload directory: content-addressed files (`<sha256>.<ext>`) served as they are, and
- * `.incoming/`, where a file being received is written before it has a name. An upload is streamed
- * there chunk by chunk while it is hashed and counted, so a 10 MB image never sits in memory and
- * the size limit holds while the bytes arrive; only a complete, accepted file is renamed to its
- * content address (a rename within one directory tree is atomic), so a half-written file is never
- * served. The static server ignores dot-directories, so nothing in `.incoming/` is reachable.
+ * `.incoming/`, where a file is written before it has a name. An upload is streamed there chunk by
+ * chunk while it is counted, so a 10 MB image never sits in memory and the size limit holds while
+ * the bytes arrive; the image written again from it (images.ts) is hashed on its way to disk, and
+ * only that complete, accepted file is renamed to its content address (a rename within one
+ * directory tree is atomic), so a half-written file is never served. The static server ignores dot-directories, so nothing in `.incoming/` is reachable.
  *
  * The paths readers see, `/uploads/<name>`, are built here and only here: entries reference an
  * upload by that path, and collection (collection.ts) recognises references by the same pattern.
@@ -30,10 +30,9 @@ export const UPLOAD_REFERENCE = /\/uploads\/([0-9a-f]{64}\.(?:png|jpg|gif|webp))
 const HEAD_BYTES = 16;
 
 export type Received = {
-  /** The file under `.incoming/`; the caller places it or discards it. */
+  /** The file under `.incoming/`; the caller discards it. */
   path: string;
   size: number;
-  sha256: string;
   /** The first bytes, for sniffing the type without reading the file again. */
   head: Buffer;
 };
@@ -52,8 +51,8 @@ export class UploadDirectory {
   }
 
   /**
-   * Streams `source` into a fresh file under `.incoming/`, hashing and counting on the way. More
-   * than `maxBytes` stops the stream with 413; on any failure the partial file is removed.
+   * Streams `source` into a fresh file under `.incoming/`, counting on the way. More than
+   * `maxBytes` stops the stream with 413; on any failure the partial file is removed.
    */
   async receive(source: Readable, maxBytes: number): Promise<Received> {
     const path = this.temporaryPath();
@@ -64,12 +63,12 @@ export class UploadDirectory {
       this.discard(path);
       throw diskErrorOr(error);
     }
-    return { path, size: meter.size, sha256: meter.sha256(), head: meter.head };
+    return { path, size: meter.size, head: meter.head };
   }
 
   /**
-   * Gives a received file its content address. Synchronous on purpose: between the check and the
-   * rename nothing else (collection included) can run. The same bytes already stored: one file.
+   * Gives a file under `.incoming/` its content address. Synchronous on purpose: between the check
+   * and the rename nothing else (collection included) can run. The same bytes already stored: one file.
    */
   place(path: string, fileName: string): void {
     const target = join(this.root, fileName);
@@ -149,6 +148,5 @@ export class Meter extends Transform {
 
 /** A full disk while writing is the server's condition (507), not a broken request. */
 function diskErrorOr(error: unknown): unknown {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'ENOSPC' || code === 'EDQUOT' ? uploadErrors.diskFull() : error;
+  return isDiskFull(error) ? uploadErrors.diskFull() : error;
 }

@@ -3,12 +3,13 @@ import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileS
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Upload } from '../../contract/index.js';
 import { collectUnusedUploads } from '../media/collection.js';
 import { UploadDirectory } from '../media/storage.js';
 import { createPost, createTestApp, postEntry, until, type TestApp } from './helpers.js';
-import { multipart, noisePng, PNG } from './upload-fixtures.js';
+import { claimedPng, multipart, noisePng, PNG } from './upload-fixtures.js';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -19,6 +20,9 @@ afterEach(async () => {
 });
 
 const uploads = () => join(t.dir, 'uploads');
+
+/** An image's decoded pixels, RGBA, whatever its encoding. */
+const pixels = (image: Buffer) => sharp(image).ensureAlpha().raw().toBuffer();
 
 /** Every byte under a directory, its subdirectories included. */
 function bytesUnder(dir: string): number {
@@ -34,18 +38,21 @@ function filesUnder(dir: string): string[] {
 }
 
 describe('uploads', () => {
-  it('stores a PNG under its SHA-256 and serves it with immutable caching', async () => {
+  it('stores an image under the SHA-256 of the stored bytes and serves it with immutable caching', async () => {
     const { payload, headers } = multipart('stage photo.png', 'image/png', PNG);
     const response = await t.app.inject({ method: 'POST', url: '/api/uploads', headers: { ...headers, ...t.auth('author') }, payload });
     expect(response.statusCode).toBe(201);
-    const sha = createHash('sha256').update(PNG).digest('hex');
-    expect(response.json()).toMatchObject({ url: `/uploads/${sha}.png`, mimeType: 'image/png', size: PNG.length, markdown: `![stage photo](/uploads/${sha}.png)` });
-    expect(existsSync(join(t.dir, 'uploads', `${sha}.png`))).toBe(true);
-    const served = await t.app.inject({ method: 'GET', url: `/uploads/${sha}.png` });
+    const { url, fileName, size } = response.json() as Upload;
+    const served = await t.app.inject({ method: 'GET', url });
     expect(served.statusCode).toBe(200);
     expect(served.headers['content-type']).toBe('image/png');
     expect(served.headers['cache-control']).toMatch(/immutable/);
-    expect(served.rawPayload.equals(PNG)).toBe(true);
+    // The image is written again (without metadata), so the address is that of the stored bytes.
+    const sha = createHash('sha256').update(served.rawPayload).digest('hex');
+    expect(response.json()).toMatchObject({ url: `/uploads/${sha}.png`, mimeType: 'image/png', size: served.rawPayload.length, markdown: `![stage photo](/uploads/${sha}.png)` });
+    expect(existsSync(join(uploads(), fileName))).toBe(true);
+    expect(size).toBe(statSync(join(uploads(), fileName)).size);
+    expect(await pixels(served.rawPayload)).toEqual(await pixels(PNG));
     // The same bytes again: the same name, one file.
     const again = await t.app.inject({ method: 'POST', url: '/api/uploads', headers: { ...headers, ...t.auth('editor') }, payload });
     expect(again.json().url).toBe(`/uploads/${sha}.png`);
@@ -71,7 +78,7 @@ describe('uploads', () => {
     expect(filesUnder(uploads())).toEqual([]);
   });
 
-  it('streams an upload to disk as it arrives: a 9 MB image reaches the disk before its last byte is sent, and is stored byte for byte', async () => {
+  it('streams an upload to disk as it arrives: a 9 MB image reaches the disk before its last byte is sent, and is stored pixel for pixel', async () => {
     const image = noisePng(1780, 1780);
     expect(image.length).toBeGreaterThan(9 * 1024 * 1024);
     const { payload, headers } = multipart('crowd.png', 'image/png', image);
@@ -100,7 +107,7 @@ describe('uploads', () => {
     const { status, body } = await answered;
     expect(status, body).toBe(201);
     const stored = readFileSync(join(uploads(), (JSON.parse(body) as Upload).fileName));
-    expect(stored.equals(image)).toBe(true);
+    expect((await pixels(stored)).equals(await pixels(image))).toBe(true);
     expect(readdirSync(join(uploads(), '.incoming'))).toEqual([]);
   });
 
@@ -251,5 +258,83 @@ describe('collection of unused uploads', () => {
       vi.useRealTimers();
       await h.close();
     }
+  });
+});
+
+describe('images are decoded before they are kept', () => {
+  const send = (image: Buffer, name = 'photo.png', type = 'image/png') => {
+    const { payload, headers } = multipart(name, type, image);
+    return t.app.inject({ method: 'POST', url: '/api/uploads', headers: { ...headers, ...t.auth('author') }, payload });
+  };
+  const stored = async (response: { json(): unknown }) => readFileSync(join(uploads(), (response.json() as Upload).fileName));
+  const GPS = { GPSLatitudeRef: 'N', GPSLatitude: '48/1 51/1 2964/100', GPSLongitudeRef: 'E', GPSLongitude: '2/1 17/1 4000/100' };
+
+  it('refuses a decompression bomb: a few hundred bytes that claim 100,000 × 100,000 pixels', async () => {
+    const bomb = claimedPng(100_000, 100_000);
+    expect(bomb.length).toBeLessThan(200);
+    const response = await send(bomb);
+    expect(response.statusCode).toBe(422);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.json()).toMatchObject({
+      type: '/problems/image-dimensions-too-large',
+      detail: 'This image is 100,000 × 100,000 pixels; images may be at most 12,000 pixels a side and 50 megapixels in all.',
+      width: 100_000,
+      height: 100_000,
+    });
+    expect(filesUnder(uploads())).toEqual([]);
+  });
+
+  it('refuses more than 50 megapixels even when each side is allowed', async () => {
+    const response = await send(claimedPng(8000, 8000));
+    expect(response.statusCode).toBe(422);
+    expect(response.json().type).toBe('/problems/image-dimensions-too-large');
+    expect(filesUnder(uploads())).toEqual([]);
+  });
+
+  it('refuses a file that starts like an image but does not decode as one', async () => {
+    const photo = noisePng(64, 64);
+    for (const broken of [photo.subarray(0, photo.length / 2), Buffer.concat([photo.subarray(0, 8), Buffer.from('<html><script>alert(1)</script></html>')])]) {
+      const response = await send(broken);
+      expect(response.statusCode).toBe(422);
+      expect(response.json()).toMatchObject({ type: '/problems/invalid-image', detail: 'This file starts like a PNG image but cannot be read as one; it may be damaged.' });
+    }
+    expect(filesUnder(uploads())).toEqual([]);
+  });
+
+  it("strips EXIF (the camera's GPS position) and keeps the photo the right way up", async () => {
+    // 40 × 20 pixels stored sideways, with "rotate 90°" in EXIF, as phones do.
+    const photo = await sharp({ create: { width: 40, height: 20, channels: 3, background: '#c33' } })
+      .withExif({ IFD0: { Make: 'LivelinePhone' }, IFD3: GPS })
+      .withMetadata({ orientation: 6 })
+      .jpeg()
+      .toBuffer();
+    expect((await sharp(photo).metadata()).exif?.toString('latin1')).toContain('LivelinePhone');
+    const response = await send(photo, 'photo.jpg', 'image/jpeg');
+    expect(response.statusCode, response.body).toBe(201);
+    const kept = await stored(response);
+    const metadata = await sharp(kept).metadata();
+    expect(metadata).toMatchObject({ format: 'jpeg', width: 20, height: 40 });
+    expect([metadata.exif, metadata.xmp, metadata.iptc, metadata.orientation]).toEqual([undefined, undefined, undefined, undefined]);
+    expect(kept.includes('LivelinePhone')).toBe(false);
+    expect(kept.includes('GPS')).toBe(false);
+  });
+
+  it('strips EXIF from PNG and WebP too', async () => {
+    for (const [format, name] of [['png', 'map.png'], ['webp', 'map.webp']] as const) {
+      const image = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#36c' } }).withExif({ IFD0: { Make: 'LivelinePhone' }, IFD3: GPS }).toFormat(format).toBuffer();
+      expect((await sharp(image).metadata()).exif, format).toBeDefined();
+      const response = await send(image, name, `image/${format}`);
+      expect(response.statusCode, response.body).toBe(201);
+      expect((await sharp(await stored(response)).metadata()).exif, format).toBeUndefined();
+    }
+  });
+
+  it('keeps an animation: every frame, its delays and its loop', async () => {
+    const [width, height, frames] = [10, 8, 3];
+    const raw = Buffer.alloc(width * height * frames * 3, 0).map((_, i) => (i * 37) % 256);
+    const gif = await sharp(raw, { raw: { width, height: height * frames, channels: 3, pageHeight: height } }).gif({ loop: 0, delay: [100, 200, 300] }).toBuffer();
+    const response = await send(gif, 'clap.gif', 'image/gif');
+    expect(response.statusCode, response.body).toBe(201);
+    expect(await sharp(await stored(response), { animated: true }).metadata()).toMatchObject({ format: 'gif', width, pageHeight: height, pages: frames, delay: [100, 200, 300], loop: 0 });
   });
 });
