@@ -43,6 +43,22 @@ const variables = {
         'Which reverse proxies to believe about client addresses (X-Forwarded-For) and HTTPS (X-Forwarded-Proto): false, true (the one proxy in front, e.g. nginx), a number of hops, or proxy addresses/subnets. Only the trusted hops are read; a client cannot add its own.',
     }),
   UPLOAD_DIR: z.string().min(1).optional().meta({ description: 'Directory for uploaded images (content-addressed files); default: "uploads" next to the database.' }),
+  UPLOAD_QUOTA_PER_USER_MB: z.coerce.number().int().min(0).max(1_000_000_000).default(1024).meta({ description: 'Megabytes of stored images one person may have uploaded (their files still kept); beyond, 413. 0 = no limit.' }),
+  UPLOAD_QUOTA_TOTAL_MB: z.coerce.number().int().min(0).max(1_000_000_000).default(10_240).meta({ description: 'Megabytes of stored images in all; beyond, uploads get 507. 0 = no limit.' }),
+  UPLOAD_MIN_FREE_DISK_MB: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000_000)
+    .default(1024)
+    .meta({ description: "Uploads are refused (507) when they would leave less than this many megabytes free on UPLOAD_DIR's disk, so the database keeps room to write. 0 = no check." }),
+  UPLOAD_GRACE_PERIOD: z
+    .string()
+    .regex(/^\d+\s*[smhd]?$/i, 'must be a duration such as 24h or 2d')
+    .transform(parseDuration)
+    .refine((ms) => ms >= 3_600_000, 'must be at least an hour (an image is uploaded before the entry that shows it is sent)')
+    .prefault('24h')
+    .meta({ description: 'How long an uploaded image that no entry, revision or post mentions is kept after its last upload; then the hourly housekeeping deletes it.' }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').meta({ description: 'pino log level.' }),
   BACKUP_DIR: z.string().min(1).optional().meta({ description: 'Directory for scheduled online backups; unset turns them off.' }),
   // A prefault is parsed like a value that was set, so the default reads as an operator writes it.
@@ -94,6 +110,8 @@ const variables = {
 /** Hosts only this machine can reach. */
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
+const MB = 1024 * 1024;
+
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 function parseDuration(text: string): number {
@@ -131,10 +149,15 @@ const configSchema = z
       },
       /** Socket.IO's guards. */
       socket: { allowedOrigins: env.ALLOWED_ORIGINS, maxConnectionsPerIp: env.SOCKET_MAX_CONNECTIONS_PER_IP, maxEventsPer10s: env.SOCKET_MAX_EVENTS_PER_10S },
-      /** Files on disk: the database, uploaded images and, when BACKUP_DIR is set, scheduled backups. */
+      /** Files on disk: the database, uploaded images (and their quotas) and, when BACKUP_DIR is set, scheduled backups. */
       storage: {
         databasePath,
-        uploadDir: resolve(env.UPLOAD_DIR ?? (databasePath === ':memory:' ? './data/uploads' : join(dirname(databasePath), 'uploads'))),
+        uploads: {
+          dir: resolve(env.UPLOAD_DIR ?? (databasePath === ':memory:' ? './data/uploads' : join(dirname(databasePath), 'uploads'))),
+          /** 0 means no limit. */
+          quota: { perUserBytes: env.UPLOAD_QUOTA_PER_USER_MB * MB, totalBytes: env.UPLOAD_QUOTA_TOTAL_MB * MB, minFreeDiskBytes: env.UPLOAD_MIN_FREE_DISK_MB * MB },
+          graceMs: env.UPLOAD_GRACE_PERIOD,
+        },
         backup: env.BACKUP_DIR ? { dir: resolve(env.BACKUP_DIR), intervalMs: env.BACKUP_INTERVAL, keep: env.BACKUP_KEEP } : undefined,
       },
       /** One process (no Redis, the default) or a primary and fan-out nodes sharing readers through Redis. */

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 /**
  * The import graph runs one way (ARCHITECTURE.md, "Rooms of the code"):
- * contract → domain → db → store → render/auth → archive → services → metrics → http | realtime → app → main → cli.
+ * contract → domain → db → store → render/auth/media → archive → services → metrics → http | realtime → app → main → cli.
  * A room may import its own files and any room below it, never one above or beside it; so
  * nothing under contract/, domain/ or store/ can reach HTTP code, and http/ and realtime/ stay
  * two separate doors onto the services. Browser code imports the contract's types only.
@@ -20,6 +20,8 @@ const RANK: Record<string, number> = {
   store: 3,
   auth: 4,
   render: 4,
+  // Uploaded files: streaming to disk, image decoding, quotas, collection (it reads the stores).
+  media: 4,
   // Pure formats: they render entries with the same templates the pages use.
   archive: 5,
   services: 6,
