@@ -1,7 +1,7 @@
 import { encodeCursor, type EntryCursor } from '../domain/cursor.js';
 import { errors } from '../domain/errors.js';
 import { slugify } from '../domain/slug.js';
-import { presentEntry } from '../store/entries.js';
+import { presentEntry, tombstoneOf } from '../store/entries.js';
 import { nowIso, type ServiceDeps } from './context.js';
 import { requireVersion } from './versions.js';
 import type { Actor, Change, Entry, EntryPage, Post, PostInput, PostPatch, PostStatus } from '../../contract/index.js';
@@ -80,6 +80,33 @@ export class PostService {
     this.deps.publisher.publish(logged);
     if (logged.change.type !== 'post.updated') throw new Error('expected the post.updated change just logged');
     return logged.change.post;
+  }
+
+  /**
+   * Deletes a post (admins, with If-Match). In one transaction every live entry is deleted as any
+   * deletion is (revision, entry.deleted change, which retracts the entry's earlier rows), so open
+   * reader pages empty live and no catch-up can bring a body back; then no read finds the post.
+   */
+  delete(actor: Actor, slug: string, ifMatch: number | undefined): void {
+    if (!hasRole(actor, 'admin')) throw errors.forbidden('Only admins may delete a post.');
+    const version = requireVersion(ifMatch);
+    const { db, posts, entries, changes, audit } = this.deps.stores;
+    const now = nowIso(this.deps);
+    const logged = db.transaction(() => {
+      const current = this.bySlug(slug);
+      if (current.version !== version) {
+        throw errors.preconditionFailed(`The post is at version ${current.version}, not ${version}.`, { post: current });
+      }
+      const deletions = entries.latest(current.id, Number.MAX_SAFE_INTEGER).map((entry) => {
+        const deleted = entries.softDelete(entry.id, actor.id, now);
+        entries.recordRevision(deleted, 'deleted', actor.id, now);
+        return changes.append(current.id, { type: 'entry.deleted', entry: tombstoneOf(deleted, now) }, actor.id, now);
+      });
+      posts.markDeleted(current.id, now);
+      audit.record(actor.id, 'post.deleted', current.id, { slug: current.slug, title: current.title, entries: deletions.length });
+      return deletions;
+    })();
+    for (const change of logged) this.deps.publisher.publish(change);
   }
 
   /** Changes the slug; the old one keeps redirecting (301) to the post. Runs inside update's transaction. */

@@ -8,10 +8,12 @@ export class ArchiveStore {
 
   constructor(private readonly db: Db) {
     this.statements = {
-      idByImportKey: db.prepare('SELECT id FROM posts WHERE import_key = ?'),
+      idByImportKey: db.prepare('SELECT id FROM posts WHERE import_key = ? AND deleted_at IS NULL'),
       meta: db.prepare('SELECT front_matter, import_key FROM posts WHERE id = ?'),
       setMeta: db.prepare('UPDATE posts SET front_matter = ?, import_key = ? WHERE id = ?'),
-      post: db.prepare('SELECT * FROM posts WHERE id = ?'),
+      // The columns of the archive's post row (contract/archive.ts); a deleted post is never exported.
+      post: db.prepare(`SELECT id, slug, title, description, status, starts_at, ended_at, timezone, tags, categories, version, last_seq,
+        created_by, created_at, updated_at, front_matter, import_key FROM posts WHERE id = ?`),
       entries: db.prepare('SELECT * FROM entries WHERE post_id = ? ORDER BY id'),
       revisions: db.prepare(`SELECT r.* FROM entry_revisions r JOIN entries e ON e.id = r.entry_id WHERE e.post_id = ? ORDER BY r.id`),
       changes: db.prepare('SELECT post_id, seq, type, payload, created_at, actor_id FROM changes WHERE post_id = ? ORDER BY seq'),

@@ -61,9 +61,9 @@ export class PostStore {
     this.statements = {
       insert: db.prepare(`INSERT INTO posts (slug, title, description, status, starts_at, ended_at, timezone, tags, categories, created_by, created_at, updated_at)
         VALUES (@slug, @title, @description, @status, @startsAt, @endedAt, @timezone, @tags, @categories, @createdBy, @now, @now) RETURNING *`),
-      bySlug: db.prepare('SELECT * FROM posts WHERE slug = ?'),
+      bySlug: db.prepare('SELECT * FROM posts WHERE slug = ? AND deleted_at IS NULL'),
       byId: db.prepare('SELECT * FROM posts WHERE id = ?'),
-      list: db.prepare(`SELECT * FROM posts WHERE (@status IS NULL OR status = @status)
+      list: db.prepare(`SELECT * FROM posts WHERE deleted_at IS NULL AND (@status IS NULL OR status = @status)
         ORDER BY created_at DESC, id DESC LIMIT @limit`),
       update: db.prepare(`UPDATE posts SET title = @title, description = @description, status = @status, starts_at = @startsAt,
         ended_at = @endedAt, timezone = @timezone, tags = @tags, categories = @categories, version = version + 1, updated_at = @now
@@ -73,10 +73,13 @@ export class PostStore {
         ON CONFLICT (slug) DO UPDATE SET post_id = excluded.post_id, created_at = excluded.created_at`),
       setSlug: db.prepare('UPDATE posts SET slug = ? WHERE id = ?'),
       idBySlugOrFormer: db.prepare(
-        'SELECT COALESCE((SELECT id FROM posts WHERE slug = @slug), (SELECT post_id FROM post_slug_history WHERE slug = @slug)) AS id',
+        'SELECT COALESCE((SELECT id FROM posts WHERE slug = @slug AND deleted_at IS NULL), (SELECT post_id FROM post_slug_history WHERE slug = @slug)) AS id',
       ),
       lastSeq: db.prepare('SELECT last_seq FROM posts WHERE id = ?'),
-      movedTo: db.prepare('SELECT p.slug FROM post_slug_history h JOIN posts p ON p.id = h.post_id WHERE h.slug = ?'),
+      movedTo: db.prepare('SELECT p.slug FROM post_slug_history h JOIN posts p ON p.id = h.post_id WHERE h.slug = ? AND p.deleted_at IS NULL'),
+      // The slug becomes one no URL can name (SLUG_PATTERN has no "~"), so the real one is free again.
+      markDeleted: db.prepare(`UPDATE posts SET deleted_at = @now, updated_at = @now, slug = '~deleted-' || id, import_key = NULL WHERE id = @id AND deleted_at IS NULL`),
+      forgetSlugs: db.prepare('DELETE FROM post_slug_history WHERE post_id = ?'),
     };
   }
 
@@ -126,6 +129,12 @@ export class PostStore {
 
   lastSeq(id: number): number | undefined {
     return (this.statements.lastSeq.get(id) as { last_seq: number } | undefined)?.last_seq;
+  }
+
+  /** Deletes a post for every reader: no read finds it again, and its slug and former slugs are free. */
+  markDeleted(id: number, now: string): void {
+    this.statements.markDeleted.run({ id, now });
+    this.statements.forgetSlugs.run(id);
   }
 
   /** Where a post that used to live at `slug` lives now. */

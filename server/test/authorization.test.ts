@@ -91,3 +91,26 @@ describe('only editors undo what an editor did (L2)', () => {
     expect((await write('editor', 'POST', `/api/entries/${mine.id}/restore`, undefined, { 'if-match': String(deleted.version) })).statusCode).toBe(200);
   });
 });
+
+describe('deleting a post (L4)', () => {
+  it('is for admins, with If-Match; afterwards no page, feed, API, catch-up or list finds it, and its slug is free', async () => {
+    const post = await createPost(t, { title: 'Wrong event' });
+    const entry = (await postEntry(t, 'wrong-event', 'A secret detail')).json() as { id: number };
+    expect((await write('editor', 'DELETE', '/api/posts/wrong-event', undefined, { 'if-match': '1' })).statusCode).toBe(403);
+    expect((await t.app.inject({ method: 'DELETE', url: '/api/posts/wrong-event', headers: t.auth('admin') })).statusCode).toBe(428);
+    expect((await t.app.inject({ method: 'DELETE', url: '/api/posts/wrong-event', headers: { ...t.auth('admin'), 'if-match': '7' } })).statusCode).toBe(412);
+    const deleted = await t.app.inject({ method: 'DELETE', url: '/api/posts/wrong-event', headers: { ...t.auth('admin'), 'if-match': String(post.version) } });
+    expect(deleted.statusCode).toBe(204);
+    for (const url of ['/posts/wrong-event', '/posts/wrong-event/embed', '/posts/wrong-event/feed.atom', '/posts/wrong-event.md', '/api/posts/wrong-event', '/api/posts/wrong-event/changes?since=0']) {
+      expect((await t.app.inject(url)).statusCode, url).toBe(404);
+    }
+    expect(((await t.app.inject('/api/posts')).json() as { posts: { id: number }[] }).posts.map((p) => p.id)).not.toContain(post.id);
+    expect(t.app.stores.entries.byId(entry.id)!.deletedAt).not.toBeNull();
+    // The change log retracted the entry before the post went: nothing of it stays readable.
+    const rows = t.app.stores.db.prepare('SELECT payload FROM changes WHERE post_id = ?').all(post.id) as { payload: string }[];
+    expect(rows.map((row) => row.payload).join('')).not.toContain('secret');
+    expect(t.app.stores.audit.recent(5).map((record) => record.action)).toContain('post.deleted');
+    // The slug can be used again.
+    expect((await write('editor', 'POST', '/api/posts', { title: 'Wrong event' })).statusCode).toBe(201);
+  });
+});

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { changesOutput, changesQuery, latestPage, listPostsQuery, postInput, postPatch, postSchema, postsOutput, slugParams } from '../../../../contract/index.js';
 import { PUBLIC_CACHE } from '../../caching.js';
 import { LiveEdgeCache } from '../../live-edge-cache.js';
-import { requireUser } from '../../plugins/auth.js';
+import { requireRole, requireUser } from '../../plugins/auth.js';
 import { parseIfMatch } from '../../preconditions.js';
 
 /**
@@ -46,6 +46,11 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
   app.patch('/api/posts/:slug', { preHandler: requireUser, schema: { params: slugParams, body: postPatch, response: { 200: postSchema } } }, async (request, reply) => {
     const post = posts.update(request.actor, request.params.slug, parseIfMatch(request.headers['if-match']), request.body);
     return reply.header('ETag', `"${post.version}"`).send(post);
+  });
+
+  app.delete('/api/posts/:slug', { preHandler: requireRole('admin'), schema: { params: slugParams, response: { 204: z.null() } } }, async (request, reply) => {
+    posts.delete(request.actor, request.params.slug, parseIfMatch(request.headers['if-match']));
+    return reply.code(204).send(null);
   });
 
   app.get('/api/posts/:slug/changes', { schema: { params: slugParams, querystring: changesQuery, response: { 200: changesOutput } } }, async (request, reply) => {
