@@ -23,3 +23,8 @@ export const MAX_BLOCK_NESTING = 16;
  */
 export const MAX_BLOCKS = 10_000;
 
+/**
+ * How long a worker may spend reading one file (parse-pool.ts). An 8 MB liveblog within the other
+ * limits reads in about 0.3 s on a busy two-core machine; a file that runs past this is refused.
+ */
+export const PARSE_TIME_LIMIT_MS = 5_000;
