@@ -28,6 +28,7 @@ import { assetsPlugin } from './plugins/assets.js';
 import { configPlugin } from './plugins/config.js';
 import { databasePlugin } from './plugins/database.js';
 import { housekeepingPlugin } from './plugins/housekeeping.js';
+import { importParserPlugin } from './plugins/import-parser.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { rendererPlugin } from './plugins/renderer.js';
 import { servicesPlugin } from './plugins/services.js';
@@ -93,6 +94,7 @@ export async function buildApp({ config, db, logger = true, logStream, renderer,
   await app.register(metricsPlugin);
   await app.register(databasePlugin, { db });
   await app.register(rendererPlugin, { renderer });
+  await app.register(importParserPlugin);
   await app.register(assetsPlugin);
   const publisher = buildRealtime(app);
   await app.register(servicesPlugin, { publisher });

@@ -1,8 +1,9 @@
-import { LineCounter, parseDocument, isMap } from 'yaml';
+import { LineCounter, parseDocument, isAlias, isCollection, isMap, isScalar, visit, type Document } from 'yaml';
 import { z } from 'zod';
 import { SLUG_PATTERN, slugify } from '../domain/slug.js';
 import { dateFromFileName, markerOffsetMinutes, parseDate } from './dates.js';
 import { ArchiveFormatError } from './errors.js';
+import { FRONT_MATTER_MAX_BYTES, YAML_MAX_ALIAS_COUNT } from './limits.js';
 import { POST_STATUSES, isTimeZone } from '../../contract/index.js';
 
 /** Jekyll / WordPress-export front matter: the fields Liveline understands; every other field is kept as is. */
@@ -60,12 +61,23 @@ export function splitFrontMatter(text: string, file: string): SplitFile {
   const end = close.exec(rest);
   if (!end) throw new ArchiveFormatError(file, 1, 'the front matter is not closed by a line "---"');
   const yaml = rest.slice(0, end.index);
+  if (Buffer.byteLength(yaml) > FRONT_MATTER_MAX_BYTES) {
+    // The line the limit is passed on: the YAML starts on line 2.
+    const within = Buffer.from(yaml).subarray(0, FRONT_MATTER_MAX_BYTES).toString();
+    throw new ArchiveFormatError(file, 2 + lineBreaks(within), `the front matter is larger than ${FRONT_MATTER_MAX_BYTES / 1024} KiB; keep the post's fields in it and the entries below it`);
+  }
   const afterClose = rest.slice(end.index + end[0].length).replace(/^\n/, '');
   return { yaml, body: afterClose, bodyLine: 2 + lineCount(yaml) + 1 };
 }
 
 function lineCount(text: string): number {
   return text === '' ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+}
+
+function lineBreaks(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) count += 1;
+  return count;
 }
 
 /** Parses and validates the front matter; errors name the line in the file (the YAML starts on line 2). */
@@ -78,7 +90,7 @@ export function readFrontMatter(yamlText: string, file: string): PostMeta {
     throw new ArchiveFormatError(file, fileLine(yamlError.pos[0]), `broken YAML front matter: ${yamlError.message.split('\n')[0]}`);
   }
   if (!isMap(doc.contents)) throw new ArchiveFormatError(file, 2, 'the front matter must be a mapping of fields (key: value)');
-  const raw = doc.toJS({ maxAliasCount: 50 }) as Record<string, unknown>;
+  const raw = toPlainData(doc, file, fileLine);
   const parsed = frontMatterSchema.safeParse(raw);
   const lineOf = (key: unknown) => {
     const node = typeof key === 'string' ? (doc.get(key, true) as { range?: [number, number, number] } | undefined) : undefined;
@@ -111,4 +123,44 @@ export function readFrontMatter(yamlText: string, file: string): PostMeta {
     importKey: fm.wordpress_id === undefined ? `slug:${slug}` : `wordpress:${fm.wordpress_id}`,
     frontMatter: raw,
   };
+}
+
+/**
+ * The document as plain data. The yaml package throws (a ReferenceError) for aliases it will not
+ * expand, past YAML_MAX_ALIAS_COUNT or to an anchor that does not exist; that is the file's fault,
+ * so it is reported at the first alias to a missing anchor, else at the first alias.
+ */
+function toPlainData(doc: Document, file: string, fileLine: (offset: number) => number): Record<string, unknown> {
+  try {
+    return doc.toJS({ maxAliasCount: YAML_MAX_ALIAS_COUNT }) as Record<string, unknown>;
+  } catch (error) {
+    // One pass in document order (an anchor must come before its aliases); Alias.resolve would
+    // search the whole document for each alias.
+    const anchors = new Set<string>();
+    let first: number | undefined;
+    let unresolved: number | undefined;
+    visit(doc, (_key, node) => {
+      if (isAlias(node)) {
+        const at = node.range?.[0] ?? 0;
+        first ??= at;
+        if (!anchors.has(node.source)) {
+          unresolved = at;
+          return visit.BREAK;
+        }
+      } else if ((isScalar(node) || isCollection(node)) && node.anchor) {
+        anchors.add(node.anchor);
+      }
+      return undefined;
+    });
+    const line = fileLine(unresolved ?? first ?? 0);
+    const message = error instanceof Error ? error.message : String(error);
+    const excessive = /alias count/i.test(message);
+    throw new ArchiveFormatError(
+      file,
+      line,
+      excessive
+        ? `the front matter's YAML aliases (*name) expand to more than ${YAML_MAX_ALIAS_COUNT} values; write the values out instead`
+        : `broken YAML front matter: ${message.split('\n')[0]}`,
+    );
+  }
 }

@@ -1,9 +1,10 @@
-import { Lexer } from 'marked';
+import { Lexer, type Token } from 'marked';
 import { stringify } from 'yaml';
 import { slugify } from '../domain/slug.js';
 import { formatDate, markerOffsetMinutes, parseDate, type ParsedDate } from './dates.js';
 import { ArchiveFormatError } from './errors.js';
 import { readFrontMatter, splitFrontMatter, type PostMeta } from './front-matter.js';
+import { MAX_BLOCK_NESTING, MAX_BLOCKS } from './limits.js';
 import { assignTimes, clockAt, splitMarker, withMarker, type ClockTime } from './time-markers.js';
 import { ENTRY_BODY_MAX } from '../../contract/index.js';
 
@@ -15,11 +16,10 @@ export type ParsedPost = PostMeta & { entries: ParsedEntry[] };
 type Block = { text: string; line: number };
 
 /** Top-level Markdown blocks (paragraph, list, quote, code…), as written, with their first line. */
-function blocks(body: string, firstLine: number): Block[] {
-  const tokens = new Lexer({ gfm: true }).lex(body);
+function blocks(body: string, firstLine: number, file: string): Block[] {
   const out: Block[] = [];
   let line = firstLine;
-  for (const token of tokens) {
+  for (const token of lexBlocks(body, firstLine, file)) {
     const text = token.raw.trim();
     const leading = token.raw.length - token.raw.trimStart().length;
     const blockLine = line + countNewlines(token.raw.slice(0, leading));
@@ -30,6 +30,54 @@ function blocks(body: string, firstLine: number): Block[] {
     out.push({ text, line: blockLine });
   }
   return out;
+}
+
+class BlockLimit extends Error {}
+
+/**
+ * marked's block lexer, within limits.ts: at most MAX_BLOCKS top-level blocks and MAX_BLOCK_NESTING
+ * levels of lists and quotes. marked re-scans the rest of a list or quote for every level, so a
+ * file nested thousands deep takes minutes (or overflows the stack); refusing the level past the
+ * limit, and the block past the count, stops it early with the line of the block it happened in.
+ * Only `raw` of the top-level tokens is used, so inline tokens are never lexed.
+ */
+function lexBlocks(body: string, firstLine: number, file: string): Token[] {
+  const lexer = new Lexer({ gfm: true });
+  const top: Token[] = [];
+  let count = 0;
+  // marked fills the array it is given with push(); counting there stops a file of millions of blocks.
+  top.push = (...tokens: Token[]) => {
+    for (const token of tokens) {
+      if (token.type !== 'space' && ++count > MAX_BLOCKS) throw new BlockLimit(`the file has more than ${MAX_BLOCKS} Markdown blocks; split it into several files`);
+    }
+    return Array.prototype.push.apply(top, tokens);
+  };
+  // Lists and quotes lex their content through lexer.blockTokens (the extension API), so each
+  // call below the top one is one level of nesting.
+  const inner = lexer.blockTokens.bind(lexer) as (src: string, tokens?: Token[], lastParagraphClipped?: boolean) => Token[];
+  let depth = -1;
+  lexer.blockTokens = ((src: string, tokens?: Token[], lastParagraphClipped?: boolean): Token[] => {
+    depth += 1;
+    try {
+      if (depth > MAX_BLOCK_NESTING) throw new BlockLimit(`lists or quotes are nested more than ${MAX_BLOCK_NESTING} deep`);
+      return inner(src, tokens, lastParagraphClipped);
+    } finally {
+      depth -= 1;
+    }
+  }) as Lexer['blockTokens'];
+  try {
+    lexer.blockTokens(body, top);
+  } catch (error) {
+    // The block being lexed starts where the finished ones end.
+    let consumed = 0;
+    for (const token of top) consumed += token.raw.length;
+    const rest = body.slice(consumed);
+    const line = firstLine + countNewlines(body.slice(0, consumed)) + countNewlines(rest.slice(0, rest.length - rest.trimStart().length));
+    if (error instanceof BlockLimit) throw new ArchiveFormatError(file, line, error.message);
+    // A stack overflow, or marked's own "infinite loop" guard: this file cannot be read as Markdown.
+    throw new ArchiveFormatError(file, line, `the Markdown cannot be read here: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return top;
 }
 
 function countNewlines(text: string): number {
@@ -44,7 +92,7 @@ export function parseJekyll(text: string, file: string): ParsedPost {
   const meta = readFrontMatter(yaml, file);
   const pieces: { time: ClockTime | null; body: string; line: number }[] = [];
   let pending: { time: ClockTime; line: number } | null = null;
-  for (const block of blocks(body, bodyLine)) {
+  for (const block of blocks(body, bodyLine, file)) {
     const { time, body: rest } = splitMarker(block.text);
     // A marker alone on its line ("**09:40**" then a list) belongs to the next block.
     if (time && rest.trim() === '') {

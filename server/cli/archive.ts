@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ArchiveFormatError } from '../archive/errors.js';
+import { ArchiveParser } from '../archive/parse-pool.js';
 import { replay, ReplayError } from '../archive/replay.js';
 import { ensureDatabaseDirectory, loadConfig } from '../config.js';
 import { openDatabase } from '../db/connection.js';
@@ -34,10 +35,11 @@ async function withService<T>(use: (service: ArchiveService) => Promise<T> | T):
   const db = openDatabase(config.storage.databasePath);
   migrate(db);
   const renderer = new MarkdownRenderer();
+  const importParser = new ArchiveParser();
   try {
-    return await use(new ArchiveService({ stores: createStores(db), publisher: nullPublisher, renderer }));
+    return await use(new ArchiveService({ stores: createStores(db), publisher: nullPublisher, renderer, importParser }));
   } finally {
-    await renderer.close();
+    await Promise.all([renderer.close(), importParser.close()]);
     db.close();
   }
 }

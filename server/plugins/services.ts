@@ -18,7 +18,7 @@ declare module 'fastify' {
 
 export const servicesPlugin = fp<{ publisher: Publisher }>(
   async (app, { publisher }) => {
-    const deps = { stores: app.stores, publisher, renderer: app.renderer };
+    const deps = { stores: app.stores, publisher, renderer: app.renderer, importParser: app.importParser };
     app.decorate('services', {
       posts: new PostService(deps),
       entries: new EntryService(deps),
@@ -26,5 +26,5 @@ export const servicesPlugin = fp<{ publisher: Publisher }>(
       users: new UserService(app.stores),
     });
   },
-  { name: 'services', dependencies: ['stores', 'renderer'] },
+  { name: 'services', dependencies: ['stores', 'renderer', 'import-parser'] },
 );

@@ -7,13 +7,9 @@
  * some inputs make marked recurse deeply or take super-linear time, and a
  * single hostile body must not stall the event loop for everyone else.
  */
-import { createRequire } from 'node:module';
-import { extname } from 'node:path';
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Marked } from 'marked';
-import { Piscina } from 'piscina';
 import sanitizeHtml from 'sanitize-html';
+import { TimedWorkerPool, WorkerLimitError, type Clocked, type WorkerLimitReason } from './worker-pool.js';
 
 // A dedicated instance: extensions someone registers on the global `marked`
 // elsewhere in the process must not change what we emit.
@@ -70,7 +66,7 @@ export function renderMarkdownSync(body: string): string {
   return sanitizeHtml(html, SANITIZE_OPTIONS);
 }
 
-export type RenderErrorReason = 'too_complex' | 'timeout';
+export type RenderErrorReason = WorkerLimitReason;
 
 const RENDER_ERROR_MESSAGES: Record<RenderErrorReason, string> = {
   too_complex: 'Entry is too deeply nested to render',
@@ -97,93 +93,41 @@ export interface MarkdownRendererOptions {
 }
 
 /** What the worker receives: the body, and a port to say when it starts (so queueing is not billed). */
-export type RenderTask = { body: string; started: MessagePort };
+export type RenderTask = Clocked<{ body: string }>;
 
 /**
- * Under vitest/tsx this module is `markdown.ts` and its worker must be loaded
- * through tsx; after `tsc` it is `dist/server/render/markdown.js` next to a
- * compiled `markdown.worker.js`. Derive both from our own extension.
- */
-function workerSetup(): { filename: string; execArgv: string[] | undefined } {
-  const ext = extname(fileURLToPath(import.meta.url));
-  const filename = fileURLToPath(new URL(`./markdown.worker${ext}`, import.meta.url));
-  if (ext !== '.ts') return { filename, execArgv: undefined };
-  // Under the tsx CLI the loader is already in execArgv and workers inherit it;
-  // under vitest it is not, so register tsx in the worker ourselves.
-  const hasTsx = process.execArgv.some((arg) => /[\\/]tsx[\\/]|^tsx$/.test(arg));
-  const execArgv = hasTsx ? [...process.execArgv] : [...process.execArgv, '--import', tsxLoaderUrl()];
-  return { filename, execArgv };
-}
-
-/**
- * `--import tsx` would resolve against the cwd; resolve it from here instead so
- * tests work from any directory. Only called for .ts sources: tsx is a
- * devDependency and is never needed by the compiled build.
- */
-function tsxLoaderUrl(): string {
-  return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-}
-
-/** Node reports both stack overflow and oversized strings as RangeError. */
-function isTooComplex(err: unknown): boolean {
-  if (err instanceof RangeError) return true;
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === 'ERR_WORKER_OUT_OF_MEMORY';
-}
-
-/**
- * Renders in a small worker pool. A render that exceeds `timeoutMs` has its
- * worker terminated (piscina replaces it), so a pathological body costs at
- * most one thread for `timeoutMs`, never the event loop.
+ * Renders in a small worker pool (TimedWorkerPool). A render that exceeds
+ * `timeoutMs` has its worker terminated (piscina replaces it), so a
+ * pathological body costs at most one thread for `timeoutMs`, never the event loop.
  */
 export class MarkdownRenderer {
-  readonly #pool: Piscina<RenderTask, string>;
-  readonly #timeoutMs: number;
-  readonly #queueTimeoutMs: number;
+  readonly #pool: TimedWorkerPool<{ body: string }, string>;
 
   constructor(options: MarkdownRendererOptions = {}) {
-    this.#timeoutMs = options.timeoutMs ?? 1000;
-    this.#queueTimeoutMs = options.queueTimeoutMs ?? 15_000;
-    const maxThreads = Math.max(1, options.maxThreads ?? 2);
-    const { filename, execArgv } = workerSetup();
-    this.#pool = new Piscina<RenderTask, string>({
-      filename,
-      execArgv,
+    this.#pool = new TimedWorkerPool({
+      worker: { name: 'markdown.worker', besideUrl: import.meta.url },
+      timeoutMs: options.timeoutMs ?? 1000,
+      queueTimeoutMs: options.queueTimeoutMs ?? 15_000,
       // One warm worker so the first render doesn't pay worker start-up
       // (which under tsx includes compiling the worker).
       minThreads: 1,
-      maxThreads,
-      idleTimeout: 60_000,
+      maxThreads: options.maxThreads ?? 2,
     });
   }
 
   async render(body: string): Promise<string> {
     // Under load, renders wait for a free worker; only the render itself counts against timeoutMs,
     // so ordinary entries are not refused because hostile or many others were queued first.
-    const controller = new AbortController();
-    const { port1, port2 } = new MessageChannel();
-    const queueTimer = setTimeout(() => controller.abort(), this.#queueTimeoutMs);
-    let renderTimer: NodeJS.Timeout | undefined;
-    port1.once('message', () => {
-      renderTimer = setTimeout(() => controller.abort(), this.#timeoutMs);
-    });
     try {
-      return await this.#pool.run({ body, started: port2 }, { signal: controller.signal, transferList: [port2] });
+      return await this.#pool.run({ body });
     } catch (err) {
-      // Check the signal rather than the error shape: piscina rejects with its
-      // own AbortError whose details vary between versions.
-      if (controller.signal.aborted) throw new RenderError('timeout', { cause: err });
-      if (isTooComplex(err)) throw new RenderError('too_complex', { cause: err });
+      if (err instanceof WorkerLimitError) throw new RenderError(err.reason, { cause: err.cause });
       throw err;
-    } finally {
-      clearTimeout(queueTimer);
-      clearTimeout(renderTimer);
-      port1.close();
     }
   }
 
   async close(): Promise<void> {
-    await this.#pool.destroy();
+    await this.#pool.close();
   }
 }
 

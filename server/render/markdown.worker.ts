@@ -3,10 +3,10 @@
  * pathological body can be killed by terminating this worker.
  */
 import { renderMarkdownSync, type RenderTask } from './markdown.js';
+import { startClock } from './worker-pool.js';
 
 export default function renderInWorker({ body, started }: RenderTask): string {
   // Tell the main thread the clock starts now: time spent queued is not the body's fault.
-  started.postMessage('started');
-  started.close();
+  startClock(started);
   return renderMarkdownSync(body);
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ArchiveFormatError } from '../archive/errors.js';
 import { formatHtmlArchive } from '../archive/html-archive.js';
-import { formatJekyll, parseJekyll, type ParsedPost } from '../archive/jekyll.js';
+import { formatJekyll, type ParsedPost } from '../archive/jekyll.js';
 import { toJsonArchive } from '../archive/json-archive.js';
 import { errors } from '../domain/errors.js';
 import { RenderError } from '../render/markdown.js';
@@ -41,7 +41,8 @@ export class ArchiveService {
       }
       return await this.importJson(file, data);
     }
-    return this.importJekyll(file, parseJekyll(text, file), actor);
+    // Never parseJekyll here: reading a file is super-linear on hostile input, so it runs in a worker.
+    return this.importJekyll(file, await this.deps.importParser.parse(text, file), actor);
   }
 
   async importJekyll(file: string, parsedFile: ParsedPost, actor: Actor | null): Promise<ImportResult> {

@@ -1,3 +1,4 @@
+import type { ParsedPost } from '../archive/jekyll.js';
 import type { Db } from '../db/connection.js';
 import { AuditStore } from '../store/audit.js';
 import { ChangeLog } from '../store/changes.js';
@@ -13,6 +14,14 @@ import type { Publisher } from './publisher.js';
 /** Turns Markdown into sanitized HTML; rejects bodies it cannot render safely (RenderError). */
 export interface Renderer {
   render(body: string): Promise<string>;
+}
+
+/**
+ * Reads an imported Jekyll/WordPress Markdown file off the event loop (ArchiveParser, a worker);
+ * rejects a file it cannot import with an ArchiveFormatError naming file and line.
+ */
+export interface ImportParser {
+  parse(text: string, file: string): Promise<ParsedPost>;
 }
 
 /** Everything a use case needs, built once per database. */
@@ -45,7 +54,7 @@ export function createStores(db: Db): Stores {
   };
 }
 
-export type ServiceDeps = { stores: Stores; publisher: Publisher; renderer: Renderer; clock?: () => Date };
+export type ServiceDeps = { stores: Stores; publisher: Publisher; renderer: Renderer; importParser: ImportParser; clock?: () => Date };
 
 export function nowIso(deps: ServiceDeps): string {
   return (deps.clock?.() ?? new Date()).toISOString();
