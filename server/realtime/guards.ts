@@ -15,6 +15,9 @@ import type { Server, Socket } from 'socket.io';
  * - Connections per client address, capped (SOCKET_MAX_CONNECTIONS_PER_IP; 0 = no cap).
  * - Events per socket: at most SOCKET_MAX_EVENTS_PER_10S; extra events get an error ack and are
  *   dropped; a socket that keeps flooding at twice the budget is disconnected.
+ *
+ * What the server sends is guarded too, per reader: slow-readers.ts caps the unsent data one
+ * reader may hold (SOCKET_MAX_BUFFERED_KB).
  */
 export type GuardOptions = {
   publicUrl: string | undefined;
