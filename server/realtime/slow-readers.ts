@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Server } from 'socket.io';
 import type { Metrics } from '../metrics/metrics.js';
+import { ThrottledWarning } from './throttled-warning.js';
 import type { Wire } from './wire/internals.js';
 
 /**
@@ -31,24 +32,21 @@ type Connection = {
   on(event: 'packetCreate', listener: () => void): void;
 };
 
-/** At most one log line per this long; the counter says how many readers were dropped. */
-const LOG_EVERY_MS = 60_000;
-
 export class SlowReaders {
   private readonly maxBytes: number;
   private readonly due = new Set<Connection>();
   private scheduled = false;
-  private lastLog = Number.NEGATIVE_INFINITY;
-  private unlogged = 0;
+  private readonly warning: ThrottledWarning;
 
   constructor(
     /** SOCKET_MAX_BUFFERED_KB; 0 turns the cap off. */
     maxBufferedKb: number,
     private readonly wire: Wire,
     private readonly metrics: Metrics,
-    private readonly log: FastifyBaseLogger,
+    log: FastifyBaseLogger,
   ) {
     this.maxBytes = maxBufferedKb * 1024;
+    this.warning = new ThrottledWarning(log, (times) => `dropped ${times} reader(s) holding more than SOCKET_MAX_BUFFERED_KB unsent (they stopped reading); they reconnect and catch up`);
   }
 
   /** Watches every packet Socket.IO and engine.io queue for a reader of this node. */
@@ -77,19 +75,7 @@ export class SlowReaders {
       const transport = conn.transport.name;
       this.wire.drop(conn);
       this.metrics.slowReadersDropped.inc({ transport });
-      this.logDrop(bytes, transport);
+      this.warning.note({ bufferedBytes: bytes, transport, capBytes: this.maxBytes });
     }
-  }
-
-  private logDrop(bytes: number, transport: string): void {
-    this.unlogged++;
-    const now = Date.now();
-    if (now - this.lastLog < LOG_EVERY_MS) return;
-    this.log.warn(
-      { dropped: this.unlogged, bufferedBytes: bytes, transport, capBytes: this.maxBytes },
-      `dropped ${this.unlogged} reader(s) that stopped reading (more than SOCKET_MAX_BUFFERED_KB unsent); they reconnect and catch up`,
-    );
-    this.lastLog = now;
-    this.unlogged = 0;
   }
 }
