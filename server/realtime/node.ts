@@ -100,7 +100,7 @@ export function buildRealtimeNode(options: RealtimeNodeOptions): RealtimeNode {
   const settings = nodeSettingsFrom(config);
   if (role === 'fanout' && (!settings.redisUrl || !settings.primaryUrl)) throw new Error('A fan-out node needs REDIS_URL and PRIMARY_URL.');
 
-  const guards = new SocketGuards(settings.guards, log);
+  const guards = new SocketGuards(settings.guards, log, (reason) => metrics.handshakesRefused.inc({ reason }));
   const io: ReaderServer = new Server<ClientToServer, ServerToClient>(httpServer, {
     serveClient: false,
     // Replays are serialized once and shared by every reader who needs them.
