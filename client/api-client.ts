@@ -40,7 +40,9 @@ export const latest = (slug: string) => read<LatestPage>(post(slug));
 
 export const entriesBefore = (slug: string, cursor: string, limit: number) => read<EntryPage>(`${post(slug)}/entries?before=${encodeURIComponent(cursor)}&limit=${limit}`);
 
-export const changesSince = (slug: string, since: number, signal?: AbortSignal) => read<ChangesPage>(`${post(slug)}/changes?since=${since}`, signal);
+/** `poll`: a page without a socket following the log; the answer may be a second old (and cached for that second). */
+export const changesSince = (slug: string, since: number, signal?: AbortSignal, poll = false) =>
+  read<ChangesPage>(`${post(slug)}/changes?since=${since}${poll ? '&poll=1' : ''}`, signal);
 
 // --- Posts ------------------------------------------------------------------------------------
 

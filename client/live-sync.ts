@@ -7,6 +7,15 @@ import { changesSince } from './api-client.js';
  * change carries the post's `seq`: a change is applied only when it is exactly the next one, a
  * gap is fetched over HTTP, and every (re)connect subscribes again with `since`, so changes are
  * applied exactly once whatever the network, the server or a sleeping laptop does.
+ *
+ * When the socket cannot connect at all, the page does not go dead: it polls the same change log
+ * over HTTP every 5 to 10 seconds and says "Live (slower updates)". That is what a reader gets
+ * behind an address already holding SOCKET_MAX_CONNECTIONS_PER_IP sockets (a venue's Wi-Fi, a
+ * carrier-grade NAT), and also behind a proxy that blocks WebSockets or while the socket servers
+ * restart. The polls ask with `poll=1`, which the server lets nginx cache for a second, so a
+ * thousand such readers cost the primary about one request a second. Meanwhile the socket keeps
+ * retrying (at most once a minute while HTTP answers), and the page is fully live again as soon
+ * as it connects.
  */
 export type LiveSyncOptions = {
   slug: string;
@@ -21,6 +30,20 @@ export type LiveSyncOptions = {
 const RETRY_MS = [500, 1000, 2000, 5000, 10000];
 const retryDelay = (attempt: number) => RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]!;
 
+/** The states a page shows when it follows the post. */
+export const LIVE = 'Live';
+/** Following over HTTP polls: every change still arrives, seconds later. */
+export const LIVE_SLOWER = 'Live (slower updates)';
+
+/** Spread over a range, so that a crowd whose sockets failed together does not poll in step. */
+const jittered = (min: number, spread: number) => min + Math.random() * spread;
+/** The first poll once the socket failed to connect, then one every 5 to 10 s. */
+const firstPollDelay = () => jittered(1000, 2000);
+const pollDelay = () => jittered(5000, 5000);
+/** socket.io-client's own ceiling between reconnection attempts, and the one while polling. */
+const RECONNECT_MAX_MS = 5000;
+const POLLING_RECONNECT_MAX_MS = 60_000;
+
 export class LiveSync {
   private seq: number;
   private catchingUp = false;
@@ -28,11 +51,22 @@ export class LiveSync {
   /** Ask for the replay as one `changes` message (see subscribe()). */
   private batch = true;
   private readonly socket: Socket<ServerToClient, ClientToServer>;
+  /** The next HTTP poll, while the socket cannot connect. */
+  private pollTimer: number | undefined;
+  /** Counts polling spells, so that a poll still in flight when one ends never starts a second loop. */
+  private pollSpell = 0;
+  /** Whether the last HTTP poll got an answer. */
+  private pollAnswered = false;
 
   constructor(private readonly options: LiveSyncOptions) {
     this.seq = options.lastSeq;
-    this.socket = io({ transports: ['websocket', 'polling'] });
-    this.socket.on('connect', () => this.subscribe());
+    this.socket = io({ transports: ['websocket', 'polling'], reconnectionDelayMax: RECONNECT_MAX_MS });
+    this.socket.on('connect', () => {
+      this.stopPolling();
+      this.subscribe();
+    });
+    // A refused or failed handshake (every attempt): follow over HTTP until the socket is back.
+    this.socket.on('connect_error', () => this.startPolling());
     this.socket.on('disconnect', (reason) => {
       this.showDown();
       // A server shutting down disconnects readers on purpose; Socket.IO does not retry that by
@@ -50,7 +84,8 @@ export class LiveSync {
     });
     window.addEventListener('offline', () => options.connection('Offline'));
     window.addEventListener('online', () => {
-      options.connection(this.socket.connected ? 'Live' : 'Reconnecting…');
+      if (this.socket.connected) options.connection(LIVE);
+      else this.showDown();
       void this.catchUp();
     });
     // Background tabs and sleeping laptops can miss a beat without noticing: check on return.
@@ -63,7 +98,38 @@ export class LiveSync {
   }
 
   private showDown(): void {
-    this.options.connection(navigator.onLine ? 'Reconnecting…' : 'Offline');
+    if (this.pollTimer !== undefined && this.pollAnswered && navigator.onLine) this.options.connection(LIVE_SLOWER);
+    else this.options.connection(navigator.onLine ? 'Reconnecting…' : 'Offline');
+  }
+
+  /**
+   * Follows the change log over HTTP until the socket connects. Once a poll is answered while
+   * the socket is refused, the refusal is deliberate (the per-address cap, a proxy without
+   * WebSockets), and the socket retries less often, up to once a minute: a crowd over the cap
+   * would otherwise knock every few seconds on a door that stays shut. While the server is away
+   * altogether (a restart), polls fail too and the socket keeps its usual pace.
+   */
+  private startPolling(): void {
+    if (this.pollTimer !== undefined || this.socket.connected) return;
+    const spell = ++this.pollSpell;
+    const poll = async () => {
+      const answered = await this.catchUp(true);
+      // The socket connected meanwhile: it has taken over (stopPolling ended this spell).
+      if (spell !== this.pollSpell || this.pollTimer === undefined) return;
+      if (answered) this.socket.io.reconnectionDelayMax(POLLING_RECONNECT_MAX_MS);
+      this.pollAnswered = answered;
+      this.showDown();
+      this.pollTimer = window.setTimeout(() => void poll(), pollDelay());
+    };
+    this.pollTimer = window.setTimeout(() => void poll(), firstPollDelay());
+  }
+
+  private stopPolling(): void {
+    this.pollSpell++;
+    window.clearTimeout(this.pollTimer);
+    this.pollTimer = undefined;
+    this.pollAnswered = false;
+    this.socket.io.reconnectionDelayMax(RECONNECT_MAX_MS);
   }
 
   private subscribe(attempt = 0): void {
@@ -85,7 +151,7 @@ export class LiveSync {
         }
         return;
       }
-      this.options.connection('Live');
+      this.options.connection(LIVE);
       // The server's log is behind what this page showed (a restored backup): start afresh.
       if (ack.lastSeq < since) {
         window.location.reload();
@@ -110,16 +176,25 @@ export class LiveSync {
     void this.catchUp();
   }
 
-  /** Fetches every change after lastSeq over HTTP, then drains what arrived meanwhile. */
-  private async catchUp(): Promise<void> {
-    if (this.catchingUp) return;
+  /**
+   * Fetches every change after lastSeq over HTTP, then drains what arrived meanwhile. A catch-up
+   * after a gap retries until it succeeds; a poll (`poll`) tries once, and resolves whether it
+   * got an answer (true too when a catch-up is already under way).
+   */
+  private async catchUp(poll = false): Promise<boolean> {
+    if (this.catchingUp) return true;
     this.catchingUp = true;
+    let answered = true;
     try {
       for (let attempt = 0; ; attempt++) {
         try {
-          await this.fetchMissing();
+          await this.fetchMissing(poll);
           break;
         } catch {
+          if (poll) {
+            answered = false;
+            break;
+          }
           await new Promise((resolve) => setTimeout(resolve, retryDelay(attempt)));
         }
       }
@@ -129,12 +204,13 @@ export class LiveSync {
     const buffered = this.pending.sort((a, b) => a.seq - b.seq);
     this.pending = [];
     for (const change of buffered) this.receive(change);
+    return answered;
   }
 
-  private async fetchMissing(): Promise<void> {
+  private async fetchMissing(poll: boolean): Promise<void> {
     for (;;) {
       // A dead connection after sleep must not hold every live change in `pending` for minutes.
-      const body = await changesSince(this.options.slug, this.seq, AbortSignal.timeout(10_000));
+      const body = await changesSince(this.options.slug, this.seq, AbortSignal.timeout(10_000), poll);
       for (const change of body.changes) {
         if (change.seq === this.seq + 1) this.apply(change);
       }

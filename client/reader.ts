@@ -1,6 +1,6 @@
 import { Earlier } from './earlier.js';
 import { Highlights } from './highlights.js';
-import { LiveSync } from './live-sync.js';
+import { LIVE, LIVE_SLOWER, LiveSync } from './live-sync.js';
 import { Timeline } from './timeline.js';
 import { Times } from './times.js';
 import type { Change, Post } from '../contract/index.js';
@@ -40,7 +40,8 @@ function showConnection(text: string): void {
   if (!indicator) return;
   indicator.hidden = false;
   indicator.textContent = text;
-  indicator.dataset.state = text === 'Live' ? 'live' : 'down';
+  // Following over HTTP polls is still live, only slower: a calm state, not a warning.
+  indicator.dataset.state = text === LIVE ? 'live' : text === LIVE_SLOWER ? 'slower' : 'down';
 }
 
 function updatePost(post: Post): void {

@@ -21,6 +21,12 @@ export type ChangeBody = Change extends infer C ? (C extends Change ? Omit<C, 's
 export const changesQuery = z.object({
   since: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   limit: z.coerce.number().int().min(1).max(1000).default(500),
+  /**
+   * `1`: a page polling the log because it has no socket (over the per-address cap, WebSockets
+   * blocked): the answer may be a second old, and is cacheable for that second. Without it, the
+   * answer is never cached: catch-up after a gap needs the newest rows.
+   */
+  poll: z.literal('1').optional(),
 });
 export const changesOutput = z.object({ changes: z.array(changeSchema), lastSeq: z.number() });
 export type ChangesPage = z.infer<typeof changesOutput>;

@@ -81,6 +81,14 @@ const variables = {
     }),
   RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120).meta({ description: 'Writes (POST/PUT/PATCH/DELETE under /api/) one person may make per minute, across every route; anonymous requests count per address, apart.' }),
   SOCKET_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(0).max(1_000_000).default(200).meta({ description: 'Socket.IO connections one client address may hold at once; 0 disables the cap.' }),
+  SOCKET_MAX_BUFFERED_KB: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1_048_576)
+    .refine((kb) => kb === 0 || kb >= 256, "must be 0 (no cap) or at least 256: a reconnecting reader's replay (up to 128 KiB, or one large change) must fit")
+    .default(512)
+    .meta({ description: 'Unsent data (KiB) the server may hold for one reader; a reader beyond it has stopped reading and is disconnected, to reconnect and catch up. 0 disables the cap.' }),
   SOCKET_MAX_EVENTS_PER_10S: z.coerce.number().int().min(1).max(100_000).default(30).meta({ description: 'Events (subscribe, unsubscribe...) one socket may send per 10 seconds; beyond, they are refused.' }),
   LOAD_SHED_READ_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(1000).meta({ description: 'Event-loop delay (ms) above which new reads get 503 + Retry-After; 0 disables load shedding.' }),
   LOAD_SHED_WRITE_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(5000).meta({ description: 'Event-loop delay (ms) above which new writes are refused too; 0 never refuses writes.' }),
@@ -148,7 +156,12 @@ const configSchema = z
         loadShedding: { readDelayMs: env.LOAD_SHED_READ_DELAY_MS, writeDelayMs: env.LOAD_SHED_WRITE_DELAY_MS },
       },
       /** Socket.IO's guards. */
-      socket: { allowedOrigins: env.ALLOWED_ORIGINS, maxConnectionsPerIp: env.SOCKET_MAX_CONNECTIONS_PER_IP, maxEventsPer10s: env.SOCKET_MAX_EVENTS_PER_10S },
+      socket: {
+        allowedOrigins: env.ALLOWED_ORIGINS,
+        maxConnectionsPerIp: env.SOCKET_MAX_CONNECTIONS_PER_IP,
+        maxEventsPer10s: env.SOCKET_MAX_EVENTS_PER_10S,
+        maxBufferedKb: env.SOCKET_MAX_BUFFERED_KB,
+      },
       /** Files on disk: the database, uploaded images (and their quotas) and, when BACKUP_DIR is set, scheduled backups. */
       storage: {
         databasePath,

@@ -10,12 +10,15 @@ export class OwnServer {
   private child: ChildProcess | undefined;
   port = 0;
 
+  /** `env`: settings of this server's own (e.g. a low SOCKET_MAX_CONNECTIONS_PER_IP). */
+  constructor(private readonly extraEnv: Record<string, string> = {}) {}
+
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }
 
   private get env() {
-    return { ...process.env, PORT: String(this.port), HOST: '127.0.0.1', DATABASE_PATH: join(this.dir, 'liveline.db'), LOG_LEVEL: 'warn' };
+    return { ...process.env, PORT: String(this.port), HOST: '127.0.0.1', DATABASE_PATH: join(this.dir, 'liveline.db'), LOG_LEVEL: 'warn', ...this.extraEnv };
   }
 
   async start(): Promise<void> {

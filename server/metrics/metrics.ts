@@ -30,6 +30,18 @@ export class Metrics {
     registers: [this.registry],
     collect: (): void => this.wireFastPath.set(this.fastPath() ? 1 : 0),
   });
+  readonly slowReadersDropped = new Counter({
+    name: 'liveline_slow_readers_dropped_total',
+    help: 'Readers whose unsent data grew beyond SOCKET_MAX_BUFFERED_KB (they stopped reading); their transport was closed so that they reconnect and catch up',
+    labelNames: ['transport'] as const,
+    registers: [this.registry],
+  });
+  readonly handshakesRefused = new Counter({
+    name: 'liveline_socket_handshakes_refused_total',
+    help: 'Socket.IO handshakes refused by the guards: a foreign Origin, or an address over SOCKET_MAX_CONNECTIONS_PER_IP (those readers follow the change log over HTTP)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
   readonly changesDelivered = new Counter({ name: 'liveline_changes_delivered_total', help: 'Changes this node delivered to its readers, by path', labelNames: ['via'] as const, registers: [this.registry] });
   readonly deliveryDuration = new Histogram({
     name: 'liveline_fanout_delivery_duration_seconds',

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Server, Socket } from 'socket.io';
 import { clientAddress, trustFunction, type ProxyTrust, type TrustFunction } from '../domain/proxies.js';
+import { ThrottledWarning } from './throttled-warning.js';
 
 /**
  * Guards for Socket.IO traffic. Fastify's hooks (helmet, rate limits, load shedding) never see
@@ -13,9 +14,19 @@ import { clientAddress, trustFunction, type ProxyTrust, type TrustFunction } fro
  *   (socket.io-client in Node, curl) or a same-origin polling GET, and a non-browser client could
  *   forge any Origin anyway. The check exists to stop other sites' pages from using a visitor's
  *   browser (cross-site WebSocket hijacking), which always carries a foreign Origin.
- * - Connections per client address, capped (SOCKET_MAX_CONNECTIONS_PER_IP; 0 = no cap).
+ * - Connections per client address, capped (SOCKET_MAX_CONNECTIONS_PER_IP; 0 = no cap). Over the
+ *   cap the handshake is refused on every transport, yet the reader is not left without updates:
+ *   its page follows the change log over HTTP instead (client/live-sync.ts polls
+ *   `/changes?poll=1`, which nginx's micro-cache answers for a whole crowd at once). Long-polling
+ *   is not let through as a cheaper lane: each such reader would hold server state like any
+ *   socket, and the cap is what bounds that state per address.
+ *   Refusals are counted (`liveline_socket_handshakes_refused_total{reason}`) and, since a crowd
+ *   behind one address keeps retrying, logged at most once a minute.
  * - Events per socket: at most SOCKET_MAX_EVENTS_PER_10S; extra events get an error ack and are
  *   dropped; a socket that keeps flooding at twice the budget is disconnected.
+ *
+ * What the server sends is guarded too, per reader: slow-readers.ts caps the unsent data one
+ * reader may hold (SOCKET_MAX_BUFFERED_KB).
  */
 export type GuardOptions = {
   publicUrl: string | undefined;
@@ -28,18 +39,28 @@ export type GuardOptions = {
 
 const WINDOW_MS = 10_000;
 
+/** Why a handshake was refused, as counted. */
+export type Refusal = 'origin' | 'address-cap';
+
 export class SocketGuards {
   private readonly connections = new Map<string, number>();
   private readonly origins: Set<string>;
   private readonly trusts: TrustFunction;
+  private readonly crowded: ThrottledWarning;
 
   constructor(
     private readonly options: GuardOptions,
     private readonly log: FastifyBaseLogger,
+    /** Told of every refused handshake (the node counts them). */
+    private readonly refused: (reason: Refusal) => void = () => {},
   ) {
     this.origins = new Set(options.allowedOrigins);
     this.trusts = trustFunction(options.trustProxy);
     if (options.publicUrl) this.origins.add(new URL(options.publicUrl).origin);
+    this.crowded = new ThrottledWarning(
+      log,
+      (times) => `socket handshake refused ${times} time(s): too many connections from one address (those readers follow over HTTP, more slowly)`,
+    );
   }
 
   /** The client's address: the nearest hop no trusted proxy wrote (domain/proxies.ts), as Fastify reads it for HTTP. */
@@ -62,12 +83,14 @@ export class SocketGuards {
   readonly allowRequest = (request: IncomingMessage, callback: (error: string | null | undefined, success: boolean) => void): void => {
     if (!this.isOriginAllowed(request)) {
       this.log.warn({ origin: request.headers.origin }, 'socket handshake refused: origin not allowed');
+      this.refused('origin');
       return callback('origin not allowed', false);
     }
     const cap = this.options.maxConnectionsPerIp;
     const address = this.clientAddress(request);
     if (cap > 0 && (this.connections.get(address) ?? 0) >= cap) {
-      this.log.warn({ address }, 'socket handshake refused: too many connections from this address');
+      this.crowded.note({ address });
+      this.refused('address-cap');
       return callback('too many connections', false);
     }
     callback(null, true);

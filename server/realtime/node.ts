@@ -11,6 +11,7 @@ import { PrimaryClient } from './primary-client.js';
 import { RemotePostSource } from './remote-source.js';
 import { roomOf } from './rooms.js';
 import { ScaleOut } from './scale-out.js';
+import { SlowReaders } from './slow-readers.js';
 import type { PostSource } from './source.js';
 import { Subscriptions, type ReaderServer } from './subscriptions.js';
 import { DirectBroadcast } from './wire/direct-broadcast.js';
@@ -23,7 +24,8 @@ import { PreSerialized, preSerializedParser } from './wire/pre-serialized.js';
  * The two roles used to be assembled in two places (app.ts and fanout.ts) and had drifted: the
  * fan-out nodes, which hold every reader in production, ran without the socket guards and
  * ignored TRUST_PROXY. Here both get the same Socket.IO options, guards (Origin, per-address cap,
- * event budget, 4 KiB messages), rooms (rooms.ts), presence, metrics and Redis scale-out; the
+ * event budget, 4 KiB messages, the per-reader send-buffer cap of slow-readers.ts), rooms
+ * (rooms.ts), presence, metrics and Redis scale-out; the
  * roles differ only in where posts come from (SQLite or the primary over HTTP) and in that the
  * primary publishes. Its publisher never throws into the request that made the change: the change
  * is durable, so a failed live delivery is logged and counted, and readers catch up from the log.
@@ -32,6 +34,8 @@ import { PreSerialized, preSerializedParser } from './wire/pre-serialized.js';
 /** What a realtime node reads from the configuration: the one place to change when Config is regrouped. */
 export type NodeSettings = {
   guards: GuardOptions;
+  /** SOCKET_MAX_BUFFERED_KB: unsent data one reader may have before it is dropped (0: no cap). */
+  maxBufferedKb: number;
   trustProxy: ProxyTrust;
   redisUrl: string | undefined;
   primaryUrl: string | undefined;
@@ -46,6 +50,7 @@ export function nodeSettingsFrom(config: Config): NodeSettings {
       maxConnectionsPerIp: config.socket.maxConnectionsPerIp,
       maxEventsPer10s: config.socket.maxEventsPer10s,
     },
+    maxBufferedKb: config.socket.maxBufferedKb,
     trustProxy: config.http.trustProxy,
     redisUrl: config.scaleOut.redisUrl,
     primaryUrl: config.scaleOut.primaryUrl,
@@ -96,7 +101,7 @@ export function buildRealtimeNode(options: RealtimeNodeOptions): RealtimeNode {
   const settings = nodeSettingsFrom(config);
   if (role === 'fanout' && (!settings.redisUrl || !settings.primaryUrl)) throw new Error('A fan-out node needs REDIS_URL and PRIMARY_URL.');
 
-  const guards = new SocketGuards(settings.guards, log);
+  const guards = new SocketGuards(settings.guards, log, (reason) => metrics.handshakesRefused.inc({ reason }));
   const io: ReaderServer = new Server<ClientToServer, ServerToClient>(httpServer, {
     serveClient: false,
     // Replays are serialized once and shared by every reader who needs them.
@@ -109,7 +114,9 @@ export function buildRealtimeNode(options: RealtimeNodeOptions): RealtimeNode {
     perMessageDeflate: options.perMessageDeflate ?? false,
   });
   const wire = new Wire(log, { watchAdapter: role === 'fanout' }, options.libraries ?? installedLibraries);
-  const broadcast = new DirectBroadcast(io.of('/'), io.encoder, wire);
+  const slowReaders = new SlowReaders(settings.maxBufferedKb, wire, metrics, log);
+  slowReaders.track(io);
+  const broadcast = new DirectBroadcast(io.of('/'), io.encoder, wire, slowReaders.written);
   metrics.trackConnections(() => io.engine.clientsCount);
   metrics.trackFastPath(() => wire.fastPath);
 

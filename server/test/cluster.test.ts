@@ -130,6 +130,17 @@ describe.skipIf(missing.length > 0 && !process.env.CI)('scale-out cluster', () =
     // Authenticated and catch-up requests never come from the cache.
     const authed = await fetch(`${topology.url}/api/posts?limit=7`, { headers: auth() });
     expect(authed.headers.get('x-cache-status')).toBe('BYPASS');
+    const catchUps = await Promise.all(range(1, 3).map(() => fetch(`${topology.url}/api/posts/${slug}/changes?since=0`)));
+    expect(catchUps.map((response) => response.headers.get('x-cache-status'))).not.toContain('HIT');
+    // Pages without a socket (over the per-address cap) poll with poll=1: a crowd's polls of one
+    // `since` reach the primary once, even with the no-cache request headers a browser's
+    // fetch(…, {cache: 'no-store'}) adds.
+    const browserHeaders = { 'cache-control': 'no-cache', pragma: 'no-cache' };
+    const polls = await Promise.all(range(1, 6).map(() => fetch(`${topology.url}/api/posts/${slug}/changes?since=0&poll=1`, { headers: browserHeaders })));
+    const pollStatuses = polls.map((response) => response.headers.get('x-cache-status'));
+    expect(pollStatuses.filter((status) => status === 'MISS')).toHaveLength(1);
+    expect(pollStatuses.filter((status) => status === 'HIT')).toHaveLength(5);
+    for (const response of polls) expect(((await response.json()) as { lastSeq: number }).lastSeq).toBe(1);
     r.close();
   }, 180_000);
 

@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/cluster/topology.js';
 import { buildFanoutApp } from '../fanout.js';
 import { createPost, createTestApp, floodUntilCutOff, postEntry, type TestApp, testConfig, until } from './helpers.js';
+import { stalledWebSocketReader } from './stalled-readers.js';
 import type { Change } from '../../contract/index.js';
 
 /**
@@ -49,6 +50,7 @@ beforeAll(async () => {
       ALLOWED_ORIGINS: 'https://partner.example',
       SOCKET_MAX_CONNECTIONS_PER_IP: '3',
       SOCKET_MAX_EVENTS_PER_10S: '10',
+      SOCKET_MAX_BUFFERED_KB: '256',
     }),
     logger: false,
   });
@@ -60,8 +62,10 @@ beforeAll(async () => {
   await until(async () => (await fetch(`${fanoutUrl}/readyz`)).ok, 'the fan-out node to be ready', 15_000);
 }, 60_000);
 
+const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const socket of sockets.splice(0)) socket.close();
+  for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
 afterAll(async () => {
@@ -169,4 +173,30 @@ describe.skipIf(!hasRedis && !process.env.CI)('socket guards on a fan-out node',
     await until(() => reason !== '', 'the oversized message to close the socket');
     expect(reason).toBe('transport close');
   });
+
+  it("drops a reader that stops reading once it holds more than SOCKET_MAX_BUFFERED_KB (stream changes take Socket.IO's own path), while others get every change", async () => {
+    const { slug } = await createPost(primary, { title: 'Fan-out slow reader', status: 'live' });
+    const calm = open({ 'x-forwarded-for': address() });
+    const calmChanges: Change[] = [];
+    calm.on('change', (change: Change) => calmChanges.push(change));
+    expect(await calm.timeout(5000).emitWithAck('subscribe', { slug })).toEqual({ ok: true, lastSeq: 0 });
+    const stalled = await stalledWebSocketReader(fanoutUrl, slug, { 'x-forwarded-for': address() });
+    cleanups.push(() => stalled.close());
+    stalled.pause();
+
+    // About 6 MB of changes (a ~20,000-character entry each): far beyond the cap and the kernel's buffers.
+    const burst = 150;
+    for (let n = 1; n <= burst; n++) {
+      expect((await postEntry(primary, slug, `Entry ${n}: ${'liveblog '.repeat(2_210)}`.slice(0, 19_900), 'editor')).statusCode).toBe(201);
+    }
+    await until(() => calmChanges.length === burst, 'the calm reader to get every change through Redis', 30_000);
+    expect(calmChanges.map((change) => change.seq)).toEqual(Array.from({ length: burst }, (_, i) => i + 1));
+    expect(calm.connected).toBe(true);
+    await until(
+      async () => /^liveline_slow_readers_dropped_total\{transport="websocket"\} 1$/m.test(await (await fetch(`${fanoutUrl}/metrics`)).text()),
+      'the fan-out node to drop the stalled reader',
+    );
+    // Its transport was closed: reading again, it sees the connection end (and a real client reconnects).
+    await stalled.resumeUntilClosed();
+  }, 60_000);
 });

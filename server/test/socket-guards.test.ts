@@ -78,6 +78,33 @@ describe('socket addresses behind a proxy (M3)', () => {
   });
 });
 
+describe('readers behind an address over the cap', () => {
+  it('are refused a socket, yet follow every change over HTTP, with polls cacheable for a second and refusals counted', async () => {
+    const url = await start({ SOCKET_MAX_CONNECTIONS_PER_IP: '1' });
+    const { slug } = await createPost(t!);
+    const first = open(url);
+    expect(await outcome(first)).toBe('connected');
+    // The next reader on the venue's Wi-Fi: no socket, on either transport.
+    expect(await outcome(open(url))).toMatch(/^refused/);
+    expect(await outcome(open(url, {}, ['polling']))).toMatch(/^refused/);
+
+    // What its page polls instead (client/live-sync.ts): every change, from its lastSeq on.
+    expect((await postEntry(t!, slug, 'After the doors closed')).statusCode).toBe(201);
+    const poll = await fetch(`${url}/api/posts/${slug}/changes?since=0&poll=1`);
+    expect(poll.status).toBe(200);
+    expect(poll.headers.get('cache-control')).toBe('public, max-age=1');
+    const polled = (await poll.json()) as { changes: Change[]; lastSeq: number };
+    expect(polled.lastSeq).toBe(1);
+    expect(polled.changes.map((change) => change.type === 'entry.created' && change.entry.body)).toEqual(['After the doors closed']);
+    // Catch-up after a gap stays uncached: that reader knows a newer change exists.
+    expect((await fetch(`${url}/api/posts/${slug}/changes?since=0`)).headers.get('cache-control')).toBe('no-cache');
+    expect((await fetch(`${url}/api/posts/${slug}/changes?since=0&poll=yes`)).status).toBe(400);
+
+    const metrics = await t!.app.metrics.registry.getSingleMetricAsString('liveline_socket_handshakes_refused_total');
+    expect(metrics).toMatch(/^liveline_socket_handshakes_refused_total\{reason="address-cap"\} 2$/m);
+  });
+});
+
 describe('socket event rate', () => {
   it('refuses a flooding socket beyond its budget, then drops it, while other readers keep receiving', async () => {
     const url = await start({ SOCKET_MAX_EVENTS_PER_10S: '10' });

@@ -26,6 +26,11 @@ export class DirectBroadcast {
     /** The server's encoder (Socket.IO types it from socket.io-parser's CommonJS build). */
     private readonly encoder: Pick<parser.Encoder, 'encode'>,
     private readonly wire: Wire,
+    /**
+     * Told of each reader written to directly. Those writes bypass engine.io, so whatever watches
+     * its packets (the send-buffer cap, slow-readers.ts) would not see them otherwise.
+     */
+    private readonly written: (connection: Socket['conn']) => void = () => {},
   ) {}
 
   /**
@@ -47,8 +52,10 @@ export class DirectBroadcast {
       const socket = this.nsp.sockets.get(id);
       if (!socket) continue;
       try {
-        if (this.wire.write(socket.conn, frame)) direct++;
-        else socket.emit(event, payload);
+        if (this.wire.write(socket.conn, frame)) {
+          direct++;
+          this.written(socket.conn);
+        } else socket.emit(event, payload);
       } catch (error) {
         failed.push({ socket, error });
       }
@@ -84,8 +91,10 @@ export class DirectBroadcast {
       const socket = this.nsp.sockets.get(ids[index]!);
       if (!socket) continue;
       try {
-        if (this.wire.write(socket.conn, frame)) sent++;
-        else if (socket.conn.transport.name !== 'websocket') {
+        if (this.wire.write(socket.conn, frame)) {
+          sent++;
+          this.written(socket.conn);
+        } else if (socket.conn.transport.name !== 'websocket') {
           socket.volatile.emit(event, payload);
           sent++;
         }

@@ -7,9 +7,11 @@ import { ClusterAdapter, type ClusterMessage } from 'socket.io-adapter';
  * The only code in Liveline that touches private fields of engine.io, ws and socket.io-adapter.
  *
  * Why touch them at all: writing one ready-made WebSocket frame straight to each idle reader is
- * what keeps fan-out to 10,000 readers cheap (see direct-broadcast.ts), and watching the Redis
+ * what keeps fan-out to 10,000 readers cheap (see direct-broadcast.ts), watching the Redis
  * adapter's incoming messages is what lets a fan-out node replay recent changes from memory
- * (adapter.ts). Neither is possible through the libraries' public API.
+ * (adapter.ts), and measuring what a reader has not taken yet (engine.io's queue, the ws and
+ * socket buffers under it) is what lets the node drop a reader that stopped reading before its
+ * backlog grows without bound (slow-readers.ts). None is possible through the public API.
  *
  * How it stays safe, after socket.io's own in-memory adapter and engine.io's WebSocket transport,
  * which do the same thing:
@@ -19,7 +21,9 @@ import { ClusterAdapter, type ClusterMessage } from 'socket.io-adapter';
  *   reader for the fields that only exist on live objects. When anything differs, the node logs
  *   ONE warning naming what is missing and takes Socket.IO's ordinary path from then on
  *   (`io.local.to(room).emit`): slower, never wrong. (Without the adapter hook, a fan-out node
- *   delivers stream changes unwatched and replays joining readers from the primary.)
+ *   delivers stream changes unwatched and replays joining readers from the primary. Without the
+ *   send-buffer fields, probed on the first reader of each transport, nothing is measured and a
+ *   reader that stops reading is left to engine.io's ping timeout, as before the cap.)
  * - Like engine.io's own `_canSendPreEncodedFrame`, a pre-built frame is never written to a
  *   transport that has permessage-deflate. The frame itself would be legal (RSV1 clear: not
  *   compressed), but ws deflates asynchronously and queues whatever comes behind a message being
@@ -34,7 +38,7 @@ const requireHere = createRequire(import.meta.url);
  * depends on a newer ws). Every live reader's WebSocket is made of this copy, so frames are built
  * and written with it, and the probe inspects it, not whatever `import 'ws'` resolves to.
  */
-const engineWs = createRequire(requireHere.resolve('engine.io'))('ws') as { Sender: unknown };
+const engineWs = createRequire(requireHere.resolve('engine.io'))('ws') as { Sender: unknown; WebSocket: unknown };
 
 /** The library classes the probe inspects; tests pass altered ones to see the fallback. */
 export type Libraries = {
@@ -44,9 +48,11 @@ export type Libraries = {
   WebSocketTransport: unknown;
   /** socket.io-adapter's ClusterAdapter, base class of the Redis streams adapter. */
   ClusterAdapter: unknown;
+  /** ws's WebSocket, from the ws engine.io loads (its bufferedAmount and terminate, for the send-buffer cap). */
+  WebSocket: unknown;
 };
 
-export const installedLibraries: Libraries = { Sender: engineWs.Sender, WebSocketTransport: transports.websocket, ClusterAdapter };
+export const installedLibraries: Libraries = { Sender: engineWs.Sender, WebSocketTransport: transports.websocket, ClusterAdapter, WebSocket: engineWs.WebSocket };
 
 type FrameOptions = { readOnly: boolean; mask: boolean; rsv1: boolean; opcode: number; fin: boolean };
 type Writable = { cork(): void; uncork(): void; write(chunk: Buffer, cb?: () => void): boolean };
@@ -59,9 +65,16 @@ type ClusterAdapterClass = abstract new (...args: never[]) => object;
 type EngineConnection = {
   readyState: string;
   upgrading: boolean;
-  writeBuffer: unknown[];
-  transport: { name: string; perMessageDeflate?: unknown; socket?: { readyState: number; _sender?: { sendFrame?: (list: Buffer[]) => void } } };
+  writeBuffer: { data?: unknown }[];
+  close(discard?: boolean): void;
+  transport: {
+    name: string;
+    perMessageDeflate?: unknown;
+    socket?: { readyState: number; bufferedAmount?: number; terminate?: () => void; _sender?: { sendFrame?: (list: Buffer[]) => void } };
+  };
 };
+
+const UNCAPPED = "readers' send buffers are not capped: a reader that stops reading is dropped only by the ping timeout";
 
 /** An unmasked, final text frame, as a server sends it; RSV1 clear: the payload is not compressed. */
 const TEXT_FRAME: FrameOptions = { readOnly: false, mask: false, rsv1: false, opcode: 1, fin: true };
@@ -72,11 +85,26 @@ export type ProbeReport = {
   direct: string[];
   /** What watching the Redis adapter's incoming messages needs and did not find. */
   adapter: string[];
+  /** What measuring a WebSocket reader's unsent bytes and dropping it needs and did not find. */
+  sendBuffer: string[];
 };
 
 /** Checks, on the classes themselves, every field and function this module relies on. */
 export function probeLibraries(libraries: Libraries = installedLibraries): ProbeReport {
-  return { direct: [...probeSender(libraries.Sender), ...probeTransport(libraries.WebSocketTransport)], adapter: probeAdapter(libraries.ClusterAdapter) };
+  return {
+    direct: [...probeSender(libraries.Sender), ...probeTransport(libraries.WebSocketTransport)],
+    adapter: probeAdapter(libraries.ClusterAdapter),
+    sendBuffer: probeWebSocketClass(libraries.WebSocket),
+  };
+}
+
+/** ws's WebSocket: `bufferedAmount` (a getter) and `terminate` are its public API, on the prototype. */
+function probeWebSocketClass(WebSocket: unknown): string[] {
+  const prototype = (WebSocket as { prototype?: object } | undefined)?.prototype;
+  const missing: string[] = [];
+  if (!prototype || typeof Object.getOwnPropertyDescriptor(prototype, 'bufferedAmount')?.get !== 'function') missing.push('ws WebSocket.bufferedAmount');
+  if (typeof (prototype as { terminate?: unknown } | undefined)?.terminate !== 'function') missing.push('ws WebSocket.terminate');
+  return missing;
 }
 
 function probeSender(Sender: unknown): string[] {
@@ -141,6 +169,32 @@ export function probeConnection(connection: unknown, Sender: unknown = installed
   return missing;
 }
 
+/**
+ * Checks what the send-buffer cap reads on a live connection of either transport: engine.io's
+ * queue (every transport), and on WebSocket the ws under it, its buffered bytes and terminate.
+ */
+export function probeSendBuffer(connection: unknown): string[] {
+  const conn = connection as Partial<EngineConnection> | undefined;
+  const missing: string[] = [];
+  if (typeof conn?.readyState !== 'string') missing.push('engine.io Socket.readyState');
+  if (!Array.isArray(conn?.writeBuffer)) missing.push('engine.io Socket.writeBuffer');
+  if (typeof conn?.close !== 'function') missing.push('engine.io Socket.close');
+  const transport = conn?.transport;
+  if (typeof transport?.name !== 'string') missing.push('engine.io Socket.transport.name');
+  else if (transport.name === 'websocket') {
+    if (typeof transport.socket?.bufferedAmount !== 'number') missing.push('engine.io WebSocket transport.socket.bufferedAmount (a ws WebSocket)');
+    if (typeof transport.socket?.terminate !== 'function') missing.push('engine.io WebSocket transport.socket.terminate (a ws WebSocket)');
+  }
+  return missing;
+}
+
+/** The bytes of one engine.io packet's payload: a string (Socket.IO's text packets) or binary. */
+function payloadBytes(data: unknown): number {
+  if (typeof data === 'string') return data.length;
+  if (ArrayBuffer.isView(data) || data instanceof ArrayBuffer) return data.byteLength;
+  return 0;
+}
+
 type WarnLog = { warn(details: object, message: string): void };
 
 /**
@@ -150,6 +204,10 @@ type WarnLog = { warn(details: object, message: string): void };
 export class Wire {
   private whyOrdinary: string | undefined;
   private connectionProbed = false;
+  /** Why unsent bytes cannot be measured (slow readers are then left to the ping timeout), when they cannot. */
+  private whyUncapped: string | undefined;
+  /** The transports whose live connections the send-buffer probe has seen. */
+  private readonly sendBufferProbed = new Set<string>();
   private readonly Sender: SenderClass | undefined;
   private readonly Adapter: ClusterAdapterClass | undefined;
 
@@ -170,7 +228,11 @@ export class Wire {
     if (watchAdapter && report.adapter.length) {
       consequences.push('stream changes are delivered unwatched: readers joining this fan-out node are replayed from the primary over HTTP, and may get a change twice (the page keeps it once)');
     }
-    const missing = [...report.direct, ...(watchAdapter ? report.adapter : [])];
+    if (report.sendBuffer.length) {
+      this.whyUncapped = report.sendBuffer.join('; ');
+      consequences.push(UNCAPPED);
+    }
+    const missing = [...report.direct, ...(watchAdapter ? report.adapter : []), ...report.sendBuffer];
     if (missing.length) this.warn(missing, consequences);
   }
 
@@ -218,6 +280,37 @@ export class Wire {
   }
 
   /**
+   * What the server holds for one reader and has not sent yet: the packets in engine.io's queue
+   * (every transport; on long-polling that is all of it, until the next poll takes it) plus, on
+   * WebSocket, what ws and Node's socket buffer hold (`bufferedAmount`, which grows when the reader
+   * stops reading: the direct path and engine.io both write into it). Bytes the kernel has taken
+   * are not counted: the kernel bounds those itself. Undefined when the fields are not there (the
+   * probe warned once; slow readers are then left to the ping timeout).
+   */
+  bufferedBytes(connection: unknown): number | undefined {
+    if (this.whyUncapped !== undefined) return undefined;
+    const conn = connection as EngineConnection;
+    const name = conn.transport?.name;
+    if (!this.sendBufferProbed.has(name) && !this.probeSendBufferOn(conn)) return undefined;
+    let bytes = name === 'websocket' ? conn.transport.socket!.bufferedAmount! : 0;
+    for (const packet of conn.writeBuffer) bytes += payloadBytes(packet.data);
+    return bytes;
+  }
+
+  /**
+   * Closes a reader's transport at once, discarding what is queued for it: the reader's client
+   * sees the connection drop (not a Socket.IO disconnect packet), reconnects and catches up by
+   * `seq`. A WebSocket is terminated rather than closed: ws's orderly close would queue its close
+   * frame behind the backlog and keep that backlog for 30 s waiting for an answer that a reader
+   * who does not read never sends.
+   */
+  drop(connection: unknown): void {
+    const conn = connection as EngineConnection;
+    if (conn.transport?.name === 'websocket') conn.transport.socket?.terminate?.();
+    conn.close(true);
+  }
+
+  /**
    * Lets `accept` see each message the cluster adapter receives from other nodes before it is
    * delivered, and drop it by returning false. `onMessage` is protected in ClusterAdapter's
    * typings, but it is the one place every stream message passes through, and the documented hook
@@ -239,6 +332,17 @@ export class Wire {
     if (missing.length === 0) return true;
     this.whyOrdinary = missing.join('; ');
     this.warn(missing, ["changes go to readers through Socket.IO's ordinary path, framed per reader"]);
+    return false;
+  }
+
+  private probeSendBufferOn(conn: EngineConnection): boolean {
+    const missing = probeSendBuffer(conn);
+    if (missing.length === 0) {
+      this.sendBufferProbed.add(conn.transport.name);
+      return true;
+    }
+    this.whyUncapped = missing.join('; ');
+    this.warn(missing, [UNCAPPED]);
     return false;
   }
 

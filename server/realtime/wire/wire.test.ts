@@ -15,7 +15,7 @@ import { buildRealtimeNode, type RealtimeNode } from '../node.js';
 import { roomOf } from '../rooms.js';
 import { Replay, type PostSource } from '../source.js';
 import { DirectBroadcast } from './direct-broadcast.js';
-import { installedLibraries, probeConnection, probeLibraries, Wire, type Libraries } from './internals.js';
+import { installedLibraries, probeConnection, probeLibraries, probeSendBuffer, Wire, type Libraries } from './internals.js';
 
 /**
  * The framed-once path against the real stack: a real engine.io server (built by the realtime
@@ -151,13 +151,37 @@ function serverConnections(node: RealtimeNode) {
 
 describe('the start-up probe', () => {
   it('finds every internal it relies on in the installed engine.io, ws and socket.io-adapter, and on a live connection', async () => {
-    expect(probeLibraries()).toEqual({ direct: [], adapter: [] });
+    expect(probeLibraries()).toEqual({ direct: [], adapter: [], sendBuffer: [] });
     const { node, url, warnings } = await startNode();
     await reader(url, 'websocket', ['websocket']);
-    const [conn] = serverConnections(node);
-    expect(probeConnection(conn)).toEqual([]);
+    await reader(url, 'polling', ['polling']);
+    const [websocket, polling] = serverConnections(node);
+    expect(probeConnection(websocket)).toEqual([]);
+    expect(probeSendBuffer(websocket)).toEqual([]);
+    expect(probeSendBuffer(polling)).toEqual([]);
     expect(node.wire.fastPath).toBe(true);
+    // Idle readers hold nothing unsent.
+    const wire = new Wire(recordingLogger(warnings, []), { watchAdapter: false });
+    expect(wire.bufferedBytes(websocket)).toBe(0);
+    expect(wire.bufferedBytes(polling)).toBe(0);
     expect(warnings).toEqual([]);
+  });
+
+  it("without ws's bufferedAmount: one warning, slow readers left to the ping timeout, delivery unaffected", async () => {
+    class WithoutBufferedAmount {
+      terminate(): void {}
+    }
+    const libraries = { ...installedLibraries, WebSocket: WithoutBufferedAmount };
+    const { node, url, warnings } = await startNode({ libraries });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.message).toContain('ws WebSocket.bufferedAmount');
+    expect(warnings[0]!.message).toContain('ping timeout');
+    const all = [await reader(url, 'websocket', ['websocket'])];
+    expect(new Wire(recordingLogger([], []), { watchAdapter: false }, libraries).bufferedBytes(serverConnections(node)[0])).toBeUndefined();
+    const sent = await publishInterleaved(node, 20, (seq) => `Entry ${seq}`);
+    await expectEveryReaderGot(all, sent);
+    expect(node.wire.fastPath).toBe(true);
+    expect(warnings).toHaveLength(1);
   });
 });
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { changesOutput, changesQuery, latestPage, listPostsQuery, postInput, postPatch, postSchema, postsOutput, slugParams } from '../../../../contract/index.js';
-import { PUBLIC_CACHE } from '../../caching.js';
+import { CATCH_UP_CACHE, POLL_CACHE, PUBLIC_CACHE } from '../../caching.js';
 import { LiveEdgeCache } from '../../live-edge-cache.js';
 import { requireRole, requireUser } from '../../plugins/auth.js';
 import { parseIfMatch } from '../../preconditions.js';
@@ -54,8 +54,8 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/api/posts/:slug/changes', { schema: { params: slugParams, querystring: changesQuery, response: { 200: changesOutput } } }, async (request, reply) => {
-    const { since, limit } = request.query;
-    reply.header('Cache-Control', 'no-cache');
+    const { since, limit, poll } = request.query;
+    reply.header('Cache-Control', poll ? POLL_CACHE : CATCH_UP_CACHE);
     return posts.changesSince(request.params.slug, since, limit);
   });
 };
