@@ -191,6 +191,15 @@ describe.skipIf(missing.length > 0 && !process.env.CI)('scale-out cluster', () =
     late.close();
   }, 60_000);
 
+  it('lets an archive import larger than 128 KiB through nginx (the server, not nginx, sets each route\'s limit)', async () => {
+    const entries = Array.from({ length: 400 }, (_, i) => `Entry ${i}: ${'a long paragraph of the keynote '.repeat(25)}`).join('\n\n');
+    const markdown = `---\ntitle: Big import ${Date.now()}\ndate: 2026-03-14\n---\n\n${entries}\n`;
+    expect(markdown.length).toBeGreaterThan(300_000);
+    const response = await fetch(`${topology.url}/api/import?filename=big.md`, { method: 'POST', headers: { authorization: auth().authorization!, 'content-type': 'text/markdown' }, body: markdown });
+    expect(response.status).toBe(201);
+    expect(((await response.json()) as { entries: number }).entries).toBe(400);
+  }, 60_000);
+
   it('moves readers of a killed fan-out node to the other one through nginx with no gap or double', async () => {
     const slug = await createPost('Node failure');
     const list = [reader(topology.url, slug), reader(topology.url, slug), reader(topology.url, slug)];
