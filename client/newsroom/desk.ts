@@ -35,21 +35,95 @@ export function setupDesk(root: HTMLElement, viewer: Viewer, timeZone: string, s
     );
   });
 
-  const render = () => {
-    const sorted = [...entries.values()].sort(newestFirst);
-    const nodes = sorted.map((entry) => editing.get(entry.id)?.form ?? renderDeskEntry(entry, viewer, timeZone));
-    timeline.replaceChildren(...nodes);
-    if (sorted.length === 0) timeline.append(element('p', { className: 'muted', id: 'timeline-empty' }, 'No entries yet.'));
-    if (olderCursor) timeline.append(loadEarlier);
+  // The timeline is keyed and incremental (issue 14): a change inserts, replaces or removes only
+  // its own article, in place, so an entry being edited (its form, its caret, its focus) is never
+  // detached by a colleague's publishing, and loading a page of older entries costs one insert each.
+  const order: Entry[] = [];
+  const nodes = new Map<number, HTMLElement>();
+  const empty = element('p', { className: 'muted', id: 'timeline-empty' }, 'No entries yet.');
+
+  /** Where `entry` goes in `order` (newest first): a binary search. */
+  const indexOf = (entry: Entry): number => {
+    let lo = 0;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (newestFirst(order[mid]!, entry) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   };
+
+  /** The node that should follow position `index`: the next entry's, else what ends the list. */
+  const anchorAfter = (index: number): Node | null => {
+    const next = order[index + 1];
+    if (next) return nodes.get(next.id) ?? null;
+    return loadEarlier.parentNode === timeline ? loadEarlier : null;
+  };
+
+  const place = (entry: Entry) => {
+    const known = order.findIndex((candidate) => candidate.id === entry.id);
+    const previous = known >= 0 ? order[known] : undefined;
+    if (known >= 0) order.splice(known, 1);
+    const index = indexOf(entry);
+    order.splice(index, 0, entry);
+    const editor = editing.get(entry.id);
+    let node = nodes.get(entry.id);
+    if (!editor && (!node || previous?.version !== entry.version || node.dataset.version !== String(entry.version))) {
+      const fresh = renderDeskEntry(entry, viewer, timeZone);
+      if (node) node.replaceWith(fresh);
+      node = fresh;
+      nodes.set(entry.id, node);
+    }
+    if (!node) return;
+    const anchor = anchorAfter(index);
+    // Moved only when its place changed: moving a node that holds the caret would drop focus.
+    if (!node.isConnected || node.nextSibling !== anchor) timeline.insertBefore(node, anchor);
+    empty.remove();
+  };
+
+  const remove = (id: number) => {
+    const known = order.findIndex((candidate) => candidate.id === id);
+    if (known >= 0) order.splice(known, 1);
+    nodes.get(id)?.remove();
+    nodes.delete(id);
+    if (order.length === 0 && !empty.isConnected) timeline.prepend(empty);
+  };
+
+  const showLoadEarlier = () => {
+    if (olderCursor) timeline.append(loadEarlier);
+    else loadEarlier.remove();
+  };
+
+  // Which deleted entries exist changes with entries arriving or going: refreshed once per burst.
+  let refreshQueued = false;
+  const refreshDeleted = () => {
+    if (refreshQueued) return;
+    refreshQueued = true;
+    queueMicrotask(() => {
+      refreshQueued = false;
+      void deleted.refresh();
+    });
+  };
+
+  timeline.replaceChildren(empty);
 
   const edit = (entry: Entry) => {
     const editor = openEntryEditor(entry, viewer, () => {
       editing.delete(entry.id);
-      render();
+      const current = entries.get(entry.id);
+      const form = nodes.get(entry.id);
+      nodes.delete(entry.id);
+      if (current) {
+        const article = renderDeskEntry(current, viewer, timeZone);
+        nodes.set(entry.id, article);
+        if (form?.isConnected) form.replaceWith(article);
+        else place(current);
+      } else form?.remove();
     });
     editing.set(entry.id, editor);
-    render();
+    nodes.get(entry.id)?.replaceWith(editor.form);
+    nodes.set(entry.id, editor.form);
     editor.focus();
   };
 
@@ -82,18 +156,18 @@ export function setupDesk(root: HTMLElement, viewer: Viewer, timeZone: string, s
     entry: (entry) => {
       entries.set(entry.id, entry);
       editing.get(entry.id)?.seen(entry.version);
-      render();
-      void deleted.refresh();
+      place(entry);
+      refreshDeleted();
     },
     older: (cursor) => {
       olderCursor = cursor;
-      render();
+      showLoadEarlier();
     },
     deleted: (id) => {
       entries.delete(id);
       editing.delete(id);
-      render();
-      void deleted.refresh();
+      remove(id);
+      refreshDeleted();
     },
   };
 }
