@@ -49,3 +49,21 @@ test('an editor keeps typing while colleagues publish: no keystroke, caret or fo
   await expect(page.locator('#timeline [data-entry-id]')).toHaveCount(25);
   await page.screenshot({ path: test.info().outputPath('desk-typing.png') });
 });
+
+test("the desk stays put while you read: a colleague's new entry above does not move it", async ({ page, request }) => {
+  const auth = { authorization: `Bearer ${token}` };
+  const { slug } = (await (await request.post('/api/posts', { headers: auth, data: { title: `Reading keynote ${Date.now()}` } })).json()) as { slug: string };
+  const ids: number[] = [];
+  for (let i = 1; i <= 20; i++) ids.push(((await (await request.post(`/api/posts/${slug}/entries`, { headers: auth, data: { body: `Entry ${i}\n\nwith a second paragraph` } })).json()) as { id: number }).id);
+  await page.context().addCookies((await admin.storageState()).cookies);
+  await page.goto(`/admin/posts/${slug}`);
+  await expect(page.locator('#connection')).toHaveText('Live');
+  const reading = page.locator(`#timeline [data-entry-id="${ids[5]}"]`);
+  await reading.scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollBy(0, 120));
+  const before = await reading.evaluate((element) => element.getBoundingClientRect().top);
+  await request.post(`/api/posts/${slug}/entries`, { headers: auth, data: { body: 'Breaking: a new chip\n\nwith details' } });
+  await expect(page.locator('#timeline .desk-entry', { hasText: 'Breaking: a new chip' })).toHaveCount(1);
+  const after = await reading.evaluate((element) => element.getBoundingClientRect().top);
+  expect(Math.abs(after - before)).toBeLessThanOrEqual(2);
+});
