@@ -100,3 +100,12 @@ export async function floodUntilCutOff(flooder: Socket, slug: string): Promise<v
   await until(() => disconnected !== '', 'the flooder to be disconnected');
   if (disconnected !== 'io server disconnect') throw new Error(`expected a server disconnect, got ${disconnected}`);
 }
+
+/** Sends a subscribe far over the 4 KiB message limit: the server must close the connection. */
+export async function expectOversizedMessageCloses(socket: Socket): Promise<void> {
+  let reason = '';
+  socket.on('disconnect', (why) => (reason = why));
+  socket.emit('subscribe', { slug: 'x'.repeat(10_000) }, () => undefined);
+  await until(() => reason !== '', 'the oversized message to close the socket');
+  if (reason !== 'transport close') throw new Error(`expected the transport to be closed, got ${reason}`);
+}

@@ -9,7 +9,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/cluster/topology.js';
 import { buildFanoutApp } from '../fanout.js';
-import { createPost, createTestApp, floodUntilCutOff, postEntry, type TestApp, testConfig, until } from './helpers.js';
+import { createPost, createTestApp, expectOversizedMessageCloses, floodUntilCutOff, postEntry, type TestApp, testConfig, until } from './helpers.js';
 import { stalledWebSocketReader } from './stalled-readers.js';
 import type { Change } from '../../contract/index.js';
 
@@ -167,11 +167,7 @@ describe.skipIf(!hasRedis && !process.env.CI)('socket guards on a fan-out node',
   it('closes the connection of a socket that sends more than 4 KiB', async () => {
     const socket = open({ 'x-forwarded-for': address() });
     await outcome(socket);
-    let reason = '';
-    socket.on('disconnect', (why) => (reason = why));
-    socket.emit('subscribe', { slug: 'x'.repeat(10_000) }, () => undefined);
-    await until(() => reason !== '', 'the oversized message to close the socket');
-    expect(reason).toBe('transport close');
+    await expectOversizedMessageCloses(socket);
   });
 
   it("drops a reader that stops reading once it holds more than SOCKET_MAX_BUFFERED_KB (stream changes take Socket.IO's own path), while others get every change", async () => {

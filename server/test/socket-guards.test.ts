@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPost, createTestApp, floodUntilCutOff, postEntry, type TestApp, until } from './helpers.js';
+import { createPost, createTestApp, expectOversizedMessageCloses, floodUntilCutOff, postEntry, type TestApp, until } from './helpers.js';
 import type { Change } from '../../contract/index.js';
 
 let t: TestApp | undefined;
@@ -127,10 +127,6 @@ describe('socket event rate', () => {
     const url = await start();
     const socket = open(url);
     await outcome(socket);
-    let reason = '';
-    socket.on('disconnect', (why) => (reason = why));
-    socket.emit('subscribe', { slug: 'x'.repeat(10_000) }, () => undefined);
-    await until(() => reason !== '', 'the oversized message to close the socket');
-    expect(reason).toBe('transport close');
+    await expectOversizedMessageCloses(socket);
   });
 });
