@@ -25,6 +25,8 @@ export type LiveSyncOptions = {
   /** 'Connecting…', 'Live', 'Reconnecting…', 'Offline' or a sentence saying why not. */
   connection(state: string): void;
   presence?(readers: number): void;
+  /** The newsroom's desk: followed like a reader, not counted as one. */
+  desk?: boolean;
 };
 
 const RETRY_MS = [500, 1000, 2000, 5000, 10000];
@@ -135,9 +137,10 @@ export class LiveSync {
   private subscribe(attempt = 0): void {
     const since = this.seq;
     const batch = this.batch;
-    this.socket.emit('subscribe', { slug: this.options.slug, since, ...(batch ? { batch } : {}) }, (ack) => {
-      // A node still running the version before `batch` (a rolling upgrade) refuses the key:
-      // subscribe the old way, with the missed changes as `change` events.
+    const desk = batch && this.options.desk === true;
+    this.socket.emit('subscribe', { slug: this.options.slug, since, ...(batch ? { batch } : {}), ...(desk ? { desk } : {}) }, (ack) => {
+      // A node still running a version before `batch` or `desk` (a rolling upgrade) refuses the
+      // keys: subscribe the old way, with the missed changes as `change` events (counted as a reader).
       if (!ack.ok && ack.error.code === 'invalid-payload' && batch) {
         this.batch = false;
         this.subscribe(attempt);

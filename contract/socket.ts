@@ -9,6 +9,8 @@ export const subscribePayload = z.strictObject({
   since: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   /** Replay the missed changes as one `changes` event instead of one `change` event each. */
   batch: z.boolean().optional(),
+  /** The newsroom's desk follows the post like a reader, but is not counted among its readers. */
+  desk: z.boolean().optional(),
 });
 export type SubscribePayload = z.infer<typeof subscribePayload>;
 export const unsubscribePayload = subscribePayload.pick({ slug: true });

@@ -28,7 +28,7 @@ export class Feed {
 
   async start(): Promise<void> {
     await this.loadLatest();
-    new LiveSync({ slug: this.slug, lastSeq: this.lastSeq, apply: (change) => this.apply(change), connection: (state) => this.on.connection(state) });
+    new LiveSync({ slug: this.slug, lastSeq: this.lastSeq, desk: true, apply: (change) => this.apply(change), connection: (state) => this.on.connection(state) });
   }
 
   private async loadLatest(): Promise<void> {

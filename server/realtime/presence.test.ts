@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createPost, createTestApp, type TestApp, until } from '../test/helpers.js';
+import { createPost, createTestApp, postEntry, type TestApp, until } from '../test/helpers.js';
 import type { Presence } from '../../contract/index.js';
 
 let t: TestApp;
@@ -50,5 +50,28 @@ describe('presence (one process, no Redis)', () => {
 
     second.socket.close();
     await until(() => first.seen.at(-1)?.readers === 1, 'back to one reader', 20_000);
+  });
+
+  it('does not count the newsroom: a desk follows the post and hears the count, but is not a reader', async () => {
+    const { slug } = await createPost(t);
+    const desk = reader();
+    expect(await desk.socket.timeout(5000).emitWithAck('subscribe', { slug, batch: true, desk: true })).toMatchObject({ ok: true });
+    await until(() => desk.seen.at(-1)?.readers === 0, 'the desk hears 0 readers', 20_000);
+
+    const first = reader();
+    await first.socket.timeout(5000).emitWithAck('subscribe', { slug });
+    await until(() => first.seen.at(-1)?.readers === 1 && desk.seen.at(-1)?.readers === 1, 'one reader, the desk not counted', 20_000);
+    expect((await t.app.inject('/metrics')).body).toContain(`liveline_post_readers{post="${slug}"} 1`);
+
+    // The desk receives the post's changes like any reader.
+    const changes: unknown[] = [];
+    desk.socket.on('change', (change: unknown) => changes.push(change));
+    await postEntry(t, slug, 'For the desk too');
+    await until(() => changes.length === 1, 'the desk got the entry', 20_000);
+
+    // Leaving the post leaves its desk room too: counts stay right when the desk subscribes again.
+    await desk.socket.timeout(5000).emitWithAck('unsubscribe', { slug });
+    await desk.socket.timeout(5000).emitWithAck('subscribe', { slug, desk: true });
+    await until(() => first.seen.at(-1)?.readers === 1, 'still one reader', 20_000);
   });
 });

@@ -1,7 +1,7 @@
 import type { Server } from 'socket.io';
 import type { Metrics } from '../metrics/metrics.js';
 import type { RedisClient } from './redis.js';
-import { postIdOfRoom, roomOf } from './rooms.js';
+import { postIdOfDeskRoom, postIdOfRoom, roomOf } from './rooms.js';
 import type { DirectBroadcast } from './wire/direct-broadcast.js';
 
 const NODES_KEY = 'liveline:nodes';
@@ -26,12 +26,20 @@ export class Presence {
     private readonly broadcast: DirectBroadcast,
   ) {}
 
-  /** Per-post reader counts on this node. */
+  /** Per-post reader counts on this node: the post's room without its desk (newsroom) sockets. */
   local(): Counts {
     const counts: Counts = new Map();
+    const desks: Counts = new Map();
     for (const [room, members] of this.io.of('/').adapter.rooms) {
       const postId = postIdOfRoom(room);
       if (postId !== undefined && members.size > 0) counts.set(postId, members.size);
+      const deskOf = postIdOfDeskRoom(room);
+      if (deskOf !== undefined) desks.set(deskOf, members.size);
+    }
+    // A post followed only from the newsroom keeps its entry (0 readers), so its desk hears the count.
+    for (const [postId, desk] of desks) {
+      const members = counts.get(postId);
+      if (members !== undefined) counts.set(postId, Math.max(0, members - desk));
     }
     return counts;
   }

@@ -18,6 +18,22 @@ export function postIdOfRoom(room: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+const DESK_ROOM = /^desk:(\d+)$/;
+
+/**
+ * The newsroom sockets following a post (the composer's desk). They are in the post's room too,
+ * to receive its changes; presence subtracts this room so that editors are not counted as readers.
+ */
+export function deskRoomOf(postId: number): string {
+  return `desk:${postId}`;
+}
+
+/** The post whose desk sockets share `room`; undefined for any other room. */
+export function postIdOfDeskRoom(room: string): number | undefined {
+  const match = DESK_ROOM.exec(room);
+  return match ? Number(match[1]) : undefined;
+}
+
 /** The room holding every socket of one node (the primary excludes it when it emits through Redis). */
 export function nodeRoom(nodeId: string): string {
   return `node:${nodeId}`;

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Server, Socket } from 'socket.io';
 import { subscribePayload, unsubscribePayload, type Change, type ClientToServer, type ServerToClient, type SubscribeAck } from '../../contract/index.js';
-import { postIdOfRoom, roomOf } from './rooms.js';
+import { deskRoomOf, postIdOfRoom, roomOf } from './rooms.js';
 import type { PostSource, Replay } from './source.js';
 
 export type ReaderServer = Server<ClientToServer, ServerToClient>;
@@ -34,7 +34,10 @@ export class Subscriptions {
     socket.on('unsubscribe', async (payload, ack) => {
       const parsed = unsubscribePayload.safeParse(payload);
       const postId = parsed.success ? await Promise.resolve(this.source.find(parsed.data.slug)).catch(() => undefined) : undefined;
-      if (postId !== undefined) void socket.leave(roomOf(postId));
+      if (postId !== undefined) {
+        void socket.leave(roomOf(postId));
+        void socket.leave(deskRoomOf(postId));
+      }
       if (typeof ack === 'function') ack({ ok: postId !== undefined });
     });
   }
@@ -50,7 +53,7 @@ export class Subscriptions {
       const where = issue?.path.join('.') || 'payload';
       return { ok: false, error: { code: 'invalid-payload', message: `${where}: ${issue?.message ?? 'is invalid'}` } };
     }
-    const { slug, since, batch } = parsed.data;
+    const { slug, since, batch, desk } = parsed.data;
     const postId = await this.source.find(slug);
     if (postId === undefined) return { ok: false, error: { code: 'not-found', message: `The post "${slug}" does not exist.` } };
     const room = roomOf(postId);
@@ -64,7 +67,7 @@ export class Subscriptions {
       since,
       (replay) => this.replay(socket, replay, batch === true),
       // The socket may have gone while a fan-out node asked the primary; a gone socket must not hold a room.
-      () => void (socket.connected && socket.join(room)),
+      () => void (socket.connected && socket.join(desk ? [room, deskRoomOf(postId)] : room)),
     );
     return { ok: true, lastSeq };
   }
