@@ -2,6 +2,7 @@ import type { Assets } from './assets.js';
 import { html, jsonForScript, raw, type RawHtml } from './html.js';
 import type { Actor, Post } from '../../contract/index.js';
 import { canCreatePost } from '../domain/roles.js';
+import type { PostActivity } from '../store/posts.js';
 
 /** Pages of the newsroom (login, setup, admin, composer). Readers never load these. */
 
@@ -65,7 +66,7 @@ ${model.error ? html`<p class="error" role="alert">${model.error}</p>` : ''}
   return layout({ title: 'Set up', assets, body, page: 'setup' });
 }
 
-export function adminHomePage(assets: Assets, actor: Actor, csrf: string, posts: Post[]): string {
+export function adminHomePage(assets: Assets, actor: Actor, csrf: string, posts: (Post & PostActivity)[], now = new Date()): string {
   // Posts are the desk's (editors create them); authors write into the ones they are given.
   const create = canCreatePost(actor)
     ? html`<form id="new-post" class="inline-form">
@@ -73,12 +74,33 @@ export function adminHomePage(assets: Assets, actor: Actor, csrf: string, posts:
 <span class="error" role="alert" id="new-post-error"></span>
 </form>`
     : '';
+  const list = posts.length
+    ? html`<table class="post-admin-list" id="post-list">
+<thead><tr><th scope="col">Post</th><th scope="col">Status</th><th scope="col">Entries</th><th scope="col">Last update</th><th scope="col"><span class="visually-hidden">Reader page</span></th></tr></thead>
+<tbody>
+${posts.map((post) => {
+  const last = post.lastChangeAt ?? post.updatedAt;
+  return html`<tr data-slug="${post.slug}"><td><a href="/admin/posts/${post.slug}">${post.title}</a></td><td><span class="status status-${post.status}">${post.status}</span></td><td class="count">${post.entries}</td><td><time datetime="${last}" title="${last}">${ago(last, now)}</time></td><td><a href="/posts/${post.slug}" class="muted">reader page</a></td></tr>`;
+})}
+</tbody></table>`
+    : html`<div class="empty-state" id="post-list-empty"><h2>No posts yet</h2>${
+        canCreatePost(actor)
+          ? html`<p>A post is one event: a keynote, a match, an election night. Give it the event's title above; you write entries in it, and readers follow it live at its reader page.</p>`
+          : html`<p>Editors create posts; the ones you write in appear here. Ask an editor to start one for your event.</p>`
+      }</div>`;
   const body = html`<h1>Posts</h1>
 ${create}
-<ul class="post-admin-list" id="post-list">
-${posts.map((post) => html`<li><a href="/admin/posts/${post.slug}">${post.title}</a> <span class="status status-${post.status}">${post.status}</span> <a href="/posts/${post.slug}" class="muted">reader page</a></li>`)}
-</ul>`;
+${list}`;
   return layout({ title: 'Posts', assets, body, page: 'admin-home', actor, csrf });
+}
+
+/** "just now", "12 min ago", "3 h ago", else the date: how long since a post last changed. */
+export function ago(iso: string, now: Date): string {
+  const minutes = Math.floor((now.getTime() - new Date(iso).getTime()) / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  if (minutes < 24 * 60) return `${Math.floor(minutes / 60)} h ago`;
+  return new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 }
 
 /** The copy-paste snippet that puts a post's live embed page on another site. */

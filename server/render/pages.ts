@@ -187,7 +187,7 @@ ${older ? html`<nav class="latest"><a href="/posts/${post.slug}${embed ? '/embed
   });
 }
 
-export function homePage(posts: Post[], assets: Assets, url: string): string {
+export function homePage(posts: Post[], assets: Assets, url: string, firstRun = false): string {
   const groups: [PostStatus, string][] = [
     ['live', 'Live now'],
     ['scheduled', 'Upcoming'],
@@ -200,9 +200,12 @@ export function homePage(posts: Post[], assets: Assets, url: string): string {
 ${list.map((post) => html`<li><a href="/posts/${post.slug}">${post.title}</a>${post.description ? html` <span class="description">${post.description}</span>` : ''}</li>`)}
 </ul></section>`;
   });
+  const newsroom = firstRun
+    ? html`<p class="newsroom-door" id="newsroom-door">New install: <a href="/setup">create the first administrator account</a>, then start a liveblog in the newsroom.</p>`
+    : html`<p class="newsroom-door muted" id="newsroom-door"><a href="/admin">Newsroom</a> (for the people who write here)</p>`;
   const body = posts.length
-    ? html`<h1>Liveblogs</h1>${sections}`
-    : html`<h1>Liveblogs</h1><p class="empty">No posts yet. Create one with <code>POST /api/posts</code> (see the README).</p>`;
+    ? html`<h1>Liveblogs</h1>${sections}${newsroom}`
+    : html`<h1>Liveblogs</h1><p class="empty">No liveblogs yet.</p>${newsroom}`;
   return layout({
     head: { title: 'Liveline', description: 'Live coverage as it happens.', canonical: url, openGraph: { type: 'website', title: 'Liveline', url } },
     assets,

@@ -2,6 +2,7 @@ import { encodeCursor, type EntryCursor } from '../domain/cursor.js';
 import { errors } from '../domain/errors.js';
 import { slugify } from '../domain/slug.js';
 import { presentEntry, tombstoneOf } from '../store/entries.js';
+import type { PostActivity } from '../store/posts.js';
 import { nowIso, type ServiceDeps } from './context.js';
 import { requireVersion } from './versions.js';
 import type { Actor, Change, Entry, EntryPage, Post, PostInput, PostPatch, PostStatus } from '../../contract/index.js';
@@ -143,6 +144,12 @@ export class PostService {
 
   list(filter: { status?: PostStatus | undefined; limit: number }): Post[] {
     return this.deps.stores.posts.list(filter);
+  }
+
+  /** The newsroom's post list: each post with its entry count and when it last changed. */
+  withActivity(limit: number): (Post & PostActivity)[] {
+    const { posts } = this.deps.stores;
+    return posts.list({ limit }).map((post) => ({ ...post, ...posts.activity(post.id) }));
   }
 
   /** The post with its newest entries; read in one synchronous step, so lastSeq matches the entries. */

@@ -34,6 +34,9 @@ export type NewPost = {
 
 export type PostFields = Omit<NewPost, 'createdBy' | 'now' | 'slug'>;
 
+/** What the newsroom's post list shows beside each post. */
+export type PostActivity = { entries: number; lastChangeAt: string | null };
+
 function toPost(row: PostRow): Post {
   return {
     id: row.id,
@@ -63,6 +66,10 @@ export class PostStore {
         VALUES (@slug, @title, @description, @status, @startsAt, @endedAt, @timezone, @tags, @categories, @createdBy, @now, @now) RETURNING *`),
       bySlug: db.prepare('SELECT * FROM posts WHERE slug = ? AND deleted_at IS NULL'),
       byId: db.prepare('SELECT * FROM posts WHERE id = ?'),
+      activity: db.prepare(`SELECT
+        (SELECT COUNT(*) FROM entries e WHERE e.post_id = p.id AND e.deleted_at IS NULL) AS entries,
+        (SELECT c.created_at FROM changes c WHERE c.post_id = p.id AND c.seq = p.last_seq) AS last_change_at
+        FROM posts p WHERE p.id = ?`),
       list: db.prepare(`SELECT * FROM posts WHERE deleted_at IS NULL AND (@status IS NULL OR status = @status)
         ORDER BY created_at DESC, id DESC LIMIT @limit`),
       update: db.prepare(`UPDATE posts SET title = @title, description = @description, status = @status, starts_at = @startsAt,
@@ -101,6 +108,12 @@ export class PostStore {
   list(filter: { status?: PostStatus | undefined; limit: number }): Post[] {
     const rows = this.statements.list.all({ status: filter.status ?? null, limit: filter.limit }) as PostRow[];
     return rows.map(toPost);
+  }
+
+  /** Live entries and the time of the latest change (entry or post) of a post. */
+  activity(id: number): PostActivity {
+    const row = this.statements.activity.get(id) as { entries: number; last_change_at: string | null } | undefined;
+    return { entries: row?.entries ?? 0, lastChangeAt: row?.last_change_at ?? null };
   }
 
   update(id: number, fields: PostFields, now: string): Post {

@@ -24,7 +24,7 @@ describe('passwords', () => {
 });
 
 describe('setup', () => {
-  it('creates the first admin once, then is gone (404)', async () => {
+  it('creates the first admin once, then is gone (404 to scripts, the login page to browsers)', async () => {
     await t.close();
     t = await createTestApp({}, { withTokens: false });
     const setupPage = await t.app.inject({ method: 'GET', url: '/setup' });
@@ -38,6 +38,17 @@ describe('setup', () => {
     expect((await t.app.inject({ method: 'GET', url: '/setup' })).statusCode).toBe(404);
     const again = await t.app.inject({ method: 'POST', url: '/setup', payload: { name: 'Eve', email: 'eve@example.org', password: PASSWORD } });
     expect(again.statusCode).toBe(404);
+    expect(t.app.stores.users.credentials('eve@example.org')).toBeUndefined();
+    // A browser that comes back to /setup, or submits its form again, lands on the login page.
+    const browsing = await t.app.inject({ method: 'GET', url: '/setup', headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+    expect([browsing.statusCode, browsing.headers.location]).toEqual([303, '/login']);
+    const resubmitted = await t.app.inject({
+      method: 'POST',
+      url: '/setup',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost' },
+      payload: `name=Eve&email=eve%40example.org&password=${encodeURIComponent(PASSWORD)}`,
+    });
+    expect([resubmitted.statusCode, resubmitted.headers.location]).toEqual([303, '/login']);
     expect(t.app.stores.users.credentials('eve@example.org')).toBeUndefined();
   });
 

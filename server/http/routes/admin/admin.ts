@@ -27,7 +27,7 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/admin', async (request, reply) => {
     const { actor, csrfToken } = sessionOf(request);
-    return reply.type(HTML).send(adminHomePage(app.assets, actor, csrfToken, app.services.posts.list({ limit: 200 })));
+    return reply.type(HTML).send(adminHomePage(app.assets, actor, csrfToken, app.services.posts.withActivity(200)));
   });
 
   app.get('/admin/posts/:slug', { schema: { params: slugParams } }, async (request, reply) => {

@@ -25,8 +25,10 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/', async (request, reply) => {
     const list = posts.list({ limit: 200 });
-    if (notModified(request, reply, `W/"home-${postListVersion(list)}-${app.assets.version}"`)) return reply.code(304).send();
-    return reply.type(HTML).send(homePage(list, app.assets, `${publicOrigin(request)}/`));
+    // A fresh install's home page points to the setup page; once an account exists, to the newsroom.
+    const firstRun = app.services.users.needsSetup();
+    if (notModified(request, reply, `W/"home-${postListVersion(list)}-${firstRun ? 'setup' : 'ready'}-${app.assets.version}"`)) return reply.code(304).send();
+    return reply.type(HTML).send(homePage(list, app.assets, `${publicOrigin(request)}/`, firstRun));
   });
 
   // Keyed by post and variant (page or embed), versioned by the ETag; the origin in the page is

@@ -46,6 +46,11 @@ export function safeNext(next: string | undefined): string {
   return resolved.origin === base.origin ? `${resolved.pathname}${resolved.search}${resolved.hash}` : '/admin';
 }
 
+/** A browser navigating (its Accept names HTML), not a script. */
+function acceptsHtml(request: FastifyRequest): boolean {
+  return String(request.headers.accept ?? '').includes('text/html');
+}
+
 function wantsJson(request: FastifyRequest): boolean {
   return String(request.headers['content-type'] ?? '').startsWith('application/json');
 }
@@ -122,13 +127,21 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
     return reply.redirect('/login', 303);
   });
 
-  app.get('/setup', async (_request, reply) => {
-    if (!users.needsSetup()) throw errors.notFound('The setup page');
+  // Once the first account exists, a browser asking for the setup page (a bookmark, a second
+  // tab, the form submitted twice) lands on the login page; API clients get the 404.
+  app.get('/setup', async (request, reply) => {
+    if (!users.needsSetup()) {
+      if (acceptsHtml(request)) return reply.redirect('/login', 303);
+      throw errors.notFound('The setup page');
+    }
     return reply.type(HTML).header('Cache-Control', 'no-store').send(setupPage(app.assets, {}));
   });
 
   app.post('/setup', async (request, reply) => {
-    if (!users.needsSetup()) throw errors.notFound('The setup page');
+    if (!users.needsSetup()) {
+      if (!wantsJson(request)) return reply.redirect('/login', 303);
+      throw errors.notFound('The setup page');
+    }
     assertSameOrigin(request, app.config.http.publicUrl);
     const parsed = setupInput.safeParse(request.body ?? {});
     if (!parsed.success) {
