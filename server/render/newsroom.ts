@@ -26,12 +26,13 @@ ${newsroomCss ? html`<link rel="stylesheet" href="${newsroomCss}">` : ''}
 ${script ? html`<script type="module" src="${script}"></script>` : ''}
 </head>
 <body class="newsroom" data-page="${page}">
+<a class="skip-link" href="#main">Skip to content</a>
 <header class="site newsroom-bar"><a href="/admin" class="brand">Liveline newsroom</a>
 ${actor && csrf ? html`<nav><a href="/">Reader site</a>${actor.role === 'admin' ? html` <a href="/admin/users">Users &amp; tokens</a>` : ''}
 <span class="who" id="who" data-user-id="${actor.id}" data-role="${actor.role}">${actor.name} (${actor.role})</span>
 <form method="post" action="/logout" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit">Log out</button></form></nav>` : ''}
 </header>
-<main>
+<main id="main" tabindex="-1">
 ${body}
 </main>
 ${data === undefined ? '' : html`<script type="application/json" id="page-data">${raw(jsonForScript(data))}</script>`}
