@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { trustFunction } from './domain/proxies.js';
 import type { Db } from './db/connection.js';
 import { auth } from './http/plugins/auth.js';
+import { compression } from './http/plugins/compression.js';
 import { loadShedding } from './http/plugins/load-shedding.js';
 import { problems } from './http/plugins/problems.js';
 import { rateLimits } from './http/plugins/rate-limit.js';
@@ -105,6 +106,7 @@ export async function buildApp({ config, db, logger = true, logStream, renderer,
   await app.register(loadShedding, { sampleIntervalMs: pressureSampleIntervalMs });
   await app.register(securityHeaders);
   await app.register(requestMetrics);
+  await app.register(compression);
   if (existsSync(CLIENT_DIST)) {
     // File names carry a content hash, so they can be cached forever.
     await app.register(fastifyStatic, { root: CLIENT_DIST, prefix: '/assets/', immutable: true, maxAge: '365d', index: false });

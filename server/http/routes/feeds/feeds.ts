@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { slugParams } from '../../../../contract/index.js';
 import { postFeed, siteFeed } from '../../../render/atom.js';
 import { notModified, postListVersion } from '../../caching.js';
+import { sendCompressible } from '../../compression.js';
 import { LiveEdgeCache } from '../../live-edge-cache.js';
 import { publicOrigin } from '../../public-origin.js';
 
@@ -22,10 +23,9 @@ export const feedRoutes: FastifyPluginAsyncZod = async (app) => {
     let feed = feeds.get(post.id, etag);
     if (feed === undefined) {
       const latest = posts.withLatestEntries(request.params.slug);
-      feed = postFeed(latest.post, latest.entries, publicOrigin(request));
-      feeds.set(post.id, etag, feed);
+      feed = feeds.set(post.id, etag, postFeed(latest.post, latest.entries, publicOrigin(request)));
     }
-    return reply.type(ATOM).send(feed);
+    return sendCompressible(request, reply, feed, ATOM);
   });
 
   app.get('/feed.atom', async (request, reply) => {

@@ -6,6 +6,7 @@ import { decodeCursor, encodeCursor } from '../../../domain/cursor.js';
 import { AppError } from '../../../domain/errors.js';
 import { homePage, notFoundPage, postPage } from '../../../render/pages.js';
 import { notModified, postListVersion } from '../../caching.js';
+import { sendCompressible } from '../../compression.js';
 import { LiveEdgeCache } from '../../live-edge-cache.js';
 import { embedHelmet } from '../../plugins/security-headers.js';
 import { publicOrigin } from '../../public-origin.js';
@@ -47,10 +48,11 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
       const url = `${publicOrigin(request)}/posts/${post.slug}`;
       const cacheKey = cursor ? undefined : `${post.id}|${embed}`;
       const cached = cacheKey && liveEdges.get(cacheKey, etag);
-      if (cached) return reply.type(HTML).send(cached);
+      if (cached) return sendCompressible(request, reply, cached, HTML);
       const page = cursor ? posts.entriesBefore(slug, cursor, 50) : posts.withLatestEntries(slug);
       const html = postPage({ post, ...page, ...posts.highlights(post), older: Boolean(cursor), url, embed }, app.assets);
-      if (cacheKey) liveEdges.set(cacheKey, etag, html);
+      // Older pages are not kept; the compression plugin compresses them as it sends them.
+      if (cacheKey) return sendCompressible(request, reply, liveEdges.set(cacheKey, etag, html), HTML);
       return reply.type(HTML).send(html);
     } catch (error) {
       if (error instanceof AppError && error.status === 404) {

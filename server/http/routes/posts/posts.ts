@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { changesOutput, changesQuery, latestPage, listPostsQuery, postInput, postPatch, postSchema, postsOutput, slugParams } from '../../../../contract/index.js';
 import { CATCH_UP_CACHE, POLL_CACHE, PUBLIC_CACHE } from '../../caching.js';
+import { sendCompressible } from '../../compression.js';
 import { LiveEdgeCache } from '../../live-edge-cache.js';
 import { requireRole, requireUser } from '../../plugins/auth.js';
 import { parseIfMatch } from '../../preconditions.js';
@@ -35,12 +36,10 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
     if (body === undefined) {
       const page = posts.withLatestEntries(request.params.slug);
       // Exactly what the route's serializer does (fastify-type-provider-zod: encode, then stringify).
-      body = JSON.stringify(z.encode(latestPage, { ...page, lastSeq: page.post.lastSeq }));
-      latestBodies.set(post.id, post.lastSeq, body);
+      body = latestBodies.set(post.id, post.lastSeq, JSON.stringify(z.encode(latestPage, { ...page, lastSeq: page.post.lastSeq })));
     }
-    // A string with a JSON content type is sent as is. The cast: send() is typed for the
-    // schema's object, and this string is that object, already serialized.
-    return reply.type('application/json; charset=utf-8').send(body as never);
+    // A string or buffer with a JSON content type is sent as is, the serializer skipped.
+    return sendCompressible(request, reply, body, 'application/json; charset=utf-8');
   });
 
   app.patch('/api/posts/:slug', { preHandler: requireUser, schema: { params: slugParams, body: postPatch, response: { 200: postSchema } } }, async (request, reply) => {
