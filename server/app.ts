@@ -109,7 +109,8 @@ export async function buildApp({ config, db, logger = true, logStream, renderer,
   await app.register(compression);
   if (existsSync(CLIENT_DIST)) {
     // File names carry a content hash, so they can be cached forever.
-    await app.register(fastifyStatic, { root: CLIENT_DIST, prefix: '/assets/', immutable: true, maxAge: '365d', index: false });
+    // Each comes with .br and .gz copies from the build (scripts/precompress-assets.mjs).
+    await app.register(fastifyStatic, { root: CLIENT_DIST, prefix: '/assets/', immutable: true, maxAge: '365d', index: false, preCompressed: true });
   }
   await app.register(fastifyCookie);
   await app.register(auth);
