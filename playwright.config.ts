@@ -14,6 +14,8 @@ if (!process.env.LIVELINE_E2E_DIR) {
   const dir = mkdtempSync(join(tmpdir(), 'liveline-e2e-'));
   process.env.LIVELINE_E2E_DIR = dir;
   process.env.LIVELINE_E2E_PORT = String(await freePort());
+  // The partner site of e2e/embed.spec.ts (a server the test starts): allowed to frame the embed.
+  process.env.LIVELINE_E2E_PARTNER_PORT = String(await freePort());
   process.env.LIVELINE_E2E_TOKEN = execFileSync(process.execPath, ['bin/liveline.js', 'token', 'create', '--name', 'E2E Editor', '--role', 'editor'], {
     env: { ...process.env, DATABASE_PATH: join(dir, 'liveline.db') },
     encoding: 'utf8',
@@ -71,6 +73,6 @@ export default defineConfig({
     reuseExistingServer: false,
     timeout: 60_000,
     // One token posts every entry of every test (the XSS corpus alone is > 100): lift the write limit.
-    env: { PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: join(dir, 'liveline.db'), LOG_LEVEL: 'warn', RATE_LIMIT_WRITES_PER_MINUTE: '100000' },
+    env: { PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: join(dir, 'liveline.db'), LOG_LEVEL: 'warn', RATE_LIMIT_WRITES_PER_MINUTE: '100000', EMBED_ORIGINS: `http://127.0.0.1:${process.env.LIVELINE_E2E_PARTNER_PORT}` },
   },
 });

@@ -1,3 +1,4 @@
+import { applyAccent, reportSize } from './embed-frame.js';
 import { Earlier } from './earlier.js';
 import { Highlights } from './highlights.js';
 import { LIVE, LIVE_SLOWER, LiveSync } from './live-sync.js';
@@ -113,7 +114,13 @@ function start(list: HTMLElement): void {
   const times = new Times(list.dataset.timezone ?? 'UTC');
   times.decorateAll(document);
   const timeline = new Timeline(list, times, list.dataset.permalinkBase ?? '');
-  setUpOrderToggle(timeline, list.dataset.status === 'ended');
+  // On a partner's page the embed shows the newest entry first and never scrolls: scrolling inside
+  // an iframe moves the partner's page too.
+  const embedded = document.body.classList.contains('embed');
+  if (embedded) {
+    timeline.follow = false;
+    timeline.setNewestFirst(true);
+  } else setUpOrderToggle(timeline, list.dataset.status === 'ended');
   const earlier = new Earlier(slug, timeline);
   new LiveSync({
     slug,
@@ -123,9 +130,15 @@ function start(list: HTMLElement): void {
     presence: showReaders,
   });
   // Key-moment links and shared permalinks may point at entries older than the first page.
+  if (embedded) return;
   window.addEventListener('hashchange', () => void earlier.revealPermalink());
   if (location.hash) void earlier.revealPermalink();
   else if (list.dataset.status === 'live') timeline.jumpToNewest();
+}
+
+if (document.body.classList.contains('embed')) {
+  reportSize();
+  applyAccent(location.search);
 }
 
 const list = document.getElementById('entries');

@@ -10,6 +10,8 @@ const EDGE_PX = 120;
 
 export class Timeline {
   newestFirst = false;
+  /** Whether a new entry scrolls the page to it when the reader is at the live edge (not in an embed). */
+  follow = true;
   /**
    * The newest version this page has seen of each entry (a deletion is a version too), so a page
    * of older entries fetched meanwhile cannot bring back a deleted or outdated one; a restore
@@ -106,7 +108,7 @@ export class Timeline {
    * newest entry; elsewhere the first visible entry stays exactly where it was.
    */
   private keepingPlace(change: () => void, fresh: boolean): void {
-    const following = fresh && this.atLiveEdge();
+    const following = fresh && this.follow && this.atLiveEdge();
     const anchor = this.articles().find((article) => article.getBoundingClientRect().bottom > 0);
     const anchorTop = anchor?.getBoundingClientRect().top ?? 0;
     change();

@@ -28,7 +28,10 @@ const result = await build({
   sourcemap: false,
   legalComments: 'none',
 });
-for (const file of result.outputFiles) {
+// The partner page's embed.js (client/embed-host.ts): a classic script (it reads
+// document.currentScript), wrapped so it declares nothing on the partner's page; served at /embed.js.
+const embed = await build({ entryPoints: { embed: 'client/embed-host.ts' }, outdir: 'bundles', bundle: true, minify: true, format: 'iife', target: ['es2018'], write: false, legalComments: 'none' });
+for (const file of [...result.outputFiles, ...embed.outputFiles]) {
   const name = file.path.slice(file.path.lastIndexOf('/') + 1);
   manifest[name] = hashed(name, file.contents);
 }

@@ -9,6 +9,7 @@ import { trustFunction } from './domain/proxies.js';
 import type { Db } from './db/connection.js';
 import { auth } from './http/plugins/auth.js';
 import { compression } from './http/plugins/compression.js';
+import { embedRoutes } from './http/routes/embeds/embeds.js';
 import { loadShedding } from './http/plugins/load-shedding.js';
 import { problems } from './http/plugins/problems.js';
 import { rateLimits } from './http/plugins/rate-limit.js';
@@ -123,6 +124,7 @@ export async function buildApp({ config, db, logger = true, logStream, renderer,
   await app.register(entryRoutes);
   await app.register(pageRoutes);
   await app.register(feedRoutes);
+  await app.register(embedRoutes);
   await app.register(archiveRoutes);
   await app.register(sessionRoutes);
   await app.register(adminRoutes);

@@ -24,6 +24,7 @@ export const errors = {
     new AppError(401, 'unauthenticated', 'Authentication required', detail, {}, { 'WWW-Authenticate': 'Bearer realm="liveline"' }),
   forbidden: (detail: string) => new AppError(403, 'forbidden', 'Not allowed', detail),
   notFound: (what: string) => new AppError(404, 'not-found', 'Not found', `${what} does not exist.`),
+  notImplemented: (code: string, detail: string) => new AppError(501, code, 'Not implemented', detail),
   conflict: (code: string, detail: string, extra: Record<string, unknown> = {}) =>
     new AppError(409, code, 'Conflict', detail, extra),
   preconditionFailed: (detail: string, extra: Record<string, unknown>) =>

@@ -23,10 +23,11 @@ describe('the composer page', () => {
   it('offers the copy-paste embed snippet for the post, escaped both in the snippet and in the page', () => {
     const snippet = embedSnippet(post, 'https://live.example.com');
     expect(snippet).toBe(
-      '<iframe src="https://live.example.com/posts/keynote/embed" title="Keynote &#34;live&#34; &#38; &#60;more&#62; (live)" width="100%" height="600" style="border:0" loading="lazy"></iframe>',
+      '<iframe src="https://live.example.com/posts/keynote/embed" title="Keynote &#34;live&#34; &#38; &#60;more&#62; (live)" width="100%" height="600" style="border:0;width:100%;max-width:100%" loading="lazy" data-liveline-embed></iframe><script async src="https://live.example.com/embed.js"></script>',
     );
     const page = composerPage({ url: () => undefined, version: 'test' }, { id: 1, name: 'Ada', role: 'editor' }, 'csrf', post, 'https://live.example.com');
     expect(page).toContain('<textarea id="embed-code" readonly rows="3">&lt;iframe src=&quot;https://live.example.com/posts/keynote/embed&quot;');
     expect(page).not.toContain('<iframe');
+    expect(page).not.toContain('<script async');
   });
 });

@@ -2,6 +2,7 @@ import type { Assets } from './assets.js';
 import { html, jsonForScript, raw, type RawHtml } from './html.js';
 import type { Actor, Post } from '../../contract/index.js';
 import { canCreatePost } from '../domain/roles.js';
+import { embedMarkup } from './embed.js';
 import type { PostActivity } from '../store/posts.js';
 
 /** Pages of the newsroom (login, setup, admin, composer). Readers never load these. */
@@ -104,12 +105,12 @@ export function ago(iso: string, now: Date): string {
   return new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 }
 
-/** The copy-paste snippet that puts a post's live embed page on another site. */
+/** The copy-paste snippet that puts a post's live embed page on another site (render/embed.ts). */
 export function embedSnippet(post: Post, publicBase: string): string {
-  return `<iframe src="${publicBase}/posts/${post.slug}/embed" title="${post.title.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`)} (live)" width="100%" height="600" style="border:0" loading="lazy"></iframe>`;
+  return embedMarkup(post, publicBase);
 }
 
-export function composerPage(assets: Assets, actor: Actor, csrf: string, post: Post, publicBase: string): string {
+export function composerPage(assets: Assets, actor: Actor, csrf: string, post: Post, publicBase: string, embedOrigins: string[] = []): string {
   const body = html`<div class="composer" id="composer" data-slug="${post.slug}" data-timezone="${post.timezone}">
 <header class="composer-header">
 <h1 id="post-title">${post.title}</h1>
@@ -128,7 +129,10 @@ export function composerPage(assets: Assets, actor: Actor, csrf: string, post: P
 </section>
 ${actor.role === 'author' ? '' : html`<details class="settings" id="settings"><summary>Post settings</summary><form id="settings-form" class="stack"></form></details>`}
 <details class="embed-snippet" id="embed"><summary>Embed on another site</summary>
-<p>Paste this into the other site's page. Only the sites listed in <code>EMBED_ORIGINS</code> may show it.</p>
+<p>Paste this into the other site's page; it grows with the post. A CMS that speaks oEmbed (WordPress, Ghost…) embeds the post from its reader-page link alone.</p>
+${embedOrigins.length
+  ? html`<p id="embed-origins">Sites allowed to show it (<code>EMBED_ORIGINS</code>): ${embedOrigins.map((origin, index) => html`${index ? ', ' : ''}<code>${origin}</code>`)}.</p>`
+  : html`<p id="embed-origins" class="warning">No other site may show it yet: an administrator lists the allowed sites in <code>EMBED_ORIGINS</code>.</p>`}
 <label for="embed-code" class="visually-hidden">Embed code</label>
 <textarea id="embed-code" readonly rows="3">${embedSnippet(post, publicBase)}</textarea>
 </details>

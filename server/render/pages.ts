@@ -13,11 +13,15 @@ type Head = {
   description: string;
   canonical?: string | undefined;
   feed?: { title: string; href: string } | undefined;
+  /** oEmbed discovery: the /oembed URL that describes this page. */
+  oembed?: string | undefined;
   openGraph?: { type: string; title: string; url: string; publishedTime?: string; modifiedTime?: string } | undefined;
   jsonLd?: Record<string, unknown> | undefined;
 };
 
-type Layout = { head: Head; assets: Assets; body: RawHtml; script?: string | undefined; bodyClass?: string; siteHeader?: boolean };
+/** `auto` follows the reader's system; the embed defaults to `light` (a partner's page is usually light), whatever the reader's system. */
+export type Theme = 'light' | 'dark' | 'auto';
+type Layout = { head: Head; assets: Assets; body: RawHtml; script?: string | undefined; bodyClass?: string; siteHeader?: boolean; theme?: Theme };
 
 function headTags(head: Head): RawHtml {
   const og = head.openGraph;
@@ -25,6 +29,7 @@ function headTags(head: Head): RawHtml {
 <meta name="description" content="${head.description}">
 ${head.canonical ? html`<link rel="canonical" href="${head.canonical}">` : ''}
 ${head.feed ? html`<link rel="alternate" type="application/atom+xml" title="${head.feed.title}" href="${head.feed.href}">` : ''}
+${head.oembed ? html`<link rel="alternate" type="application/json+oembed" title="${head.title}" href="${head.oembed}">` : ''}
 <link rel="alternate" type="application/atom+xml" title="Liveline: all liveblogs" href="/feed.atom">
 ${og
   ? html`<meta property="og:site_name" content="Liveline">
@@ -41,15 +46,15 @@ ${og.modifiedTime ? html`<meta property="article:modified_time" content="${og.mo
 ${head.jsonLd ? html`<script type="application/ld+json">${raw(jsonForScript(head.jsonLd))}</script>` : ''}`;
 }
 
-function layout({ head, assets, body, script, bodyClass, siteHeader = true }: Layout): string {
+function layout({ head, assets, body, script, bodyClass, siteHeader = true, theme = 'auto' }: Layout): string {
   const stylesheet = assets.url('styles.css');
   const scriptUrl = script ? assets.url(script) : undefined;
   return html`<!doctype html>
-<html lang="en">
+<html lang="en"${theme === 'auto' ? '' : html` data-theme="${theme}"`}>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
+<meta name="color-scheme" content="${theme === 'auto' ? 'light dark' : theme}">
 ${headTags(head)}
 ${stylesheet ? html`<link rel="stylesheet" href="${stylesheet}">` : ''}
 ${scriptUrl ? html`<script type="module" src="${scriptUrl}"></script>` : ''}
@@ -132,6 +137,8 @@ export type PostPageModel = {
   url: string;
   /** The minimal page meant for an <iframe> on another site. */
   embed?: boolean;
+  /** The embed's colours (`?theme=`); the reader page follows the reader's system. */
+  theme?: Theme;
 };
 
 export function postPage(model: PostPageModel, assets: Assets): string {
@@ -176,6 +183,7 @@ ${older ? html`<nav class="latest"><a href="/posts/${post.slug}${embed ? '/embed
       description,
       canonical: model.url,
       feed: { title: `${post.title} (Atom)`, href: `/posts/${post.slug}/feed.atom` },
+      oembed: embed || older ? undefined : `${new URL(model.url).origin}/oembed?url=${encodeURIComponent(model.url)}&format=json`,
       openGraph: { type: 'article', title: post.title, url: model.url, publishedTime: post.createdAt, modifiedTime: post.updatedAt },
       jsonLd: older || embed ? undefined : liveBlogPosting(post, entries, model.url),
     },
@@ -184,6 +192,7 @@ ${older ? html`<nav class="latest"><a href="/posts/${post.slug}${embed ? '/embed
     script: older ? undefined : 'reader.js',
     bodyClass: embed ? 'embed' : undefined,
     siteHeader: !embed,
+    theme: model.theme ?? (embed ? 'light' : 'auto'),
   });
 }
 

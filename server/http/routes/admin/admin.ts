@@ -34,7 +34,7 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
     const { actor, csrfToken } = sessionOf(request);
     try {
       const post = app.services.posts.bySlug(request.params.slug);
-      return reply.type(HTML).send(composerPage(app.assets, actor, csrfToken, post, publicOrigin(request)));
+      return reply.type(HTML).send(composerPage(app.assets, actor, csrfToken, post, publicOrigin(request), app.config.http.embedOrigins));
     } catch (error) {
       if (error instanceof AppError && error.status === 404) {
         const moved = app.services.posts.movedTo(request.params.slug);

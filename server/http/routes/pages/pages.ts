@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { slugParams } from '../../../../contract/index.js';
 import { decodeCursor, encodeCursor } from '../../../domain/cursor.js';
 import { AppError } from '../../../domain/errors.js';
-import { homePage, notFoundPage, postPage } from '../../../render/pages.js';
+import { homePage, notFoundPage, postPage, type Theme } from '../../../render/pages.js';
 import { notModified, postListVersion } from '../../caching.js';
 import { sendCompressible } from '../../compression.js';
 import { LiveEdgeCache } from '../../live-edge-cache.js';
@@ -20,6 +20,8 @@ import { publicOrigin } from '../../public-origin.js';
 const HTML = 'text/html; charset=utf-8';
 
 const pageQuery = z.object({ before: z.string().max(200).optional() });
+/** The embed also takes its colours: `?theme=light|dark|auto` (light by default) and `?accent=#rrggbb` (applied by its script). */
+const embedQuery = pageQuery.extend({ theme: z.enum(['light', 'dark', 'auto']).optional(), accent: z.string().max(20).optional() });
 
 export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
   const { posts } = app.services;
@@ -36,21 +38,23 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
   // the server's own (publicOrigin), so nothing a client sends can add an item.
   const liveEdges = new LiveEdgeCache<string>();
 
-  const renderPost = (embed: boolean) => async (request: FastifyRequest<{ Params: { slug: string }; Querystring: { before?: string | undefined } }>, reply: FastifyReply) => {
+  const renderPost = (embed: boolean) => async (request: FastifyRequest<{ Params: { slug: string }; Querystring: { before?: string | undefined; theme?: Theme | undefined } }>, reply: FastifyReply) => {
     const { slug } = request.params;
+    const theme: Theme = embed ? (request.query.theme ?? 'light') : 'auto';
     // A cursor this server did not issue is ignored: the reader gets the live edge.
     const cursor = request.query.before === undefined ? undefined : decodeCursor(request.query.before);
     try {
       const post = posts.bySlug(slug);
       const older = cursor ? `-${encodeCursor(cursor)}` : '';
-      const etag = `W/"${post.id}-${post.lastSeq}-${post.version}-${app.assets.version}${embed ? '-embed' : ''}${older}"`;
+      const etag = `W/"${post.id}-${post.lastSeq}-${post.version}-${app.assets.version}${embed ? `-embed-${theme}` : ''}${older}"`;
       if (notModified(request, reply, etag)) return reply.code(304).send();
       const url = `${publicOrigin(request)}/posts/${post.slug}`;
-      const cacheKey = cursor ? undefined : `${post.id}|${embed}`;
+      // Three themes at most per post: the key stays the server's choice, not the client's.
+      const cacheKey = cursor ? undefined : `${post.id}|${embed}|${theme}`;
       const cached = cacheKey && liveEdges.get(cacheKey, etag);
       if (cached) return sendCompressible(request, reply, cached, HTML);
       const page = cursor ? posts.entriesBefore(slug, cursor, 50) : posts.withLatestEntries(slug);
-      const html = postPage({ post, ...page, ...posts.highlights(post), older: Boolean(cursor), url, embed }, app.assets);
+      const html = postPage({ post, ...page, ...posts.highlights(post), older: Boolean(cursor), url, embed, theme }, app.assets);
       // Older pages are not kept; the compression plugin compresses them as it sends them.
       if (cacheKey) return sendCompressible(request, reply, liveEdges.set(cacheKey, etag, html), HTML);
       return reply.type(HTML).send(html);
@@ -70,5 +74,5 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/posts/:slug', { schema: { params: slugParams, querystring: pageQuery } }, renderPost(false));
   // The same strict policy as every page, except that the configured sites (and this one) may frame it.
-  app.get('/posts/:slug/embed', { schema: { params: slugParams, querystring: pageQuery }, helmet: embedHelmet(app.config, app.config.http.embedOrigins) }, renderPost(true));
+  app.get('/posts/:slug/embed', { schema: { params: slugParams, querystring: embedQuery }, helmet: embedHelmet(app.config, app.config.http.embedOrigins) }, renderPost(true));
 };
