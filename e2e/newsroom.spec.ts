@@ -313,8 +313,8 @@ test('post settings: a slug rename keeps the old address redirecting; ending the
 
   await page.getByRole('button', { name: 'Reopen' }).click();
   await expect(reader.locator('#post-status')).toHaveText('Live');
-  page.once('dialog', (dialog) => void dialog.accept());
   await page.getByRole('button', { name: 'End liveblog' }).click();
+  await page.getByRole('button', { name: 'End it now' }).click();
   await expect(reader.locator('#post-status')).toHaveText('Ended');
 
   const old = await request.get(`/posts/${slug}`, { maxRedirects: 0 });
