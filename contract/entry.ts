@@ -81,6 +81,12 @@ export const revisionSchema = z.object({
   version: z.number(),
   action: z.enum(REVISION_ACTIONS),
   body: z.string(),
+  /**
+   * This version's body as readers saw it: sanitized HTML from the entries' own renderer (the
+   * history diffs the text readers see, not the Markdown). Null when the body can no longer be
+   * rendered (too complex for today's limits); the newsroom then shows the Markdown.
+   */
+  html: z.string().nullable(),
   keyEvent: z.boolean(),
   /** The entry's shown time at this version (null for revisions older than this field). */
   shownAt: z.string().nullable(),
@@ -88,6 +94,8 @@ export const revisionSchema = z.object({
   createdAt: z.string(),
 });
 export type Revision = z.infer<typeof revisionSchema>;
+/** A revision as stored: the HTML is rendered when the history is asked for. */
+export type StoredRevision = Omit<Revision, 'html'>;
 
 export const revisionsOutput = z.object({ entry: storedEntrySchema, revisions: z.array(revisionSchema) });
 export type EntryRevisions = z.infer<typeof revisionsOutput>;

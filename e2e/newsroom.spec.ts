@@ -1,4 +1,4 @@
-import { expect, request as playwrightRequest, test, type APIRequestContext, type BrowserContext, type Page } from '@playwright/test';
+import { expect, request as playwrightRequest, test, type APIRequestContext, type BrowserContext, type Locator, type Page } from '@playwright/test';
 
 /**
  * The newsroom in a real browser: accounts log in through the UI or /login, write in the
@@ -42,6 +42,12 @@ async function logIn(context: BrowserContext, email: string): Promise<void> {
 async function openComposer(page: Page, slug: string): Promise<void> {
   await page.goto(`/admin/posts/${slug}`);
   await expect(page.locator('#connection')).toHaveText('Live');
+}
+
+/** Chooses `item` in a desk entry's "More actions" menu. */
+async function fromMenu(entry: Locator, item: string): Promise<void> {
+  await entry.getByRole('button', { name: 'More actions' }).click();
+  await entry.getByRole('button', { name: item, exact: true }).click();
 }
 
 async function publishedBodies(api: APIRequestContext, slug: string): Promise<string[]> {
@@ -142,14 +148,16 @@ test('two editors edit the same entry: the second sees the conflict; history sho
   await entryOn(b).getByRole('button', { name: 'Save' }).click();
   const conflict = entryOn(b).locator('.conflict');
   await expect(conflict.locator('.who-saved')).toContainText('Erin First saved this entry meanwhile (version 2');
-  await expect(conflict.locator('.theirs')).toHaveText('The CEO walks on stage to loud applause');
+  // What differs between theirs and mine, as readers would see it.
+  await expect(conflict.locator('pre.diff del').last()).toContainText('to loud applause');
+  await expect(conflict.locator('pre.diff ins').last()).toContainText('in sneakers,');
   // Nothing was overwritten silently.
   expect(((await (await request.get(`/api/entries/${entryId}`)).json()) as { body: string }).body).toBe('The CEO walks on stage to loud applause');
 
-  await conflict.getByRole('button', { name: 'Save mine over theirs' }).click();
+  await conflict.getByRole('button', { name: 'Keep mine (save over theirs)' }).click();
   await expect(entryOn(a).locator('.entry-body')).toHaveText('The CEO, in sneakers, walks on stage');
 
-  await entryOn(b).getByRole('button', { name: 'History' }).click();
+  await fromMenu(entryOn(b), 'History');
   const revisions = b.locator('#history .revision');
   await expect(revisions).toHaveCount(3);
   await expect(revisions.nth(0).locator('.revision-meta')).toContainText('updated by Sam Second');
@@ -210,7 +218,7 @@ test('a response lost on the way back is retried with the same Idempotency-Key: 
   await context.close();
 });
 
-test('the desk: mark a key event, pin, delete with confirmation, restore — readers follow live', async ({ browser, request }) => {
+test('the desk: mark a key moment, pin, delete, restore — readers follow live', async ({ browser, request }) => {
   const slug = await createPost('Desk keynote');
   for (const body of ['First', 'Second']) {
     await request.post(`/api/posts/${slug}/entries`, { headers: { authorization: `Bearer ${token}` }, data: { body } });
@@ -225,18 +233,17 @@ test('the desk: mark a key event, pin, delete with confirmation, restore — rea
   await expect(reader.locator('#connection')).toHaveText('Live');
   const desk = (body: string) => page.locator('#timeline .desk-entry').filter({ has: page.locator('.entry-body', { hasText: new RegExp(`^\\s*${body}\\s*$`) }) });
 
-  await desk('First').getByRole('button', { name: 'Mark key event' }).click();
+  await fromMenu(desk('First'), 'Mark as key moment');
   await expect(desk('First').locator('.key-event-badge')).toBeVisible();
   await expect(reader.locator('#entries article.key-event .entry-body')).toHaveText('First');
 
-  await desk('First').getByRole('button', { name: 'Pin' }).click();
+  await fromMenu(desk('First'), 'Pin');
   await expect(desk('First').locator('.pinned-badge')).toBeVisible();
-  await desk('Second').getByRole('button', { name: 'Pin' }).click();
+  await fromMenu(desk('Second'), 'Pin');
   await expect(desk('Second').locator('.pinned-badge')).toBeVisible();
   await expect(desk('First').locator('.pinned-badge')).toHaveCount(0);
 
-  page.once('dialog', (dialog) => void dialog.accept());
-  await desk('Second').getByRole('button', { name: 'Delete' }).click();
+  await fromMenu(desk('Second'), 'Delete');
   await expect(desk('Second')).toHaveCount(0);
   await expect(reader.locator('#entries .entry-body')).toHaveText(['First']);
   await page.locator('#deleted li').filter({ hasText: 'Second' }).getByRole('button', { name: 'Restore' }).click();
@@ -313,8 +320,8 @@ test('post settings: a slug rename keeps the old address redirecting; ending the
 
   await page.getByRole('button', { name: 'Reopen' }).click();
   await expect(reader.locator('#post-status')).toHaveText('Live');
-  page.once('dialog', (dialog) => void dialog.accept());
   await page.getByRole('button', { name: 'End liveblog' }).click();
+  await page.getByRole('button', { name: 'End it now' }).click();
   await expect(reader.locator('#post-status')).toHaveText('Ended');
 
   const old = await request.get(`/posts/${slug}`, { maxRedirects: 0 });

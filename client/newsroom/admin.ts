@@ -1,6 +1,7 @@
 import type { Role } from '../../contract/index.js';
 import { createPost, createToken, createUser, listTokens, listUsers, revokeToken, updateUser } from '../api-client.js';
 import { element } from './dom.js';
+import { banner, confirmInline, errorText } from './notices.js';
 
 /** The admin pages: posts and people. */
 
@@ -32,10 +33,15 @@ export function startUsers(): void {
   const tokensBody = document.querySelector('#tokens tbody')!;
   const tokenUser = document.querySelector<HTMLSelectElement>('#token-user')!;
   const secret = document.querySelector<HTMLElement>('#new-token-secret')!;
-  const report = (error: unknown) => window.alert(error instanceof Error ? error.message : String(error));
+  // Failures show in a banner above the users table (issue 14: no alert()); the next success clears it.
+  const slot = element('div', { id: 'users-alerts' });
+  document.querySelector('#users')!.before(slot);
+  const failure = banner(slot);
+  const report = (error: unknown) => failure.show(errorText(error));
 
   const load = async () => {
     const [{ users }, { tokens }] = await Promise.all([listUsers(), listTokens()]);
+    failure.clear();
     usersBody.replaceChildren(
       ...users.map((user) => {
         const role = element('select', { ariaLabel: `Role of ${user.name}` }, ...ROLES.map((value) => element('option', { value, selected: value === user.role }, value)));
@@ -49,8 +55,9 @@ export function startUsers(): void {
     tokensBody.replaceChildren(
       ...tokens.map((token) => {
         const revoke = element('button', { type: 'button', disabled: Boolean(token.revokedAt) }, 'Revoke');
-        revoke.addEventListener('click', () => {
-          if (window.confirm(`Revoke token "${token.name}"? Scripts using it stop at once.`)) revokeToken(token.id).then(load, report);
+        // Revoking cannot be undone: asked in place, in two steps.
+        revoke.addEventListener('click', async () => {
+          if (await confirmInline(revoke, { message: `Revoke token "${token.name}"? Scripts using it stop at once.`, confirm: 'Revoke now', cancel: 'Keep it' })) revokeToken(token.id).then(load, report);
         });
         return element('tr', { dataset: { tokenId: String(token.id) } }, element('td', {}, `#${token.id}`), element('td', {}, token.name), element('td', {}, token.userName), element('td', {}, token.lastUsedAt ?? 'never'), element('td', {}, token.revokedAt ? 'revoked' : 'active'), element('td', {}, revoke));
       }),

@@ -1,14 +1,19 @@
 import { deletedEntries, restoreEntry } from '../api-client.js';
 import { element } from './dom.js';
+import { banner, errorText } from './notices.js';
 import { canModify, type Viewer } from './timeline.js';
 
 /**
  * The desk's "Deleted entries" list: what this user may restore, one click each. It is reloaded
  * after every change to the timeline, debounced, since deletions arrive through the live feed.
+ * A failed restore says why in a banner above the list.
  */
 export function setupDeletedList(root: HTMLElement, slug: () => string, viewer: Viewer): { refresh(): Promise<void> } {
   const section = root.querySelector<HTMLElement>('#deleted')!;
   const list = root.querySelector<HTMLOListElement>('#deleted-list')!;
+  const slot = element('div', { className: 'deleted-alerts' });
+  list.before(slot);
+  const failure = banner(slot);
   let timer: number | undefined;
   const load = async () => {
     try {
@@ -21,9 +26,10 @@ export function setupDeletedList(root: HTMLElement, slug: () => string, viewer: 
           restore.addEventListener('click', async () => {
             try {
               await restoreEntry(entry.id, entry.version);
+              failure.clear();
               await load();
             } catch (error) {
-              window.alert(error instanceof Error ? error.message : String(error));
+              failure.show(`Not restored: ${errorText(error)}`);
             }
           });
           return element('li', { dataset: { entryId: String(entry.id) } }, element('span', { className: 'excerpt' }, entry.body.slice(0, 100)), ' ', restore);

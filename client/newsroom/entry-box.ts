@@ -12,8 +12,10 @@ export function setupEntryBox(root: HTMLElement, userId: number, postId: number,
   const preview = livePreview(textarea, root.querySelector<HTMLElement>('#preview')!);
 
   const draftKey = `liveline:draft:${userId}:${postId}`;
-  textarea.value = localStorage.getItem(draftKey) ?? '';
   const saveDraft = () => (textarea.value ? localStorage.setItem(draftKey, textarea.value) : localStorage.removeItem(draftKey));
+  // The box has autofocus: on a slow load, typing starts before this runs. What was typed wins.
+  if (textarea.value) saveDraft();
+  else textarea.value = localStorage.getItem(draftKey) ?? '';
   textarea.addEventListener('input', () => {
     saveDraft();
     preview.refresh();

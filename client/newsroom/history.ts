@@ -1,36 +1,101 @@
-import { diffWords } from 'diff';
-import { entryRevisions } from '../api-client.js';
+import type { Entry, Revision, StoredEntry } from '../../contract/index.js';
+import { entryRevisions, stale, updateEntry } from '../api-client.js';
 import { element } from './dom.js';
+import { errorText, inlineError } from './notices.js';
+import { readersView, renderText, renderTextDiff, sourceView, type ReadersView } from './rendered-diff.js';
+import { canModify, type Viewer } from './timeline.js';
 
-/** The history view: every revision with who and when, and a word diff against the one before. */
-export async function showHistory(entryId: number, dialog: HTMLDialogElement, target: HTMLElement): Promise<void> {
-  target.replaceChildren(element('p', {}, 'Loading…'));
+/**
+ * The history view: every revision with who and when, what changed in the text readers see
+ * (rendered, word by word: see rendered-diff.ts), what else changed (pin, key moment, shown time),
+ * and "Restore this version" on older ones. A restore is an ordinary edit, sent with If-Match of
+ * the version this view was loaded at: if someone saved meanwhile, nothing is overwritten; the
+ * view says who, and reloads with their version on top.
+ */
+export type HistoryOptions = {
+  viewer: Viewer;
+  /** A version was restored (the desk shows the saved entry without waiting for the live feed). */
+  saved(entry: Entry): void;
+};
+
+export async function showHistory(entryId: number, dialog: HTMLDialogElement, target: HTMLElement, options: HistoryOptions, notice?: string): Promise<void> {
+  if (!notice) target.replaceChildren(element('p', {}, 'Loading…'));
   if (!dialog.open) dialog.showModal();
   try {
-    const { revisions } = await entryRevisions(entryId);
+    const { entry, revisions } = await entryRevisions(entryId);
+    const status = element('p', { className: 'history-notice', tabIndex: -1 }, notice ?? '');
+    status.setAttribute('role', 'status');
     const list = element('ol', { className: 'revisions', reversed: true });
     revisions
       .map((revision, index) => ({ revision, previous: revisions[index - 1] }))
       .reverse()
       .forEach(({ revision, previous }) => {
         const when = new Date(revision.createdAt).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'medium' });
-        const heading = element('p', { className: 'revision-meta' }, `Version ${revision.version} · ${revision.action} by ${revision.actor?.name ?? 'unknown'} · ${when}`);
+        const heading = element('p', { className: 'revision-meta', id: `revision-${entry.id}-${revision.version}` }, `Version ${revision.version} · ${revision.action} by ${revision.actor?.name ?? 'unknown'} · ${when}`);
         if (previous && previous.shownAt !== revision.shownAt && revision.shownAt) {
           heading.append(element('span', { className: 'time-change' }, ` · shown time → ${new Date(revision.shownAt).toLocaleString('en-GB')}`));
         }
-        list.append(element('li', { className: 'revision', dataset: { version: String(revision.version) } }, heading, renderDiff(previous?.body ?? '', revision.body)));
+        const item = element('li', { className: 'revision', dataset: { version: String(revision.version) } }, heading, ...whatChanged(revision, previous));
+        if (restorable(revision, entry, options.viewer)) item.append(restoreButton(revision, entry, dialog, target, options));
+        list.append(item);
       });
-    target.replaceChildren(list);
+    target.replaceChildren(status, list);
+    if (notice) status.focus();
   } catch (error) {
-    target.replaceChildren(element('p', { className: 'error' }, `History unavailable: ${error instanceof Error ? error.message : String(error)}`));
+    target.replaceChildren(inlineError(`History unavailable: ${errorText(error)}`));
   }
 }
 
-/** Markdown sources compared word by word; built from text nodes only, never as HTML. */
-export function renderDiff(before: string, after: string): HTMLElement {
-  const pre = element('pre', { className: 'diff' });
-  for (const part of diffWords(before, after)) {
-    pre.append(part.added ? element('ins', {}, part.value) : part.removed ? element('del', {}, part.value) : document.createTextNode(part.value));
-  }
-  return pre;
+const view = (revision: Revision): ReadersView => (revision.html === null ? sourceView(revision.body) : readersView(revision.html));
+
+/** The text diff against the version before, and the flags that changed with it. */
+function whatChanged(revision: Revision, previous: Revision | undefined): HTMLElement[] {
+  if (!previous) return [renderText(view(revision))];
+  const notes: string[] = [];
+  if (revision.action === 'pinned') notes.push('Pinned.');
+  if (revision.action === 'unpinned') notes.push('Unpinned.');
+  if (revision.action === 'deleted') notes.push('Deleted: readers stopped seeing it.');
+  if (revision.action === 'restored') notes.push('Restored: readers see it again.');
+  if (revision.keyEvent !== previous.keyEvent) notes.push(revision.keyEvent ? 'Marked as a key moment.' : 'No longer a key moment.');
+  if (revision.shownAt !== previous.shownAt && revision.shownAt) notes.push('Shown time corrected.');
+  const parts: HTMLElement[] = notes.map((note) => element('p', { className: 'diff-note' }, note));
+  if (revision.body !== previous.body || notes.length === 0) parts.push(renderTextDiff(view(previous), view(revision)));
+  return parts;
+}
+
+/** An older version whose text differs from the current one, on an entry this person may change. */
+function restorable(revision: Revision, entry: StoredEntry, viewer: Viewer): boolean {
+  return revision.version !== entry.version && revision.body !== entry.body && !entry.deletedAt && canModify(viewer, entry);
+}
+
+function restoreButton(revision: Revision, entry: StoredEntry, dialog: HTMLDialogElement, target: HTMLElement, options: HistoryOptions): HTMLButtonElement {
+  const button = element('button', { type: 'button', className: 'restore-version' }, 'Restore this version');
+  button.setAttribute('aria-describedby', `revision-${entry.id}-${revision.version}`);
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      const saved = await updateEntry(entry.id, entry.version, { body: revision.body });
+      options.saved(saved);
+      await showHistory(entry.id, dialog, target, options, `Version ${revision.version} restored: the entry is now version ${saved.version}.`);
+    } catch (error) {
+      const theirs = stale(error)?.entry;
+      if (!theirs) {
+        button.disabled = false;
+        button.after(inlineError(`Not restored: ${errorText(error)}`));
+        return;
+      }
+      const who = await entryRevisions(entry.id).then(
+        ({ revisions }) => revisions.find((candidate) => candidate.version === theirs.version)?.actor?.name,
+        () => undefined,
+      );
+      await showHistory(
+        entry.id,
+        dialog,
+        target,
+        options,
+        `${who ?? 'Someone'} saved version ${theirs.version} meanwhile, so nothing was restored (their change is at the top). Restore version ${revision.version} again if you still want it.`,
+      );
+    }
+  });
+  return button;
 }

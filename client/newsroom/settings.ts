@@ -2,6 +2,7 @@ import type { Post, PostStatus } from '../../contract/index.js';
 import { stale, updatePost } from '../api-client.js';
 import { element } from './dom.js';
 import { fromLocalInput, toLocalInput } from './local-time.js';
+import { confirmInline, errorText, showErrorAfter } from './notices.js';
 
 /** Post settings for editors: PATCH with If-Match; a rename moves this page to the new slug. */
 
@@ -84,11 +85,11 @@ export function setupSettings(root: HTMLElement, current: () => Post): { update(
   statusAction?.addEventListener('click', async () => {
     const post = current();
     const [target, label] = next[post.status];
-    if (target === 'ended' && !window.confirm('End this liveblog? Readers see it has ended; you can reopen it.')) return;
+    if (target === 'ended' && statusAction && !(await confirmInline(statusAction, { message: 'End this liveblog? Readers see it has ended; you can reopen it.', confirm: 'End it now', cancel: 'Keep it live' }))) return;
     try {
       await updatePost(post.slug, post.version, { status: target });
     } catch (error) {
-      window.alert(`${label} failed: ${error instanceof Error ? error.message : String(error)}`);
+      showErrorAfter(statusAction!.parentElement!, `${label} failed: ${errorText(error)}`);
     }
   });
   showStatusAction(current());

@@ -120,7 +120,7 @@ export function composerPage(assets: Assets, actor: Actor, csrf: string, post: P
 <label for="entry-body" class="visually-hidden">New entry (Markdown)</label>
 <textarea id="entry-body" rows="5" placeholder="What is happening? Markdown works. Ctrl+Enter publishes. Paste or drop an image." autofocus></textarea>
 <div class="toolbar">
-<label><input type="checkbox" id="entry-key-event"> Key event</label>
+<label><input type="checkbox" id="entry-key-event"> Key moment</label>
 <button type="button" id="publish">Publish</button> <kbd>Ctrl</kbd>+<kbd>Enter</kbd>
 <span id="upload-status" role="status"></span>
 </div>

@@ -166,11 +166,30 @@ export class EntryService {
     return entry;
   }
 
-  /** Every version of an entry (deleted ones too), for the history view. */
-  revisions(id: number): { entry: Entry & { deletedAt: string | null }; revisions: Revision[] } {
+  /**
+   * Every version of an entry (deleted ones too), for the history view, each with its body
+   * rendered by the entries' own pipeline so the newsroom can diff the text readers saw. Revisions
+   * keep only Markdown, so older bodies are rendered here: once per distinct body, the current one
+   * taken from the entry. This route is the newsroom's (signed in): deleted text never leaves it.
+   */
+  async revisions(id: number): Promise<{ entry: StoredEntry; revisions: Revision[] }> {
     const entry = this.deps.stores.entries.byId(id);
     if (!entry) throw errors.notFound(`The entry ${id}`);
-    return { entry, revisions: this.deps.stores.entries.revisions(id) };
+    const stored = this.deps.stores.entries.revisions(id);
+    const rendered = new Map<string, Promise<string | null>>([[entry.body, Promise.resolve(entry.html)]]);
+    const htmlOf = (body: string): Promise<string | null> => {
+      let html = rendered.get(body);
+      if (!html) {
+        html = this.deps.renderer.render(body).catch((error: unknown) => {
+          if (error instanceof RenderError) return null;
+          throw error;
+        });
+        rendered.set(body, html);
+      }
+      return html;
+    };
+    const revisions = await Promise.all(stored.map(async (revision) => ({ ...revision, html: await htmlOf(revision.body) })));
+    return { entry, revisions };
   }
 
   /** Recently deleted entries of a post, so an editor can restore one. */

@@ -1,4 +1,4 @@
-import type { Entry, EntryTombstone, Revision, RevisionAction, Role, StoredEntry } from '../../contract/index.js';
+import type { Entry, EntryTombstone, RevisionAction, Role, StoredEntry, StoredRevision } from '../../contract/index.js';
 import type { Db } from '../db/connection.js';
 import type { EntryCursor } from '../domain/cursor.js';
 
@@ -148,8 +148,8 @@ export class EntryStore {
   }
 
   /** Every saved version of an entry, oldest first. */
-  revisions(entryId: number): Revision[] {
-    const rows = this.statements.revisions.all(entryId) as (Omit<Revision, 'keyEvent' | 'actor'> & { keyEvent: number; actorId: number | null; actorName: string | null })[];
+  revisions(entryId: number): StoredRevision[] {
+    const rows = this.statements.revisions.all(entryId) as (Omit<StoredRevision, 'keyEvent' | 'actor'> & { keyEvent: number; actorId: number | null; actorName: string | null })[];
     return rows.map(({ actorId, actorName, keyEvent, ...rest }) => ({
       ...rest,
       keyEvent: keyEvent === 1,

@@ -30,6 +30,29 @@ describe('revisions and history', () => {
     expect((await t.app.inject({ method: 'GET', url: `/api/entries/${entry.id}/revisions` })).statusCode).toBe(401);
   });
 
+  it("gives each version's body as readers saw it (rendered HTML), so the desk can diff the text", async () => {
+    const { slug } = await createPost(t);
+    const entry = (await postEntry(t, slug, 'The price: **$3,499**')).json();
+    await t.app.inject({ method: 'PATCH', url: `/api/entries/${entry.id}`, headers: { ...t.auth('editor'), 'if-match': '1' }, payload: { body: 'The price: $2,999' } });
+    await t.app.inject({ method: 'PUT', url: `/api/entries/${entry.id}/pin`, headers: t.auth('editor') });
+    const { entry: current, revisions } = (await t.app.inject({ method: 'GET', url: `/api/entries/${entry.id}/revisions`, headers: t.auth('author') })).json();
+    expect(revisions.map((revision: { action: string; html: string }) => [revision.action, revision.html])).toEqual([
+      ['created', '<p>The price: <strong>$3,499</strong></p>\n'],
+      ['updated', '<p>The price: $2,999</p>\n'],
+      ['pinned', '<p>The price: $2,999</p>\n'],
+    ]);
+    expect(revisions[2].html).toBe(current.html);
+  });
+
+  it('renders old versions through the sanitizer: a script in an old body never comes back as HTML', async () => {
+    const { slug } = await createPost(t);
+    const entry = (await postEntry(t, slug, 'Hi <script>alert(1)</script><img src=x onerror=alert(2)>')).json();
+    await t.app.inject({ method: 'PATCH', url: `/api/entries/${entry.id}`, headers: { ...t.auth('editor'), 'if-match': '1' }, payload: { body: 'Hi' } });
+    const { revisions } = (await t.app.inject({ method: 'GET', url: `/api/entries/${entry.id}/revisions`, headers: t.auth('editor') })).json();
+    expect(revisions[0].html).not.toMatch(/<script|onerror/i);
+    expect(revisions[0].body).toContain('<script>');
+  });
+
   it('a stale edit gets 412 with the other version and changes nothing', async () => {
     const { slug } = await createPost(t);
     const entry = (await postEntry(t, slug, 'Original')).json();

@@ -72,7 +72,7 @@ export const entryRoutes: FastifyPluginAsyncZod = async (app) => {
   // --- the desk: history, deleted entries, restore, pin
 
   app.get('/api/entries/:id/revisions', { preHandler: requireUser, schema: { params: idParams, response: { 200: revisionsOutput } } }, async (request, reply) => {
-    return reply.header('Cache-Control', 'no-store').send(entries.revisions(request.params.id));
+    return reply.header('Cache-Control', 'no-store').send(await entries.revisions(request.params.id));
   });
 
   app.get('/api/posts/:slug/deleted', { preHandler: requireUser, schema: { params: slugParams, response: { 200: deletedEntriesOutput } } }, async (request, reply) => {
