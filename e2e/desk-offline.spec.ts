@@ -244,7 +244,8 @@ test('on a phone, the offline banner stays in view above the box', async ({ brow
   const page = await context.newPage();
   await openComposer(page, slug);
   await context.setOffline(true);
-  for (const body of ['From the front row', 'The demo crashed']) {
+  const bodies = ['From the front row: the lights go down and the CEO walks on stage to a standing ovation', 'The demo crashed'];
+  for (const body of bodies) {
     await page.locator('#entry-body').fill(body);
     await page.locator('#publish').tap();
   }
@@ -259,5 +260,16 @@ test('on a phone, the offline banner stays in view above the box', async ({ brow
   await page.screenshot({ path: test.info().outputPath('offline-phone-scrolled.png') });
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: test.info().outputPath('offline-phone.png') });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: test.info().outputPath('offline-phone-dark.png') });
+  await page.emulateMedia({ colorScheme: 'light' });
+
+  // Back online: sent, and each sent row is one line even on a narrow screen.
+  await context.setOffline(false);
+  await expect(banner).toHaveText('All 2 entries sent.');
+  const sent = page.locator('#outbox .outbox-item[data-state="published"]');
+  await expect(sent).toHaveCount(2);
+  for (const row of await sent.all()) expect((await row.boundingBox())!.height).toBeLessThan(40);
+  await page.screenshot({ path: test.info().outputPath('sent-phone.png') });
   await context.close();
 });

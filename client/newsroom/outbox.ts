@@ -62,7 +62,7 @@ export type OutboxListener = { changed(snapshot: OutboxSnapshot): void; event(ev
 
 const RETRY_MS = [1000, 2000, 5000, 10_000, 20_000];
 /** An entry this late goes out with the time it was typed. */
-export const LATE_MS = 60_000;
+const LATE_MS = 60_000;
 /** The server takes a typed time from its author for 24 hours (server/domain/typed-time.ts); a little less, to be safe. */
 const TYPED_TIME_MAX_AGE_MS = 24 * 60 * 60 * 1000 - 10 * 60_000;
 
@@ -101,6 +101,7 @@ export class Outbox {
     window.addEventListener('storage', (event) => {
       if (event.key !== this.storageKey) return;
       this.notify();
+      this.settleIfEmpty();
       if (this.state !== 'ok') this.pump();
     });
     // Back at this tab, perhaps after signing in again in another one: look again.
