@@ -36,5 +36,20 @@ for (const file of [...result.outputFiles, ...embed.outputFiles]) {
   manifest[name] = hashed(name, file.contents);
 }
 for (const css of ['styles.css', 'newsroom.css']) manifest[css] = hashed(css, readFileSync(new URL(`../client/${css}`, import.meta.url)));
+
+// The newsroom's service worker, its own classic-script bundle (a worker script, served at
+// /admin/sw.js by server/http/routes/admin/service-worker.ts). It keeps the assets every newsroom
+// page loads: their hashed names are built into it, so a new build is a new worker.
+const worker = await build({
+  entryPoints: ['client/newsroom/sw.ts'],
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  target: ['es2020'],
+  write: false,
+  legalComments: 'none',
+  define: { __LIVELINE_ASSETS__: JSON.stringify(['newsroom.js', 'styles.css', 'newsroom.css'].map((name) => `/assets/${manifest[name]}`)) },
+});
+manifest['sw.js'] = hashed('sw.js', worker.outputFiles[0].contents);
 writeFileSync(new URL('manifest.json', out), JSON.stringify(manifest, null, 2) + '\n');
 console.log(`client assets: ${Object.values(manifest).join(', ')}`);

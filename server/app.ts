@@ -17,6 +17,7 @@ import { requestMetrics } from './http/plugins/request-metrics.js';
 import { securityHeaders } from './http/plugins/security-headers.js';
 import { unicode } from './http/plugins/unicode.js';
 import { adminRoutes } from './http/routes/admin/admin.js';
+import { serviceWorkerRoutes } from './http/routes/admin/service-worker.js';
 import { archiveRoutes } from './http/routes/archives/archives.js';
 import { entryRoutes } from './http/routes/entries/entries.js';
 import { feedRoutes } from './http/routes/feeds/feeds.js';
@@ -128,6 +129,7 @@ export async function buildApp({ config, db, logger = true, logStream, renderer,
   await app.register(archiveRoutes);
   await app.register(sessionRoutes);
   await app.register(adminRoutes);
+  await app.register(serviceWorkerRoutes);
   await app.register(userRoutes);
   await app.register(uploadRoutes);
   return app;

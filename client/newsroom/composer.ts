@@ -1,11 +1,9 @@
 import type { Post } from '../../contract/index.js';
 import { setupDesk } from './desk.js';
-import { setupEntryBox } from './entry-box.js';
 import { Feed } from './feed.js';
-import { Outbox } from './outbox.js';
-import { renderOutbox } from './outbox-view.js';
 import { setupSettings } from './settings.js';
 import type { Viewer } from './timeline.js';
+import { setupWriting } from './writing.js';
 
 /**
  * The author's composer at /admin/posts/:slug: write, preview, publish offline-safe, and edit the
@@ -18,11 +16,7 @@ export function startComposer(root: HTMLElement, viewer: Viewer): void {
   let post = initial.post;
   const timeZone = post.timezone;
 
-  const outboxList = root.querySelector<HTMLOListElement>('#outbox')!;
-  const outbox: Outbox = new Outbox(post.id, viewer.id, () => post.slug, (items) => renderOutbox(outboxList, items, timeZone, outbox));
-  setupEntryBox(root, viewer.id, post.id, (body, keyEvent) => outbox.add(body, keyEvent));
-  renderOutbox(outboxList, outbox.items(), timeZone, outbox);
-  outbox.pump();
+  setupWriting(root, viewer.id, () => post, timeZone);
 
   const connection = root.querySelector<HTMLElement>('#connection')!;
   const desk = setupDesk(root, viewer, timeZone, () => post.slug, (cursor) => feed.loadOlder(cursor));

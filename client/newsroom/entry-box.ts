@@ -4,9 +4,13 @@ import { livePreview } from './preview.js';
 /**
  * The box an author writes the next entry in: the draft survives a reload (localStorage, per
  * user and post, so the next person on this browser does not find it), the preview follows the typing, and Publish or Ctrl/Cmd+Enter hands the text and the
- * key-event mark to `publish` (the outbox), then clears the box for the next entry.
+ * key-event mark to `publish` (the outbox), then clears the box for the next entry. While the
+ * outbox cannot send (offline, the server out of reach, the session ended), the button reads
+ * "Queue": that is what it does then.
  */
-export function setupEntryBox(root: HTMLElement, userId: number, postId: number, publish: (body: string, keyEvent: boolean) => void): void {
+export type EntryBox = { setQueueing(queueing: boolean): void };
+
+export function setupEntryBox(root: HTMLElement, userId: number, postId: number, publish: (body: string, keyEvent: boolean) => void): EntryBox {
   const textarea = root.querySelector<HTMLTextAreaElement>('#entry-body')!;
   const keyEvent = root.querySelector<HTMLInputElement>('#entry-key-event')!;
   const preview = livePreview(textarea, root.querySelector<HTMLElement>('#preview')!);
@@ -21,6 +25,8 @@ export function setupEntryBox(root: HTMLElement, userId: number, postId: number,
     preview.refresh();
   });
   if (textarea.value) preview.refresh();
+  // A draft restored on dead Wi-Fi has no preview yet ("unavailable offline"): render it once the network is back.
+  window.addEventListener('online', () => textarea.value && preview.refresh());
 
   const send = () => {
     const body = textarea.value;
@@ -38,10 +44,18 @@ export function setupEntryBox(root: HTMLElement, userId: number, postId: number,
       send();
     }
   });
-  root.querySelector('#publish')!.addEventListener('click', send);
+  const button = root.querySelector<HTMLButtonElement>('#publish')!;
+  button.addEventListener('click', send);
 
   setupImageDrop(textarea, root.querySelector<HTMLElement>('#upload-status')!, () => {
     saveDraft();
     preview.refresh();
   });
+
+  return {
+    setQueueing(queueing) {
+      button.textContent = queueing ? 'Queue' : 'Publish';
+      button.dataset.mode = queueing ? 'queue' : 'publish';
+    },
+  };
 }

@@ -7,6 +7,7 @@ import { RenderError } from '../render/markdown.js';
 import { requireVersion } from './versions.js';
 import type { Actor, Entry, EntryInput, EntryPatch, Revision, StoredEntry } from '../../contract/index.js';
 import { canModifyEntry, hasRole, mayUndo } from '../domain/roles.js';
+import { isTypedTime, typedTimeWindow } from '../domain/typed-time.js';
 
 /** How long an idempotency key is remembered; the contract promises at least 24 h. */
 export const IDEMPOTENCY_TTL_MS = 48 * 60 * 60 * 1000;
@@ -31,8 +32,19 @@ export class EntryService {
     if (post.status === 'ended' && !hasRole(actor, 'editor')) {
       throw errors.conflict('post-ended', 'This post has ended; only editors can add entries to it.');
     }
+    // Editors set any shown time; an author only the time the entry was typed (domain/typed-time.ts),
+    // checked after the replay above, so a retry of an accepted entry is never refused for its age.
     if (input.createdAt !== undefined && !hasRole(actor, 'editor')) {
-      throw errors.forbidden('Only editors may set the time an entry shows; leave createdAt out and the entry shows the time it was published.');
+      const now = this.deps.clock?.() ?? new Date();
+      if (!isTypedTime(input.createdAt, now)) {
+        const { earliest, latest } = typedTimeWindow(now);
+        const message = `must be the time the entry was typed: between ${earliest} and ${latest}`;
+        throw errors.unprocessable(
+          'typed-time-out-of-range',
+          'An author may set createdAt only to the time the entry was typed: within the last 24 hours and not in the future (2 minutes of clock difference allowed). Leave createdAt out and the entry shows the time it is published; editors correct shown times.',
+          { errors: [{ field: 'body.createdAt', message }], earliest, latest },
+        );
+      }
     }
 
     const flightKey = `${actor.id}\u0000${idempotencyKey ?? ''}`;

@@ -41,10 +41,11 @@ describe('posts belong to the desk (M5)', () => {
 });
 
 describe('shown times (L1)', () => {
-  it('an author cannot back-date an entry on create, as PATCH already refuses', async () => {
+  it('an author cannot back-date an entry on create beyond the time it was typed (typed-time.test.ts), as PATCH already refuses', async () => {
     const { slug } = await createPost(t);
     const response = await write('author', 'POST', `/api/posts/${slug}/entries`, { body: 'Back-dated', createdAt: '2020-01-01T00:00:00Z' });
-    expect(response.statusCode).toBe(403);
+    expect(response.statusCode).toBe(422);
+    expect(response.json()).toMatchObject({ type: '/problems/typed-time-out-of-range' });
     expect((await write('editor', 'POST', `/api/posts/${slug}/entries`, { body: 'Corrected', createdAt: '2020-01-01T00:00:00Z' })).statusCode).toBe(201);
   });
 

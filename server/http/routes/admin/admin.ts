@@ -12,16 +12,21 @@ import { publicOrigin } from '../../public-origin.js';
 /**
  * The newsroom's pages: the post list, a post's composer, the users page. Logged-in users only:
  * the hook below sends anyone else to the login page (and back after), or to /setup on a fresh
- * install. These pages act with the user's authority, so they are never cached or framed. Their
- * writes go through the JSON API with the session's CSRF token, which the pages carry.
+ * install. These pages act with the user's authority, so they are never cached or framed (only the
+ * newsroom's own service worker keeps composer pages for offline use, per user, purged when the
+ * session ends: client/newsroom/sw.ts). Their writes go through the JSON API with the session's
+ * CSRF token, which the pages carry.
  */
 
 const HTML = 'text/html; charset=utf-8';
 
 export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
   app.addHook('preHandler', async (request, reply) => {
-    if (!currentSession(request)) return reply.redirect(app.services.users.needsSetup() ? '/setup' : `/login?next=${encodeURIComponent(request.url)}`, 303);
+    const session = currentSession(request);
+    if (!session) return reply.redirect(app.services.users.needsSetup() ? '/setup' : `/login?next=${encodeURIComponent(request.url)}`, 303);
     reply.header('Cache-Control', 'no-store');
+    // Whose page this is, for the service worker that keeps composer pages per user (client/newsroom/offline-cache.ts).
+    reply.header('Liveline-User', String(session.actor.id));
     noFraming(reply);
   });
 
