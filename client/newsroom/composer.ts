@@ -1,4 +1,5 @@
 import type { Post } from '../../contract/index.js';
+import { setEventZone } from './clock.js';
 import { setupDesk } from './desk.js';
 import { setupEntryBox } from './entry-box.js';
 import { Feed } from './feed.js';
@@ -17,6 +18,7 @@ export function startComposer(root: HTMLElement, viewer: Viewer): void {
   const initial = JSON.parse(document.getElementById('page-data')?.textContent ?? '{}') as { post: Post };
   let post = initial.post;
   const timeZone = post.timezone;
+  setEventZone(timeZone); // One clock: every time on the page is in the event zone, and follows it.
 
   const outboxList = root.querySelector<HTMLOListElement>('#outbox')!;
   const outbox: Outbox = new Outbox(post.id, viewer.id, () => post.slug, (items) => renderOutbox(outboxList, items, timeZone, outbox));
@@ -30,6 +32,7 @@ export function startComposer(root: HTMLElement, viewer: Viewer): void {
     ...desk,
     post: (updated) => {
       post = updated;
+      setEventZone(updated.timezone);
       showPost(root, updated);
       settings?.update(updated);
     },

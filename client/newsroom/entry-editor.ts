@@ -1,7 +1,7 @@
 import type { Entry, EntryPatch } from '../../contract/index.js';
 import { entryRevisions, stale, updateEntry } from '../api-client.js';
 import { element } from './dom.js';
-import { fromLocalInput, toLocalInput } from './local-time.js';
+import { eventZone, fromEventInput, timeText, toEventInput, zoneLabel } from './clock.js';
 import type { Viewer } from './timeline.js';
 
 /**
@@ -21,18 +21,28 @@ export function openEntryEditor(entry: Entry, viewer: Viewer, close: () => void)
   const form = element('form', { className: 'desk-entry editing', dataset: { entryId: String(entry.id) } });
   const body = element('textarea', { className: 'edit-body', rows: 5, value: entry.body });
   body.setAttribute('aria-label', 'Entry text');
+  // Typed in the event zone, as every newsroom time reads (clock.ts); the line under it says what it saves as.
+  const zone = eventZone();
   const shownAt = element('input', { type: 'datetime-local', className: 'edit-time', step: '1' });
-  shownAt.value = toLocalInput(entry.createdAt, 'seconds');
+  shownAt.value = toEventInput(entry.createdAt, zone, 'seconds');
   const initialShownAt = shownAt.value;
+  const shownHint = element('span', { className: 'field-hint muted', id: `shown-time-hint-${entry.id}` });
+  shownAt.setAttribute('aria-describedby', shownHint.id);
+  const showHint = () => {
+    const at = fromEventInput(shownAt.value, zone);
+    shownHint.textContent = at ? ` Saves as ${timeText(at, zone, { seconds: true })}` : '';
+  };
+  shownAt.addEventListener('input', showHint);
+  showHint();
   const meanwhile = element('p', { className: 'meanwhile warning', role: 'status' });
   const conflict = element('div', { className: 'conflict', hidden: true });
   form.append(element('p', { className: 'muted' }, `Editing version ${entry.version}`), body);
-  if (viewer.role !== 'author') form.append(element('label', {}, 'Shown time ', shownAt));
+  if (viewer.role !== 'author') form.append(element('label', {}, `Shown time (${zone}, ${zoneLabel(zone, Date.parse(entry.createdAt))}) `, shownAt), shownHint);
   form.append(meanwhile, conflict, element('button', { type: 'submit' }, 'Save'), ' ', element('button', { type: 'button', className: 'cancel', onclick: close }, 'Cancel'));
 
   async function save(version: number): Promise<void> {
     const patch: EntryPatch = { body: body.value };
-    const time = fromLocalInput(shownAt.value);
+    const time = fromEventInput(shownAt.value, zone);
     if (viewer.role !== 'author' && time && shownAt.value !== initialShownAt) patch.createdAt = time;
     try {
       await updateEntry(entry.id, version, patch);
@@ -51,7 +61,7 @@ export function openEntryEditor(entry: Entry, viewer: Viewer, close: () => void)
       ({ revisions }) => {
         const latest = revisions.find((revision) => revision.version === theirs.version);
         const who = conflict.querySelector('.who-saved');
-        if (latest?.actor && who) who.textContent = `${latest.actor.name} saved this entry meanwhile (version ${theirs.version}, ${new Date(latest.createdAt).toLocaleTimeString('en-GB')}). Their version:`;
+        if (latest?.actor && who) who.textContent = `${latest.actor.name} saved this entry meanwhile (version ${theirs.version}, ${timeText(latest.createdAt, zone, { seconds: true })}). Their version:`;
       },
       () => undefined,
     );

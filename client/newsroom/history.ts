@@ -1,5 +1,6 @@
 import { diffWords } from 'diff';
 import { entryRevisions } from '../api-client.js';
+import { clockElement } from './clock.js';
 import { element } from './dom.js';
 
 /** The history view: every revision with who and when, and a word diff against the one before. */
@@ -13,10 +14,10 @@ export async function showHistory(entryId: number, dialog: HTMLDialogElement, ta
       .map((revision, index) => ({ revision, previous: revisions[index - 1] }))
       .reverse()
       .forEach(({ revision, previous }) => {
-        const when = new Date(revision.createdAt).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'medium' });
-        const heading = element('p', { className: 'revision-meta' }, `Version ${revision.version} · ${revision.action} by ${revision.actor?.name ?? 'unknown'} · ${when}`);
+        // Times in the event zone, labelled, the browser's as a hint (clock.ts).
+        const heading = element('p', { className: 'revision-meta' }, `Version ${revision.version} · ${revision.action} by ${revision.actor?.name ?? 'unknown'} · `, clockElement(revision.createdAt, 'seconds'));
         if (previous && previous.shownAt !== revision.shownAt && revision.shownAt) {
-          heading.append(element('span', { className: 'time-change' }, ` · shown time → ${new Date(revision.shownAt).toLocaleString('en-GB')}`));
+          heading.append(element('span', { className: 'time-change' }, ' · shown time → ', clockElement(revision.shownAt, 'seconds')));
         }
         list.append(element('li', { className: 'revision', dataset: { version: String(revision.version) } }, heading, renderDiff(previous?.body ?? '', revision.body)));
       });

@@ -1,4 +1,5 @@
 import type { Outbox, OutboxItem, OutboxState } from './outbox.js';
+import { clockElement } from './clock.js';
 import { element } from './dom.js';
 
 /**
@@ -13,7 +14,8 @@ export function renderOutbox(list: HTMLOListElement, items: OutboxItem[], timeZo
     ...items.map((item) => {
       const li = element('li', { className: `outbox-item state-${item.state}`, dataset: { key: item.key, state: item.state } });
       li.append(element('span', { className: 'state' }, LABELS[item.state]));
-      if (item.entry) li.append(' ', element('time', { dateTime: item.entry.createdAt }, new Date(item.entry.createdAt).toLocaleTimeString('en-GB', { timeZone })));
+      // The published time in the event zone, labelled (clock.ts: the page's zone, `timeZone` at first).
+      if (item.entry) li.append(' ', clockElement(item.entry.createdAt, 'seconds'));
       li.append(' ', element('span', { className: 'excerpt' }, item.body.length > 80 ? `${item.body.slice(0, 80)}…` : item.body));
       if (item.reason) li.append(' ', element('span', { className: 'reason' }, item.reason));
       if (item.state === 'failed') {

@@ -1,4 +1,5 @@
 import type { Actor, Entry } from '../../contract/index.js';
+import { clockElement } from './clock.js';
 import { element } from './dom.js';
 
 /** Markup of one entry on the desk: the published HTML plus the actions this user may take. */
@@ -9,11 +10,11 @@ export function canModify(viewer: Viewer, entry: Entry): boolean {
 }
 
 export function renderDeskEntry(entry: Entry, viewer: Viewer, timeZone: string): HTMLElement {
-  const time = new Date(entry.createdAt);
   const header = element(
     'header',
     {},
-    element('time', { dateTime: entry.createdAt, title: time.toLocaleString('en-GB', { timeZone, dateStyle: 'full', timeStyle: 'long' }) }, time.toLocaleTimeString('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit' })),
+    // In the page's event zone (clock.ts: `timeZone`, and whatever the post's zone changes to), labelled, with the browser's time as a hint.
+    clockElement(entry.createdAt, 'seconds'),
     ' ',
     element('span', { className: 'author' }, entry.author?.name ?? 'unknown'),
   );
