@@ -5,6 +5,7 @@ import { setupEntryBox } from './entry-box.js';
 import { Feed } from './feed.js';
 import { Outbox } from './outbox.js';
 import { renderOutbox } from './outbox-view.js';
+import { setupPostNotice } from './post-notice.js';
 import { setupSettings } from './settings.js';
 import type { Viewer } from './timeline.js';
 
@@ -19,6 +20,7 @@ export function startComposer(root: HTMLElement, viewer: Viewer): void {
   let post = initial.post;
   const timeZone = post.timezone;
   setEventZone(timeZone); // One clock: every time on the page is in the event zone, and follows it.
+  const notice = setupPostNotice(root, viewer, post);
 
   const outboxList = root.querySelector<HTMLOListElement>('#outbox')!;
   const outbox: Outbox = new Outbox(post.id, viewer.id, () => post.slug, (items) => renderOutbox(outboxList, items, timeZone, outbox));
@@ -33,6 +35,7 @@ export function startComposer(root: HTMLElement, viewer: Viewer): void {
     post: (updated) => {
       post = updated;
       setEventZone(updated.timezone);
+      notice.update(updated);
       showPost(root, updated);
       settings?.update(updated);
     },

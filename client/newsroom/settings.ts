@@ -85,6 +85,8 @@ export function setupSettings(root: HTMLElement, current: () => Post): { update(
     if (!statusAction) return;
     statusAction.hidden = false;
     statusAction.textContent = next[post.status][1];
+    // Before the event, going live is the one thing left to do: the button says so.
+    statusAction.classList.toggle('primary', post.status === 'scheduled');
   };
   statusAction?.addEventListener('click', async () => {
     const post = current();
