@@ -32,6 +32,7 @@ export const postInput = z.strictObject({
   title: z.string().trim().min(1).max(200),
   slug: slugParam.optional(),
   description: z.string().max(2000).optional(),
+  /** Default `scheduled`: a post goes live when someone says so. */
   status: postStatus.optional(),
   startsAt: isoDateTime.optional(),
   timezone: timezone.optional(),

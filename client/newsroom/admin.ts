@@ -1,6 +1,8 @@
 import type { Role } from '../../contract/index.js';
 import { createPost, createToken, createUser, listTokens, listUsers, revokeToken, updateUser } from '../api-client.js';
+import { browserZone, nextFullHourInput } from './clock.js';
 import { element } from './dom.js';
+import { eventStartFields } from './event-start.js';
 import { banner, confirmInline, errorText } from './notices.js';
 
 /** The admin pages: posts and people. */
@@ -12,14 +14,27 @@ const ROLES: readonly Role[] = ['author', 'editor', 'admin'];
 const field = (data: FormData, name: string) => String(data.get(name) ?? '');
 const roleOf = (value: string): Role => ROLES.find((role) => role === value) ?? 'author';
 
-/** /admin: create a post and go to its composer. */
+/**
+ * /admin: create a post and go to its composer. A new post starts scheduled (issue 14), with a
+ * start typed in its zone: the creator's own zone unless they pick the event's, and the next
+ * full hour unless they type another.
+ */
 export function startAdminHome(): void {
   const form = document.querySelector<HTMLFormElement>('#new-post');
   const error = document.querySelector<HTMLElement>('#new-post-error');
+  const zone = browserZone();
+  const when = eventStartFields({ startsAt: null, zone, required: true, value: nextFullHourInput(zone) });
+  document.querySelector('#new-post-when')?.append(when.start, when.zone.root);
   form?.addEventListener('submit', async (event) => {
     event.preventDefault();
+    const timezone = when.zone.value();
+    const startsAt = when.toSave();
+    if (!when.zone.validate() || !timezone || !startsAt) {
+      if (error) error.textContent = 'Give the post a start time and a time zone from the list.';
+      return;
+    }
     try {
-      const post = await createPost({ title: field(new FormData(form), 'title') });
+      const post = await createPost({ title: field(new FormData(form), 'title'), status: 'scheduled', startsAt, timezone });
       location.assign(`/admin/posts/${post.slug}`);
     } catch (problem) {
       if (error) error.textContent = problem instanceof Error ? problem.message : String(problem);

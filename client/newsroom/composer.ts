@@ -1,6 +1,8 @@
 import type { Post } from '../../contract/index.js';
+import { setEventZone } from './clock.js';
 import { setupDesk } from './desk.js';
 import { Feed } from './feed.js';
+import { setupPostNotice } from './post-notice.js';
 import { setupSettings } from './settings.js';
 import type { Viewer } from './timeline.js';
 import { setupWriting } from './writing.js';
@@ -15,6 +17,8 @@ export function startComposer(root: HTMLElement, viewer: Viewer): void {
   const initial = JSON.parse(document.getElementById('page-data')?.textContent ?? '{}') as { post: Post };
   let post = initial.post;
   const timeZone = post.timezone;
+  setEventZone(timeZone); // One clock: every time on the page is in the event zone, and follows it.
+  const notice = setupPostNotice(root, viewer, post);
 
   setupWriting(root, viewer.id, () => post, timeZone);
 
@@ -24,6 +28,8 @@ export function startComposer(root: HTMLElement, viewer: Viewer): void {
     ...desk,
     post: (updated) => {
       post = updated;
+      setEventZone(updated.timezone);
+      notice.update(updated);
       showPost(root, updated);
       settings?.update(updated);
     },

@@ -1,7 +1,7 @@
 import type { Entry, EntryPatch } from '../../contract/index.js';
 import { entryRevisions, preview, stale, updateEntry } from '../api-client.js';
 import { element } from './dom.js';
-import { fromLocalInput, toLocalInput } from './local-time.js';
+import { eventZone, fromEventInput, timeText, toEventInput, zoneLabel } from './clock.js';
 import { errorText, inlineError } from './notices.js';
 import { readersView, renderTextDiff, sourceView, type ReadersView } from './rendered-diff.js';
 import type { Viewer } from './timeline.js';
@@ -29,22 +29,32 @@ export function openEntryEditor(entry: Entry, viewer: Viewer, close: CloseEditor
   const form = element('form', { className: 'desk-entry editing', dataset: { entryId: String(entry.id) } });
   const body = element('textarea', { className: 'edit-body', rows: 5, value: entry.body });
   body.setAttribute('aria-label', 'Entry text');
+  // Typed in the event zone, as every newsroom time reads (clock.ts); the line under it says what it saves as.
+  const zone = eventZone();
   const shownAt = element('input', { type: 'datetime-local', className: 'edit-time', step: '1' });
-  shownAt.value = toLocalInput(entry.createdAt, 'seconds');
+  shownAt.value = toEventInput(entry.createdAt, zone, 'seconds');
   const initialShownAt = shownAt.value;
+  const shownHint = element('span', { className: 'field-hint muted', id: `shown-time-hint-${entry.id}` });
+  shownAt.setAttribute('aria-describedby', shownHint.id);
+  const showHint = () => {
+    const at = fromEventInput(shownAt.value, zone);
+    shownHint.textContent = at ? ` Saves as ${timeText(at, zone, { seconds: true })}` : '';
+  };
+  shownAt.addEventListener('input', showHint);
+  showHint();
   const meanwhile = element('p', { className: 'meanwhile warning', role: 'status' });
   const conflict = element('div', { className: 'conflict', hidden: true });
   const saveButton = element('button', { type: 'submit', className: 'save' }, 'Save');
   const cancelButton = element('button', { type: 'button', className: 'cancel', onclick: () => close() }, 'Cancel');
   const buttons = element('div', { className: 'editor-buttons' }, saveButton, ' ', cancelButton);
   form.append(element('p', { className: 'muted' }, `Editing version ${entry.version}`), body);
-  if (viewer.role !== 'author') form.append(element('label', {}, 'Shown time ', shownAt));
+  if (viewer.role !== 'author') form.append(element('label', {}, `Shown time (${zone}, ${zoneLabel(zone, Date.parse(entry.createdAt))}) `, shownAt), shownHint);
   form.append(meanwhile, conflict, buttons);
 
   let saving = false;
   async function save(version: number): Promise<void> {
     const patch: EntryPatch = { body: body.value };
-    const time = fromLocalInput(shownAt.value);
+    const time = fromEventInput(shownAt.value, zone);
     if (viewer.role !== 'author' && time && shownAt.value !== initialShownAt) patch.createdAt = time;
     // Not `disabled`: disabling the focused button would drop the focus the desk gives back to Edit.
     if (saving) return;
@@ -75,7 +85,7 @@ export function openEntryEditor(entry: Entry, viewer: Viewer, close: CloseEditor
     void entryRevisions(entry.id).then(
       ({ revisions }) => {
         const latest = revisions.find((revision) => revision.version === theirs.version);
-        if (latest?.actor) who.textContent = `${latest.actor.name} saved this entry meanwhile (version ${theirs.version}, ${new Date(latest.createdAt).toLocaleTimeString('en-GB')}). Yours is not saved yet.`;
+        if (latest?.actor) who.textContent = `${latest.actor.name} saved this entry meanwhile (version ${theirs.version}, ${timeText(latest.createdAt, zone, { seconds: true })}). Yours is not saved yet.`;
       },
       () => undefined,
     );

@@ -1,5 +1,6 @@
 import type { Entry, Revision, StoredEntry } from '../../contract/index.js';
 import { entryRevisions, stale, updateEntry } from '../api-client.js';
+import { clockElement } from './clock.js';
 import { element } from './dom.js';
 import { errorText, inlineError } from './notices.js';
 import { readersView, renderText, renderTextDiff, sourceView, type ReadersView } from './rendered-diff.js';
@@ -30,10 +31,10 @@ export async function showHistory(entryId: number, dialog: HTMLDialogElement, ta
       .map((revision, index) => ({ revision, previous: revisions[index - 1] }))
       .reverse()
       .forEach(({ revision, previous }) => {
-        const when = new Date(revision.createdAt).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'medium' });
-        const heading = element('p', { className: 'revision-meta', id: `revision-${entry.id}-${revision.version}` }, `Version ${revision.version} · ${revision.action} by ${revision.actor?.name ?? 'unknown'} · ${when}`);
+        // Times in the event zone, labelled, the browser's as a hint (clock.ts).
+        const heading = element('p', { className: 'revision-meta', id: `revision-${entry.id}-${revision.version}` }, `Version ${revision.version} · ${revision.action} by ${revision.actor?.name ?? 'unknown'} · `, clockElement(revision.createdAt, 'seconds'));
         if (previous && previous.shownAt !== revision.shownAt && revision.shownAt) {
-          heading.append(element('span', { className: 'time-change' }, ` · shown time → ${new Date(revision.shownAt).toLocaleString('en-GB')}`));
+          heading.append(element('span', { className: 'time-change' }, ' · shown time → ', clockElement(revision.shownAt, 'seconds')));
         }
         const item = element('li', { className: 'revision', dataset: { version: String(revision.version) } }, heading, ...whatChanged(revision, previous));
         if (restorable(revision, entry, options.viewer)) item.append(restoreButton(revision, entry, dialog, target, options));

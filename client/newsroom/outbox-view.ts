@@ -1,4 +1,5 @@
 import type { Outbox, OutboxCondition, OutboxSnapshot, OutboxState } from './outbox.js';
+import { clockElement } from './clock.js';
 import { element } from './dom.js';
 
 /**
@@ -25,7 +26,8 @@ export function renderOutbox(list: HTMLOListElement, snapshot: OutboxSnapshot, t
     ...snapshot.items.map((item) => {
       const li = element('li', { className: `outbox-item state-${item.state}`, dataset: { key: item.key, state: item.state } });
       li.append(element('span', { className: 'state' }, LABELS[item.state]));
-      if (item.entry) li.append(' ', element('time', { dateTime: item.entry.createdAt }, new Date(item.entry.createdAt).toLocaleTimeString('en-GB', { timeZone })));
+      // The published time in the event zone, labelled (clock.ts).
+      if (item.entry) li.append(' ', clockElement(item.entry.createdAt, 'seconds'));
       const excerpt = item.body.length > 80 ? `${item.body.slice(0, 80)}…` : item.body;
       li.append(' ', element('span', { className: 'excerpt', ...(item.state === 'published' ? { title: excerpt } : {}) }, excerpt));
       const reason = item.state === 'failed' ? item.reason : item === head ? WAITING[snapshot.condition] : undefined;

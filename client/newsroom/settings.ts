@@ -1,7 +1,7 @@
 import type { Post, PostStatus } from '../../contract/index.js';
 import { stale, updatePost } from '../api-client.js';
 import { element } from './dom.js';
-import { fromLocalInput, toLocalInput } from './local-time.js';
+import { eventStartFields } from './event-start.js';
 import { confirmInline, errorText, showErrorAfter } from './notices.js';
 
 /** Post settings for editors: PATCH with If-Match; a rename moves this page to the new slug. */
@@ -21,8 +21,8 @@ export function setupSettings(root: HTMLElement, current: () => Post): { update(
   const description = element('textarea', { rows: 2, maxLength: 2000 });
   const tags = element('input', { placeholder: 'comma, separated' });
   const categories = element('input', { placeholder: 'comma, separated' });
-  const startsAt = element('input', { type: 'datetime-local' });
-  const timezone = element('input', { placeholder: 'Europe/Berlin' });
+  // Entered in the event zone; the zone from a searchable list (issue 14, one clock).
+  const when = eventStartFields({ startsAt: current().startsAt, zone: current().timezone });
   const status = element('select', {}, ...STATUSES.map((value) => element('option', { value }, value)));
   const message = element('p', { role: 'status', className: 'settings-message' });
   form.append(
@@ -31,8 +31,8 @@ export function setupSettings(root: HTMLElement, current: () => Post): { update(
     field('description', 'Description', description),
     field('tags', 'Tags', tags),
     field('categories', 'Categories', categories),
-    field('startsAt', 'Starts at', startsAt),
-    field('timezone', 'Time zone', timezone),
+    when.start,
+    when.zone.root,
     field('status', 'Status', status),
     element('button', { type: 'submit' }, 'Save settings'),
     message,
@@ -45,8 +45,7 @@ export function setupSettings(root: HTMLElement, current: () => Post): { update(
     description.value = post.description;
     tags.value = post.tags.join(', ');
     categories.value = post.categories.join(', ');
-    startsAt.value = post.startsAt ? toLocalInput(post.startsAt, 'minutes') : '';
-    timezone.value = post.timezone;
+    when.load(post.startsAt, post.timezone);
     status.value = post.status;
     dirty = false;
   };
@@ -55,19 +54,25 @@ export function setupSettings(root: HTMLElement, current: () => Post): { update(
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const post = current();
+    const timezone = when.zone.value();
+    const startsAt = when.toSave();
+    if (!when.zone.validate() || timezone === undefined || startsAt === undefined) {
+      message.textContent = 'Not saved: check the start time and the time zone.';
+      return;
+    }
     try {
-      await updatePost(post.slug, post.version, {
+      const updated = await updatePost(post.slug, post.version, {
         title: title.value,
         slug: slug.value,
         description: description.value,
         tags: list(tags.value),
         categories: list(categories.value),
-        startsAt: fromLocalInput(startsAt.value) ?? null,
-        timezone: timezone.value,
+        startsAt,
+        timezone,
         status: STATUSES.find((value) => value === status.value),
       });
       message.textContent = 'Saved.';
-      dirty = false;
+      fill(updated);
     } catch (error) {
       const current = stale(error);
       message.textContent = current ? 'Someone else changed the settings meanwhile; the form now shows theirs. Apply your change again.' : `Not saved: ${error instanceof Error ? error.message : String(error)}`;
@@ -81,6 +86,8 @@ export function setupSettings(root: HTMLElement, current: () => Post): { update(
     if (!statusAction) return;
     statusAction.hidden = false;
     statusAction.textContent = next[post.status][1];
+    // Before the event, going live is the one thing left to do: the button says so.
+    statusAction.classList.toggle('primary', post.status === 'scheduled');
   };
   statusAction?.addEventListener('click', async () => {
     const post = current();

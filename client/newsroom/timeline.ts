@@ -1,4 +1,5 @@
 import type { Actor, Entry } from '../../contract/index.js';
+import { clockElement } from './clock.js';
 import { element } from './dom.js';
 import { renderEntryMenu } from './entry-menu.js';
 
@@ -17,12 +18,12 @@ export function canModify(viewer: Viewer, entry: Entry): boolean {
  * live update re-renders the entry).
  */
 export function renderDeskEntry(entry: Entry, viewer: Viewer, timeZone: string): HTMLElement {
-  const time = new Date(entry.createdAt);
   const metaId = `desk-entry-${entry.id}-meta`;
   const header = element(
     'header',
     { id: metaId },
-    element('time', { dateTime: entry.createdAt, title: time.toLocaleString('en-GB', { timeZone, dateStyle: 'full', timeStyle: 'long' }) }, time.toLocaleTimeString('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit' })),
+    // In the page's event zone (clock.ts: whatever the post's zone is or changes to), labelled, with the browser's time as a hint.
+    clockElement(entry.createdAt, 'seconds'),
     ' ',
     element('span', { className: 'author' }, entry.author?.name ?? 'unknown'),
   );

@@ -7,8 +7,9 @@ export function uniqueTitle(prefix: string): string {
   return `${prefix} ${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
 }
 
+/** A post that is on now (`live`), as most tests need; pass `status` for another (the API's default is `scheduled`). */
 export async function createPost(request: APIRequestContext, title: string, extra: Record<string, unknown> = {}): Promise<string> {
-  const response = await request.post('/api/posts', { headers: auth, data: { title, ...extra } });
+  const response = await request.post('/api/posts', { headers: auth, data: { title, status: 'live', ...extra } });
   expect(response.status()).toBe(201);
   return ((await response.json()) as { slug: string }).slug;
 }

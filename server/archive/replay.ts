@@ -66,6 +66,8 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   const created = await call('POST', '/api/posts', {
     title: parsed.title,
     slug,
+    // A replay is an event happening now: live (new posts otherwise start scheduled).
+    status: 'live',
     ...(parsed.description ? { description: parsed.description } : {}),
     timezone: parsed.timezone,
     tags: parsed.tags,

@@ -31,3 +31,21 @@ describe('the composer page', () => {
     expect(page).not.toContain('<script async');
   });
 });
+
+describe('the composer header', () => {
+  const assets = { url: () => undefined, version: 'test' };
+  const editor = { id: 1, name: 'Ada', role: 'editor' } as const;
+
+  it('says when the event starts, in the event’s own zone and named (the page’s clock then labels it)', () => {
+    const scheduled: Post = { ...post, status: 'scheduled', startsAt: '2026-03-14T17:00:00.000Z', timezone: 'America/Los_Angeles' };
+    const page = composerPage(assets, editor, 'csrf', scheduled, 'https://live.example.com');
+    expect(page).toContain('<span id="post-start" class="post-start">· Starts <time datetime="2026-03-14T17:00:00.000Z">Sat 14 Mar 2026, 10:00 (America/Los_Angeles)</time></span>');
+    // The notice above the box, filled by the page's script for scheduled and ended posts.
+    expect(page).toMatch(/<section class="write"[^>]*>\n<p class="post-notice" id="post-notice" role="status" hidden><\/p>/);
+  });
+
+  it('shows no start when there is none', () => {
+    const page = composerPage(assets, editor, 'csrf', post, 'https://live.example.com');
+    expect(page).toContain('<span id="post-start" class="post-start" hidden></span>');
+  });
+});

@@ -71,8 +71,12 @@ ${model.error ? html`<p class="error" role="alert">${model.error}</p>` : ''}
 export function adminHomePage(assets: Assets, actor: Actor, csrf: string, posts: (Post & PostActivity)[], now = new Date()): string {
   // Posts are the desk's (editors create them); authors write into the ones they are given.
   const create = canCreatePost(actor)
-    ? html`<form id="new-post" class="inline-form">
-<label>New post title <input name="title" required maxlength="200"></label> <button type="submit">Create post</button>
+    ? html`<form id="new-post" class="stack new-post" aria-labelledby="new-post-heading">
+<h2 id="new-post-heading">New post</h2>
+<label>New post title <input name="title" required maxlength="200"></label>
+<div id="new-post-when" class="stack"></div>
+<p class="muted">A new post starts scheduled: readers see it as upcoming until you press “Go live”.</p>
+<button type="submit">Create post</button>
 <span class="error" role="alert" id="new-post-error"></span>
 </form>`
     : '';
@@ -110,13 +114,26 @@ export function embedSnippet(post: Post, publicBase: string): string {
   return embedMarkup(post, publicBase);
 }
 
+/**
+ * The start in the event's zone, named in full ("Sat 14 Mar 2026, 09:00 (America/Los_Angeles)"),
+ * as the page reads before its script runs; the newsroom's clock (client/newsroom/clock.ts) then
+ * labels it ("09:00 PT") and adds the browser's time, as every other newsroom time.
+ */
+function startInZone(iso: string, timeZone: string): string {
+  const at = new Date(iso);
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }).formatToParts(at);
+  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((part) => part.type === type)?.value ?? '';
+  return `${get('weekday')} ${get('day')} ${get('month')} ${get('year')}, ${get('hour')}:${get('minute')} (${timeZone})`;
+}
+
 export function composerPage(assets: Assets, actor: Actor, csrf: string, post: Post, publicBase: string, embedOrigins: string[] = []): string {
   const body = html`<div class="composer" id="composer" data-slug="${post.slug}" data-timezone="${post.timezone}">
 <header class="composer-header">
 <h1 id="post-title">${post.title}</h1>
-<p><span class="status status-${post.status}" id="post-status">${post.status}</span>${actor.role === 'author' ? '' : html` <button type="button" id="status-action" hidden></button>`} · <a href="/posts/${post.slug}" id="reader-link" target="_blank" rel="noopener">Reader page</a> · <span id="connection" role="status">Connecting…</span></p>
+<p><span class="status status-${post.status}" id="post-status">${post.status}</span> <span id="post-start" class="post-start"${post.startsAt ? '' : raw(' hidden')}>${post.startsAt ? html`· Starts <time datetime="${post.startsAt}">${startInZone(post.startsAt, post.timezone)}</time>` : ''}</span>${actor.role === 'author' ? '' : html` <button type="button" id="status-action" hidden></button>`} · <a href="/posts/${post.slug}" id="reader-link" target="_blank" rel="noopener">Reader page</a> · <span id="connection" role="status">Connecting…</span></p>
 </header>
 <section class="write" aria-label="Write an entry">
+<p class="post-notice" id="post-notice" role="status" hidden></p>
 <label for="entry-body" class="visually-hidden">New entry (Markdown)</label>
 <textarea id="entry-body" rows="5" placeholder="What is happening? Markdown works. Ctrl+Enter publishes. Paste or drop an image." autofocus></textarea>
 <div class="toolbar">

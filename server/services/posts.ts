@@ -26,7 +26,8 @@ export class PostService {
     this.refuseRedirectingSlug(slug, undefined, input.reclaimSlug);
     const now = nowIso(this.deps);
     const startsAt = input.startsAt ?? null;
-    const status = input.status ?? (startsAt && startsAt > now ? 'scheduled' : 'live');
+    // A new post is scheduled until someone takes it live (issue 14): never live and public by accident.
+    const status = input.status ?? 'scheduled';
     try {
       return posts.insert({
         slug,

@@ -29,8 +29,11 @@ describe('posts', () => {
     });
     expect(response.statusCode).toBe(201);
     const post = response.json();
-    expect(post).toMatchObject({ slug: 'storage-summit-opening-keynote', status: 'live', tags: ['Storage'], timezone: 'Europe/Berlin', lastSeq: 0, version: 1 });
+    // Scheduled until someone takes it live (issue 14): a new post is never live and public by accident.
+    expect(post).toMatchObject({ slug: 'storage-summit-opening-keynote', status: 'scheduled', startsAt: null, tags: ['Storage'], timezone: 'Europe/Berlin', lastSeq: 0, version: 1 });
     expect(response.headers.location).toBe('/api/posts/storage-summit-opening-keynote');
+    // An API client opens one at once by saying so.
+    expect(await createPost(t, { title: 'Breaking', status: 'live' })).toMatchObject({ status: 'live' });
   });
 
   it('schedules a post that starts in the future', async () => {

@@ -106,7 +106,7 @@ describe('import', () => {
   });
 
   it('never rewrites a newsroom post whose title or slug a Markdown file shares (M6)', async () => {
-    await createPost(t, { title: 'Quiet Launch' });
+    await createPost(t, { title: 'Quiet Launch', status: 'live' });
     const live = (await postEntry(t, 'quiet-launch', 'Written live')).json() as { id: number };
     const before = await page('quiet-launch');
     // An editor uploads a file whose title gives the same slug: 409, and the live post is untouched.

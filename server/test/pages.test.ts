@@ -13,7 +13,7 @@ const articleIds = (html: string) => [...html.matchAll(/<article class="entry[^"
 
 describe('reader page', () => {
   it('renders the post, its status and entries oldest first, readable without JavaScript', async () => {
-    const { slug } = await createPost(t, { title: 'Keynote <live>', description: 'Opening & close', timezone: 'America/New_York' });
+    const { slug } = await createPost(t, { title: 'Keynote <live>', description: 'Opening & close', timezone: 'America/New_York', status: 'live' });
     const ids: number[] = [];
     for (let i = 1; i <= 3; i++) ids.push((await postEntry(t, slug, `Entry **${i}**`)).json().id);
     const response = await t.app.inject(`/posts/${slug}`);
@@ -64,7 +64,7 @@ describe('reader page', () => {
   });
 
   it('lists posts on the home page grouped by status', async () => {
-    await createPost(t, { title: 'Now' });
+    await createPost(t, { title: 'Now', status: 'live' });
     await createPost(t, { title: 'Later', startsAt: new Date(Date.now() + 3_600_000).toISOString() });
     await createPost(t, { title: 'Before', status: 'ended' });
     const page = (await t.app.inject('/')).body;
