@@ -81,7 +81,8 @@ test('an editor in Berlin sees the Los Angeles event’s times, labelled, with B
   await expect.poll(deskOrder).toEqual([c.id, a.id, b.id]);
 
   // History: when each version was saved, and the shown-time change, on the same clock.
-  await entry(a.id).getByRole('button', { name: 'History' }).click();
+  await entry(a.id).getByRole('button', { name: 'More actions' }).click();
+  await entry(a.id).getByRole('button', { name: 'History', exact: true }).click();
   const revisions = page.locator('#history .revision');
   await expect(revisions).toHaveCount(2);
   await expect(revisions.nth(0).locator('.time-change')).toHaveText(` · shown time → Sat 14 Mar${y}, 00:30:00 PT (08:30 your time)`);

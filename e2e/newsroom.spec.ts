@@ -73,6 +73,8 @@ test('an author logs in and publishes 5 entries with the keyboard only; a reader
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(new RegExp(`/admin/posts/${slug}$`));
   await expect(page.locator('#entry-body')).toBeFocused();
+  // Ctrl+Enter publishes once the composer's script runs (the box keeps what is typed before).
+  await expect(page.locator('#connection')).toHaveText('Live');
 
   const bodies = Array.from({ length: 5 }, (_, i) => `Keyboard update ${i + 1}`);
   for (const body of bodies) {
