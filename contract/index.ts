@@ -11,3 +11,4 @@ export * from './socket.js';
 export * from './user.js';
 export * from './upload.js';
 export * from './archive.js';
+export * from './search.js';
