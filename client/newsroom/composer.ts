@@ -1,5 +1,6 @@
 import type { Post } from '../../contract/index.js';
 import { setupDesk } from './desk.js';
+import { setupDeskTools } from './desk-tools.js';
 import { setupEntryBox } from './entry-box.js';
 import { Feed } from './feed.js';
 import { Outbox } from './outbox.js';
@@ -25,7 +26,8 @@ export function startComposer(root: HTMLElement, viewer: Viewer): void {
   outbox.pump();
 
   const connection = root.querySelector<HTMLElement>('#connection')!;
-  const desk = setupDesk(root, viewer, timeZone, () => post.slug, (cursor) => feed.loadOlder(cursor));
+  const desk = setupDesk(root, viewer, timeZone, () => post.slug, (cursor, limit) => feed.loadOlder(cursor, limit));
+  setupDeskTools(root.querySelector<HTMLElement>('#timeline')!, { slug: () => post.slug, timeZone, desk });
   const feed = new Feed(post.slug, {
     ...desk,
     post: (updated) => {
