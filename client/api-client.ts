@@ -13,6 +13,7 @@ import type {
   PostPatch,
   Preview,
   PreviewInput,
+  SearchResult,
   TokenCreated,
   TokenInput,
   TokenList,
@@ -39,6 +40,13 @@ const ifMatch = (version: number) => ({ 'if-match': `"${version}"` });
 export const latest = (slug: string) => read<LatestPage>(post(slug));
 
 export const entriesBefore = (slug: string, cursor: string, limit: number) => read<EntryPage>(`${post(slug)}/entries?before=${encodeURIComponent(cursor)}&limit=${limit}`);
+
+/** The page that ends with the last entry shown at or before `at` (an ISO instant): jump to a time. */
+export const entriesAt = (slug: string, at: string, limit: number) => read<EntryPage>(`${post(slug)}/entries?at=${encodeURIComponent(at)}&limit=${limit}`);
+
+/** Find-in-post: the newest `limit` live entries whose text has the words of `q`. */
+export const searchPost = (slug: string, q: string, limit: number, signal?: AbortSignal) =>
+  read<SearchResult>(`${post(slug)}/search?q=${encodeURIComponent(q)}&limit=${limit}`, signal);
 
 /** `poll`: a page without a socket following the log; the answer may be a second old (and cached for that second). */
 export const changesSince = (slug: string, since: number, signal?: AbortSignal, poll = false) =>

@@ -62,10 +62,17 @@ export const previewOutput = z.object({ html: z.string() });
 export type PreviewInput = z.infer<typeof previewInput>;
 export type Preview = z.infer<typeof previewOutput>;
 
-export const entriesQuery = z.object({
-  before: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
+/**
+ * `GET /api/posts/:slug/entries`: the latest page; `before=CURSOR`, the page before a cursor; or
+ * `at=TIME`, the page that ends with the last entry shown at or before that instant (jump to a time).
+ */
+export const entriesQuery = z
+  .object({
+    before: z.string().max(200).optional(),
+    at: isoDateTime.optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .refine((query) => query.before === undefined || query.at === undefined, { error: 'send either before or at, not both', path: ['at'] });
 
 /** A page of entries, oldest first; `nextCursor` pages further back. */
 export const entryPage = z.object({ entries: z.array(entrySchema), nextCursor: z.string().nullable() });

@@ -12,3 +12,4 @@ export * from './user.js';
 export * from './upload.js';
 export * from './archive.js';
 export * from './oembed.js';
+export * from './search.js';

@@ -24,6 +24,7 @@ import { feedRoutes } from './http/routes/feeds/feeds.js';
 import { healthRoutes } from './http/routes/health/health.js';
 import { pageRoutes } from './http/routes/pages/pages.js';
 import { postRoutes } from './http/routes/posts/posts.js';
+import { searchRoutes } from './http/routes/search/search.js';
 import { sessionRoutes } from './http/routes/session/session.js';
 import { uploadRoutes } from './http/routes/uploads/uploads.js';
 import { userRoutes } from './http/routes/users/users.js';
@@ -123,6 +124,7 @@ export async function buildApp({ config, db, logger = true, logStream, renderer,
   await app.register(healthRoutes);
   await app.register(postRoutes);
   await app.register(entryRoutes);
+  await app.register(searchRoutes);
   await app.register(pageRoutes);
   await app.register(feedRoutes);
   await app.register(embedRoutes);

@@ -1,6 +1,7 @@
 import type { Post } from '../../contract/index.js';
 import { setEventZone } from './clock.js';
 import { setupDesk } from './desk.js';
+import { setupDeskTools } from './desk-tools.js';
 import { Feed } from './feed.js';
 import { setupPostNotice } from './post-notice.js';
 import { setupSettings } from './settings.js';
@@ -23,7 +24,8 @@ export function startComposer(root: HTMLElement, viewer: Viewer): void {
   setupWriting(root, viewer.id, () => post, timeZone);
 
   const connection = root.querySelector<HTMLElement>('#connection')!;
-  const desk = setupDesk(root, viewer, timeZone, () => post.slug, (cursor) => feed.loadOlder(cursor));
+  const desk = setupDesk(root, viewer, timeZone, () => post.slug, (cursor, limit) => feed.loadOlder(cursor, limit));
+  setupDeskTools(root.querySelector<HTMLElement>('#timeline')!, { slug: () => post.slug, timeZone, desk });
   const feed = new Feed(post.slug, {
     ...desk,
     post: (updated) => {

@@ -8,7 +8,10 @@ import { LiveSync } from '../live-sync.js';
  * co-authors' entries appear exactly once.
  */
 export type FeedEvents = {
+  /** One entry from the live stream (new, edited, restored). */
   entry(entry: Entry): void;
+  /** A page loaded at once, oldest first (the latest entries, or an earlier page): one batch on the desk. */
+  page(entries: Entry[]): void;
   /** Where older entries start (null: there are none); for the desk's "Load earlier entries". */
   older(cursor: string | null): void;
   deleted(id: number): void;
@@ -37,7 +40,7 @@ export class Feed {
         const page = await latest(this.slug);
         this.lastSeq = page.lastSeq;
         this.on.post(page.post);
-        for (const entry of page.entries) this.on.entry(entry);
+        this.on.page(page.entries);
         this.on.older(page.nextCursor);
         return;
       } catch {
@@ -47,12 +50,12 @@ export class Feed {
     }
   }
 
-  /** Loads the page of entries before `cursor`; live changes keep applying to them as usual. */
-  async loadOlder(cursor: string): Promise<void> {
-    const page = await entriesBefore(this.slug, cursor, 50).catch((error: unknown) => {
+  /** Loads the `limit` entries before `cursor` as one page; live changes keep applying to them as usual. */
+  async loadOlder(cursor: string, limit = 50): Promise<void> {
+    const page = await entriesBefore(this.slug, cursor, limit).catch((error: unknown) => {
       throw error instanceof HttpError ? new Error(`Could not load earlier entries (${error.status})`) : error;
     });
-    for (const entry of page.entries) this.on.entry(entry);
+    this.on.page(page.entries);
     this.on.older(page.nextCursor);
   }
 

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { registerFunctions } from './functions.js';
 
 export type Db = Database.Database;
 
@@ -14,6 +15,7 @@ export function openDatabase(path: string, options: { readonly?: boolean } = {})
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   assertPragmas(db, path);
+  registerFunctions(db);
   return db;
 }
 

@@ -1,5 +1,5 @@
 import { escapeHtml } from './html.js';
-import { excerpt, htmlToText } from './text.js';
+import { excerpt, htmlToText } from '../domain/text.js';
 import type { Entry, Post } from '../../contract/index.js';
 
 /** Atom 1.0 (RFC 4287) feeds: one per post (its entries) and one for the site (its posts). */

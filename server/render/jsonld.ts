@@ -1,5 +1,5 @@
 import type { Entry, Post } from '../../contract/index.js';
-import { excerpt, htmlToText } from './text.js';
+import { excerpt, htmlToText } from '../domain/text.js';
 
 const ARTICLE_BODY_MAX = 1000;
 

@@ -1,7 +1,7 @@
 import type { Assets } from './assets.js';
 import { html, jsonForScript, raw, type RawHtml } from './html.js';
 import { liveBlogPosting } from './jsonld.js';
-import { excerpt, htmlToText } from './text.js';
+import { excerpt, htmlToText } from '../domain/text.js';
 import type { Entry, Post, PostStatus } from '../../contract/index.js';
 
 /** Server-rendered pages. Readable without JavaScript; the reader script only adds liveness. */

@@ -5,6 +5,7 @@ import { ChangeLog } from '../store/changes.js';
 import { EntryStore } from '../store/entries.js';
 import { IdempotencyStore } from '../store/idempotency.js';
 import { PostStore } from '../store/posts.js';
+import { SearchStore } from '../store/search.js';
 import { SessionStore } from '../store/sessions.js';
 import { TokenStore } from '../store/tokens.js';
 import { UploadStore } from '../store/uploads.js';
@@ -37,6 +38,8 @@ export type Stores = {
   sessions: SessionStore;
   uploads: UploadStore;
   audit: AuditStore;
+  /** The find-in-post index (read only: triggers write it). */
+  search: SearchStore;
 };
 
 export function createStores(db: Db): Stores {
@@ -51,6 +54,7 @@ export function createStores(db: Db): Stores {
     sessions: new SessionStore(db),
     uploads: new UploadStore(db),
     audit: new AuditStore(db),
+    search: new SearchStore(db),
   };
 }
 

@@ -156,7 +156,7 @@ export class PostService {
   /** The post with its newest entries; read in one synchronous step, so lastSeq matches the entries. */
   withLatestEntries(slug: string, limit = FIRST_PAGE_SIZE): { post: Post } & EntryPage {
     const post = this.bySlug(slug);
-    return { post, ...this.page(this.deps.stores.entries.latest(post.id, limit), limit) };
+    return { post, ...this.page(this.deps.stores.entries.latest(post.id, limit + 1), limit) };
   }
 
   /** Everything the reader page shows around the stream: key moments and the pinned entry. */
@@ -169,7 +169,9 @@ export class PostService {
   entriesBefore(slug: string, cursor: EntryCursor | undefined, limit: number): EntryPage & { lastSeq: number } {
     const post = this.bySlug(slug);
     const { entries } = this.deps.stores;
-    const rows = cursor ? entries.before(post.id, cursor, limit) : entries.latest(post.id, limit);
+    // One more row than asked tells whether anything is left: a post of exactly 50 entries
+    // has no earlier page, and "Load earlier" no empty last click.
+    const rows = cursor ? entries.before(post.id, cursor, limit + 1) : entries.latest(post.id, limit + 1);
     return { ...this.page(rows, limit), lastSeq: post.lastSeq };
   }
 
@@ -184,9 +186,12 @@ export class PostService {
    * A page of entries, oldest first, that weighs at most PAGE_MAX_BYTES of Markdown and HTML
    * (always at least its newest entry): fifty 20,000-character entries of `&` render to ~11 MB,
    * and every reader, cache and feed would carry that. The entries left out are one "earlier"
-   * page away: `nextCursor` then points at the oldest entry kept.
+   * page away: `nextCursor` then points at the oldest entry kept. `rows` may hold one more (older)
+   * entry than `limit`: it only says there is an earlier page.
    */
-  private page(rows: ReturnType<ServiceDeps['stores']['entries']['latest']>, limit: number): EntryPage {
+  private page(fetched: ReturnType<ServiceDeps['stores']['entries']['latest']>, limit: number): EntryPage {
+    const more = fetched.length > limit;
+    const rows = more ? fetched.slice(fetched.length - limit) : fetched;
     let bytes = 0;
     let first = rows.length;
     while (first > 0) {
@@ -200,7 +205,7 @@ export class PostService {
     const oldest = kept[0];
     return {
       entries: kept.map(presentEntry),
-      nextCursor: oldest && (rows.length === limit || first > 0) ? encodeCursor(oldest) : null,
+      nextCursor: oldest && (more || first > 0) ? encodeCursor(oldest) : null,
     };
   }
 }

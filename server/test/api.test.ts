@@ -263,6 +263,11 @@ describe('entries', () => {
     const third = (await t.app.inject(`/api/posts/${slug}/entries?limit=10&before=${second.nextCursor}`)).json();
     expect(third.entries.map((entry: { body: string }) => entry.body)).toEqual(['Entry 1', 'Entry 2', 'Entry 3', 'Entry 4', 'Entry 5']);
     expect(third.nextCursor).toBeNull();
+    // A page that ends exactly at the first entry says so: no cursor to an empty page.
+    const exact = (await t.app.inject(`/api/posts/${slug}/entries?limit=10&before=${(await t.app.inject(`/api/posts/${slug}/entries?limit=20`)).json().nextCursor}`)).json();
+    expect(exact.entries.map((entry: { body: string }) => entry.body)).toEqual(Array.from({ length: 10 }, (_, i) => `Entry ${i + 1}`));
+    expect(exact.nextCursor).toBeNull();
+    expect((await t.app.inject(`/api/posts/${slug}/entries?limit=30`)).json().nextCursor).toBeNull();
     expectProblem(await t.app.inject(`/api/posts/${slug}/entries?before=garbage`), 400);
     expectProblem(await t.app.inject(`/api/posts/${slug}/entries?limit=0`), 400);
   });

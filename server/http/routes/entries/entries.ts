@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { deletedEntriesOutput, entriesOutput, entriesQuery, entryInput, entryPatch, entrySchema, idParams, previewInput, previewOutput, revisionsOutput, ENTRY_BODY_MAX, slugParams } from '../../../../contract/index.js';
-import { decodeCursor } from '../../../domain/cursor.js';
+import { atOrBefore, decodeCursor } from '../../../domain/cursor.js';
 import { errors } from '../../../domain/errors.js';
 import { RenderError } from '../../../render/markdown.js';
 import { PUBLIC_CACHE } from '../../caching.js';
@@ -26,8 +26,8 @@ export const entryRoutes: FastifyPluginAsyncZod = async (app) => {
   const { entries, posts } = app.services;
 
   app.get('/api/posts/:slug/entries', { schema: { params: slugParams, querystring: entriesQuery, response: { 200: entriesOutput } } }, async (request, reply) => {
-    const { before, limit } = request.query;
-    const cursor = before === undefined ? undefined : decodeCursor(before);
+    const { before, at, limit } = request.query;
+    const cursor = before === undefined ? (at === undefined ? undefined : atOrBefore(at)) : decodeCursor(before);
     if (before !== undefined && !cursor) {
       throw errors.validation('The cursor is not one this server issued.', [{ field: 'querystring.before', message: 'is not a valid cursor' }]);
     }
