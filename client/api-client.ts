@@ -52,6 +52,10 @@ export const searchPost = (slug: string, q: string, limit: number, signal?: Abor
 export const changesSince = (slug: string, since: number, signal?: AbortSignal, poll = false) =>
   read<ChangesPage>(`${post(slug)}/changes?since=${since}${poll ? '&poll=1' : ''}`, signal);
 
+/** A bounded page of the log: the reader page counts what is new since the last visit from a few of them. */
+export const changesPage = (slug: string, since: number, limit: number, signal?: AbortSignal) =>
+  read<ChangesPage>(`${post(slug)}/changes?since=${since}&limit=${limit}`, signal);
+
 // --- Posts ------------------------------------------------------------------------------------
 
 /** Who this browser is signed in as, right now (the cookie is shared by every tab). */

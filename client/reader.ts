@@ -1,10 +1,15 @@
 import { applyAccent, reportSize } from './embed-frame.js';
 import { Earlier } from './earlier.js';
 import { Highlights } from './highlights.js';
-import { LIVE, LIVE_SLOWER, LiveSync } from './live-sync.js';
+import { connectionPill } from './connection-pill.js';
+import { LiveSync } from './live-sync.js';
+import { PostStatus, showReaders } from './post-status.js';
+import { SinceLastVisit } from './since-last-visit.js';
 import { Timeline } from './timeline.js';
 import { Times } from './times.js';
-import type { Change, Post } from '../contract/index.js';
+import { UnseenTitle } from './unseen-title.js';
+import { labelFirstEntryTime } from './zone-label.js';
+import type { Change } from '../contract/index.js';
 
 /**
  * The reader page's live layer. The server-rendered page is complete on its own; this script
@@ -13,10 +18,9 @@ import type { Change, Post } from '../contract/index.js';
  */
 
 const ORDER_KEY = 'liveline:newest-first';
-const STATUS_LABEL: Record<Post['status'], string> = { scheduled: 'Upcoming', live: 'Live', ended: 'Ended' };
 
 /** Applies each change of the post's log to the page (LiveSync decides when). */
-function applyTo(list: HTMLElement, timeline: Timeline, highlights: Highlights) {
+function applyTo(list: HTMLElement, timeline: Timeline, highlights: Highlights, status: PostStatus) {
   return (change: Change): void => {
     list.dataset.lastSeq = String(change.seq);
     switch (change.type) {
@@ -30,46 +34,10 @@ function applyTo(list: HTMLElement, timeline: Timeline, highlights: Highlights) 
         highlights.removed(change.entry.id);
         break;
       case 'post.updated':
-        updatePost(change.post);
+        status.update(change.post);
         break;
     }
   };
-}
-
-function showConnection(text: string): void {
-  const indicator = document.getElementById('connection');
-  if (!indicator) return;
-  indicator.hidden = false;
-  indicator.textContent = text;
-  // Following over HTTP polls is still live, only slower: a calm state, not a warning.
-  indicator.dataset.state = text === LIVE ? 'live' : text === LIVE_SLOWER ? 'slower' : 'down';
-}
-
-function updatePost(post: Post): void {
-  const title = document.getElementById('post-title');
-  const link = title?.querySelector('a');
-  (link ?? title)?.replaceChildren(post.title);
-  const description = document.getElementById('post-description');
-  if (description) {
-    description.textContent = post.description;
-    description.hidden = post.description === '';
-  }
-  const status = document.getElementById('post-status');
-  if (status) {
-    status.textContent = STATUS_LABEL[post.status];
-    status.className = `status status-${post.status}`;
-  }
-  document.querySelector('article.post')?.setAttribute('data-status', post.status);
-  const ended = document.getElementById('ended-banner');
-  if (ended) ended.hidden = post.status !== 'ended';
-}
-
-const readersFormat = new Intl.NumberFormat('en');
-function showReaders(readers: number): void {
-  const element = document.getElementById('readers');
-  if (!element) return;
-  element.textContent = `${readersFormat.format(readers)} reading`;
-  element.hidden = readers < 1;
 }
 
 /** Newest-first is a per-browser preference for live posts; ended posts read like an article. */
@@ -113,6 +81,8 @@ function start(list: HTMLElement): void {
   const slug = list.dataset.slug ?? '';
   const times = new Times(list.dataset.timezone ?? 'UTC');
   times.decorateAll(document);
+  const status = new PostStatus(list.dataset.timezone ?? 'UTC');
+  labelFirstEntryTime(list);
   const timeline = new Timeline(list, times, list.dataset.permalinkBase ?? '');
   // On a partner's page the embed shows the newest entry first and never scrolls: scrolling inside
   // an iframe moves the partner's page too.
@@ -122,11 +92,20 @@ function start(list: HTMLElement): void {
     timeline.setNewestFirst(true);
   } else setUpOrderToggle(timeline, list.dataset.status === 'ended');
   const earlier = new Earlier(slug, timeline);
+  const lastSeq = Number(list.dataset.lastSeq ?? '0');
+  // The tab's title and "since you were last here" belong to the reader's own tab, not a partner's page.
+  const unseen = embedded ? undefined : new UnseenTitle();
+  const visit = embedded ? undefined : new SinceLastVisit(slug, lastSeq);
+  const apply = applyTo(list, timeline, new Highlights(times), status);
   new LiveSync({
     slug,
-    lastSeq: Number(list.dataset.lastSeq ?? '0'),
-    apply: applyTo(list, timeline, new Highlights(times)),
-    connection: showConnection,
+    lastSeq,
+    apply: (change) => {
+      apply(change);
+      unseen?.observe(change);
+      visit?.applied(change.seq);
+    },
+    connection: connectionPill(),
     presence: showReaders,
   });
   // Key-moment links and shared permalinks may point at entries older than the first page.

@@ -16,7 +16,7 @@ test('a replayed keynote arrives live on an open reader page', async ({ page, re
   const created = await request.post('/api/posts', { headers: { authorization: `Bearer ${token}` }, data: { title: 'Replayed keynote', slug } });
   expect(created.status()).toBe(201);
   await page.goto(`/posts/${slug}`);
-  await expect(page.locator('#connection')).toHaveText('Live');
+  await expect(page.locator('#connection')).toHaveAttribute('data-state', 'live');
   const marker = await page.evaluate(() => ((window as unknown as { marker: number }).marker = Math.random()));
 
   await liveline(['replay', 'fixtures/sample-keynote.md', '--speed', '3000', '--slug', slug, '--url', baseURL!]);

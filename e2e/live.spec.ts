@@ -18,7 +18,7 @@ async function postEntry(request: APIRequestContext, slug: string, body: string)
 
 async function openLive(page: Page, slug: string): Promise<void> {
   await page.goto(`/posts/${slug}`);
-  await expect(page.locator('#connection')).toHaveText('Live');
+  await expect(page.locator('#connection')).toHaveAttribute('data-state', 'live');
 }
 
 const entryBodies = (page: Page) => page.locator('#entries article[data-entry-id] .entry-body');
@@ -86,10 +86,11 @@ async function dropAndComeBack(page: Page, request: APIRequestContext, slug: str
   await openLive(page, slug);
   await line.cut();
   await expect(page.locator('#connection')).toHaveText('Reconnecting…');
+  await expect(page.locator('#connection')).toBeVisible();
   await postEntry(request, slug, 'Two');
   await postEntry(request, slug, 'Three');
   line.restore();
-  await expect(page.locator('#connection')).toHaveText('Live', { timeout: 15_000 });
+  await expect(page.locator('#connection')).toHaveAttribute('data-state', 'live', { timeout: 15_000 });
   await postEntry(request, slug, 'Four');
   await expect(entryBodies(page)).toHaveText(['One', 'Two', 'Three', 'Four']);
 }

@@ -30,7 +30,7 @@ test('a first visit transfers at least 4× fewer bytes than uncompressed', async
     })();
   });
   await page.goto(`/posts/${slug}`);
-  await expect(page.locator('#connection')).toHaveText('Live');
+  await expect(page.locator('#connection')).toHaveAttribute('data-state', 'live');
   await expect(page.locator('#entries > article[data-entry-id]')).toHaveCount(50);
   await expect.poll(() => rows.filter((row) => row.url.startsWith('/assets/')).length).toBeGreaterThanOrEqual(2);
 

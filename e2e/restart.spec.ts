@@ -38,7 +38,7 @@ for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
     });
     const { slug } = (await created.json()) as { slug: string };
     await page.goto(`${server.url}/posts/${slug}`);
-    await expect(page.locator('#connection')).toHaveText('Live');
+    await expect(page.locator('#connection')).toHaveAttribute('data-state', 'live');
 
     const expected = Array.from({ length: 30 }, (_, i) => `Burst ${i + 1}`);
     let accepted = 0;
@@ -50,11 +50,11 @@ for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
     })();
     await expect.poll(() => accepted, { timeout: 20_000 }).toBeGreaterThanOrEqual(10);
     await server.stop(signal);
-    await expect(page.locator('#connection')).not.toHaveText('Live');
+    await expect(page.locator('#connection')).not.toHaveAttribute('data-state', 'live');
     await server.start();
     await burst;
 
-    await expect(page.locator('#connection')).toHaveText('Live', { timeout: 20_000 });
+    await expect(page.locator('#connection')).toHaveAttribute('data-state', 'live', { timeout: 20_000 });
     await expect(page.locator('#entries > article[data-entry-id] .entry-body')).toHaveText(expected, { timeout: 20_000 });
   });
 }

@@ -6,7 +6,23 @@ import type { Entry, Post, PostStatus } from '../../contract/index.js';
 
 /** Server-rendered pages. Readable without JavaScript; the reader script only adds liveness. */
 
-const STATUS_LABEL: Record<PostStatus, string> = { scheduled: 'Upcoming', live: 'Live', ended: 'Ended' };
+/**
+ * The post header's words (status, start, connection, end): one place, so they can move into the
+ * language catalogues. Without JavaScript every time is in the event's zone and says so;
+ * client/post-status.ts then switches them to the reader's zone ("Starts 19:00 your time").
+ */
+const HEADER_STRINGS = {
+  live: 'Live',
+  upcoming: 'Upcoming',
+  ended: 'Ended',
+  /** "Starts Saturday 14 March 2026, 19:00 CET". */
+  startsAt: (when: string) => `Starts ${when}`,
+  /** "Ended at 17:45 CET on Saturday 14 March 2026". */
+  endedAt: (time: string, day: string) => `Ended at ${time} on ${day}`,
+  eventZone: (zone: string) => `Event time zone: ${zone}`,
+  eventZoneTitle: "Times are shown in the event's time zone until the page can use yours",
+  endedBanner: 'This liveblog has ended.',
+};
 
 type Head = {
   title: string;
@@ -105,6 +121,33 @@ export function formatDate(iso: string, timeZone: string): string {
   return formattersFor(timeZone).date.format(new Date(iso));
 }
 
+const headerFormats = new Map<string, { clock: Intl.DateTimeFormat; day: Intl.DateTimeFormat }>();
+/** "17:45 CET" and "Saturday 14 March 2026" in the event's zone, for the header's "Ended at". */
+function clockAndDay(iso: string, timeZone: string): { clock: string; day: string } {
+  let set = headerFormats.get(timeZone);
+  if (!set) {
+    set = {
+      clock: new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZoneName: 'short', timeZone }),
+      day: new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone }),
+    };
+    if (headerFormats.size < 1000) headerFormats.set(timeZone, set);
+  }
+  const date = new Date(iso);
+  return { clock: set.clock.format(date), day: set.day.format(date) };
+}
+
+/** The status line: a live dot only when live, when it starts or when it ended. */
+function statusLine(post: Post): RawHtml {
+  const zone = post.timezone;
+  let text = HEADER_STRINGS[post.status === 'scheduled' ? 'upcoming' : post.status];
+  if (post.status === 'scheduled' && post.startsAt) text = HEADER_STRINGS.startsAt(formatDate(post.startsAt, zone));
+  if (post.status === 'ended' && post.endedAt) {
+    const { clock, day } = clockAndDay(post.endedAt, zone);
+    text = HEADER_STRINGS.endedAt(clock, day);
+  }
+  return html`<p class="status status-${post.status}" id="post-status" data-status="${post.status}" data-starts-at="${post.startsAt ?? ''}" data-ended-at="${post.endedAt ?? ''}">${post.status === 'live' ? raw('<span class="live-dot" aria-hidden="true"></span>') : ''}<span id="post-status-text">${text}</span><span class="countdown" id="post-countdown" hidden></span></p>`;
+}
+
 /** One entry. The same markup is built by client/reader.ts for entries that arrive live. */
 export function entryArticle(entry: Entry, timeZone: string, permalinkBase = ''): RawHtml {
   const time = formatTime(entry.createdAt, timeZone);
@@ -148,20 +191,23 @@ export function postPage(model: PostPageModel, assets: Assets): string {
   const earlierLink = nextCursor
     ? html`<nav class="earlier" aria-label="Earlier entries"><a href="/posts/${post.slug}${embed ? '/embed' : ''}?before=${nextCursor}" rel="prev" id="load-earlier" data-cursor="${nextCursor}">Load earlier entries</a></nav>`
     : '';
-  const starts = post.startsAt ?? post.createdAt;
+  // A scheduled post without a start time has nothing to announce but "Upcoming".
+  const starts = post.startsAt ?? (post.status === 'scheduled' ? null : post.createdAt);
   const body = html`<article class="post" data-status="${post.status}">
 <header class="post-header">
-<p class="status status-${post.status}" id="post-status">${STATUS_LABEL[post.status]}</p>
+${statusLine(post)}
 <h1 id="post-title">${embed ? html`<a href="${model.url}" target="_blank">${post.title}</a>` : post.title}</h1>
 ${post.description ? html`<p class="description" id="post-description">${post.description}</p>` : html`<p class="description" id="post-description" hidden></p>`}
-<p class="meta"><time datetime="${starts}" id="post-start">${formatDate(starts, zone)}</time> · <span class="zone" title="Times are shown in the event's time zone until the page can use yours">Event time zone: ${zone}</span></p>
+<p class="meta"${starts ? '' : raw(' hidden')}><time datetime="${starts ?? ''}" id="post-start">${starts ? formatDate(starts, zone) : ''}</time> <span class="zone" id="post-zone" title="${HEADER_STRINGS.eventZoneTitle}">${HEADER_STRINGS.eventZone(zone)}</span></p>
 <div class="toolbar">
-<p class="connection" id="connection" role="status" hidden></p>
+<p class="connection" id="connection" data-state="connecting" hidden></p>
 <p class="readers" id="readers" hidden></p>
 <button type="button" class="order-toggle" id="order-toggle" hidden aria-pressed="false">Newest first</button>
 </div>
+<p class="visually-hidden" id="status-announcer" role="status"></p>
 </header>
-<p class="ended-banner" id="ended-banner" role="status"${post.status === 'ended' ? '' : raw(' hidden')}>This liveblog has ended.</p>
+<p class="ended-banner" id="ended-banner"${post.status === 'ended' ? '' : raw(' hidden')}>${HEADER_STRINGS.endedBanner}</p>
+<div class="since-last-visit" id="since-last-visit" hidden></div>
 ${pinnedBox(model.pinned, zone)}
 <nav class="key-moments" id="key-moments" aria-labelledby="key-moments-title"${model.keyEvents.length ? '' : raw(' hidden')}>
 <h2 id="key-moments-title">Key moments</h2>

@@ -22,12 +22,33 @@ describe('reader page', () => {
     const page = response.body;
     expect(page).toContain('<title>Keynote &lt;live&gt; · Liveline</title>');
     expect(page).toContain('Opening &amp; close');
-    expect(page).toMatch(/<p class="status status-live" id="post-status">Live<\/p>/);
+    expect(page).toMatch(/<p class="status status-live" id="post-status" data-status="live"[^>]*><span class="live-dot" aria-hidden="true"><\/span><span id="post-status-text">Live<\/span>/);
     expect(page).toMatch(new RegExp(`<section id="entries"[^>]*data-slug="${slug}" data-last-seq="3"`));
     expect(articleIds(page)).toEqual(ids);
     expect(page).toContain('<strong>2</strong>');
     expect(page).toMatch(/<time datetime="\d{4}-\d\d-\d\dT[\d:.]+Z" title="[^"]+">\d\d:\d\d<\/time>/);
     expect(page).toContain('<link rel="canonical" href="http://liveline.test/posts/keynote-live">');
+  });
+
+  it('says without JavaScript when a scheduled post starts and when an ended one ended, in the event zone, with no live dot', async () => {
+    const { slug } = await createPost(t, { title: 'Later', timezone: 'Europe/Berlin', startsAt: '2026-03-14T18:00:00.000Z' });
+    let page = (await t.app.inject(`/posts/${slug}`)).body;
+    expect(page).toMatch(/id="post-status" data-status="scheduled" data-starts-at="2026-03-14T18:00:00.000Z" data-ended-at=""><span id="post-status-text">Starts Saturday,? 14 March 2026 at 19:00 CET<\/span>/);
+    expect(page).not.toContain('live-dot');
+    expect(page).toContain('Event time zone: Europe/Berlin');
+    const { slug: undated } = await createPost(t, { title: 'Some day' });
+    page = (await t.app.inject(`/posts/${undated}`)).body;
+    expect(page).toMatch(/<span id="post-status-text">Upcoming<\/span>/);
+    // No start time yet: no date that would read like one.
+    expect(page).toMatch(/<p class="meta" hidden>/);
+
+    const patch = await t.app.inject({ method: 'PATCH', url: `/api/posts/${slug}`, headers: { ...t.auth('editor'), 'if-match': '"1"' }, payload: { status: 'ended' } });
+    expect(patch.statusCode).toBe(200);
+    const endedAt = new Date(patch.json().endedAt as string);
+    const clock = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZoneName: 'short', timeZone: 'Europe/Berlin' }).format(endedAt);
+    page = (await t.app.inject(`/posts/${slug}`)).body;
+    expect(page).toContain(`<span id="post-status-text">Ended at ${clock} on `);
+    expect(page).not.toContain('live-dot');
   });
 
   it('links to earlier entries with ?before= when a post has more than 50', async () => {

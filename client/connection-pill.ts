@@ -1,0 +1,59 @@
+import { LIVE, LIVE_SLOWER } from './live-sync.js';
+import { announceStatus } from './status-announcer.js';
+
+/**
+ * The connection, apart from the post's status: a live post that is followed normally says
+ * nothing about the network; only a degraded connection ("Reconnecting…", "Offline", "Live
+ * (slower updates)", a refused subscription) shows, as a pill fixed to the viewport, so a reader
+ * scrolled far down on a phone sees it too (inline in the embed, whose frame is as tall as its
+ * content). It goes away as soon as the page is live again.
+ *
+ * The hook for tests and monitoring is `#connection[data-state]`: connecting | live | slower |
+ * reconnecting | offline | down. The element always holds the state's words (hidden when the
+ * state is not worth showing), so `toHaveText('Live')` and `[data-state="live"]` both work.
+ */
+
+export const STRINGS = {
+  /** Said once when a degraded connection recovers. */
+  backLive: 'Connected again: live updates are back.',
+  slower: 'Live updates are slower: the page checks for new entries every few seconds.',
+} as const;
+
+export type ConnectionState = 'connecting' | 'live' | 'slower' | 'reconnecting' | 'offline' | 'down';
+
+/** Shown only in these states: the others are what a reader expects and need no words. */
+const DEGRADED: ReadonlySet<ConnectionState> = new Set(['slower', 'reconnecting', 'offline', 'down']);
+
+/** LiveSync's sentences as states (LiveSync names them: see its `connection` option). */
+export function connectionState(text: string): ConnectionState {
+  if (text === LIVE) return 'live';
+  if (text === LIVE_SLOWER) return 'slower';
+  if (text === 'Connecting…') return 'connecting';
+  if (text === 'Reconnecting…') return 'reconnecting';
+  if (text === 'Offline') return 'offline';
+  return 'down';
+}
+
+/** The `connection` callback of LiveSync for the reader page and the embed. */
+export function connectionPill(): (text: string) => void {
+  let shown: ConnectionState = 'connecting';
+  let degraded = false;
+  return (text) => {
+    const pill = document.getElementById('connection');
+    if (!pill) return;
+    const state = connectionState(text);
+    pill.textContent = text;
+    pill.dataset.state = state;
+    pill.hidden = !DEGRADED.has(state);
+    if (state === shown) return;
+    shown = state;
+    // Changes of state are announced once; the first "Connecting…" → "Live" is not news.
+    if (DEGRADED.has(state)) {
+      degraded = true;
+      announceStatus(state === 'slower' ? STRINGS.slower : text);
+    } else if (state === 'live' && degraded) {
+      degraded = false;
+      announceStatus(STRINGS.backLive);
+    }
+  };
+}
