@@ -67,3 +67,47 @@ test("the desk stays put while you read: a colleague's new entry above does not 
   const after = await reading.evaluate((element) => element.getBoundingClientRect().top);
   expect(Math.abs(after - before)).toBeLessThanOrEqual(2);
 });
+
+test('two people, two browsers: an editor types in an open entry while an author publishes 5 entries from the composer', async ({ browser, baseURL }) => {
+  const csrf = ((await (await admin.get('/api/session')).json()) as { csrfToken: string }).csrfToken;
+  const email = `typing-author-${Date.now()}@e2e.test`;
+  expect((await admin.post('/api/users', { headers: { 'x-csrf-token': csrf }, data: { name: 'Ada Author', email, role: 'author', password: 'e2e user password' } })).status()).toBe(201);
+  const { slug } = (await (await admin.post('/api/posts', { headers: { 'x-csrf-token': csrf }, data: { title: `Two desks ${Date.now()}`, status: 'live' } })).json()) as { slug: string };
+  for (let i = 1; i <= 12; i++) expect((await admin.post(`/api/posts/${slug}/entries`, { headers: { 'x-csrf-token': csrf }, data: { body: `Entry ${i}\n\nwith a second paragraph` } })).status()).toBe(201);
+
+  const editorContext = await browser.newContext({ baseURL });
+  await editorContext.addCookies((await admin.storageState()).cookies);
+  const editor = await editorContext.newPage();
+  await editor.goto(`/admin/posts/${slug}`);
+  await expect(editor.locator('#connection')).toHaveText('Live');
+  const target = editor.locator('#timeline .desk-entry', { hasText: 'Entry 6' });
+  await target.getByRole('button', { name: 'Edit' }).click();
+  const box = editor.locator('#timeline form.editing textarea.edit-body');
+  await expect(box).toBeFocused();
+  await box.press('End');
+  const top = await box.evaluate((element) => element.getBoundingClientRect().top);
+
+  const authorContext = await browser.newContext({ baseURL });
+  expect((await authorContext.request.post('/login', { data: { email, password: 'e2e user password' } })).status()).toBe(200);
+  const author = await authorContext.newPage();
+  await author.goto(`/admin/posts/${slug}`);
+  await expect(author.locator('#connection')).toHaveText('Live');
+
+  const typed = ' and the crowd cheers';
+  for (const [index, character] of [...typed].entries()) {
+    await editor.keyboard.type(character);
+    if (index % 4 === 1 && index < 20) {
+      await author.locator('#entry-body').fill(`From the hall ${index}`);
+      await author.locator('#entry-body').press('Control+Enter');
+    }
+  }
+  await expect(editor.locator('#timeline .desk-entry', { hasText: 'From the hall' })).toHaveCount(5);
+  await expect(box).toBeFocused();
+  await expect(box).toHaveValue(`Entry 6\n\nwith a second paragraph${typed}`);
+  expect(await box.evaluate((element: HTMLTextAreaElement) => element.selectionStart === element.value.length)).toBe(true);
+  // Five entries arrived above it, and the editor's box did not move on the screen.
+  expect(Math.abs((await box.evaluate((element) => element.getBoundingClientRect().top)) - top)).toBeLessThanOrEqual(2);
+  await editor.screenshot({ path: test.info().outputPath('two-desks-editor.png') });
+  await editorContext.close();
+  await authorContext.close();
+});

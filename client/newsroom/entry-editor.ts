@@ -48,7 +48,7 @@ export function openEntryEditor(entry: Entry, viewer: Viewer, close: CloseEditor
   const cancelButton = element('button', { type: 'button', className: 'cancel', onclick: () => close() }, 'Cancel');
   const buttons = element('div', { className: 'editor-buttons' }, saveButton, ' ', cancelButton);
   form.append(element('p', { className: 'muted' }, `Editing version ${entry.version}`), body);
-  if (viewer.role !== 'author') form.append(element('label', {}, `Shown time (${zone}, ${zoneLabel(zone, Date.parse(entry.createdAt))}) `, shownAt), shownHint);
+  if (viewer.role !== 'author') form.append(element('label', {}, `Shown time (${zoneName(zone, Date.parse(entry.createdAt))}) `, shownAt), shownHint);
   form.append(meanwhile, conflict, buttons);
 
   let saving = false;
@@ -131,4 +131,10 @@ export function openEntryEditor(entry: Entry, viewer: Viewer, close: CloseEditor
       if (version !== baseVersion) meanwhile.replaceChildren(`Changed by someone else meanwhile (now version ${version}); saving will show you both.`);
     },
   };
+}
+
+/** "America/Los_Angeles, PT"; only "UTC" when the label is the zone's name. */
+function zoneName(zone: string, at: number): string {
+  const label = zoneLabel(zone, at);
+  return label === zone ? zone : `${zone}, ${label}`;
 }
