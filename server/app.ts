@@ -25,6 +25,7 @@ import { healthRoutes } from './http/routes/health/health.js';
 import { pageRoutes } from './http/routes/pages/pages.js';
 import { postRoutes } from './http/routes/posts/posts.js';
 import { sessionRoutes } from './http/routes/session/session.js';
+import { siteRoutes } from './http/routes/site/site.js';
 import { uploadRoutes } from './http/routes/uploads/uploads.js';
 import { userRoutes } from './http/routes/users/users.js';
 import { assetsPlugin } from './plugins/assets.js';
@@ -132,6 +133,7 @@ export async function buildApp({ config, db, logger = true, logStream, renderer,
   await app.register(serviceWorkerRoutes);
   await app.register(userRoutes);
   await app.register(uploadRoutes);
+  await app.register(siteRoutes);
   return app;
 }
 

@@ -3,6 +3,7 @@ import { ArchiveService } from '../services/archives.js';
 import { EntryService } from '../services/entries.js';
 import { PostService } from '../services/posts.js';
 import type { Publisher } from '../services/publisher.js';
+import { SiteService } from '../services/site.js';
 import { UserService } from '../services/users.js';
 
 /**
@@ -12,7 +13,7 @@ import { UserService } from '../services/users.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    services: { posts: PostService; entries: EntryService; archives: ArchiveService; users: UserService };
+    services: { posts: PostService; entries: EntryService; archives: ArchiveService; users: UserService; site: SiteService };
   }
 }
 
@@ -24,6 +25,7 @@ export const servicesPlugin = fp<{ publisher: Publisher }>(
       entries: new EntryService(deps),
       archives: new ArchiveService(deps),
       users: new UserService(app.stores),
+      site: new SiteService(app.stores),
     });
   },
   { name: 'services', dependencies: ['stores', 'renderer', 'import-parser'] },

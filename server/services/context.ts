@@ -6,6 +6,7 @@ import { EntryStore } from '../store/entries.js';
 import { IdempotencyStore } from '../store/idempotency.js';
 import { PostStore } from '../store/posts.js';
 import { SessionStore } from '../store/sessions.js';
+import { SiteStore } from '../store/site.js';
 import { TokenStore } from '../store/tokens.js';
 import { UploadStore } from '../store/uploads.js';
 import { UserStore } from '../store/users.js';
@@ -37,12 +38,15 @@ export type Stores = {
   sessions: SessionStore;
   uploads: UploadStore;
   audit: AuditStore;
+  /** The site's branding (one row). */
+  site: SiteStore;
 };
 
-export function createStores(db: Db): Stores {
+/** `defaultLanguage`: the site's DEFAULT_LANGUAGE, what posts without a language of their own read as. */
+export function createStores(db: Db, { defaultLanguage = 'en' }: { defaultLanguage?: string } = {}): Stores {
   return {
     db,
-    posts: new PostStore(db),
+    posts: new PostStore(db, defaultLanguage),
     entries: new EntryStore(db),
     changes: new ChangeLog(db),
     idempotency: new IdempotencyStore(db),
@@ -51,6 +55,7 @@ export function createStores(db: Db): Stores {
     sessions: new SessionStore(db),
     uploads: new UploadStore(db),
     audit: new AuditStore(db),
+    site: new SiteStore(db),
   };
 }
 
