@@ -1,7 +1,8 @@
 import { applyAccent, reportSize } from './embed-frame.js';
 import { Earlier } from './earlier.js';
 import { Highlights } from './highlights.js';
-import { LIVE, LIVE_SLOWER, LiveSync } from './live-sync.js';
+import { ui } from './i18n.js';
+import { LiveSync, type ConnectionLabels, type ConnectionState } from './live-sync.js';
 import { Timeline } from './timeline.js';
 import { Times } from './times.js';
 import type { Change, Post } from '../contract/index.js';
@@ -13,7 +14,16 @@ import type { Change, Post } from '../contract/index.js';
  */
 
 const ORDER_KEY = 'liveline:newest-first';
-const STATUS_LABEL: Record<Post['status'], string> = { scheduled: 'Upcoming', live: 'Live', ended: 'Ended' };
+
+/** The connection's states in the page's language (contract/i18n, `reader.connection.…`). */
+const CONNECTION_LABELS: ConnectionLabels = {
+  connecting: ui.t('reader.connection.connecting'),
+  live: ui.t('reader.connection.live'),
+  slower: ui.t('reader.connection.slower'),
+  reconnecting: ui.t('reader.connection.reconnecting'),
+  offline: ui.t('reader.connection.offline'),
+  unavailable: ui.t('reader.connection.unavailable'),
+};
 
 /** Applies each change of the post's log to the page (LiveSync decides when). */
 function applyTo(list: HTMLElement, timeline: Timeline, highlights: Highlights) {
@@ -36,13 +46,13 @@ function applyTo(list: HTMLElement, timeline: Timeline, highlights: Highlights) 
   };
 }
 
-function showConnection(text: string): void {
+function showConnection(text: string, state: ConnectionState): void {
   const indicator = document.getElementById('connection');
   if (!indicator) return;
   indicator.hidden = false;
   indicator.textContent = text;
   // Following over HTTP polls is still live, only slower: a calm state, not a warning.
-  indicator.dataset.state = text === LIVE ? 'live' : text === LIVE_SLOWER ? 'slower' : 'down';
+  indicator.dataset.state = state === 'live' || state === 'slower' ? state : 'down';
 }
 
 function updatePost(post: Post): void {
@@ -56,7 +66,7 @@ function updatePost(post: Post): void {
   }
   const status = document.getElementById('post-status');
   if (status) {
-    status.textContent = STATUS_LABEL[post.status];
+    status.textContent = ui.t(`reader.status.${post.status}`);
     status.className = `status status-${post.status}`;
   }
   document.querySelector('article.post')?.setAttribute('data-status', post.status);
@@ -64,11 +74,10 @@ function updatePost(post: Post): void {
   if (ended) ended.hidden = post.status !== 'ended';
 }
 
-const readersFormat = new Intl.NumberFormat('en');
 function showReaders(readers: number): void {
   const element = document.getElementById('readers');
   if (!element) return;
-  element.textContent = `${readersFormat.format(readers)} reading`;
+  element.textContent = ui.plural('reader.readers', readers);
   element.hidden = readers < 1;
 }
 
@@ -79,9 +88,9 @@ function setUpOrderToggle(timeline: Timeline, ended: boolean): void {
   timeline.setNewestFirst(!ended && stored);
   if (!button) return;
   const label = () => {
-    button.textContent = timeline.newestFirst ? 'Newest first' : 'Oldest first';
+    button.textContent = ui.t(timeline.newestFirst ? 'reader.newestFirst' : 'reader.oldestFirst');
     button.setAttribute('aria-pressed', String(timeline.newestFirst));
-    button.title = `Showing ${timeline.newestFirst ? 'newest' : 'oldest'} entries first; click to switch`;
+    button.title = ui.t(timeline.newestFirst ? 'reader.orderHint.newest' : 'reader.orderHint.oldest');
   };
   label();
   button.hidden = false;
@@ -127,6 +136,7 @@ function start(list: HTMLElement): void {
     lastSeq: Number(list.dataset.lastSeq ?? '0'),
     apply: applyTo(list, timeline, new Highlights(times)),
     connection: showConnection,
+    labels: CONNECTION_LABELS,
     presence: showReaders,
   });
   // Key-moment links and shared permalinks may point at entries older than the first page.
