@@ -14,6 +14,8 @@ import type {
   Preview,
   PreviewInput,
   SearchResult,
+  SiteInput,
+  SiteSettings,
   TokenCreated,
   TokenInput,
   TokenList,
@@ -109,10 +111,16 @@ export const createToken = (input: TokenInput) => api<TokenCreated>('POST', '/ap
 
 export const revokeToken = (id: number) => api<void>('DELETE', `/api/tokens/${id}`);
 
+// --- The site's branding (admins) ----------------------------------------------------------------
+
+export const getSite = () => api<SiteSettings>('GET', '/api/site');
+
+export const saveSite = (version: number, input: SiteInput) => api<SiteSettings>('PUT', '/api/site', { json: input, headers: ifMatch(version) });
+
 // --- Stale versions ---------------------------------------------------------------------------
 
 /** What a 412 (stale If-Match) answer carries besides the problem: the current `entry` or `post`. */
-export type Stale = Partial<{ entry: Entry; post: Post }>;
+export type Stale = Partial<{ entry: Entry; post: Post; site: SiteSettings }>;
 
 /** The current version when `error` is a 412, so the editor can show it; otherwise undefined. */
 export function stale(error: unknown): Stale | undefined {

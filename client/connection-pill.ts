@@ -1,4 +1,4 @@
-import { LIVE, LIVE_SLOWER } from './live-sync.js';
+import type { ConnectionState as SyncState } from './live-sync.js';
 import { announceStatus } from './status-announcer.js';
 
 /**
@@ -24,24 +24,19 @@ export type ConnectionState = 'connecting' | 'live' | 'slower' | 'reconnecting' 
 /** Shown only in these states: the others are what a reader expects and need no words. */
 const DEGRADED: ReadonlySet<ConnectionState> = new Set(['slower', 'reconnecting', 'offline', 'down']);
 
-/** LiveSync's sentences as states (LiveSync names them: see its `connection` option). */
-export function connectionState(text: string): ConnectionState {
-  if (text === LIVE) return 'live';
-  if (text === LIVE_SLOWER) return 'slower';
-  if (text === 'Connecting…') return 'connecting';
-  if (text === 'Reconnecting…') return 'reconnecting';
-  if (text === 'Offline') return 'offline';
-  return 'down';
+/** LiveSync's state, as the pill names it (a refused subscription, `unavailable`, is `down`). */
+export function connectionState(state: SyncState): ConnectionState {
+  return state === 'unavailable' ? 'down' : state;
 }
 
 /** The `connection` callback of LiveSync for the reader page and the embed. */
-export function connectionPill(): (text: string) => void {
+export function connectionPill(): (text: string, state: SyncState) => void {
   let shown: ConnectionState = 'connecting';
   let degraded = false;
-  return (text) => {
+  return (text, syncState) => {
     const pill = document.getElementById('connection');
     if (!pill) return;
-    const state = connectionState(text);
+    const state = connectionState(syncState);
     pill.textContent = text;
     pill.dataset.state = state;
     pill.hidden = !DEGRADED.has(state);

@@ -1,4 +1,5 @@
 import { entriesBefore } from './api-client.js';
+import { ui } from './i18n.js';
 import type { Timeline } from './timeline.js';
 
 const MAX_PERMALINK_PAGES = 25;
@@ -46,7 +47,7 @@ export class Earlier {
       }
       return page.nextCursor !== null;
     } catch {
-      link.textContent = 'Could not load earlier entries — try again';
+      link.textContent = ui.t('reader.earlierFailed');
       return false;
     } finally {
       link.removeAttribute('aria-busy');

@@ -22,12 +22,21 @@ export type LiveSyncOptions = {
   /** The seq the page already shows (rendered by the server or loaded over HTTP). */
   lastSeq: number;
   apply(change: Change): void;
-  /** 'Connecting…', 'Live', 'Reconnecting…', 'Offline' or a sentence saying why not. */
-  connection(state: string): void;
+  /**
+   * 'Connecting…', 'Live', 'Reconnecting…', 'Offline' or a sentence saying why not (in `labels`'
+   * words), with the state it names.
+   */
+  connection(text: string, state: ConnectionState): void;
+  /** The words for each state, in the page's language; English (the newsroom's) by default. */
+  labels?: ConnectionLabels;
   presence?(readers: number): void;
   /** The newsroom's desk: followed like a reader, not counted as one. */
   desk?: boolean;
 };
+
+export type ConnectionState = 'connecting' | 'live' | 'slower' | 'reconnecting' | 'offline' | 'unavailable';
+/** The text of each state; `unavailable` says why, with `{reason}` (the server's message). */
+export type ConnectionLabels = Record<ConnectionState, string>;
 
 const RETRY_MS = [500, 1000, 2000, 5000, 10000];
 const retryDelay = (attempt: number) => RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]!;
@@ -36,6 +45,14 @@ const retryDelay = (attempt: number) => RETRY_MS[Math.min(attempt, RETRY_MS.leng
 export const LIVE = 'Live';
 /** Following over HTTP polls: every change still arrives, seconds later. */
 export const LIVE_SLOWER = 'Live (slower updates)';
+export const ENGLISH_LABELS: ConnectionLabels = {
+  connecting: 'Connecting…',
+  live: LIVE,
+  slower: LIVE_SLOWER,
+  reconnecting: 'Reconnecting…',
+  offline: 'Offline',
+  unavailable: 'Live updates unavailable: {reason}',
+};
 
 /** Spread over a range, so that a crowd whose sockets failed together does not poll in step. */
 const jittered = (min: number, spread: number) => min + Math.random() * spread;
@@ -60,8 +77,11 @@ export class LiveSync {
   /** Whether the last HTTP poll got an answer. */
   private pollAnswered = false;
 
+  private readonly labels: ConnectionLabels;
+
   constructor(private readonly options: LiveSyncOptions) {
     this.seq = options.lastSeq;
+    this.labels = options.labels ?? ENGLISH_LABELS;
     this.socket = io({ transports: ['websocket', 'polling'], reconnectionDelayMax: RECONNECT_MAX_MS });
     this.socket.on('connect', () => {
       this.stopPolling();
@@ -84,9 +104,9 @@ export class LiveSync {
     this.socket.on('presence', (presence) => {
       if (presence.slug === options.slug) options.presence?.(presence.readers);
     });
-    window.addEventListener('offline', () => options.connection('Offline'));
+    window.addEventListener('offline', () => this.show('offline'));
     window.addEventListener('online', () => {
-      if (this.socket.connected) options.connection(LIVE);
+      if (this.socket.connected) this.show('live');
       else this.showDown();
       void this.catchUp();
     });
@@ -96,12 +116,16 @@ export class LiveSync {
       if (!this.socket.connected) this.socket.connect();
       void this.catchUp();
     });
-    options.connection('Connecting…');
+    this.show('connecting');
+  }
+
+  private show(state: ConnectionState, reason = ''): void {
+    this.options.connection(this.labels[state].replace('{reason}', reason), state);
   }
 
   private showDown(): void {
-    if (this.pollTimer !== undefined && this.pollAnswered && navigator.onLine) this.options.connection(LIVE_SLOWER);
-    else this.options.connection(navigator.onLine ? 'Reconnecting…' : 'Offline');
+    if (this.pollTimer !== undefined && this.pollAnswered && navigator.onLine) this.show('slower');
+    else this.show(navigator.onLine ? 'reconnecting' : 'offline');
   }
 
   /**
@@ -147,14 +171,14 @@ export class LiveSync {
         return;
       }
       if (!ack.ok) {
-        this.options.connection(`Live updates unavailable: ${ack.error.message}`);
+        this.show('unavailable', ack.error.message);
         // A passing server problem (busy database, overload) is retried; a wrong slug is not.
         if (ack.error.code !== 'not-found' && ack.error.code !== 'invalid-payload' && this.socket.connected) {
           window.setTimeout(() => this.subscribe(attempt + 1), retryDelay(attempt));
         }
         return;
       }
-      this.options.connection(LIVE);
+      this.show('live');
       // The server's log is behind what this page showed (a restored backup): start afresh.
       if (ack.lastSeq < since) {
         window.location.reload();

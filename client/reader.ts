@@ -2,7 +2,8 @@ import { applyAccent, reportSize } from './embed-frame.js';
 import { Earlier } from './earlier.js';
 import { Highlights } from './highlights.js';
 import { connectionPill } from './connection-pill.js';
-import { LiveSync } from './live-sync.js';
+import { ui } from './i18n.js';
+import { LiveSync, type ConnectionLabels } from './live-sync.js';
 import { PostStatus, showReaders } from './post-status.js';
 import { SinceLastVisit } from './since-last-visit.js';
 import { Timeline } from './timeline.js';
@@ -18,6 +19,16 @@ import type { Change } from '../contract/index.js';
  */
 
 const ORDER_KEY = 'liveline:newest-first';
+
+/** The connection's states in the page's language (contract/i18n, `reader.connection.…`). */
+const CONNECTION_LABELS: ConnectionLabels = {
+  connecting: ui.t('reader.connection.connecting'),
+  live: ui.t('reader.connection.live'),
+  slower: ui.t('reader.connection.slower'),
+  reconnecting: ui.t('reader.connection.reconnecting'),
+  offline: ui.t('reader.connection.offline'),
+  unavailable: ui.t('reader.connection.unavailable'),
+};
 
 /** Applies each change of the post's log to the page (LiveSync decides when). */
 function applyTo(list: HTMLElement, timeline: Timeline, highlights: Highlights, status: PostStatus) {
@@ -47,9 +58,9 @@ function setUpOrderToggle(timeline: Timeline, ended: boolean): void {
   timeline.setNewestFirst(!ended && stored);
   if (!button) return;
   const label = () => {
-    button.textContent = timeline.newestFirst ? 'Newest first' : 'Oldest first';
+    button.textContent = ui.t(timeline.newestFirst ? 'reader.newestFirst' : 'reader.oldestFirst');
     button.setAttribute('aria-pressed', String(timeline.newestFirst));
-    button.title = `Showing ${timeline.newestFirst ? 'newest' : 'oldest'} entries first; click to switch`;
+    button.title = ui.t(timeline.newestFirst ? 'reader.orderHint.newest' : 'reader.orderHint.oldest');
   };
   label();
   button.hidden = false;
@@ -106,6 +117,7 @@ function start(list: HTMLElement): void {
       visit?.applied(change.seq);
     },
     connection: connectionPill(),
+    labels: CONNECTION_LABELS,
     presence: showReaders,
   });
   // Key-moment links and shared permalinks may point at entries older than the first page.

@@ -1,4 +1,5 @@
 import type { Entry } from '../contract/index.js';
+import { ui } from './i18n.js';
 import type { Times } from './times.js';
 
 /**
@@ -128,7 +129,7 @@ export class Timeline {
     this.unseen += 1;
     const button = this.newButton;
     if (!button) return;
-    button.textContent = `${this.unseen} new ${this.unseen === 1 ? 'entry' : 'entries'} ${this.newestFirst ? '↑' : '↓'}`;
+    button.textContent = `${ui.plural('reader.newEntries', this.unseen)} ${this.newestFirst ? '↑' : '↓'}`;
     button.hidden = false;
   }
 
@@ -143,7 +144,7 @@ export class Timeline {
     window.clearTimeout(this.announceTimer);
     this.announceTimer = window.setTimeout(() => {
       const announcer = document.getElementById('announcer');
-      if (announcer) announcer.textContent = `${this.announced} new ${this.announced === 1 ? 'entry' : 'entries'}`;
+      if (announcer) announcer.textContent = ui.plural('reader.newEntries', this.announced);
       this.announced = 0;
     }, 1500);
   }
@@ -183,8 +184,8 @@ export class Timeline {
     link.append(time);
     header.append(link);
     if (entry.author) header.append(' ', span('author', entry.author.name));
-    if (entry.keyEvent) header.append(' ', span('badge', 'Key moment'));
-    if (entry.edited) header.append(' ', span('edited', 'edited'));
+    if (entry.keyEvent) header.append(' ', span('badge', ui.t('reader.keyMoment')));
+    if (entry.edited) header.append(' ', span('edited', ui.t('reader.edited')));
     const body = document.createElement('div');
     body.className = 'entry-body';
     body.innerHTML = entry.html;

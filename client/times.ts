@@ -1,18 +1,21 @@
+import { locale, ui } from './i18n.js';
+
 /**
  * Times on the reader page: the server renders them in the event's time zone (readable without
  * JavaScript); here they switch to the reader's local time, gain a relative "3 min ago" that stays
- * fresh, and keep the event's time in the tooltip.
+ * fresh, and keep the event's time in the tooltip. All in the post's language (`<html lang>`),
+ * through Intl: "vor 3 Minuten", "قبل ٣ دقائق", "3 分前".
  */
 const REFRESH_MS = 30_000;
 
 export class Times {
-  private readonly local = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-  private readonly localLong = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' });
+  private readonly local = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
+  private readonly localLong = new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short' });
   private readonly eventLong: Intl.DateTimeFormat;
-  private readonly relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+  private readonly relative = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
 
   constructor(private readonly eventZone: string) {
-    this.eventLong = new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'long', timeZone: eventZone });
+    this.eventLong = new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'long', timeZone: eventZone });
     window.setInterval(() => this.refreshRelative(document), REFRESH_MS);
   }
 
@@ -21,7 +24,7 @@ export class Times {
     const date = new Date(time.dateTime);
     if (Number.isNaN(date.getTime())) return;
     time.textContent = this.local.format(date);
-    time.title = `${this.localLong.format(date)} (your time) · ${this.eventLong.format(date)} (event time, ${this.eventZone})`;
+    time.title = ui.t('reader.timeTitle', { local: this.localLong.format(date), event: this.eventLong.format(date), zone: this.eventZone });
     if (!withAgo) return;
     let ago = time.parentElement?.parentElement?.querySelector<HTMLElement>('.ago');
     if (!ago) {
@@ -47,7 +50,7 @@ export class Times {
   private ago(date: Date): string {
     const seconds = Math.round((date.getTime() - Date.now()) / 1000);
     const abs = Math.abs(seconds);
-    if (abs < 45) return 'just now';
+    if (abs < 45) return ui.t('reader.justNow');
     if (abs < 3600) return this.relative.format(Math.round(seconds / 60), 'minute');
     if (abs < 86_400) return this.relative.format(Math.round(seconds / 3600), 'hour');
     return this.relative.format(Math.round(seconds / 86_400), 'day');

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { changeSchema, CHANGE_TYPES } from './change.js';
+import { CHANGE_TYPES } from './change.js';
 import { label, slugParam, timezone } from './common.js';
-import { ENTRY_BODY_MAX, REVISION_ACTIONS } from './entry.js';
-import { POST_STATUSES } from './post.js';
+import { canonicalLanguage } from './i18n/languages.js';
+import { ENTRY_BODY_MAX, REVISION_ACTIONS, entrySchema, entryTombstoneSchema } from './entry.js';
+import { POST_STATUSES, postSchema } from './post.js';
 import { ROLES } from './user.js';
 
 /** `POST /api/import?filename=NAME`. */
@@ -65,6 +66,12 @@ export const postRow = z.strictObject({
   starts_at: time.nullable(),
   ended_at: time.nullable(),
   timezone,
+  // Added by migration 0010 (NULL: the site's default language); archives written before it lack it.
+  language: z
+    .string()
+    .refine((tag) => canonicalLanguage(tag) === tag, 'must be a canonical BCP 47 language tag such as en, de-AT or pt-BR')
+    .nullable()
+    .optional(),
   tags: labels,
   categories: labels,
   version: z.number().int(),
@@ -104,12 +111,22 @@ export const revisionRow = z.strictObject({
   created_at: time,
 });
 
+/**
+ * A change as it was published then: post payloads from before migration 0010 carry no language
+ * (readers never needed it from a change), and they are kept byte for byte.
+ */
+const storedChange = z.discriminatedUnion('type', [
+  z.object({ seq: z.number(), type: z.enum(['entry.created', 'entry.updated']), entry: entrySchema }),
+  z.object({ seq: z.number(), type: z.literal('entry.deleted'), entry: entryTombstoneSchema }),
+  z.object({ seq: z.number(), type: z.literal('post.updated'), post: postSchema.extend({ language: z.string().optional(), languageIsDefault: z.boolean().optional() }) }),
+]);
+
 /** Change payloads are kept as JSON text, byte for byte as they were published. */
 export const changeRow = z.strictObject({
   post_id: id,
   seq: z.number().int().positive(),
   type: z.enum(CHANGE_TYPES),
-  payload: jsonText(changeSchema, 'a change as the API sends it'),
+  payload: jsonText(storedChange, 'a change as the API sends it'),
   created_at: time,
   actor_id: id.nullable().optional(),
 });

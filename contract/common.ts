@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { canonicalLanguage } from './i18n/languages.js';
 
 /**
  * Building blocks shared by the schemas of every noun: times, zones, slugs, labels, ids.
@@ -34,6 +35,19 @@ export function isTimeZone(value: string): boolean {
 }
 
 export const timezone = z.string().refine(isTimeZone, { error: 'must be an IANA time zone such as Europe/Berlin' });
+
+/**
+ * A BCP 47 language tag (`en`, `de-AT`, `pt-BR`, `ar`), written canonically on the way in
+ * ("EN-us" becomes "en-US"): what a post's pages, feeds and JSON-LD declare as their language.
+ */
+export const languageTag = z.string().transform((value, ctx) => {
+  const canonical = canonicalLanguage(value);
+  if (canonical === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'must be a BCP 47 language tag such as en, de-AT or pt-BR' });
+    return z.NEVER;
+  }
+  return canonical;
+});
 
 /** A tag or category. */
 export const label = z.string().trim().min(1).max(64);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDateTime, label, slugParam, timezone } from './common.js';
+import { isoDateTime, label, languageTag, slugParam, timezone } from './common.js';
 import { entrySchema } from './entry.js';
 
 /** A liveblog: usually one event. See ARCHITECTURE.md's vocabulary. */
@@ -17,6 +17,12 @@ export const postSchema = z.object({
   startsAt: z.string().nullable(),
   endedAt: z.string().nullable(),
   timezone: z.string(),
+  /**
+   * The post's language (BCP 47): its pages, embed, feed and JSON-LD speak it. Posts that never
+   * chose one follow the site's DEFAULT_LANGUAGE; `languageIsDefault` says so.
+   */
+  language: z.string(),
+  languageIsDefault: z.boolean(),
   tags: z.array(z.string()),
   categories: z.array(z.string()),
   version: z.number(),
@@ -36,6 +42,8 @@ export const postInput = z.strictObject({
   status: postStatus.optional(),
   startsAt: isoDateTime.optional(),
   timezone: timezone.optional(),
+  /** Default: the site's DEFAULT_LANGUAGE (the post then follows it). */
+  language: languageTag.optional(),
   tags: z.array(label).max(50).optional(),
   categories: z.array(label).max(50).optional(),
   /** Take over a slug that still redirects to another post (a former slug); refused (409) without it. */
@@ -52,6 +60,8 @@ export const postPatch = z
     status: postStatus,
     startsAt: isoDateTime.nullable(),
     timezone,
+    /** `null`: follow the site's DEFAULT_LANGUAGE again. */
+    language: languageTag.nullable(),
     tags: z.array(label).max(50),
     categories: z.array(label).max(50),
     reclaimSlug: z.boolean(),

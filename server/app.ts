@@ -26,6 +26,7 @@ import { pageRoutes } from './http/routes/pages/pages.js';
 import { postRoutes } from './http/routes/posts/posts.js';
 import { searchRoutes } from './http/routes/search/search.js';
 import { sessionRoutes } from './http/routes/session/session.js';
+import { siteRoutes } from './http/routes/site/site.js';
 import { uploadRoutes } from './http/routes/uploads/uploads.js';
 import { userRoutes } from './http/routes/users/users.js';
 import { assetsPlugin } from './plugins/assets.js';
@@ -134,6 +135,7 @@ export async function buildApp({ config, db, logger = true, logStream, renderer,
   await app.register(serviceWorkerRoutes);
   await app.register(userRoutes);
   await app.register(uploadRoutes);
+  await app.register(siteRoutes);
   return app;
 }
 

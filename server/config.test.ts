@@ -42,6 +42,18 @@ describe('config', () => {
   });
 });
 
+describe('language config', () => {
+  it('defaults to English and writes a BCP 47 tag canonically', () => {
+    expect(loadConfig({}).site.defaultLanguage).toBe('en');
+    expect(loadConfig({ DEFAULT_LANGUAGE: 'DE-at' }).site.defaultLanguage).toBe('de-AT');
+    expect(loadConfig({ DEFAULT_LANGUAGE: 'ar' }).site.defaultLanguage).toBe('ar');
+  });
+
+  it('refuses what is not a language tag, naming the variable', () => {
+    for (const bad of ['english', 'en_US', 'de--AT', 'x'.repeat(40), '日本語']) expect(() => loadConfig({ DEFAULT_LANGUAGE: bad }), bad).toThrow(/DEFAULT_LANGUAGE/);
+  });
+});
+
 describe('scale-out config', () => {
   it('defaults to a primary without Redis', () => {
     expect(loadConfig({}).scaleOut).toEqual({ role: 'primary', redisUrl: undefined, primaryUrl: undefined });

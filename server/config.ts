@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { canonicalLanguage } from '../contract/i18n/languages.js';
 import { NO_PROXY, parseProxyTrust } from './domain/proxies.js';
 
 /**
@@ -59,6 +60,15 @@ const variables = {
     .refine((ms) => ms >= 3_600_000, 'must be at least an hour (an image is uploaded before the entry that shows it is sent)')
     .prefault('24h')
     .meta({ description: 'How long an uploaded image that no entry, revision or post mentions is kept after its last upload; then the hourly housekeeping deletes it.' }),
+  DEFAULT_LANGUAGE: z
+    .string()
+    .transform((value, ctx) => {
+      const canonical = canonicalLanguage(value);
+      if (canonical === undefined) ctx.addIssue({ code: 'custom', message: 'must be a BCP 47 language tag such as en, de, fr-CA or pt-BR' });
+      return canonical ?? 'en';
+    })
+    .prefault('en')
+    .meta({ description: "The language (BCP 47) of posts that do not choose their own, and of the home page: interface strings, dates, lang/dir, JSON-LD and feeds. Interface strings exist in en, de, fr, es, it, pt, nl, ja and ar; other tags use their base language's, else English." }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').meta({ description: 'pino log level.' }),
   BACKUP_DIR: z.string().min(1).optional().meta({ description: 'Directory for scheduled online backups; unset turns them off.' }),
   // A prefault is parsed like a value that was set, so the default reads as an operator writes it.
@@ -173,6 +183,8 @@ const configSchema = z
         },
         backup: env.BACKUP_DIR ? { dir: resolve(env.BACKUP_DIR), intervalMs: env.BACKUP_INTERVAL, keep: env.BACKUP_KEEP } : undefined,
       },
+      /** What readers see around the posts: the site's default language (branding is set in the newsroom, site_settings). */
+      site: { defaultLanguage: env.DEFAULT_LANGUAGE },
       /** One process (no Redis, the default) or a primary and fan-out nodes sharing readers through Redis. */
       scaleOut: { role: env.ROLE, redisUrl: env.REDIS_URL, primaryUrl: env.PRIMARY_URL },
     };

@@ -1,6 +1,7 @@
 import { startAdminHome, startUsers } from './admin.js';
 import { startComposer } from './composer.js';
 import { startOfflineShell } from './offline-shell.js';
+import { startSite } from './site.js';
 import type { Viewer } from './timeline.js';
 
 /** Entry point of the newsroom bundle; each page says which part it needs in <body data-page>. */
@@ -16,5 +17,8 @@ switch (document.body.dataset.page) {
     break;
   case 'users':
     startUsers();
+    break;
+  case 'site':
+    startSite();
     break;
 }

@@ -1,4 +1,5 @@
 import type { Post, PostStatus } from '../../contract/index.js';
+import { canonicalLanguage, SUPPORTED_LANGUAGES } from '../../contract/i18n/languages.js';
 import { stale, updatePost } from '../api-client.js';
 import { element } from './dom.js';
 import { eventStartFields } from './event-start.js';
@@ -24,6 +25,13 @@ export function setupSettings(root: HTMLElement, current: () => Post): { update(
   // Entered in the event zone; the zone from a searchable list (issue 14, one clock).
   const when = eventStartFields({ startsAt: current().startsAt, zone: current().timezone });
   const status = element('select', {}, ...STATUSES.map((value) => element('option', { value }, value)));
+  // The post's language (issue 15): a catalogue language from the list, or any BCP 47 tag typed
+  // (its dates follow it; its interface words are its base language's, else English).
+  const languages = element('datalist', { id: 'post-languages' }, ...SUPPORTED_LANGUAGES.map((language) => element('option', { value: language.tag, label: language.name })));
+  const language = element('input', { maxLength: 35, autocomplete: 'off', spellcheck: false });
+  language.setAttribute('list', languages.id);
+  language.setAttribute('aria-describedby', 'post-language-hint');
+  const languageHint = element('span', { id: 'post-language-hint', className: 'muted hint' });
   const message = element('p', { role: 'status', className: 'settings-message' });
   form.append(
     field('title', 'Title', title),
@@ -34,6 +42,9 @@ export function setupSettings(root: HTMLElement, current: () => Post): { update(
     when.start,
     when.zone.root,
     field('status', 'Status', status),
+    field('language', 'Language (BCP 47: en, de, fr, es, it, pt, nl, ja, ar, or e.g. de-AT)', language),
+    languageHint,
+    languages,
     element('button', { type: 'submit' }, 'Save settings'),
     message,
   );
@@ -47,6 +58,8 @@ export function setupSettings(root: HTMLElement, current: () => Post): { update(
     categories.value = post.categories.join(', ');
     when.load(post.startsAt, post.timezone);
     status.value = post.status;
+    language.value = post.language;
+    languageHint.textContent = post.languageIsDefault ? `The site's default (${post.language}); type another to give this post its own.` : '';
     dirty = false;
   };
   fill(current());
@@ -60,6 +73,15 @@ export function setupSettings(root: HTMLElement, current: () => Post): { update(
       message.textContent = 'Not saved: check the start time and the time zone.';
       return;
     }
+    const tag = canonicalLanguage(language.value);
+    language.setAttribute('aria-invalid', String(tag === undefined));
+    if (tag === undefined) {
+      message.textContent = 'Not saved: the language must be a BCP 47 tag such as en, de-AT or pt-BR.';
+      language.focus();
+      return;
+    }
+    // A post following the site's default keeps following it unless its language was changed.
+    const languageChange = post.languageIsDefault && tag === post.language ? {} : { language: tag };
     try {
       const updated = await updatePost(post.slug, post.version, {
         title: title.value,
@@ -70,6 +92,7 @@ export function setupSettings(root: HTMLElement, current: () => Post): { update(
         startsAt,
         timezone,
         status: STATUSES.find((value) => value === status.value),
+        ...languageChange,
       });
       message.textContent = 'Saved.';
       fill(updated);

@@ -12,6 +12,8 @@ const post: Post = {
   startsAt: '2026-03-14T09:00:00.000Z',
   endedAt: null,
   timezone: 'Europe/Berlin',
+  language: 'en',
+  languageIsDefault: true,
   tags: ['Cloud'],
   categories: ['Liveblog'],
   version: 1,

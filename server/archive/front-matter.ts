@@ -4,7 +4,7 @@ import { SLUG_PATTERN, slugify } from '../domain/slug.js';
 import { dateFromFileName, markerOffsetMinutes, parseDate } from './dates.js';
 import { ArchiveFormatError } from './errors.js';
 import { FRONT_MATTER_MAX_BYTES, YAML_MAX_ALIAS_COUNT } from './limits.js';
-import { POST_STATUSES, isTimeZone } from '../../contract/index.js';
+import { POST_STATUSES, canonicalLanguage, isTimeZone } from '../../contract/index.js';
 
 /** Jekyll / WordPress-export front matter: the fields Liveline understands; every other field is kept as is. */
 
@@ -26,6 +26,8 @@ export const frontMatterSchema = z.looseObject({
   excerpt: scalar.pipe(z.string().max(2000)).optional(),
   status: z.enum(POST_STATUSES).optional(),
   timezone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').optional(),
+  /** The post's language, as Jekyll sites write it (jekyll-seo-tag, Polyglot): a BCP 47 tag. */
+  lang: scalar.pipe(z.string().refine((tag) => canonicalLanguage(tag) !== undefined, 'must be a BCP 47 language tag such as en, de-AT or pt-BR')).optional(),
   wordpress_id: z.union([z.number().int(), z.string().min(1)]).optional(),
   categories: labelList,
   tags: labelList,
@@ -37,6 +39,8 @@ export type PostMeta = {
   description: string;
   status: (typeof POST_STATUSES)[number];
   timezone: string;
+  /** From `lang:`; null (no `lang`) follows the site's DEFAULT_LANGUAGE. */
+  language: string | null;
   startsAt: string;
   /** UTC offset the date was written in; time markers are read in it. */
   offsetMinutes: number;
@@ -116,6 +120,7 @@ export function readFrontMatter(yamlText: string, file: string): PostMeta {
     description: fm.description ?? fm.excerpt ?? '',
     status: fm.status ?? 'ended',
     timezone: fm.timezone ?? 'UTC',
+    language: fm.lang === undefined ? null : canonicalLanguage(fm.lang)!,
     startsAt: new Date(date.ms).toISOString(),
     offsetMinutes: markerOffsetMinutes(fm.timezone, date, date.ms),
     tags: fm.tags,

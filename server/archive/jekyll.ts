@@ -126,6 +126,8 @@ export type ExportPost = {
   description: string;
   status: string;
   timezone: string;
+  /** A language of the post's own, written as `lang:`; null (or absent) when it follows the site's default. */
+  language?: string | null | undefined;
   startsAt: string | null;
   createdAt: string;
   tags: string[];
@@ -146,6 +148,8 @@ export function exportFrontMatter(post: ExportPost, original: Record<string, unk
   setOptional(fm, 'description', post.description, '', original.excerpt === post.description ? 'excerpt' : undefined);
   setOptional(fm, 'status', post.status, 'ended');
   setOptional(fm, 'timezone', post.timezone, 'UTC');
+  if (post.language) fm.lang = post.language;
+  else delete fm.lang;
   setLabels(fm, 'categories', post.categories);
   setLabels(fm, 'tags', post.tags);
   return fm;

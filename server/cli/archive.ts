@@ -37,7 +37,7 @@ async function withService<T>(use: (service: ArchiveService) => Promise<T> | T):
   const renderer = new MarkdownRenderer();
   const importParser = new ArchiveParser();
   try {
-    return await use(new ArchiveService({ stores: createStores(db), publisher: nullPublisher, renderer, importParser }));
+    return await use(new ArchiveService({ stores: createStores(db, { defaultLanguage: config.site.defaultLanguage }), publisher: nullPublisher, renderer, importParser }));
   } finally {
     await Promise.all([renderer.close(), importParser.close()]);
     db.close();

@@ -5,10 +5,11 @@ import { UPLOAD_REFERENCE, UPLOAD_URL_PREFIX, type UploadDirectory } from './sto
 /**
  * Collecting uploads nothing uses (security review M10): without it every image ever uploaded,
  * used or not, stays on the disk and in its owner's quota. An upload is kept while any entry
- * (deleted ones too: they can be restored), any revision (a restore brings an old body back) or
- * a post's description or front matter mentions `/uploads/<its file name>`, and always for a grace
- * period after it was last uploaded, so an image dropped into the composer a minute ago, not yet
- * published, is never taken. Its row and its file both go.
+ * (deleted ones too: they can be restored), any revision (a restore brings an old body back), a
+ * post's description or front matter, or the site's logo (site_settings) mentions
+ * `/uploads/<its file name>`, and always for a grace period after it was last uploaded, so an
+ * image dropped into the composer a minute ago, not yet published, is never taken. Its row and
+ * its file both go.
  *
  * The reading of references and the deletion of rows are one IMMEDIATE transaction: no write, from
  * this process or a CLI beside it, can add a reference in between. Files are deleted after the

@@ -23,7 +23,7 @@ export const databasePlugin = fp<{ db?: Db | undefined }>(
     const db = given ?? openDatabase(app.config.storage.databasePath);
     migrate(db);
     timeTransactions(db, app.metrics.sqliteWriteDuration);
-    app.decorate('stores', createStores(db));
+    app.decorate('stores', createStores(db, { defaultLanguage: app.config.site.defaultLanguage }));
     if (!given) {
       app.addHook('onClose', async () => {
         db.pragma('wal_checkpoint(TRUNCATE)');

@@ -4,6 +4,7 @@ import { EntryService } from '../services/entries.js';
 import { PostService } from '../services/posts.js';
 import type { Publisher } from '../services/publisher.js';
 import { SearchService } from '../services/search.js';
+import { SiteService } from '../services/site.js';
 import { UserService } from '../services/users.js';
 
 /**
@@ -13,7 +14,7 @@ import { UserService } from '../services/users.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    services: { posts: PostService; entries: EntryService; archives: ArchiveService; users: UserService; search: SearchService };
+    services: { posts: PostService; entries: EntryService; archives: ArchiveService; users: UserService; search: SearchService; site: SiteService };
   }
 }
 
@@ -26,6 +27,7 @@ export const servicesPlugin = fp<{ publisher: Publisher }>(
       archives: new ArchiveService(deps),
       users: new UserService(app.stores),
       search: new SearchService(deps),
+      site: new SiteService(app.stores),
     });
   },
   { name: 'services', dependencies: ['stores', 'renderer', 'import-parser'] },

@@ -1,26 +1,34 @@
 import { escapeHtml } from './html.js';
 import { excerpt, htmlToText } from '../domain/text.js';
 import type { Entry, Post } from '../../contract/index.js';
+import { interfaceFor } from '../../contract/i18n/index.js';
 
-/** Atom 1.0 (RFC 4287) feeds: one per post (its entries) and one for the site (its posts). */
+/**
+ * Atom 1.0 (RFC 4287) feeds: one per post (its entries) and one for the site (its posts). Each
+ * says its language with `xml:lang` (the post's; the site feed's is DEFAULT_LANGUAGE, and each of
+ * its entries carries its own post's), and names the site by its branding.
+ */
 
 const xml = escapeHtml;
 
-function feed(parts: { id: string; title: string; subtitle?: string; updated: string; self: string; alternate: string; entries: string[] }): string {
+/** What a feed needs of the site: its name (branding) and default language. */
+export type FeedSite = { name: string; language: string };
+
+function feed(parts: { id: string; title: string; subtitle?: string; language: string; generator: string; updated: string; self: string; alternate: string; entries: string[] }): string {
   return `<?xml version="1.0" encoding="utf-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom">
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${xml(parts.language)}">
 <id>${xml(parts.id)}</id>
 <title>${xml(parts.title)}</title>
 ${parts.subtitle ? `<subtitle>${xml(parts.subtitle)}</subtitle>\n` : ''}<updated>${parts.updated}</updated>
 <link rel="self" type="application/atom+xml" href="${xml(parts.self)}"/>
 <link rel="alternate" type="text/html" href="${xml(parts.alternate)}"/>
-<generator>Liveline</generator>
+<generator>${xml(parts.generator)}</generator>
 ${parts.entries.join('\n')}
 </feed>
 `;
 }
 
-export function postFeed(post: Post, entries: Entry[], base: string): string {
+export function postFeed(post: Post, entries: Entry[], base: string, site: Pick<FeedSite, 'name'> = { name: 'Liveline' }): string {
   const page = `${base}/posts/${post.slug}`;
   const items = [...entries].reverse().map((entry) => {
     const title = excerpt(htmlToText(entry.html), 100) || post.title;
@@ -29,7 +37,7 @@ export function postFeed(post: Post, entries: Entry[], base: string): string {
 <title>${xml(title)}</title>
 <published>${entry.createdAt}</published>
 <updated>${entry.updatedAt}</updated>
-<author><name>${xml(entry.author?.name ?? 'Liveline')}</name></author>
+<author><name>${xml(entry.author?.name ?? site.name)}</name></author>
 <link rel="alternate" type="text/html" href="${xml(`${page}#entry-${entry.id}`)}"/>
 <content type="html">${xml(entry.html)}</content>
 </entry>`;
@@ -38,6 +46,8 @@ export function postFeed(post: Post, entries: Entry[], base: string): string {
     id: page,
     title: post.title,
     subtitle: post.description || undefined,
+    language: post.language,
+    generator: 'Liveline',
     updated: post.updatedAt,
     self: `${page}/feed.atom`,
     alternate: page,
@@ -45,20 +55,21 @@ export function postFeed(post: Post, entries: Entry[], base: string): string {
   });
 }
 
-export function siteFeed(posts: Post[], base: string): string {
+export function siteFeed(posts: Post[], base: string, site: FeedSite = { name: 'Liveline', language: 'en' }): string {
   const items = posts.map((post) => {
     const page = `${base}/posts/${post.slug}`;
-    return `<entry>
+    const ui = interfaceFor(post.language);
+    return `<entry${post.language === site.language ? '' : ` xml:lang="${xml(post.language)}"`}>
 <id>${xml(page)}</id>
 <title>${xml(post.title)}</title>
 <published>${post.createdAt}</published>
 <updated>${post.updatedAt}</updated>
-<author><name>Liveline</name></author>
+<author><name>${xml(site.name)}</name></author>
 <link rel="alternate" type="text/html" href="${xml(page)}"/>
-<summary>${xml(post.description || `Live coverage: ${post.title}`)}</summary>
+<summary>${xml(post.description || ui.t('page.liveCoverage', { title: post.title }))}</summary>
 ${post.tags.map((tag) => `<category term="${xml(tag)}"/>`).join('')}
 </entry>`;
   });
   const updated = posts.reduce((latest, post) => (post.updatedAt > latest ? post.updatedAt : latest), '1970-01-01T00:00:00.000Z');
-  return feed({ id: `${base}/`, title: 'Liveline', subtitle: 'Live coverage', updated, self: `${base}/feed.atom`, alternate: `${base}/`, entries: items });
+  return feed({ id: `${base}/`, title: site.name, subtitle: interfaceFor(site.language).t('feed.subtitle'), language: site.language, generator: 'Liveline', updated, self: `${base}/feed.atom`, alternate: `${base}/`, entries: items });
 }

@@ -11,6 +11,8 @@ const post: Post = {
   startsAt: null,
   endedAt: null,
   timezone: 'UTC',
+  language: 'en',
+  languageIsDefault: true,
   tags: [],
   categories: [],
   version: 1,

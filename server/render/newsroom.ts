@@ -4,13 +4,20 @@ import type { Actor, Post } from '../../contract/index.js';
 import { canCreatePost } from '../domain/roles.js';
 import { embedMarkup } from './embed.js';
 import type { PostActivity } from '../store/posts.js';
+import { brandStylesheetUrl, DEFAULT_BRAND, type Brand } from './site.js';
+import { FONT_STACKS, type SiteSettings } from '../../contract/index.js';
 
-/** Pages of the newsroom (login, setup, admin, composer). Readers never load these. */
+/**
+ * Pages of the newsroom (login, setup, admin, composer, site branding). Readers never load these.
+ * They wear the site's branding too (its name, accent and font, through /site.css); their own
+ * words stay English.
+ */
 
-type Layout = { title: string; assets: Assets; body: RawHtml; page: string; actor?: Actor | undefined; csrf?: string | undefined; data?: unknown };
+type Layout = { title: string; assets: Assets; body: RawHtml; page: string; actor?: Actor | undefined; csrf?: string | undefined; data?: unknown; brand?: Brand | undefined };
 
-function layout({ title, assets, body, page, actor, csrf, data }: Layout): string {
+function layout({ title, assets, body, page, actor, csrf, data, brand = DEFAULT_BRAND }: Layout): string {
   const stylesheet = assets.url('styles.css');
+  const branding = brandStylesheetUrl(brand);
   const newsroomCss = assets.url('newsroom.css');
   const script = actor ? assets.url('newsroom.js') : undefined;
   return html`<!doctype html>
@@ -19,17 +26,18 @@ function layout({ title, assets, body, page, actor, csrf, data }: Layout): strin
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-<title>${title} · Liveline newsroom</title>
+<title>${title} · ${brand.name} newsroom</title>
 <meta name="color-scheme" content="light dark">
 ${csrf ? html`<meta name="csrf-token" content="${csrf}">` : ''}
 ${stylesheet ? html`<link rel="stylesheet" href="${stylesheet}">` : ''}
 ${newsroomCss ? html`<link rel="stylesheet" href="${newsroomCss}">` : ''}
+${branding ? html`<link rel="stylesheet" href="${branding}">` : ''}
 ${script ? html`<script type="module" src="${script}"></script>` : ''}
 </head>
 <body class="newsroom" data-page="${page}">
 <a class="skip-link" href="#main">Skip to content</a>
-<header class="site newsroom-bar"><a href="/admin" class="brand">Liveline newsroom</a>
-${actor && csrf ? html`<nav><a href="/">Reader site</a>${actor.role === 'admin' ? html` <a href="/admin/users">Users &amp; tokens</a>` : ''}
+<header class="site newsroom-bar"><a href="/admin" class="brand">${brand.name} newsroom</a>
+${actor && csrf ? html`<nav><a href="/">Reader site</a>${actor.role === 'admin' ? html` <a href="/admin/users">Users &amp; tokens</a> <a href="/admin/site">Site &amp; branding</a>` : ''}
 <span class="who" id="who" data-user-id="${actor.id}" data-role="${actor.role}">${actor.name} (${actor.role})</span>
 <form method="post" action="/logout" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit">Log out</button></form></nav>` : ''}
 </header>
@@ -68,7 +76,7 @@ ${model.error ? html`<p class="error" role="alert">${model.error}</p>` : ''}
   return layout({ title: 'Set up', assets, body, page: 'setup' });
 }
 
-export function adminHomePage(assets: Assets, actor: Actor, csrf: string, posts: (Post & PostActivity)[], now = new Date()): string {
+export function adminHomePage(assets: Assets, actor: Actor, csrf: string, posts: (Post & PostActivity)[], now = new Date(), brand?: Brand): string {
   // Posts are the desk's (editors create them); authors write into the ones they are given.
   const create = canCreatePost(actor)
     ? html`<form id="new-post" class="stack new-post" aria-labelledby="new-post-heading">
@@ -97,7 +105,7 @@ ${posts.map((post) => {
   const body = html`<h1>Posts</h1>
 ${create}
 ${list}`;
-  return layout({ title: 'Posts', assets, body, page: 'admin-home', actor, csrf });
+  return layout({ title: 'Posts', assets, body, page: 'admin-home', actor, csrf, brand });
 }
 
 /** "just now", "12 min ago", "3 h ago", else the date: how long since a post last changed. */
@@ -126,7 +134,7 @@ function startInZone(iso: string, timeZone: string): string {
   return `${get('weekday')} ${get('day')} ${get('month')} ${get('year')}, ${get('hour')}:${get('minute')} (${timeZone})`;
 }
 
-export function composerPage(assets: Assets, actor: Actor, csrf: string, post: Post, publicBase: string, embedOrigins: string[] = []): string {
+export function composerPage(assets: Assets, actor: Actor, csrf: string, post: Post, publicBase: string, embedOrigins: string[] = [], brand?: Brand): string {
   const body = html`<div class="composer" id="composer" data-slug="${post.slug}" data-timezone="${post.timezone}">
 <header class="composer-header">
 <h1 id="post-title">${post.title}</h1>
@@ -157,10 +165,10 @@ ${embedOrigins.length
 <section class="deleted" id="deleted" aria-label="Deleted entries" hidden><h2>Deleted entries</h2><ol id="deleted-list"></ol></section>
 <dialog id="history-dialog"><h2>History</h2><div id="history"></div><form method="dialog"><button>Close</button></form></dialog>
 </div>`;
-  return layout({ title: post.title, assets, body, page: 'composer', actor, csrf, data: { post } });
+  return layout({ title: post.title, assets, body, page: 'composer', actor, csrf, data: { post }, brand });
 }
 
-export function usersPage(assets: Assets, actor: Actor, csrf: string): string {
+export function usersPage(assets: Assets, actor: Actor, csrf: string, brand?: Brand): string {
   const body = html`<h1>Users</h1>
 <table class="users" id="users"><thead><tr><th>Name</th><th>Email</th><th>Role</th><th>State</th><th></th></tr></thead><tbody></tbody></table>
 <h2>Add a user</h2>
@@ -179,5 +187,41 @@ export function usersPage(assets: Assets, actor: Actor, csrf: string): string {
 <button type="submit">Create token</button>
 </form>
 <p id="new-token-secret" class="secret" hidden></p>`;
-  return layout({ title: 'Users & tokens', assets, body, page: 'users', actor, csrf });
+  return layout({ title: 'Users & tokens', assets, body, page: 'users', actor, csrf, brand });
+}
+
+/**
+ * The site's branding (admins): name, logo, accent colours, font, footer links. The form is
+ * filled in and saved by client/newsroom/site.ts (`PUT /api/site`); without a script it shows
+ * what is set. The preview shows the accent on both backgrounds as the reader pages will.
+ */
+export function sitePage(assets: Assets, actor: Actor, csrf: string, site: SiteSettings): string {
+  const body = html`<h1>Site &amp; branding</h1>
+<p class="muted">What readers see around every post: on the home page, the reader pages, the embed and this newsroom. Search engines read the name and logo too (JSON-LD <code>publisher</code>).</p>
+<form id="site-form" class="stack site-form" novalidate>
+<label>Site name <input name="name" id="site-name" required maxlength="80" value="${site.name}"></label>
+<fieldset class="stack"><legend>Logo</legend>
+<p class="site-logo-preview" id="site-logo-preview">${site.logo ? html`<img src="${site.logo}" alt="Current logo" height="48">` : html`<span class="muted">No logo: the site name stands alone.</span>`}</p>
+<input type="hidden" name="logo" id="site-logo" value="${site.logo ?? ''}">
+<label>Upload a logo (PNG, JPEG, GIF or WebP) <input type="file" id="site-logo-file" accept="image/png,image/jpeg,image/gif,image/webp"></label>
+<button type="button" id="site-logo-remove"${site.logo ? '' : raw(' hidden')}>Remove the logo</button>
+</fieldset>
+<fieldset class="stack"><legend>Accent colour</legend>
+<p class="muted">Used for the live status, links that need emphasis and buttons. It must read at 4.5:1 against the background; leave the dark one empty to derive it.</p>
+<label>On the light background <input name="accent" id="site-accent" placeholder="#c8102e (built in)" pattern="#[0-9a-fA-F]{6}" value="${site.accent ?? ''}" aria-describedby="site-accent-check"></label>
+<p class="contrast-check" id="site-accent-check" role="status"></p>
+<label>On the dark background (optional) <input name="accentDark" id="site-accent-dark" placeholder="derived: ${site.colours.dark}" pattern="#[0-9a-fA-F]{6}" value="${site.accentDark ?? ''}" aria-describedby="site-accent-dark-check"></label>
+<p class="contrast-check" id="site-accent-dark-check" role="status"></p>
+<div class="accent-preview" aria-hidden="true"><span class="swatch light" id="swatch-light">Live</span><span class="swatch dark" id="swatch-dark">Live</span></div>
+</fieldset>
+<label>Font <select name="font" id="site-font">${Object.entries(FONT_STACKS).map(([key, stack]) => html`<option value="${key}"${key === site.font ? raw(' selected') : ''}>${stack.label}</option>`)}</select></label>
+<fieldset class="stack"><legend>Footer links</legend>
+<p class="muted">At most 10: a path on this site (/about) or an https:// or mailto: address.</p>
+<ol id="site-footer-links" class="footer-links-editor"></ol>
+<button type="button" id="site-footer-add">Add a link</button>
+</fieldset>
+<button type="submit" id="site-save">Save branding</button>
+<p id="site-message" role="status" class="settings-message"></p>
+</form>`;
+  return layout({ title: 'Site & branding', assets, body, page: 'site', actor, csrf, data: { site }, brand: site });
 }

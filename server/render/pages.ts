@@ -1,27 +1,42 @@
 import type { Assets } from './assets.js';
 import { html, jsonForScript, raw, type RawHtml } from './html.js';
 import { liveBlogPosting } from './jsonld.js';
+import { brandMark, brandStylesheetUrl, DEFAULT_BRAND, siteFooter, type Brand } from './site.js';
 import { excerpt, htmlToText } from '../domain/text.js';
 import type { Entry, Post, PostStatus } from '../../contract/index.js';
-
-/** Server-rendered pages. Readable without JavaScript; the reader script only adds liveness. */
+import { formattingLocale, interfaceFor, readerMessages, textDirection, type Catalogue, type Translator } from '../../contract/i18n/index.js';
+import type { PostActivity, PostImage } from '../store/posts.js';
 
 /**
- * The post header's words (status, start, connection, end): one place, so they can move into the
- * language catalogues. Without JavaScript every time is in the event's zone and says so;
+ * Server-rendered pages. Readable without JavaScript; the reader script only adds liveness.
+ *
+ * Every interface string comes from the catalogue of the page's language (contract/i18n/<lang>.ts):
+ * a post's page and embed speak the post's language, the home page and "not found" the site's
+ * DEFAULT_LANGUAGE. `ui.t('page.…')` for a text, `ui.plural('home.entries', n)` for a count.
+ */
+
+/** The interface of one page: its catalogue, plural rules and number format (contract/i18n). */
+export type Ui = Translator<Catalogue>;
+const ENGLISH: Ui = interfaceFor('en');
+
+/** The branding and language a page is rendered in. */
+export type SiteContext = { brand: Brand; language: string };
+const DEFAULT_SITE: SiteContext = { brand: DEFAULT_BRAND, language: 'en' };
+
+export function statusLabel(ui: Ui, status: PostStatus): string {
+  return ui.t(`reader.status.${status}`);
+}
+
+/**
+ * The post header's sentences not yet in the language catalogues (status labels, the zone line
+ * and the ended banner are: contract/i18n). Without JavaScript every time is in the event's zone and says so;
  * client/post-status.ts then switches them to the reader's zone ("Starts 19:00 your time").
  */
 const HEADER_STRINGS = {
-  live: 'Live',
-  upcoming: 'Upcoming',
-  ended: 'Ended',
   /** "Starts Saturday 14 March 2026, 19:00 CET". */
   startsAt: (when: string) => `Starts ${when}`,
   /** "Ended at 17:45 CET on Saturday 14 March 2026". */
   endedAt: (time: string, day: string) => `Ended at ${time} on ${day}`,
-  eventZone: (zone: string) => `Event time zone: ${zone}`,
-  eventZoneTitle: "Times are shown in the event's time zone until the page can use yours",
-  endedBanner: 'This liveblog has ended.',
 };
 
 type Head = {
@@ -37,18 +52,28 @@ type Head = {
 
 /** `auto` follows the reader's system; the embed defaults to `light` (a partner's page is usually light), whatever the reader's system. */
 export type Theme = 'light' | 'dark' | 'auto';
-type Layout = { head: Head; assets: Assets; body: RawHtml; script?: string | undefined; bodyClass?: string; siteHeader?: boolean; theme?: Theme };
+type Layout = {
+  head: Head;
+  assets: Assets;
+  body: RawHtml;
+  ui: Ui;
+  brand: Brand;
+  script?: string | undefined;
+  bodyClass?: string | undefined;
+  siteHeader?: boolean;
+  theme?: Theme;
+};
 
-function headTags(head: Head): RawHtml {
+function headTags(head: Head, ui: Ui, brand: Brand): RawHtml {
   const og = head.openGraph;
   return html`<title>${head.title}</title>
 <meta name="description" content="${head.description}">
 ${head.canonical ? html`<link rel="canonical" href="${head.canonical}">` : ''}
 ${head.feed ? html`<link rel="alternate" type="application/atom+xml" title="${head.feed.title}" href="${head.feed.href}">` : ''}
 ${head.oembed ? html`<link rel="alternate" type="application/json+oembed" title="${head.title}" href="${head.oembed}">` : ''}
-<link rel="alternate" type="application/atom+xml" title="Liveline: all liveblogs" href="/feed.atom">
+<link rel="alternate" type="application/atom+xml" title="${ui.t('page.siteFeedTitle', { site: brand.name })}" href="/feed.atom">
 ${og
-  ? html`<meta property="og:site_name" content="Liveline">
+  ? html`<meta property="og:site_name" content="${brand.name}">
 <meta property="og:type" content="${og.type}">
 <meta property="og:title" content="${og.title}">
 <meta property="og:description" content="${head.description}">
@@ -62,109 +87,124 @@ ${og.modifiedTime ? html`<meta property="article:modified_time" content="${og.mo
 ${head.jsonLd ? html`<script type="application/ld+json">${raw(jsonForScript(head.jsonLd))}</script>` : ''}`;
 }
 
-function layout({ head, assets, body, script, bodyClass, siteHeader = true, theme = 'auto' }: Layout): string {
+/**
+ * `lang` and `dir` say the page's language (a right-to-left one gets `dir="rtl"`, and the styles
+ * use logical properties, so the layout mirrors). The reader script finds its language's messages
+ * in #reader-strings (a JSON block: inert, so the CSP has nothing to allow).
+ */
+function layout({ head, assets, body, ui, brand, script, bodyClass, siteHeader = true, theme = 'auto' }: Layout): string {
   const stylesheet = assets.url('styles.css');
+  const branding = brandStylesheetUrl(brand);
   const scriptUrl = script ? assets.url(script) : undefined;
+  const dir = textDirection(ui.language);
   return html`<!doctype html>
-<html lang="en"${theme === 'auto' ? '' : html` data-theme="${theme}"`}>
+<html lang="${ui.language}"${dir === 'rtl' ? raw(' dir="rtl"') : ''}${theme === 'auto' ? '' : html` data-theme="${theme}"`}>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="${theme === 'auto' ? 'light dark' : theme}">
-${headTags(head)}
+${headTags(head, ui, brand)}
 ${stylesheet ? html`<link rel="stylesheet" href="${stylesheet}">` : ''}
+${branding ? html`<link rel="stylesheet" href="${branding}">` : ''}
 ${scriptUrl ? html`<script type="module" src="${scriptUrl}"></script>` : ''}
 </head>
 <body${bodyClass ? html` class="${bodyClass}"` : ''}>
-<a class="skip-link" href="#main">Skip to content</a>
-${siteHeader ? html`<header class="site"><a href="/" class="brand">Liveline</a></header>` : ''}
+<a class="skip-link" href="#main">${ui.t('page.skipToContent')}</a>
+${siteHeader ? html`<header class="site">${brandMark(brand)}</header>` : ''}
 <main id="main">
 ${body}
 </main>
+${siteHeader ? siteFooter(brand, ui.t('page.footerLabel')) : ''}
+${scriptUrl ? html`<script type="application/json" id="reader-strings">${raw(jsonForScript(readerMessages(ui.language)))}</script>` : ''}
 </body>
 </html>
 `.value;
 }
 
-type Formatters = { short: Intl.DateTimeFormat; long: Intl.DateTimeFormat; date: Intl.DateTimeFormat };
-
 /**
  * Building an Intl.DateTimeFormat costs ~100 µs; two per entry made a 50-entry page CPU-bound.
- * Formatters are immutable, so one set per time zone is kept (zones are validated post fields;
- * the bound keeps the map small whatever happens).
+ * Formatters are immutable, so one set per language and time zone is kept (both are validated
+ * post fields; the bound keeps the map small whatever happens).
  */
+type Formatters = { short: Intl.DateTimeFormat; long: Intl.DateTimeFormat; date: Intl.DateTimeFormat; card: Intl.DateTimeFormat };
 const formatters = new Map<string, Formatters>();
-function formattersFor(timeZone: string): Formatters {
-  let set = formatters.get(timeZone);
+/** The formatters of one language (a BCP 47 tag, formatted as formattingLocale says) in one zone. */
+function formattersFor(timeZone: string, language: string): Formatters {
+  const key = `${language} ${timeZone}`;
+  let set = formatters.get(key);
   if (!set) {
+    const locale = formattingLocale(language);
     set = {
-      short: new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone }),
-      long: new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'long', timeZone }),
-      date: new Intl.DateTimeFormat('en-GB', {
+      short: new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', timeZone }),
+      long: new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'long', timeZone }),
+      date: new Intl.DateTimeFormat(locale, {
         weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short', timeZone,
       }),
+      card: new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short', timeZone }),
     };
-    if (formatters.size < 1000) formatters.set(timeZone, set);
+    if (formatters.size < 1000) formatters.set(key, set);
   }
   return set;
 }
 
-/** "09:40" in the event's time zone, with the full date and zone in the tooltip. */
-export function formatTime(iso: string, timeZone: string): { short: string; long: string } {
+/** "09:40" in the event's time zone, with the full date and zone in the tooltip, in the page's language. */
+export function formatTime(iso: string, timeZone: string, language = 'en'): { short: string; long: string } {
   const date = new Date(iso);
-  const { short, long } = formattersFor(timeZone);
+  const { short, long } = formattersFor(timeZone, language);
   return { short: short.format(date), long: long.format(date) };
 }
 
-/** "Saturday 14 March 2026, 09:00 CET": when an event starts, in its own time zone. */
-export function formatDate(iso: string, timeZone: string): string {
-  return formattersFor(timeZone).date.format(new Date(iso));
+/** "Saturday 14 March 2026, 09:00 CET" ("Samstag, 14. März 2026 um 09:00 MEZ"): when an event starts, in its own time zone. */
+export function formatDate(iso: string, timeZone: string, language = 'en'): string {
+  return formattersFor(timeZone, language).date.format(new Date(iso));
 }
 
 const headerFormats = new Map<string, { clock: Intl.DateTimeFormat; day: Intl.DateTimeFormat }>();
 /** "17:45 CET" and "Saturday 14 March 2026" in the event's zone, for the header's "Ended at". */
-function clockAndDay(iso: string, timeZone: string): { clock: string; day: string } {
-  let set = headerFormats.get(timeZone);
+function clockAndDay(iso: string, timeZone: string, language: string): { clock: string; day: string } {
+  const key = `${timeZone}|${language}`;
+  let set = headerFormats.get(key);
   if (!set) {
+    const locale = formattingLocale(language);
     set = {
-      clock: new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZoneName: 'short', timeZone }),
-      day: new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone }),
+      clock: new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', timeZoneName: 'short', timeZone }),
+      day: new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone }),
     };
-    if (headerFormats.size < 1000) headerFormats.set(timeZone, set);
+    if (headerFormats.size < 1000) headerFormats.set(key, set);
   }
   const date = new Date(iso);
   return { clock: set.clock.format(date), day: set.day.format(date) };
 }
 
 /** The status line: a live dot only when live, when it starts or when it ended. */
-function statusLine(post: Post): RawHtml {
+function statusLine(post: Post, ui: Ui): RawHtml {
   const zone = post.timezone;
-  let text = HEADER_STRINGS[post.status === 'scheduled' ? 'upcoming' : post.status];
-  if (post.status === 'scheduled' && post.startsAt) text = HEADER_STRINGS.startsAt(formatDate(post.startsAt, zone));
+  let text = statusLabel(ui, post.status);
+  if (post.status === 'scheduled' && post.startsAt) text = HEADER_STRINGS.startsAt(formatDate(post.startsAt, zone, ui.language));
   if (post.status === 'ended' && post.endedAt) {
-    const { clock, day } = clockAndDay(post.endedAt, zone);
+    const { clock, day } = clockAndDay(post.endedAt, zone, ui.language);
     text = HEADER_STRINGS.endedAt(clock, day);
   }
   return html`<p class="status status-${post.status}" id="post-status" data-status="${post.status}" data-starts-at="${post.startsAt ?? ''}" data-ended-at="${post.endedAt ?? ''}">${post.status === 'live' ? raw('<span class="live-dot" aria-hidden="true"></span>') : ''}<span id="post-status-text">${text}</span><span class="countdown" id="post-countdown" hidden></span></p>`;
 }
 
 /** One entry. The same markup is built by client/reader.ts for entries that arrive live. */
-export function entryArticle(entry: Entry, timeZone: string, permalinkBase = ''): RawHtml {
-  const time = formatTime(entry.createdAt, timeZone);
+export function entryArticle(entry: Entry, timeZone: string, permalinkBase = '', ui: Ui = ENGLISH): RawHtml {
+  const time = formatTime(entry.createdAt, timeZone, ui.language);
   return html`<article class="entry${entry.keyEvent ? ' key-event' : ''}" id="entry-${entry.id}" data-entry-id="${entry.id}" data-version="${entry.version}" data-created-at="${entry.createdAt}">
-<header><a class="permalink" href="${permalinkBase}#entry-${entry.id}"${permalinkBase ? raw(' target="_blank"') : ''}><time datetime="${entry.createdAt}" title="${time.long}">${time.short}</time></a>${entry.author ? html` <span class="author">${entry.author.name}</span>` : ''}${entry.keyEvent ? html` <span class="badge">Key moment</span>` : ''}${entry.edited ? html` <span class="edited">edited</span>` : ''}</header>
+<header><a class="permalink" href="${permalinkBase}#entry-${entry.id}"${permalinkBase ? raw(' target="_blank"') : ''}><time datetime="${entry.createdAt}" title="${time.long}">${time.short}</time></a>${entry.author ? html` <span class="author">${entry.author.name}</span>` : ''}${entry.keyEvent ? html` <span class="badge">${ui.t('reader.keyMoment')}</span>` : ''}${entry.edited ? html` <span class="edited">${ui.t('reader.edited')}</span>` : ''}</header>
 <div class="entry-body">${raw(entry.html)}</div>
 </article>`;
 }
 
-function keyMoment(entry: Entry, timeZone: string): RawHtml {
-  return html`<li data-key-id="${entry.id}"><a href="#entry-${entry.id}"><time datetime="${entry.createdAt}">${formatTime(entry.createdAt, timeZone).short}</time> ${excerpt(htmlToText(entry.html), 90)}</a></li>`;
+function keyMoment(entry: Entry, timeZone: string, ui: Ui): RawHtml {
+  return html`<li data-key-id="${entry.id}"><a href="#entry-${entry.id}"><time datetime="${entry.createdAt}">${formatTime(entry.createdAt, timeZone, ui.language).short}</time> ${excerpt(htmlToText(entry.html), 90)}</a></li>`;
 }
 
-function pinnedBox(pinned: Entry | null, timeZone: string): RawHtml {
-  return html`<aside class="pinned" id="pinned" aria-label="Pinned entry"${pinned ? '' : raw(' hidden')}>
-<h2>Pinned</h2>
-<div class="pinned-body" id="pinned-body" data-pinned-id="${pinned?.id ?? ''}">${pinned ? html`<p class="pinned-time"><a href="#entry-${pinned.id}"><time datetime="${pinned.createdAt}">${formatTime(pinned.createdAt, timeZone).short}</time></a></p>${raw(pinned.html)}` : ''}</div>
+function pinnedBox(pinned: Entry | null, timeZone: string, ui: Ui): RawHtml {
+  return html`<aside class="pinned" id="pinned" aria-label="${ui.t('page.pinnedLabel')}"${pinned ? '' : raw(' hidden')}>
+<h2>${ui.t('page.pinned')}</h2>
+<div class="pinned-body" id="pinned-body" data-pinned-id="${pinned?.id ?? ''}">${pinned ? html`<p class="pinned-time"><a href="#entry-${pinned.id}"><time datetime="${pinned.createdAt}">${formatTime(pinned.createdAt, timeZone, ui.language).short}</time></a></p>${raw(pinned.html)}` : ''}</div>
 </aside>`;
 }
 
@@ -182,59 +222,68 @@ export type PostPageModel = {
   embed?: boolean;
   /** The embed's colours (`?theme=`); the reader page follows the reader's system. */
   theme?: Theme;
+  /** The site's branding (name, logo, colours, font, footer links); the built-in one when absent. */
+  brand?: Brand;
+  /** The first image readers see in the post: the JSON-LD `image` (else the logo). */
+  image?: PostImage | undefined;
 };
 
 export function postPage(model: PostPageModel, assets: Assets): string {
-  const { post, entries, nextCursor, older, embed = false } = model;
+  const { post, entries, nextCursor, older, embed = false, brand = DEFAULT_BRAND } = model;
   const zone = post.timezone;
+  // The post's language: its interface strings, dates, lang/dir (contract/i18n).
+  const ui = interfaceFor(post.language);
   const permalinkBase = embed ? model.url : '';
   const earlierLink = nextCursor
-    ? html`<nav class="earlier" aria-label="Earlier entries"><a href="/posts/${post.slug}${embed ? '/embed' : ''}?before=${nextCursor}" rel="prev" id="load-earlier" data-cursor="${nextCursor}">Load earlier entries</a></nav>`
+    ? html`<nav class="earlier" aria-label="${ui.t('page.earlierLabel')}"><a href="/posts/${post.slug}${embed ? '/embed' : ''}?before=${nextCursor}" rel="prev" id="load-earlier" data-cursor="${nextCursor}">${ui.t('page.loadEarlier')}</a></nav>`
     : '';
   // A scheduled post without a start time has nothing to announce but "Upcoming".
   const starts = post.startsAt ?? (post.status === 'scheduled' ? null : post.createdAt);
   const body = html`<article class="post" data-status="${post.status}">
 <header class="post-header">
-${statusLine(post)}
+${statusLine(post, ui)}
 <h1 id="post-title">${embed ? html`<a href="${model.url}" target="_blank">${post.title}</a>` : post.title}</h1>
 ${post.description ? html`<p class="description" id="post-description">${post.description}</p>` : html`<p class="description" id="post-description" hidden></p>`}
-<p class="meta"${starts ? '' : raw(' hidden')}><time datetime="${starts ?? ''}" id="post-start">${starts ? formatDate(starts, zone) : ''}</time> <span class="zone" id="post-zone" title="${HEADER_STRINGS.eventZoneTitle}">${HEADER_STRINGS.eventZone(zone)}</span></p>
+<p class="meta"${starts ? '' : raw(' hidden')}><time datetime="${starts ?? ''}" id="post-start">${starts ? formatDate(starts, zone, ui.language) : ''}</time> <span class="zone" id="post-zone" title="${ui.t('page.zoneHint')}">${ui.t('page.eventZone', { zone })}</span></p>
 <div class="toolbar">
 <p class="connection" id="connection" data-state="connecting" hidden></p>
 <p class="readers" id="readers" hidden></p>
-<button type="button" class="order-toggle" id="order-toggle" hidden aria-pressed="false">Newest first</button>
+<button type="button" class="order-toggle" id="order-toggle" hidden aria-pressed="false">${ui.t('reader.newestFirst')}</button>
 </div>
 <p class="visually-hidden" id="status-announcer" role="status"></p>
 </header>
-<p class="ended-banner" id="ended-banner"${post.status === 'ended' ? '' : raw(' hidden')}>${HEADER_STRINGS.endedBanner}</p>
+<p class="ended-banner" id="ended-banner"${post.status === 'ended' ? '' : raw(' hidden')}>${ui.t('page.ended')}</p>
 <div class="since-last-visit" id="since-last-visit" hidden></div>
-${pinnedBox(model.pinned, zone)}
+${pinnedBox(model.pinned, zone, ui)}
 <nav class="key-moments" id="key-moments" aria-labelledby="key-moments-title"${model.keyEvents.length ? '' : raw(' hidden')}>
-<h2 id="key-moments-title">Key moments</h2>
-<ol id="key-moments-list">${model.keyEvents.map((entry) => keyMoment(entry, zone))}</ol>
+<h2 id="key-moments-title">${ui.t('page.keyMoments')}</h2>
+<ol id="key-moments-list">${model.keyEvents.map((entry) => keyMoment(entry, zone, ui))}</ol>
 </nav>
 ${earlierLink}
-<section id="entries" aria-label="Entries" data-slug="${post.slug}" data-last-seq="${post.lastSeq}" data-timezone="${zone}" data-status="${post.status}" data-live="${older ? 'false' : 'true'}" data-permalink-base="${permalinkBase}">
-${entries.map((entry) => entryArticle(entry, zone, permalinkBase))}
+<section id="entries" aria-label="${ui.t('page.entriesLabel')}" data-slug="${post.slug}" data-last-seq="${post.lastSeq}" data-timezone="${zone}" data-status="${post.status}" data-live="${older ? 'false' : 'true'}" data-permalink-base="${permalinkBase}">
+${entries.map((entry) => entryArticle(entry, zone, permalinkBase, ui))}
 </section>
-<p class="empty" id="empty"${entries.length ? raw(' hidden') : ''}>No entries yet. New entries appear here as they are published.</p>
-${older ? html`<nav class="latest"><a href="/posts/${post.slug}${embed ? '/embed' : ''}">Back to the latest entries</a></nav>` : ''}
+<p class="empty" id="empty"${entries.length ? raw(' hidden') : ''}>${ui.t('page.empty')}</p>
+${older ? html`<nav class="latest"><a href="/posts/${post.slug}${embed ? '/embed' : ''}">${ui.t('page.backToLatest')}</a></nav>` : ''}
 <div class="visually-hidden" id="announcer" aria-live="polite" aria-atomic="true"></div>
 <button type="button" class="new-entries" id="new-entries" hidden></button>
 </article>`;
-  const description = post.description || `Live coverage: ${post.title}`;
+  const description = post.description || ui.t('page.liveCoverage', { title: post.title });
+  const origin = new URL(model.url).origin;
   return layout({
     head: {
-      title: `${post.title} · Liveline`,
+      title: `${post.title} · ${brand.name}`,
       description,
       canonical: model.url,
-      feed: { title: `${post.title} (Atom)`, href: `/posts/${post.slug}/feed.atom` },
-      oembed: embed || older ? undefined : `${new URL(model.url).origin}/oembed?url=${encodeURIComponent(model.url)}&format=json`,
+      feed: { title: ui.t('page.feedTitle', { title: post.title }), href: `/posts/${post.slug}/feed.atom` },
+      oembed: embed || older ? undefined : `${origin}/oembed?url=${encodeURIComponent(model.url)}&format=json`,
       openGraph: { type: 'article', title: post.title, url: model.url, publishedTime: post.createdAt, modifiedTime: post.updatedAt },
-      jsonLd: older || embed ? undefined : liveBlogPosting(post, entries, model.url),
+      jsonLd: older || embed ? undefined : liveBlogPosting(post, entries, model.url, { origin, publisher: { name: brand.name, logo: brand.logo }, image: model.image?.src }),
     },
     assets,
     body,
+    ui,
+    brand,
     script: older ? undefined : 'reader.js',
     bodyClass: embed ? 'embed' : undefined,
     siteHeader: !embed,
@@ -242,36 +291,76 @@ ${older ? html`<nav class="latest"><a href="/posts/${post.slug}${embed ? '/embed
   });
 }
 
-export function homePage(posts: Post[], assets: Assets, url: string, firstRun = false): string {
+/** One card of the home page: the post, its activity (PostStore.activity) and its first image. */
+export type PostCard = Post & PostActivity & { image?: PostImage | undefined };
+
+export type HomePageModel = SiteContext & { posts: PostCard[]; url: string; firstRun?: boolean };
+
+/**
+ * The home page: every post as a card (status, title, start, last update, entry count, its first
+ * image) grouped live, upcoming, ended; in the site's default language, each card's title in its
+ * post's own. A fresh install's page leads to /setup, later ones to the newsroom.
+ */
+export function homePage({ posts, url, firstRun = false, brand, language }: HomePageModel, assets: Assets): string {
+  const ui = interfaceFor(language);
   const groups: [PostStatus, string][] = [
-    ['live', 'Live now'],
-    ['scheduled', 'Upcoming'],
-    ['ended', 'Ended'],
+    ['live', ui.t('home.liveNow')],
+    ['scheduled', ui.t('home.upcoming')],
+    ['ended', ui.t('home.ended')],
   ];
   const sections = groups.map(([status, heading]) => {
     const list = posts.filter((post) => post.status === status);
     if (list.length === 0) return '';
-    return html`<section class="post-list" id="posts-${status}" aria-labelledby="heading-${status}"><h2 id="heading-${status}">${heading}</h2><ul>
-${list.map((post) => html`<li><a href="/posts/${post.slug}">${post.title}</a>${post.description ? html` <span class="description">${post.description}</span>` : ''}</li>`)}
+    return html`<section class="post-list" id="posts-${status}" aria-labelledby="heading-${status}"><h2 id="heading-${status}">${heading}</h2><ul class="cards">
+${list.map((post) => postCard(post, ui))}
 </ul></section>`;
   });
   const newsroom = firstRun
-    ? html`<p class="newsroom-door" id="newsroom-door">New install: <a href="/setup">create the first administrator account</a>, then start a liveblog in the newsroom.</p>`
-    : html`<p class="newsroom-door muted" id="newsroom-door"><a href="/admin">Newsroom</a> (for the people who write here)</p>`;
+    ? html`<p class="newsroom-door" id="newsroom-door">${withLink(ui.t('home.setup'), html`<a href="/setup">${ui.t('home.setupLink')}</a>`)}</p>`
+    : html`<p class="newsroom-door muted" id="newsroom-door">${withLink(ui.t('home.newsroom'), html`<a href="/admin">${ui.t('home.newsroomLink')}</a>`)}</p>`;
   const body = posts.length
-    ? html`<h1>Liveblogs</h1>${sections}${newsroom}`
-    : html`<h1>Liveblogs</h1><p class="empty">No liveblogs yet.</p>${newsroom}`;
+    ? html`<h1>${ui.t('home.title')}</h1>${sections}${newsroom}`
+    : html`<h1>${ui.t('home.title')}</h1><p class="empty">${ui.t('home.empty')}</p>${newsroom}`;
   return layout({
-    head: { title: 'Liveline', description: 'Live coverage as it happens.', canonical: url, openGraph: { type: 'website', title: 'Liveline', url } },
+    head: { title: brand.name, description: ui.t('home.description'), canonical: url, openGraph: { type: 'website', title: brand.name, url } },
     assets,
     body,
+    ui,
+    brand,
   });
 }
 
-export function notFoundPage(assets: Assets): string {
+/** A message with `{link}` in it: the text around is escaped, the link is markup. */
+function withLink(message: string, link: RawHtml): RawHtml {
+  const [before, after = ''] = message.split('{link}');
+  return html`${before ?? ''}${link}${after}`;
+}
+
+function postCard(post: PostCard, ui: Ui): RawHtml {
+  const { card } = formattersFor(post.timezone, ui.language);
+  const starts = post.startsAt ?? post.createdAt;
+  const last = post.lastChangeAt ?? post.updatedAt;
+  const when = post.status === 'scheduled' ? 'home.starts' : 'home.started';
+  // The title is in the post's language, which may differ from the page's.
+  const lang = post.language === ui.language ? '' : html` lang="${post.language}"${textDirection(post.language) === 'rtl' ? raw(' dir="rtl"') : ''}`;
+  return html`<li class="card" data-slug="${post.slug}" data-status="${post.status}">
+${post.image ? html`<img class="card-image" src="${post.image.src}" alt="" loading="lazy">` : ''}
+<div class="card-text">
+<p class="status status-${post.status}">${statusLabel(ui, post.status)}</p>
+<h3 class="card-title"${lang}><a href="/posts/${post.slug}">${post.title}</a></h3>
+${post.description ? html`<p class="description"${lang}>${post.description}</p>` : ''}
+<p class="card-meta"><span>${raw(ui.t(when, { date: html`<time datetime="${starts}">${card.format(new Date(starts))}</time>`.value }))}</span>${post.status === 'scheduled' ? '' : html` · <span>${raw(ui.t('home.lastUpdate', { date: html`<time datetime="${last}">${card.format(new Date(last))}</time>`.value }))}</span>`} · <span class="count">${ui.plural('home.entries', post.entries)}</span></p>
+</div>
+</li>`;
+}
+
+export function notFoundPage(assets: Assets, { brand, language }: SiteContext = DEFAULT_SITE): string {
+  const ui = interfaceFor(language);
   return layout({
-    head: { title: 'Not found · Liveline', description: 'There is no page here.' },
+    head: { title: `${ui.t('page.notFound')} · ${brand.name}`, description: ui.t('page.notFoundText') },
     assets,
-    body: html`<h1>Not found</h1><p>There is no page here. <a href="/">See all liveblogs</a>.</p>`,
+    body: html`<h1>${ui.t('page.notFound')}</h1><p>${ui.t('page.notFoundText')} <a href="/">${ui.t('page.seeAll')}</a>.</p>`,
+    ui,
+    brand,
   });
 }

@@ -62,6 +62,7 @@ export class ArchiveService {
       startsAt: parsed.startsAt,
       endedAt: parsed.status === 'ended' ? (lastEntry?.createdAt ?? parsed.startsAt) : null,
       timezone: parsed.timezone,
+      language: parsed.language,
       tags: parsed.tags,
       categories: parsed.categories,
     };
@@ -178,7 +179,7 @@ export class ArchiveService {
 
   exportJekyll(slug: string): string {
     const { post, entries } = this.visible(slug);
-    return formatJekyll(post, this.archive.meta(post.id).frontMatter, entries);
+    return formatJekyll({ ...post, language: post.languageIsDefault ? null : post.language }, this.archive.meta(post.id).frontMatter, entries);
   }
 
   exportJson(slug: string): JsonArchive {
@@ -238,10 +239,12 @@ export class ArchiveService {
   }
 }
 
-type PostFields = Pick<Post, 'title' | 'description' | 'status' | 'startsAt' | 'endedAt' | 'timezone' | 'tags' | 'categories'>;
+type PostFields = Pick<Post, 'title' | 'description' | 'status' | 'startsAt' | 'endedAt' | 'timezone' | 'tags' | 'categories'> & { language: string | null };
 
 function postDiffers(post: Post, fields: PostFields): boolean {
-  return (Object.keys(fields) as (keyof PostFields)[]).some((key) => JSON.stringify(post[key]) !== JSON.stringify(fields[key]));
+  const { language, ...rest } = fields;
+  if (language !== (post.languageIsDefault ? null : post.language)) return true;
+  return (Object.keys(rest) as (keyof typeof rest)[]).some((key) => JSON.stringify(post[key]) !== JSON.stringify(rest[key]));
 }
 
 /** The built stylesheet, inlined into HTML archives; a plain fallback before `npm run build`. */

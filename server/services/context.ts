@@ -7,6 +7,7 @@ import { IdempotencyStore } from '../store/idempotency.js';
 import { PostStore } from '../store/posts.js';
 import { SearchStore } from '../store/search.js';
 import { SessionStore } from '../store/sessions.js';
+import { SiteStore } from '../store/site.js';
 import { TokenStore } from '../store/tokens.js';
 import { UploadStore } from '../store/uploads.js';
 import { UserStore } from '../store/users.js';
@@ -40,12 +41,15 @@ export type Stores = {
   audit: AuditStore;
   /** The find-in-post index (read only: triggers write it). */
   search: SearchStore;
+  /** The site's branding (one row). */
+  site: SiteStore;
 };
 
-export function createStores(db: Db): Stores {
+/** `defaultLanguage`: the site's DEFAULT_LANGUAGE, what posts without a language of their own read as. */
+export function createStores(db: Db, { defaultLanguage = 'en' }: { defaultLanguage?: string } = {}): Stores {
   return {
     db,
-    posts: new PostStore(db),
+    posts: new PostStore(db, defaultLanguage),
     entries: new EntryStore(db),
     changes: new ChangeLog(db),
     idempotency: new IdempotencyStore(db),
@@ -55,6 +59,7 @@ export function createStores(db: Db): Stores {
     uploads: new UploadStore(db),
     audit: new AuditStore(db),
     search: new SearchStore(db),
+    site: new SiteStore(db),
   };
 }
 

@@ -2,7 +2,7 @@ import { encodeCursor, type EntryCursor } from '../domain/cursor.js';
 import { errors } from '../domain/errors.js';
 import { slugify } from '../domain/slug.js';
 import { presentEntry, tombstoneOf } from '../store/entries.js';
-import type { PostActivity } from '../store/posts.js';
+import type { PostActivity, PostImage } from '../store/posts.js';
 import { nowIso, type ServiceDeps } from './context.js';
 import { requireVersion } from './versions.js';
 import type { Actor, Change, Entry, EntryPage, Post, PostInput, PostPatch, PostStatus } from '../../contract/index.js';
@@ -37,6 +37,8 @@ export class PostService {
         startsAt,
         endedAt: status === 'ended' ? now : null,
         timezone: input.timezone ?? 'UTC',
+        // Without one, the post follows the site's DEFAULT_LANGUAGE (stored as NULL).
+        language: input.language ?? null,
         tags: input.tags ?? [],
         categories: input.categories ?? [],
         createdBy: actor.id,
@@ -72,6 +74,7 @@ export class PostService {
           startsAt: patch.startsAt === undefined ? current.startsAt : patch.startsAt,
           endedAt,
           timezone: patch.timezone ?? current.timezone,
+          language: patch.language === undefined ? (current.languageIsDefault ? null : current.language) : patch.language,
           tags: patch.tags ?? current.tags,
           categories: patch.categories ?? current.categories,
         },
@@ -151,6 +154,17 @@ export class PostService {
   withActivity(limit: number): (Post & PostActivity)[] {
     const { posts } = this.deps.stores;
     return posts.list({ limit }).map((post) => ({ ...post, ...posts.activity(post.id) }));
+  }
+
+  /** The home page's cards: each post with its entry count, last change and first image. */
+  cards(limit: number): (Post & PostActivity & { image: PostImage | undefined })[] {
+    const { posts } = this.deps.stores;
+    return posts.list({ limit }).map((post) => ({ ...post, ...posts.activity(post.id), image: posts.firstImage(post.id) }));
+  }
+
+  /** The first image readers see in the post (its oldest live entry with one), for JSON-LD. */
+  firstImage(post: Post): PostImage | undefined {
+    return this.deps.stores.posts.firstImage(post.id);
   }
 
   /** The post with its newest entries; read in one synchronous step, so lastSeq matches the entries. */

@@ -12,7 +12,7 @@ export class ArchiveStore {
       meta: db.prepare('SELECT front_matter, import_key FROM posts WHERE id = ?'),
       setMeta: db.prepare('UPDATE posts SET front_matter = ?, import_key = ? WHERE id = ?'),
       // The columns of the archive's post row (contract/archive.ts); a deleted post is never exported.
-      post: db.prepare(`SELECT id, slug, title, description, status, starts_at, ended_at, timezone, tags, categories, version, last_seq,
+      post: db.prepare(`SELECT id, slug, title, description, status, starts_at, ended_at, timezone, language, tags, categories, version, last_seq,
         created_by, created_at, updated_at, front_matter, import_key FROM posts WHERE id = ?`),
       entries: db.prepare('SELECT * FROM entries WHERE post_id = ? ORDER BY id'),
       revisions: db.prepare(`SELECT r.* FROM entry_revisions r JOIN entries e ON e.id = r.entry_id WHERE e.post_id = ? ORDER BY r.id`),
@@ -74,9 +74,9 @@ type ArchiveTable = 'users' | 'posts' | 'entries' | 'entry_revisions';
 /** Constant SQL only (see server/test/secrets.test.ts): one statement per table an archive restores. */
 const INSERT_SQL: Record<ArchiveTable, string> = {
   users: 'INSERT INTO users (id, name, email, role, created_at, disabled_at) VALUES (@id, @name, @email, @role, @created_at, @disabled_at)',
-  posts: `INSERT INTO posts (id, slug, title, description, status, starts_at, ended_at, timezone, tags, categories, version, last_seq,
+  posts: `INSERT INTO posts (id, slug, title, description, status, starts_at, ended_at, timezone, language, tags, categories, version, last_seq,
     created_by, created_at, updated_at, front_matter, import_key) VALUES (@id, @slug, @title, @description, @status, @starts_at, @ended_at,
-    @timezone, @tags, @categories, @version, @last_seq, @created_by, @created_at, @updated_at, @front_matter, @import_key)`,
+    @timezone, @language, @tags, @categories, @version, @last_seq, @created_by, @created_at, @updated_at, @front_matter, @import_key)`,
   entries: `INSERT INTO entries (id, post_id, author_id, body, html, key_event, pinned, version, created_at, updated_at, deleted_at, deleted_by)
     VALUES (@id, @post_id, @author_id, @body, @html, @key_event, @pinned, @version, @created_at, @updated_at, @deleted_at, @deleted_by)`,
   entry_revisions: `INSERT INTO entry_revisions (id, entry_id, version, action, body, key_event, shown_at, actor_id, created_at)
@@ -85,7 +85,7 @@ const INSERT_SQL: Record<ArchiveTable, string> = {
 
 const NULLABLE_DEFAULTS: Record<ArchiveTable, Row> = {
   users: {},
-  posts: {},
+  posts: { language: null },
   entries: {},
   entry_revisions: { shown_at: null },
 };

@@ -10,6 +10,7 @@ type PostRow = {
   starts_at: string | null;
   ended_at: string | null;
   timezone: string;
+  language: string | null;
   tags: string;
   categories: string;
   version: number;
@@ -26,6 +27,8 @@ export type NewPost = {
   startsAt: string | null;
   endedAt: string | null;
   timezone: string;
+  /** null: the post follows the site's DEFAULT_LANGUAGE. */
+  language: string | null;
   tags: string[];
   categories: string[];
   createdBy: number | null;
@@ -34,10 +37,13 @@ export type NewPost = {
 
 export type PostFields = Omit<NewPost, 'createdBy' | 'now' | 'slug'>;
 
-/** What the newsroom's post list shows beside each post. */
+/** What the newsroom's post list and the home page's cards show beside each post. */
 export type PostActivity = { entries: number; lastChangeAt: string | null };
 
-function toPost(row: PostRow): Post {
+/** The first image readers see in a post (its oldest live entry with one): the home page's card and the JSON-LD `image`. */
+export type PostImage = { src: string; alt: string };
+
+function toPost(row: PostRow, defaultLanguage: string): Post {
   return {
     id: row.id,
     slug: row.slug,
@@ -47,6 +53,8 @@ function toPost(row: PostRow): Post {
     startsAt: row.starts_at,
     endedAt: row.ended_at,
     timezone: row.timezone,
+    language: row.language ?? defaultLanguage,
+    languageIsDefault: row.language === null,
     tags: JSON.parse(row.tags) as string[],
     categories: JSON.parse(row.categories) as string[],
     version: row.version,
@@ -56,24 +64,33 @@ function toPost(row: PostRow): Post {
   };
 }
 
-/** SQL for posts. The only place that reads or writes the posts table. */
+/**
+ * SQL for posts. The only place that reads or writes the posts table. `defaultLanguage` is the
+ * site's DEFAULT_LANGUAGE: what a post without a language of its own (NULL) reads as.
+ */
 export class PostStore {
   private readonly statements;
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly defaultLanguage = 'en',
+  ) {
     this.statements = {
-      insert: db.prepare(`INSERT INTO posts (slug, title, description, status, starts_at, ended_at, timezone, tags, categories, created_by, created_at, updated_at)
-        VALUES (@slug, @title, @description, @status, @startsAt, @endedAt, @timezone, @tags, @categories, @createdBy, @now, @now) RETURNING *`),
+      insert: db.prepare(`INSERT INTO posts (slug, title, description, status, starts_at, ended_at, timezone, language, tags, categories, created_by, created_at, updated_at)
+        VALUES (@slug, @title, @description, @status, @startsAt, @endedAt, @timezone, @language, @tags, @categories, @createdBy, @now, @now) RETURNING *`),
       bySlug: db.prepare('SELECT * FROM posts WHERE slug = ? AND deleted_at IS NULL'),
       byId: db.prepare('SELECT * FROM posts WHERE id = ?'),
       activity: db.prepare(`SELECT
         (SELECT COUNT(*) FROM entries e WHERE e.post_id = p.id AND e.deleted_at IS NULL) AS entries,
         (SELECT c.created_at FROM changes c WHERE c.post_id = p.id AND c.seq = p.last_seq) AS last_change_at
         FROM posts p WHERE p.id = ?`),
+      // Sanitized HTML (render/markdown.ts): an <img> keeps only src, alt, title, width and height, quoted.
+      firstImageHtml: db.prepare(`SELECT html FROM entries WHERE post_id = ? AND deleted_at IS NULL AND instr(html, '<img') > 0
+        ORDER BY created_at, id LIMIT 1`).pluck(),
       list: db.prepare(`SELECT * FROM posts WHERE deleted_at IS NULL AND (@status IS NULL OR status = @status)
         ORDER BY created_at DESC, id DESC LIMIT @limit`),
       update: db.prepare(`UPDATE posts SET title = @title, description = @description, status = @status, starts_at = @startsAt,
-        ended_at = @endedAt, timezone = @timezone, tags = @tags, categories = @categories, version = version + 1, updated_at = @now
+        ended_at = @endedAt, timezone = @timezone, language = @language, tags = @tags, categories = @categories, version = version + 1, updated_at = @now
         WHERE id = @id RETURNING *`),
       forgetOldSlug: db.prepare('DELETE FROM post_slug_history WHERE slug = ?'),
       rememberOldSlug: db.prepare(`INSERT INTO post_slug_history (slug, post_id, created_at) VALUES (?, ?, ?)
@@ -92,22 +109,22 @@ export class PostStore {
 
   insert(post: NewPost): Post {
     const row = this.statements.insert.get({ ...post, tags: JSON.stringify(post.tags), categories: JSON.stringify(post.categories) });
-    return toPost(row as PostRow);
+    return this.toPost(row as PostRow);
   }
 
   bySlug(slug: string): Post | undefined {
     const row = this.statements.bySlug.get(slug) as PostRow | undefined;
-    return row && toPost(row);
+    return row && this.toPost(row);
   }
 
   byId(id: number): Post | undefined {
     const row = this.statements.byId.get(id) as PostRow | undefined;
-    return row && toPost(row);
+    return row && this.toPost(row);
   }
 
   list(filter: { status?: PostStatus | undefined; limit: number }): Post[] {
     const rows = this.statements.list.all({ status: filter.status ?? null, limit: filter.limit }) as PostRow[];
-    return rows.map(toPost);
+    return rows.map((row) => this.toPost(row));
   }
 
   /** Live entries and the time of the latest change (entry or post) of a post. */
@@ -116,9 +133,18 @@ export class PostStore {
     return { entries: row?.entries ?? 0, lastChangeAt: row?.last_change_at ?? null };
   }
 
+  /** The first image of the post's oldest live entry that has one, as its sanitized HTML gives it. */
+  firstImage(id: number): PostImage | undefined {
+    const html = this.statements.firstImageHtml.get(id) as string | undefined;
+    const tag = html && /<img\b[^>]*>/i.exec(html)?.[0];
+    const src = tag && /\ssrc="([^"]*)"/i.exec(tag)?.[1];
+    if (!tag || !src) return undefined;
+    return { src: decodeAttribute(src), alt: decodeAttribute(/\salt="([^"]*)"/i.exec(tag)?.[1] ?? '') };
+  }
+
   update(id: number, fields: PostFields, now: string): Post {
     const row = this.statements.update.get({ ...fields, id, now, tags: JSON.stringify(fields.tags), categories: JSON.stringify(fields.categories) });
-    return toPost(row as PostRow);
+    return this.toPost(row as PostRow);
   }
 
   /** Moves a post to a new slug and remembers the old one for redirects. */
@@ -150,8 +176,17 @@ export class PostStore {
     this.statements.forgetSlugs.run(id);
   }
 
+  private toPost(row: PostRow): Post {
+    return toPost(row, this.defaultLanguage);
+  }
+
   /** Where a post that used to live at `slug` lives now. */
   movedTo(slug: string): string | undefined {
     return (this.statements.movedTo.get(slug) as { slug: string } | undefined)?.slug;
   }
+}
+
+/** An attribute value as the sanitizer wrote it (entities for &, <, >, "). */
+function decodeAttribute(value: string): string {
+  return value.replace(/&(amp|lt|gt|quot|#39|#x27);/g, (_match, name: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'" })[name] ?? '');
 }

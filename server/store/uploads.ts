@@ -21,13 +21,14 @@ export class UploadStore {
       lastUploadedBefore: db.prepare('SELECT file_name FROM uploads WHERE last_uploaded_at < ?').pluck(),
       // Every text that can bring an upload back onto a page: entries (deleted ones can be
       // restored), every revision (a restore brings an old body back), and posts' descriptions
-      // and imported front matter. Only texts that mention `marker` at all are read.
+      // and imported front matter, and the site's logo. Only texts that mention `marker` at all are read.
       textsMentioning: db
         .prepare(
           `SELECT body FROM entries WHERE instr(body, :marker) > 0
            UNION ALL SELECT body FROM entry_revisions WHERE instr(body, :marker) > 0
            UNION ALL SELECT description FROM posts WHERE instr(description, :marker) > 0
-           UNION ALL SELECT front_matter FROM posts WHERE instr(front_matter, :marker) > 0`,
+           UNION ALL SELECT front_matter FROM posts WHERE instr(front_matter, :marker) > 0
+           UNION ALL SELECT logo FROM site_settings WHERE instr(logo, :marker) > 0`,
         )
         .pluck(),
       delete: db.prepare('DELETE FROM uploads WHERE file_name = ?'),

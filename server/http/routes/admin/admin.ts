@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { slugParams } from '../../../../contract/index.js';
 import { AppError } from '../../../domain/errors.js';
-import { adminHomePage, composerPage, usersPage } from '../../../render/newsroom.js';
+import { adminHomePage, composerPage, sitePage, usersPage } from '../../../render/newsroom.js';
 import { notFoundPage } from '../../../render/pages.js';
 import type { SessionActor } from '../../../store/sessions.js';
 import { currentSession } from '../../plugins/auth.js';
@@ -32,14 +32,14 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/admin', async (request, reply) => {
     const { actor, csrfToken } = sessionOf(request);
-    return reply.type(HTML).send(adminHomePage(app.assets, actor, csrfToken, app.services.posts.withActivity(200)));
+    return reply.type(HTML).send(adminHomePage(app.assets, actor, csrfToken, app.services.posts.withActivity(200), new Date(), app.services.site.get()));
   });
 
   app.get('/admin/posts/:slug', { schema: { params: slugParams } }, async (request, reply) => {
     const { actor, csrfToken } = sessionOf(request);
     try {
       const post = app.services.posts.bySlug(request.params.slug);
-      return reply.type(HTML).send(composerPage(app.assets, actor, csrfToken, post, publicOrigin(request), app.config.http.embedOrigins));
+      return reply.type(HTML).send(composerPage(app.assets, actor, csrfToken, post, publicOrigin(request), app.config.http.embedOrigins, app.services.site.get()));
     } catch (error) {
       if (error instanceof AppError && error.status === 404) {
         const moved = app.services.posts.movedTo(request.params.slug);
@@ -53,7 +53,13 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/admin/users', async (request, reply) => {
     const { actor, csrfToken } = sessionOf(request);
     if (actor.role !== 'admin') return reply.code(403).type(HTML).send(notFoundPage(app.assets));
-    return reply.type(HTML).send(usersPage(app.assets, actor, csrfToken));
+    return reply.type(HTML).send(usersPage(app.assets, actor, csrfToken, app.services.site.get()));
+  });
+
+  app.get('/admin/site', async (request, reply) => {
+    const { actor, csrfToken } = sessionOf(request);
+    if (actor.role !== 'admin') return reply.code(403).type(HTML).send(notFoundPage(app.assets));
+    return reply.type(HTML).send(sitePage(app.assets, actor, csrfToken, app.services.site.get()));
   });
 };
 

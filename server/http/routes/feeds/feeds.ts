@@ -18,19 +18,22 @@ export const feedRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/posts/:slug/feed.atom', { schema: { params: slugParams } }, async (request, reply) => {
     const post = posts.bySlug(request.params.slug);
-    const etag = `W/"feed-${post.id}-${post.lastSeq}-${post.version}"`;
+    const site = app.services.site.get();
+    const etag = `W/"feed-${post.id}-${post.lastSeq}-${post.version}-s${site.version}-${post.language}"`;
     if (notModified(request, reply, etag)) return reply.code(304).send();
     let feed = feeds.get(post.id, etag);
     if (feed === undefined) {
       const latest = posts.withLatestEntries(request.params.slug);
-      feed = feeds.set(post.id, etag, postFeed(latest.post, latest.entries, publicOrigin(request)));
+      feed = feeds.set(post.id, etag, postFeed(latest.post, latest.entries, publicOrigin(request), site));
     }
     return sendCompressible(request, reply, feed, ATOM);
   });
 
   app.get('/feed.atom', async (request, reply) => {
     const list = posts.list({ limit: 50 });
-    if (notModified(request, reply, `W/"site-feed-${postListVersion(list)}"`)) return reply.code(304).send();
-    return reply.type(ATOM).send(siteFeed(list, publicOrigin(request)));
+    const { name, version } = app.services.site.get();
+    const site = { name, version, language: app.config.site.defaultLanguage };
+    if (notModified(request, reply, `W/"site-feed-${postListVersion(list)}-s${site.version}-${site.language}"`)) return reply.code(304).send();
+    return reply.type(ATOM).send(siteFeed(list, publicOrigin(request), site));
   });
 };

@@ -26,12 +26,19 @@ const embedQuery = pageQuery.extend({ theme: z.enum(['light', 'dark', 'auto']).o
 export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
   const { posts } = app.services;
 
+  const language = app.config.site.defaultLanguage;
+  /** The branding and language of the pages around the posts (home, not found). */
+  const siteContext = () => ({ brand: app.services.site.get(), language });
+
   app.get('/', async (request, reply) => {
-    const list = posts.list({ limit: 200 });
+    const list = posts.cards(200);
     // A fresh install's home page points to the setup page; once an account exists, to the newsroom.
     const firstRun = app.services.users.needsSetup();
-    if (notModified(request, reply, `W/"home-${postListVersion(list)}-${firstRun ? 'setup' : 'ready'}-${app.assets.version}"`)) return reply.code(304).send();
-    return reply.type(HTML).send(homePage(list, app.assets, `${publicOrigin(request)}/`, firstRun));
+    const site = siteContext();
+    // Entries touch their post (updatedAt), so the list's version covers counts, last updates and images.
+    const etag = `W/"home-${postListVersion(list)}-${firstRun ? 'setup' : 'ready'}-${app.assets.version}-s${site.brand.version}-${language}"`;
+    if (notModified(request, reply, etag)) return reply.code(304).send();
+    return reply.type(HTML).send(homePage({ posts: list, url: `${publicOrigin(request)}/`, firstRun, ...site }, app.assets));
   });
 
   // Keyed by post and variant (page or embed), versioned by the ETag; the origin in the page is
@@ -45,8 +52,10 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
     const cursor = request.query.before === undefined ? undefined : decodeCursor(request.query.before);
     try {
       const post = posts.bySlug(slug);
+      const brand = app.services.site.get();
       const older = cursor ? `-${encodeCursor(cursor)}` : '';
-      const etag = `W/"${post.id}-${post.lastSeq}-${post.version}-${app.assets.version}${embed ? `-embed-${theme}` : ''}${older}"`;
+      // The branding and the language (DEFAULT_LANGUAGE may change across a restart) are part of the page.
+      const etag = `W/"${post.id}-${post.lastSeq}-${post.version}-${app.assets.version}-s${brand.version}-${post.language}${embed ? `-embed-${theme}` : ''}${older}"`;
       if (notModified(request, reply, etag)) return reply.code(304).send();
       const url = `${publicOrigin(request)}/posts/${post.slug}`;
       // Three themes at most per post: the key stays the server's choice, not the client's.
@@ -54,7 +63,8 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
       const cached = cacheKey && liveEdges.get(cacheKey, etag);
       if (cached) return sendCompressible(request, reply, cached, HTML);
       const page = cursor ? posts.entriesBefore(slug, cursor, 50) : posts.withLatestEntries(slug);
-      const html = postPage({ post, ...page, ...posts.highlights(post), older: Boolean(cursor), url, embed, theme }, app.assets);
+      const image = cursor || embed ? undefined : posts.firstImage(post);
+      const html = postPage({ post, ...page, ...posts.highlights(post), older: Boolean(cursor), url, embed, theme, brand, image }, app.assets);
       // Older pages are not kept; the compression plugin compresses them as it sends them.
       if (cacheKey) return sendCompressible(request, reply, liveEdges.set(cacheKey, etag, html), HTML);
       return reply.type(HTML).send(html);
@@ -66,7 +76,7 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
           const query = request.query.before ? `?before=${encodeURIComponent(request.query.before)}` : '';
           return reply.redirect(`/posts/${moved}${embed ? '/embed' : ''}${query}`, 301);
         }
-        return reply.code(404).type(HTML).send(notFoundPage(app.assets));
+        return reply.code(404).type(HTML).send(notFoundPage(app.assets, siteContext()));
       }
       throw error;
     }
