@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { changeSchema, CHANGE_TYPES } from './change.js';
 import { label, slugParam, timezone } from './common.js';
 import { ENTRY_BODY_MAX, REVISION_ACTIONS } from './entry.js';
-import { POST_STATUSES } from './post.js';
+import { POST_STATUSES, SUMMARY_MAX } from './post.js';
 import { ROLES } from './user.js';
 
 /** `POST /api/import?filename=NAME`. */
@@ -74,6 +74,9 @@ export const postRow = z.strictObject({
   updated_at: time,
   front_matter: jsonText(z.record(z.string(), z.unknown()), 'an object'),
   import_key: text.nullable(),
+  // Added by migration 0009; archives written before it lack them. The HTML is rendered again on import.
+  summary: z.string().max(SUMMARY_MAX).optional(),
+  summary_html: text.optional(),
 });
 
 export const entryRow = z.strictObject({

@@ -31,6 +31,7 @@ ${post.description ? html`<p class="description" id="post-description">${post.de
 ${started ? html`<p class="starts"><time datetime="${post.startsAt}">${started}</time></p>` : ''}
 ${labels.length ? html`<p class="labels">${labels.join(' · ')}</p>` : ''}
 </header>
+${post.summaryHtml ? html`<section class="summary" id="summary" aria-labelledby="summary-title"><h2 id="summary-title">What we know</h2><div class="summary-body">${raw(post.summaryHtml)}</div></section>` : ''}
 <section id="entries" aria-label="Entries">
 ${entries.map((entry) => entryArticle(entry, post.timezone))}
 </section>
