@@ -1,7 +1,11 @@
+import { DaySeparators } from './day-separators.js';
 import { applyAccent, reportSize } from './embed-frame.js';
 import { Earlier } from './earlier.js';
 import { Highlights } from './highlights.js';
 import { LIVE, LIVE_SLOWER, LiveSync } from './live-sync.js';
+import { OrderControl } from './order.js';
+import { Share } from './share.js';
+import { showSummary } from './summary.js';
 import { Timeline } from './timeline.js';
 import { Times } from './times.js';
 import type { Change, Post } from '../contract/index.js';
@@ -12,7 +16,6 @@ import type { Change, Post } from '../contract/index.js';
  * exactly the next one, so entries are never missing or doubled whatever the network does.
  */
 
-const ORDER_KEY = 'liveline:newest-first';
 const STATUS_LABEL: Record<Post['status'], string> = { scheduled: 'Upcoming', live: 'Live', ended: 'Ended' };
 
 /** Applies each change of the post's log to the page (LiveSync decides when). */
@@ -31,6 +34,7 @@ function applyTo(list: HTMLElement, timeline: Timeline, highlights: Highlights) 
         break;
       case 'post.updated':
         updatePost(change.post);
+        showSummary(change.post);
         break;
     }
   };
@@ -72,60 +76,32 @@ function showReaders(readers: number): void {
   element.hidden = readers < 1;
 }
 
-/** Newest-first is a per-browser preference for live posts; ended posts read like an article. */
-function setUpOrderToggle(timeline: Timeline, ended: boolean): void {
-  const button = document.getElementById('order-toggle') as HTMLButtonElement | null;
-  const stored = readPreference();
-  timeline.setNewestFirst(!ended && stored);
-  if (!button) return;
-  const label = () => {
-    button.textContent = timeline.newestFirst ? 'Newest first' : 'Oldest first';
-    button.setAttribute('aria-pressed', String(timeline.newestFirst));
-    button.title = `Showing ${timeline.newestFirst ? 'newest' : 'oldest'} entries first; click to switch`;
-  };
-  label();
-  button.hidden = false;
-  button.addEventListener('click', () => {
-    timeline.setNewestFirst(!timeline.newestFirst);
-    writePreference(timeline.newestFirst);
-    label();
-    timeline.jumpToNewest();
-  });
-}
-
-function readPreference(): boolean {
-  try {
-    return localStorage.getItem(ORDER_KEY) === '1';
-  } catch {
-    return false; // storage disabled (privacy mode): fall back to the default order
-  }
-}
-
-function writePreference(newestFirst: boolean): void {
-  try {
-    localStorage.setItem(ORDER_KEY, newestFirst ? '1' : '0');
-  } catch {
-    // Not remembered, but the toggle still works for this page.
-  }
-}
-
 function start(list: HTMLElement): void {
   const slug = list.dataset.slug ?? '';
   const times = new Times(list.dataset.timezone ?? 'UTC');
   times.decorateAll(document);
-  const timeline = new Timeline(list, times, list.dataset.permalinkBase ?? '');
-  // On a partner's page the embed shows the newest entry first and never scrolls: scrolling inside
-  // an iframe moves the partner's page too.
+  const permalinkBase = list.dataset.permalinkBase ?? '';
+  const timeline = new Timeline(list, times, permalinkBase);
+  // Orientation (issue 15): days in the reader's zone, the order control, Share on each entry.
+  const days = new DaySeparators(list);
+  // On a partner's page the embed shows the newest entry first (as the server renders it) and
+  // never scrolls: scrolling inside an iframe moves the partner's page too.
   const embedded = document.body.classList.contains('embed');
-  if (embedded) {
-    timeline.follow = false;
-    timeline.setNewestFirst(true);
-  } else setUpOrderToggle(timeline, list.dataset.status === 'ended');
+  if (embedded) timeline.follow = false;
+  const order = embedded ? undefined : new OrderControl(timeline, list);
+  const share = embedded ? undefined : new Share();
+  share?.addToAll(document);
+  if (share) timeline.onRender = (article) => share.addTo(article);
+  timeline.onLayout = () => {
+    days.refresh();
+    order?.refresh();
+  };
+  days.refresh();
   const earlier = new Earlier(slug, timeline);
   new LiveSync({
     slug,
     lastSeq: Number(list.dataset.lastSeq ?? '0'),
-    apply: applyTo(list, timeline, new Highlights(times)),
+    apply: applyTo(list, timeline, new Highlights(times, permalinkBase)),
     connection: showConnection,
     presence: showReaders,
   });
@@ -133,7 +109,9 @@ function start(list: HTMLElement): void {
   if (embedded) return;
   window.addEventListener('hashchange', () => void earlier.revealPermalink());
   if (location.hash) void earlier.revealPermalink();
-  else if (list.dataset.status === 'live') timeline.jumpToNewest();
+  // Newest first, the page opens at its top (title, summary, newest entry); a live post read
+  // oldest first opens at its newest entry, at the bottom; an ended post opens at its start.
+  else if (!timeline.newestFirst && list.dataset.status !== 'ended') timeline.jumpToNewest();
 }
 
 if (document.body.classList.contains('embed')) {

@@ -1,3 +1,5 @@
+import { isToday } from './day-separators.js';
+
 /**
  * Times on the reader page: the server renders them in the event's time zone (readable without
  * JavaScript); here they switch to the reader's local time, gain a relative "3 min ago" that stays
@@ -7,6 +9,8 @@ const REFRESH_MS = 30_000;
 
 export class Times {
   private readonly local = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+  /** Issue 15: a time not of today carries its date ("14 Mar, 09:40"). */
+  private readonly localWithDate = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
   private readonly localLong = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' });
   private readonly eventLong: Intl.DateTimeFormat;
   private readonly relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
@@ -20,7 +24,7 @@ export class Times {
   decorate(time: HTMLTimeElement, withAgo: boolean): void {
     const date = new Date(time.dateTime);
     if (Number.isNaN(date.getTime())) return;
-    time.textContent = this.local.format(date);
+    time.textContent = (isToday(date) ? this.local : this.localWithDate).format(date);
     time.title = `${this.localLong.format(date)} (your time) · ${this.eventLong.format(date)} (event time, ${this.eventZone})`;
     if (!withAgo) return;
     let ago = time.parentElement?.parentElement?.querySelector<HTMLElement>('.ago');
@@ -34,8 +38,10 @@ export class Times {
   }
 
   decorateAll(root: ParentNode): void {
-    root.querySelectorAll<HTMLTimeElement>('article[data-entry-id] header time[datetime]').forEach((time) => this.decorate(time, true));
-    root.querySelectorAll<HTMLTimeElement>('#key-moments time[datetime], #pinned time[datetime]').forEach((time) => this.decorate(time, false));
+    root.querySelectorAll<HTMLTimeElement>('article[data-entry-id] header .permalink time[datetime]').forEach((time) => this.decorate(time, true));
+    root
+      .querySelectorAll<HTMLTimeElement>('article[data-entry-id] header .edited time[datetime], #key-moments time[datetime], #pinned time[datetime]')
+      .forEach((time) => this.decorate(time, false));
   }
 
   private refreshRelative(root: ParentNode): void {

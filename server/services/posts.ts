@@ -178,7 +178,18 @@ export class PostService {
     return { post, ...this.page(this.deps.stores.entries.latest(post.id, limit), limit) };
   }
 
-  /** Everything the reader page shows around the stream: key moments and the pinned entry. */
+  /**
+   * The "Key moments only" view (issue 15): the newest key moments, oldest first, weighing what
+   * any page may weigh; `more` when older ones did not fit.
+   */
+  keyMoments(post: Post): { entries: Entry[]; more: boolean } {
+    const rows = this.deps.stores.entries.keyEvents(post.id, KEY_EVENTS_SHOWN + 1);
+    const shown = rows.slice(0, KEY_EVENTS_SHOWN).reverse();
+    const page = this.page(shown, Number.MAX_SAFE_INTEGER);
+    return { entries: page.entries, more: rows.length > KEY_EVENTS_SHOWN || page.nextCursor !== null };
+  }
+
+  /** Everything the reader page shows around the stream: key moments (newest first) and the pinned entry. */
   highlights(post: Post): { keyEvents: Entry[]; pinned: Entry | null } {
     const { entries } = this.deps.stores;
     const pinned = entries.pinned(post.id);
