@@ -1,3 +1,4 @@
+import { DaySeparators } from './day-separators.js';
 import { applyAccent, reportSize } from './embed-frame.js';
 import { Earlier } from './earlier.js';
 import { Highlights } from './highlights.js';
@@ -6,6 +7,9 @@ import { ui } from './i18n.js';
 import { LiveSync, type ConnectionLabels } from './live-sync.js';
 import { PostStatus, showReaders } from './post-status.js';
 import { SinceLastVisit } from './since-last-visit.js';
+import { OrderControl } from './order.js';
+import { Share } from './share.js';
+import { showSummary } from './summary.js';
 import { Timeline } from './timeline.js';
 import { Times } from './times.js';
 import { UnseenTitle } from './unseen-title.js';
@@ -17,8 +21,6 @@ import type { Change } from '../contract/index.js';
  * keeps it current. Every change carries the post's `seq`: a change is applied only when it is
  * exactly the next one, so entries are never missing or doubled whatever the network does.
  */
-
-const ORDER_KEY = 'liveline:newest-first';
 
 /** The connection's states in the page's language (contract/i18n, `reader.connection.…`). */
 const CONNECTION_LABELS: ConnectionLabels = {
@@ -46,46 +48,10 @@ function applyTo(list: HTMLElement, timeline: Timeline, highlights: Highlights, 
         break;
       case 'post.updated':
         status.update(change.post);
+        showSummary(change.post);
         break;
     }
   };
-}
-
-/** Newest-first is a per-browser preference for live posts; ended posts read like an article. */
-function setUpOrderToggle(timeline: Timeline, ended: boolean): void {
-  const button = document.getElementById('order-toggle') as HTMLButtonElement | null;
-  const stored = readPreference();
-  timeline.setNewestFirst(!ended && stored);
-  if (!button) return;
-  const label = () => {
-    button.textContent = ui.t(timeline.newestFirst ? 'reader.newestFirst' : 'reader.oldestFirst');
-    button.setAttribute('aria-pressed', String(timeline.newestFirst));
-    button.title = ui.t(timeline.newestFirst ? 'reader.orderHint.newest' : 'reader.orderHint.oldest');
-  };
-  label();
-  button.hidden = false;
-  button.addEventListener('click', () => {
-    timeline.setNewestFirst(!timeline.newestFirst);
-    writePreference(timeline.newestFirst);
-    label();
-    timeline.jumpToNewest();
-  });
-}
-
-function readPreference(): boolean {
-  try {
-    return localStorage.getItem(ORDER_KEY) === '1';
-  } catch {
-    return false; // storage disabled (privacy mode): fall back to the default order
-  }
-}
-
-function writePreference(newestFirst: boolean): void {
-  try {
-    localStorage.setItem(ORDER_KEY, newestFirst ? '1' : '0');
-  } catch {
-    // Not remembered, but the toggle still works for this page.
-  }
 }
 
 function start(list: HTMLElement): void {
@@ -94,20 +60,29 @@ function start(list: HTMLElement): void {
   times.decorateAll(document);
   const status = new PostStatus(list.dataset.timezone ?? 'UTC');
   labelFirstEntryTime(list);
-  const timeline = new Timeline(list, times, list.dataset.permalinkBase ?? '');
-  // On a partner's page the embed shows the newest entry first and never scrolls: scrolling inside
-  // an iframe moves the partner's page too.
+  const permalinkBase = list.dataset.permalinkBase ?? '';
+  const timeline = new Timeline(list, times, permalinkBase);
+  // Orientation (issue 15): days in the reader's zone, the order control, Share on each entry.
+  const days = new DaySeparators(list);
+  // On a partner's page the embed shows the newest entry first (as the server renders it) and
+  // never scrolls: scrolling inside an iframe moves the partner's page too.
   const embedded = document.body.classList.contains('embed');
-  if (embedded) {
-    timeline.follow = false;
-    timeline.setNewestFirst(true);
-  } else setUpOrderToggle(timeline, list.dataset.status === 'ended');
+  if (embedded) timeline.follow = false;
+  const order = embedded ? undefined : new OrderControl(timeline, list);
+  const share = embedded ? undefined : new Share();
+  share?.addToAll(document);
+  if (share) timeline.onRender = (article) => share.addTo(article);
+  timeline.onLayout = () => {
+    days.refresh();
+    order?.refresh();
+  };
+  days.refresh();
   const earlier = new Earlier(slug, timeline);
   const lastSeq = Number(list.dataset.lastSeq ?? '0');
   // The tab's title and "since you were last here" belong to the reader's own tab, not a partner's page.
   const unseen = embedded ? undefined : new UnseenTitle();
   const visit = embedded ? undefined : new SinceLastVisit(slug, lastSeq);
-  const apply = applyTo(list, timeline, new Highlights(times), status);
+  const apply = applyTo(list, timeline, new Highlights(times, permalinkBase), status);
   new LiveSync({
     slug,
     lastSeq,
@@ -124,7 +99,9 @@ function start(list: HTMLElement): void {
   if (embedded) return;
   window.addEventListener('hashchange', () => void earlier.revealPermalink());
   if (location.hash) void earlier.revealPermalink();
-  else if (list.dataset.status === 'live') timeline.jumpToNewest();
+  // Newest first, the page opens at its top (title, summary, newest entry); a live post read
+  // oldest first opens at its newest entry, at the bottom; an ended post opens at its start.
+  else if (!timeline.newestFirst && list.dataset.status !== 'ended') timeline.jumpToNewest();
 }
 
 if (document.body.classList.contains('embed')) {

@@ -1,5 +1,6 @@
 import type { Entry } from '../contract/index.js';
 import { ui } from './i18n.js';
+import { entryArticle } from './entry-view.js';
 import type { Times } from './times.js';
 
 /**
@@ -10,9 +11,16 @@ import type { Times } from './times.js';
 const EDGE_PX = 120;
 
 export class Timeline {
-  newestFirst = false;
+  /** As the server rendered the page (`data-order`): live posts newest first, ended ones oldest first. */
+  newestFirst: boolean;
   /** Whether a new entry scrolls the page to it when the reader is at the live edge (not in an embed). */
   follow = true;
+  /** The "Key moments only" view (`data-filter="key"`): other entries are not shown. */
+  readonly keyOnly: boolean;
+  /** Runs after every change to the stream, inside it (day separators), so the reader's place is kept with it. */
+  onLayout: () => void = () => undefined;
+  /** Runs on every entry built for the page (the Share control). */
+  onRender: (article: HTMLElement) => void = () => undefined;
   /**
    * The newest version this page has seen of each entry (a deletion is a version too), so a page
    * of older entries fetched meanwhile cannot bring back a deleted or outdated one; a restore
@@ -28,6 +36,8 @@ export class Timeline {
     private readonly times: Times,
     private readonly permalinkBase: string,
   ) {
+    this.newestFirst = list.dataset.order === 'newest-first';
+    this.keyOnly = list.dataset.filter === 'key';
     this.newButton?.addEventListener('click', () => this.jumpToNewest());
     window.addEventListener('scroll', () => this.atLiveEdge() && this.clearUnseen(), { passive: true });
   }
@@ -45,9 +55,15 @@ export class Timeline {
     if (this.isStale(entry)) return;
     this.versions.set(entry.id, entry.version);
     const existing = this.find(entry.id);
+    if (this.keyOnly && !entry.keyEvent) {
+      // No longer a key moment: it leaves this view; a new ordinary entry never enters it.
+      if (existing) this.keepingPlace(() => existing.remove(), false);
+      this.toggleEmpty();
+      return;
+    }
     const article = this.render(entry);
     if (existing && existing.dataset.createdAt === entry.createdAt) {
-      existing.replaceWith(article);
+      this.keepingPlace(() => existing.replaceWith(article), false);
       return;
     }
     // A corrected time moves the entry to its new place in the stream.
@@ -89,6 +105,7 @@ export class Timeline {
     const earlier = document.querySelector<HTMLElement>('nav.earlier');
     if (earlier) this.list.insertAdjacentElement(newestFirst ? 'afterend' : 'beforebegin', earlier);
     this.list.dataset.order = newestFirst ? 'newest-first' : 'oldest-first';
+    this.onLayout();
   }
 
   /** True when the newest entry is in view (the bottom of an oldest-first stream, the top of a newest-first one). */
@@ -100,8 +117,17 @@ export class Timeline {
   jumpToNewest(): void {
     const articles = this.articles();
     const newest = this.newestFirst ? articles[0] : articles[articles.length - 1];
-    newest?.scrollIntoView({ block: this.newestFirst ? 'start' : 'end' });
+    // Newest first, the newest entry is at the top of the stream (under its day, if one is shown).
+    const target = this.newestFirst ? (newest?.previousElementSibling?.classList.contains('day-separator') ? newest.previousElementSibling : newest) : newest;
+    target?.scrollIntoView({ block: this.newestFirst ? 'start' : 'end' });
     this.clearUnseen();
+  }
+
+  /** Newest first and following: the new entry appears at the top, where the reader is; scroll only if it landed above the view. */
+  private revealNewest(): void {
+    const newest = this.articles()[0];
+    if (newest && newest.getBoundingClientRect().top < 0) this.jumpToNewest();
+    else this.clearUnseen();
   }
 
   /**
@@ -113,8 +139,10 @@ export class Timeline {
     const anchor = this.articles().find((article) => article.getBoundingClientRect().bottom > 0);
     const anchorTop = anchor?.getBoundingClientRect().top ?? 0;
     change();
+    this.onLayout();
     if (following) {
-      this.jumpToNewest();
+      if (this.newestFirst) this.revealNewest();
+      else this.jumpToNewest();
     } else if (anchor?.isConnected) {
       const shift = anchor.getBoundingClientRect().top - anchorTop;
       if (shift !== 0) window.scrollBy(0, shift);
@@ -166,40 +194,12 @@ export class Timeline {
     return document.getElementById('new-entries') as HTMLButtonElement | null;
   }
 
-  /** Same markup as the server's entryArticle(); the HTML was sanitized on the server at write time. */
+  /** Same markup as the server's entryArticle() (client/entry-view.ts). */
   render(entry: Entry): HTMLElement {
-    const article = document.createElement('article');
-    article.className = entry.keyEvent ? 'entry key-event' : 'entry';
-    article.id = `entry-${entry.id}`;
-    article.dataset.entryId = String(entry.id);
-    article.dataset.version = String(entry.version);
-    article.dataset.createdAt = entry.createdAt;
-    const header = document.createElement('header');
-    const link = document.createElement('a');
-    link.className = 'permalink';
-    link.href = `${this.permalinkBase}#entry-${entry.id}`;
-    if (this.permalinkBase) link.target = '_blank';
-    const time = document.createElement('time');
-    time.dateTime = entry.createdAt;
-    link.append(time);
-    header.append(link);
-    if (entry.author) header.append(' ', span('author', entry.author.name));
-    if (entry.keyEvent) header.append(' ', span('badge', ui.t('reader.keyMoment')));
-    if (entry.edited) header.append(' ', span('edited', ui.t('reader.edited')));
-    const body = document.createElement('div');
-    body.className = 'entry-body';
-    body.innerHTML = entry.html;
-    article.append(header, body);
-    this.times.decorate(time, true);
+    const article = entryArticle(entry, this.times, this.permalinkBase);
+    this.onRender(article);
     return article;
   }
-}
-
-function span(className: string, text: string): HTMLSpanElement {
-  const element = document.createElement('span');
-  element.className = className;
-  element.textContent = text;
-  return element;
 }
 
 /** Timeline order: by createdAt, then id (ISO strings in UTC compare as text). */

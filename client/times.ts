@@ -1,3 +1,4 @@
+import { isToday } from './day-separators.js';
 import { locale, ui } from './i18n.js';
 
 /**
@@ -10,6 +11,8 @@ const REFRESH_MS = 30_000;
 
 export class Times {
   private readonly local = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
+  /** Issue 15: a time not of today carries its date ("14 Mar, 09:40"). */
+  private readonly localWithDate = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
   private readonly localLong = new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short' });
   private readonly eventLong: Intl.DateTimeFormat;
   private readonly relative = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
@@ -23,7 +26,7 @@ export class Times {
   decorate(time: HTMLTimeElement, withAgo: boolean): void {
     const date = new Date(time.dateTime);
     if (Number.isNaN(date.getTime())) return;
-    time.textContent = this.local.format(date);
+    time.textContent = (isToday(date) ? this.local : this.localWithDate).format(date);
     time.title = ui.t('reader.timeTitle', { local: this.localLong.format(date), event: this.eventLong.format(date), zone: this.eventZone });
     if (!withAgo) return;
     let ago = time.parentElement?.parentElement?.querySelector<HTMLElement>('.ago');
@@ -37,8 +40,10 @@ export class Times {
   }
 
   decorateAll(root: ParentNode): void {
-    root.querySelectorAll<HTMLTimeElement>('article[data-entry-id] header time[datetime]').forEach((time) => this.decorate(time, true));
-    root.querySelectorAll<HTMLTimeElement>('#key-moments time[datetime], #pinned time[datetime]').forEach((time) => this.decorate(time, false));
+    root.querySelectorAll<HTMLTimeElement>('article[data-entry-id] header .permalink time[datetime]').forEach((time) => this.decorate(time, true));
+    root
+      .querySelectorAll<HTMLTimeElement>('article[data-entry-id] header .edited time[datetime], #key-moments time[datetime], #pinned time[datetime]')
+      .forEach((time) => this.decorate(time, false));
   }
 
   private refreshRelative(root: ParentNode): void {

@@ -8,11 +8,20 @@ export const POST_STATUSES = ['scheduled', 'live', 'ended'] as const;
 export const postStatus = z.enum(POST_STATUSES);
 export type PostStatus = z.infer<typeof postStatus>;
 
+/** "What we know": the short Markdown list editors keep above the entries (issue 15). */
+export const SUMMARY_MAX = 2000;
+
 export const postSchema = z.object({
   id: z.number(),
   slug: z.string(),
   title: z.string(),
   description: z.string(),
+  /**
+   * The summary as typed (Markdown) and as readers see it (sanitized HTML, rendered when saved).
+   * Change rows stored before the field existed lack both: they parse as empty.
+   */
+  summary: z.string().default(''),
+  summaryHtml: z.string().default(''),
   status: postStatus,
   startsAt: z.string().nullable(),
   endedAt: z.string().nullable(),
@@ -38,6 +47,7 @@ export const postInput = z.strictObject({
   title: z.string().trim().min(1).max(200),
   slug: slugParam.optional(),
   description: z.string().max(2000).optional(),
+  summary: z.string().max(SUMMARY_MAX).optional(),
   /** Default `scheduled`: a post goes live when someone says so. */
   status: postStatus.optional(),
   startsAt: isoDateTime.optional(),
@@ -57,6 +67,7 @@ export const postPatch = z
     title: postInput.shape.title,
     slug: slugParam,
     description: z.string().max(2000),
+    summary: z.string().max(SUMMARY_MAX),
     status: postStatus,
     startsAt: isoDateTime.nullable(),
     timezone,

@@ -23,8 +23,9 @@ test('a replayed keynote arrives live on an open reader page', async ({ page, re
 
   const bodies = page.locator('#entries article[data-entry-id] .entry-body');
   await expect(bodies).toHaveCount(SAMPLE_ENTRIES, { timeout: 15_000 });
-  await expect(bodies.first()).toHaveText('Good morning from Hall A! The lights dim and the keynote is about to start.');
-  await expect(bodies.last()).toHaveText("That's a wrap. Thanks for following along — this page is the demo.");
+  // Newest first on the reader page (issue 15): the wrap-up on top, the opening at the bottom.
+  await expect(bodies.last()).toHaveText('Good morning from Hall A! The lights dim and the keynote is about to start.');
+  await expect(bodies.first()).toHaveText("That's a wrap. Thanks for following along — this page is the demo.");
   expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(marker);
 
   // Run again: every entry is already there, nothing is doubled.

@@ -48,7 +48,8 @@ test('a reader behind nginx keeps every entry when its fan-out node dies', async
   await expect(page.locator('#connection')).toHaveAttribute('data-state', 'live');
   for (let i = 1; i <= 3; i++) await post(`Before ${i}`);
   const bodies = page.locator('#entries article[data-entry-id] .entry-body');
-  await expect(bodies).toHaveText(['Before 1', 'Before 2', 'Before 3']);
+  // Newest first (issue 15).
+  await expect(bodies).toHaveText(['Before 3', 'Before 2', 'Before 1']);
   // Presence: this page is the post's one reader, counted across nodes.
   await expect(page.locator('#readers')).toHaveText('1 reading', { timeout: 20_000 });
 
@@ -58,6 +59,6 @@ test('a reader behind nginx keeps every entry when its fan-out node dies', async
   await topology.stopFanout(holder, 'SIGKILL');
   for (let i = 1; i <= 3; i++) await post(`After ${i}`);
 
-  await expect(bodies).toHaveText(['Before 1', 'Before 2', 'Before 3', 'After 1', 'After 2', 'After 3'], { timeout: 30_000 });
+  await expect(bodies).toHaveText(['After 3', 'After 2', 'After 1', 'Before 3', 'Before 2', 'Before 1'], { timeout: 30_000 });
   await expect(page.locator('#connection')).toHaveAttribute('data-state', 'live');
 });

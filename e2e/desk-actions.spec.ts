@@ -134,7 +134,8 @@ test('delete is at once with an Undo toast: a reader loses the entry, and Undo b
   const reader = await readerContext.newPage();
   await reader.goto(`/posts/${slug}`);
   await expect(reader.locator('#connection')).toHaveText('Live');
-  await expect(reader.locator('#entries .entry-body')).toHaveText(['Stays', 'Posted by mistake']);
+  // The reader's page reads newest first (issue 15).
+  await expect(reader.locator('#entries .entry-body')).toHaveText(['Posted by mistake', 'Stays']);
 
   await fromMenu(deskEntry(page, oops.id), 'Delete');
   const toast = page.locator('#toasts .toast');
@@ -155,7 +156,7 @@ test('delete is at once with an Undo toast: a reader loses the entry, and Undo b
   await expect(toast).toHaveCount(0);
   await expect(deskEntry(page, oops.id)).toHaveCount(1);
   await expect(deskEntry(page, oops.id).getByRole('button', { name: 'More actions' })).toBeFocused();
-  await expect(reader.locator('#entries .entry-body')).toHaveText(['Stays', 'Posted by mistake']);
+  await expect(reader.locator('#entries .entry-body')).toHaveText(['Posted by mistake', 'Stays']);
   expect((await entryBody(request, oops.id)).body).toBe('Posted by mistake');
   await expect(deskEntry(page, keep.id)).toHaveCount(1);
 

@@ -32,8 +32,9 @@ test('entries posted through the API appear live, in order, without a reload', a
   const marker = await page.evaluate(() => ((window as unknown as { marker: number }).marker = Math.random()));
   for (let i = 1; i <= 10; i++) await postEntry(request, slug, `Update **${i}**`);
 
-  await expect(entryBodies(page)).toHaveText(['Already there', ...Array.from({ length: 10 }, (_, i) => `Update ${i + 1}`)]);
-  await expect(page.locator('#entries strong').last()).toHaveText('10');
+  // A live post reads newest first.
+  await expect(entryBodies(page)).toHaveText([...Array.from({ length: 10 }, (_, i) => `Update ${10 - i}`), 'Already there']);
+  await expect(page.locator('#entries strong').first()).toHaveText('10');
   // Same document: the entries arrived live, not through a reload.
   expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(marker);
 });
@@ -43,7 +44,7 @@ test('an edit and a delete show up live', async ({ page, request }) => {
   const keep = await postEntry(request, slug, 'Teh demo starts');
   const drop = await postEntry(request, slug, 'Wrong entry');
   await openLive(page, slug);
-  await expect(entryBodies(page)).toHaveText(['Teh demo starts', 'Wrong entry']);
+  await expect(entryBodies(page)).toHaveText(['Wrong entry', 'Teh demo starts']);
 
   const edited = await request.patch(`/api/entries/${keep.id}`, { headers: { ...auth, 'if-match': String(keep.version) }, data: { body: 'The demo starts' } });
   expect(edited.status()).toBe(200);
@@ -51,7 +52,8 @@ test('an edit and a delete show up live', async ({ page, request }) => {
   expect(deleted.status()).toBe(204);
 
   await expect(entryBodies(page)).toHaveText(['The demo starts']);
-  await expect(page.locator(`#entry-${keep.id} .edited`)).toHaveText('edited');
+  // "Updated" and the time of the edit, instead of a bare "edited".
+  await expect(page.locator(`#entry-${keep.id} .edited`)).toHaveText(/^Updated \d\d:\d\d/);
 });
 
 type Relay = (message: string | Buffer, page: WebSocketRoute, server: WebSocketRoute) => void;
@@ -92,7 +94,7 @@ async function dropAndComeBack(page: Page, request: APIRequestContext, slug: str
   line.restore();
   await expect(page.locator('#connection')).toHaveAttribute('data-state', 'live', { timeout: 15_000 });
   await postEntry(request, slug, 'Four');
-  await expect(entryBodies(page)).toHaveText(['One', 'Two', 'Three', 'Four']);
+  await expect(entryBodies(page)).toHaveText(['Four', 'Three', 'Two', 'One']);
 }
 
 test('a reader whose connection drops catches up after reconnecting, nothing missing or doubled', async ({ page, request }) => {
@@ -142,7 +144,7 @@ test('a change lost on the wire is fetched over HTTP when the next one reveals t
   await postEntry(request, slug, 'Lost on the wire');
   await postEntry(request, slug, 'Reveals the gap');
   await catchUp;
-  await expect(entryBodies(page)).toHaveText(['First', 'Lost on the wire', 'Reveals the gap']);
+  await expect(entryBodies(page)).toHaveText(['Reveals the gap', 'Lost on the wire', 'First']);
 });
 
 test('a <script> in an entry body never runs', async ({ page, request }) => {

@@ -84,7 +84,8 @@ test('an author logs in and publishes 5 entries with the keyboard only; a reader
     await expect(page.locator('#entry-body')).toHaveValue('');
     await expect(page.locator('#entry-body')).toBeFocused();
   }
-  await expect(reader.locator('#entries article[data-entry-id] .entry-body')).toHaveText(bodies, { timeout: 15_000 });
+  // The reader's page opens newest first (issue 15).
+  await expect(reader.locator('#entries article[data-entry-id] .entry-body')).toHaveText([...bodies].reverse(), { timeout: 15_000 });
   // Each published entry shows its time in the composer, on the timeline and in the outbox.
   await expect(page.locator('#timeline .desk-entry')).toHaveCount(5);
   await expect(page.locator('#outbox .state-published time')).toHaveCount(5);
@@ -250,7 +251,7 @@ test('the desk: mark a key moment, pin, delete, restore — readers follow live'
   await expect(reader.locator('#entries .entry-body')).toHaveText(['First']);
   await page.locator('#deleted li').filter({ hasText: 'Second' }).getByRole('button', { name: 'Restore' }).click();
   await expect(desk('Second')).toHaveCount(1);
-  await expect(reader.locator('#entries .entry-body')).toHaveText(['First', 'Second']);
+  await expect(reader.locator('#entries .entry-body')).toHaveText(['Second', 'First']);
   await reader.close();
   await context.close();
 });
@@ -314,11 +315,15 @@ test('post settings: a slug rename keeps the old address redirecting; ending the
   const newSlug = `${slug}-renamed`;
   await page.getByLabel('Slug (the old one keeps redirecting)').fill(newSlug);
   await page.getByLabel('Status').selectOption('ended');
+  // "What we know" (issue 15): the summary readers see above the entries.
+  await page.getByLabel(/^What we know/).fill('- Doors at **nine**\n- Keynote at ten');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.locator('.settings-message')).toHaveText('Saved.');
   await expect(page).toHaveURL(new RegExp(`/admin/posts/${newSlug}$`));
   await expect(page.locator('#post-status')).toHaveText('ended');
   await expect(reader.locator('#post-status')).toHaveText('Ended');
+  await expect(reader.locator('#summary-body li')).toHaveText(['Doors at nine', 'Keynote at ten']);
+  await expect(page.getByLabel(/^What we know/)).toHaveValue('- Doors at **nine**\n- Keynote at ten');
 
   await page.getByRole('button', { name: 'Reopen' }).click();
   await expect(reader.locator('#post-status')).toHaveText('Live');

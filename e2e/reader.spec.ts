@@ -10,13 +10,45 @@ async function openLive(page: Page, path: string): Promise<void> {
   await expect(page.locator('#connection')).toHaveAttribute('data-state', 'live');
 }
 
-test('follow mode: the page follows at the live edge; scrolled away it stays put and offers "N new entries"', async ({ page, request }) => {
+test('newest first: the page opens at its top, new entries appear there; scrolled into the stream, nothing moves and "N new entries ↑" leads back', async ({ page, request }) => {
   await page.setViewportSize({ width: 1000, height: 600 });
   const slug = await createPost(request, uniqueTitle('Follow'));
   await postEntries(request, slug, 30, 'Early');
   await openLive(page, `/posts/${slug}`);
+  expect(await page.evaluate(() => window.scrollY)).toBe(0);
 
-  // A live post opens at its newest entry and follows new ones.
+  // At the top: a new entry appears above the others, in view, and the page does not scroll away from the title.
+  const followed = await postEntry(request, slug, 'Followed');
+  await expect(entries(page).first()).toHaveId(`entry-${followed.id}`);
+  await expect(page.locator(`#entry-${followed.id}`)).toBeInViewport();
+  await expect(page.locator('#post-title')).toBeInViewport();
+  await expect(page.locator('#new-entries')).toBeHidden();
+
+  // Scrolled down the stream: nothing moves, a button counts what arrived.
+  await page.locator('#entries > article').nth(12).scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollBy(0, 100));
+  const anchor = page.locator(`#${await entries(page).nth(14).getAttribute('id')}`);
+  const before = (await anchor.boundingBox())!.y;
+  const fresh = [];
+  for (let i = 1; i <= 5; i++) fresh.push(await postEntry(request, slug, `Fresh ${i}`));
+  await expect(page.locator('#new-entries')).toHaveText('5 new entries ↑');
+  expect((await anchor.boundingBox())!.y).toBe(before);
+  await expect(page.locator(`#entry-${fresh[4]!.id}`)).not.toBeInViewport();
+
+  await page.locator('#new-entries').click();
+  await expect(page.locator(`#entry-${fresh[4]!.id}`)).toBeInViewport();
+  await expect(page.locator('#new-entries')).toBeHidden();
+});
+
+test('oldest first (a remembered choice): the page follows at the live edge; scrolled away it stays put and offers "N new entries"', async ({ page, request }) => {
+  await page.setViewportSize({ width: 1000, height: 600 });
+  const slug = await createPost(request, uniqueTitle('Follow'));
+  await postEntries(request, slug, 30, 'Early');
+  await openLive(page, `/posts/${slug}`);
+  await page.getByRole('link', { name: 'Oldest', exact: true }).click();
+  await openLive(page, `/posts/${slug}`);
+
+  // Read oldest first, a live post opens at its newest entry and follows new ones.
   const followed = await postEntry(request, slug, 'Followed');
   await expect(page.locator(`#entry-${followed.id}`)).toBeInViewport();
   await expect(page.locator('#new-entries')).toBeHidden();
@@ -37,28 +69,6 @@ test('follow mode: the page follows at the live edge; scrolled away it stays put
   await expect(page.locator('#new-entries')).toBeHidden();
 });
 
-test('newest-first is a remembered choice; ended posts open oldest-first like an article', async ({ page, request }) => {
-  const slug = await createPost(request, uniqueTitle('Order'));
-  await postEntries(request, slug, 3);
-  await openLive(page, `/posts/${slug}`);
-  await expect(bodies(page)).toHaveText(['Entry 1', 'Entry 2', 'Entry 3']);
-  await page.locator('#order-toggle').click();
-  await expect(page.locator('#order-toggle')).toHaveAttribute('aria-pressed', 'true');
-  await expect(bodies(page)).toHaveText(['Entry 3', 'Entry 2', 'Entry 1']);
-  await postEntry(request, slug, 'Entry 4');
-  await expect(bodies(page)).toHaveText(['Entry 4', 'Entry 3', 'Entry 2', 'Entry 1']);
-
-  await page.reload();
-  await expect(bodies(page)).toHaveText(['Entry 4', 'Entry 3', 'Entry 2', 'Entry 1']);
-
-  const ended = await createPost(request, uniqueTitle('Ended order'));
-  await postEntries(request, ended, 2);
-  await patchPost(request, ended, { status: 'ended' });
-  await page.goto(`/posts/${ended}`);
-  await expect(page.locator('#order-toggle')).toHaveText('Oldest first');
-  await expect(bodies(page)).toHaveText(['Entry 1', 'Entry 2']);
-});
-
 test('a reader offline for 10 s while 10 entries are posted ends with exactly those entries, once', async ({ page, request, context }) => {
   const slug = await createPost(request, uniqueTitle('Offline'));
   await postEntry(request, slug, 'Before');
@@ -75,7 +85,7 @@ test('a reader offline for 10 s while 10 entries are posted ends with exactly th
   await expect(page.locator('#connection')).toHaveAttribute('data-state', 'live', { timeout: 20_000 });
   // Live again: the pill goes away (the connection shows only when degraded).
   await expect(page.locator('#connection')).toBeHidden();
-  await expect(bodies(page)).toHaveText(['Before', ...Array.from({ length: 10 }, (_, i) => `While offline ${i + 1}`)]);
+  await expect(bodies(page)).toHaveText([...Array.from({ length: 10 }, (_, i) => `While offline ${10 - i}`), 'Before']);
 });
 
 test('edits, key moments and the end of the post show up live', async ({ page, request }) => {
@@ -89,7 +99,7 @@ test('edits, key moments and the end of the post show up live', async ({ page, r
   await expect(page.locator('#key-moments')).toBeVisible();
   await expect(page.locator('#key-moments-list li a')).toContainText('The CEO takes the stage');
   await expect(page.locator(`#entry-${entry.id} .badge`)).toHaveText('Key moment');
-  // Marking a key moment is not an edit: no "edited" marker.
+  // Marking a key moment is not an edit: no "Updated" marker.
   await expect(page.locator(`#entry-${entry.id} .edited`)).toHaveCount(0);
 
   await expect(page.locator('#ended-banner')).toBeHidden();
@@ -107,13 +117,14 @@ test('"Load earlier entries" pages back in place, and a permalink to an old entr
   await expect(entries(page)).toHaveCount(50);
   await page.locator('#load-earlier').click();
   await expect(entries(page)).toHaveCount(100);
-  await expect(bodies(page).first()).toHaveText('Entry 21');
+  // Newest first, earlier entries load below the stream.
+  await expect(bodies(page).last()).toHaveText('Entry 21');
   expect(page.url()).not.toContain('before=');
 
   await page.goto('about:blank');
   await page.goto(`/posts/${slug}#entry-${posted[2]!.id}`);
   await expect(page.locator(`#entry-${posted[2]!.id}`)).toBeInViewport();
-  await expect(bodies(page).first()).toHaveText('Entry 1');
+  await expect(bodies(page).last()).toHaveText('Entry 1');
   await expect(page.locator('#load-earlier')).toHaveCount(0);
 });
 
@@ -125,10 +136,12 @@ test('without JavaScript the page is readable and the earlier links work', async
   await page.goto(`/posts/${slug}`);
   await expect(page.locator('#post-description')).toHaveText('Plain HTML');
   await expect(entries(page)).toHaveCount(50);
-  await expect(bodies(page).first()).toHaveText('Entry 11');
+  // Newest first, as a live post opens; the earlier link below the stream.
+  await expect(bodies(page).first()).toHaveText('Entry 60');
+  await expect(bodies(page).last()).toHaveText('Entry 11');
   await expect(page.locator('#entries time').first()).toHaveAttribute('datetime', /Z$/);
   await page.getByRole('link', { name: 'Load earlier entries' }).click();
-  await expect(bodies(page)).toHaveText(Array.from({ length: 10 }, (_, i) => `Entry ${i + 1}`));
+  await expect(bodies(page)).toHaveText(Array.from({ length: 10 }, (_, i) => `Entry ${10 - i}`));
   await page.getByRole('link', { name: 'Back to the latest entries' }).click();
   await expect(entries(page)).toHaveCount(50);
   await context.close();
@@ -170,12 +183,17 @@ test('the pinned entry and the reader count update live', async ({ page, browser
   expect((await request.put(`/api/entries/${first.id}/pin`, { headers: auth })).status()).toBe(200);
   await expect(page.locator('#pinned')).toBeVisible();
   await expect(page.locator('#pinned-body')).toContainText('Follow the stream here');
+  // Shown once: in the stream its place says it is pinned above.
+  await expect(page.locator(`#entry-${first.id}`)).toContainText('Pinned above.');
+  await expect(page.locator('#entries')).not.toContainText('Follow the stream here');
   // One pinned entry per post: pinning another replaces it.
   expect((await request.put(`/api/entries/${second.id}/pin`, { headers: auth })).status()).toBe(200);
   await expect(page.locator('#pinned-body')).toContainText('Doors open at nine');
   await expect(page.locator('#pinned-body')).not.toContainText('Follow the stream here');
+  await expect(page.locator(`#entry-${first.id} .entry-body`)).toHaveText('Follow the stream here');
   expect((await request.delete(`/api/entries/${second.id}/pin`, { headers: auth })).status()).toBe(200);
   await expect(page.locator('#pinned')).toBeHidden();
+  await expect(page.locator(`#entry-${second.id} .entry-body`)).toHaveText('Doors open at nine');
 
   await expect(page.locator('#readers')).toHaveText('1 reading', { timeout: 15_000 });
   const other = await browser.newPage();

@@ -55,6 +55,7 @@ for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
     await burst;
 
     await expect(page.locator('#connection')).toHaveAttribute('data-state', 'live', { timeout: 20_000 });
-    await expect(page.locator('#entries > article[data-entry-id] .entry-body')).toHaveText(expected, { timeout: 20_000 });
+    // Newest first (issue 15).
+    await expect(page.locator('#entries > article[data-entry-id] .entry-body')).toHaveText([...expected].reverse(), { timeout: 20_000 });
   });
 }

@@ -48,9 +48,10 @@ test('a second reader on the same address, refused a socket, still sees entries 
     expect(posted.status()).toBe(201);
   }
 
-  await expect(entryBodies(first)).toHaveText(['Doors open', 'The keynote starts']);
+  // Newest first (issue 15).
+  await expect(entryBodies(first)).toHaveText(['The keynote starts', 'Doors open']);
   // Polled every 5 to 10 s: slower, but every entry, once, in order, without a reload.
-  await expect(entryBodies(second)).toHaveText(['Doors open', 'The keynote starts'], { timeout: 20_000 });
+  await expect(entryBodies(second)).toHaveText(['The keynote starts', 'Doors open'], { timeout: 20_000 });
   expect(await second.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(marker);
   await expect(second.locator('#connection')).toHaveText('Live (slower updates)');
   await expect(first.locator('#connection')).toHaveAttribute('data-state', 'live');

@@ -20,6 +20,8 @@ export function setupSettings(root: HTMLElement, current: () => Post): { update(
   const title = element('input', { required: true, maxLength: 200 });
   const slug = element('input', { required: true, pattern: '[a-z0-9]+(-[a-z0-9]+)*', maxLength: 80 });
   const description = element('textarea', { rows: 2, maxLength: 2000 });
+  // "What we know" (issue 15): readers see it above the entries, updated as soon as it is saved.
+  const summary = element('textarea', { rows: 4, maxLength: 2000, placeholder: '- The keynote starts at 10:00\n- Prices are announced at the end' });
   const tags = element('input', { placeholder: 'comma, separated' });
   const categories = element('input', { placeholder: 'comma, separated' });
   // Entered in the event zone; the zone from a searchable list (issue 14, one clock).
@@ -37,6 +39,7 @@ export function setupSettings(root: HTMLElement, current: () => Post): { update(
     field('title', 'Title', title),
     field('slug', 'Slug (the old one keeps redirecting)', slug),
     field('description', 'Description', description),
+    field('summary', 'What we know (a short Markdown list shown above the entries)', summary),
     field('tags', 'Tags', tags),
     field('categories', 'Categories', categories),
     when.start,
@@ -54,6 +57,7 @@ export function setupSettings(root: HTMLElement, current: () => Post): { update(
     title.value = post.title;
     slug.value = post.slug;
     description.value = post.description;
+    summary.value = post.summary ?? ''; // change rows stored before the field lack it
     tags.value = post.tags.join(', ');
     categories.value = post.categories.join(', ');
     when.load(post.startsAt, post.timezone);
@@ -87,6 +91,7 @@ export function setupSettings(root: HTMLElement, current: () => Post): { update(
         title: title.value,
         slug: slug.value,
         description: description.value,
+        summary: summary.value,
         tags: list(tags.value),
         categories: list(categories.value),
         startsAt,

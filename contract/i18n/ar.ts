@@ -43,6 +43,7 @@ export const ar: Catalogue = {
   'page.skipToContent': 'انتقل إلى المحتوى',
   'page.pinnedLabel': 'تحديث مثبّت',
   'page.pinned': 'مثبّت',
+  'page.whatWeKnow': 'ما نعرفه',
   'page.keyMoments': 'لحظات مهمة',
   'page.earlierLabel': 'التحديثات السابقة',
   'page.loadEarlier': 'تحميل التحديثات السابقة',

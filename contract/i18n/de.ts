@@ -26,6 +26,7 @@ export const de: Catalogue = {
   'page.skipToContent': 'Zum Inhalt springen',
   'page.pinnedLabel': 'Angehefteter Eintrag',
   'page.pinned': 'Angeheftet',
+  'page.whatWeKnow': 'Was wir wissen',
   'page.keyMoments': 'Schlüsselmomente',
   'page.earlierLabel': 'Frühere Einträge',
   'page.loadEarlier': 'Frühere Einträge laden',

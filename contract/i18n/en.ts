@@ -37,6 +37,7 @@ export const en = {
   'page.skipToContent': 'Skip to content',
   'page.pinnedLabel': 'Pinned entry',
   'page.pinned': 'Pinned',
+  'page.whatWeKnow': 'What we know',
   'page.keyMoments': 'Key moments',
   'page.earlierLabel': 'Earlier entries',
   'page.loadEarlier': 'Load earlier entries',

@@ -26,6 +26,7 @@ export const es: Catalogue = {
   'page.skipToContent': 'Saltar al contenido',
   'page.pinnedLabel': 'Entrada fijada',
   'page.pinned': 'Fijada',
+  'page.whatWeKnow': 'Lo que sabemos',
   'page.keyMoments': 'Momentos clave',
   'page.earlierLabel': 'Entradas anteriores',
   'page.loadEarlier': 'Cargar entradas anteriores',

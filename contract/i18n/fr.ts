@@ -26,6 +26,7 @@ export const fr: Catalogue = {
   'page.skipToContent': 'Aller au contenu',
   'page.pinnedLabel': 'Entrée épinglée',
   'page.pinned': 'Épinglé',
+  'page.whatWeKnow': 'Ce que l’on sait',
   'page.keyMoments': 'Moments clés',
   'page.earlierLabel': 'Entrées précédentes',
   'page.loadEarlier': 'Charger les entrées précédentes',

@@ -26,6 +26,7 @@ export const it: Catalogue = {
   'page.skipToContent': 'Vai al contenuto',
   'page.pinnedLabel': 'Aggiornamento fissato',
   'page.pinned': 'In evidenza',
+  'page.whatWeKnow': 'Cosa sappiamo',
   'page.keyMoments': 'Momenti chiave',
   'page.earlierLabel': 'Aggiornamenti precedenti',
   'page.loadEarlier': 'Carica gli aggiornamenti precedenti',

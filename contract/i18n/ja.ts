@@ -26,6 +26,7 @@ export const ja: Catalogue = {
   'page.skipToContent': '本文へ移動',
   'page.pinnedLabel': '固定された投稿',
   'page.pinned': '固定',
+  'page.whatWeKnow': 'わかっていること',
   'page.keyMoments': '重要な場面',
   'page.earlierLabel': '以前の投稿',
   'page.loadEarlier': '以前の投稿を読み込む',

@@ -26,6 +26,7 @@ export const nl: Catalogue = {
   'page.skipToContent': 'Naar de inhoud',
   'page.pinnedLabel': 'Vastgezet bericht',
   'page.pinned': 'Vastgezet',
+  'page.whatWeKnow': 'Wat we weten',
   'page.keyMoments': 'Sleutelmomenten',
   'page.earlierLabel': 'Eerdere berichten',
   'page.loadEarlier': 'Eerdere berichten laden',

@@ -26,6 +26,7 @@ export const pt: Catalogue = {
   'page.skipToContent': 'Ir para o conteúdo',
   'page.pinnedLabel': 'Atualização fixada',
   'page.pinned': 'Fixado',
+  'page.whatWeKnow': 'O que sabemos',
   'page.keyMoments': 'Momentos-chave',
   'page.earlierLabel': 'Atualizações anteriores',
   'page.loadEarlier': 'Carregar atualizações anteriores',

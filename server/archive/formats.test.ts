@@ -8,6 +8,8 @@ const post: Post = {
   slug: 'keynote',
   title: 'Keynote <script>alert(1)</script>',
   description: 'Opening & close',
+  summary: '',
+  summaryHtml: '',
   status: 'ended',
   startsAt: '2026-03-14T09:00:00.000Z',
   endedAt: null,

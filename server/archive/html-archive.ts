@@ -33,8 +33,9 @@ ${post.description ? html`<p class="description" id="post-description">${post.de
 ${started ? html`<p class="starts"><time datetime="${post.startsAt}">${started}</time></p>` : ''}
 ${labels.length ? html`<p class="labels">${labels.join(' · ')}</p>` : ''}
 </header>
+${post.summaryHtml ? html`<section class="summary" id="summary" aria-labelledby="summary-title"><h2 id="summary-title">${ui.t('page.whatWeKnow')}</h2><div class="summary-body">${raw(post.summaryHtml)}</div></section>` : ''}
 <section id="entries" aria-label="${ui.t('page.entriesLabel')}">
-${entries.map((entry) => entryArticle(entry, post.timezone, '', ui))}
+${entries.map((entry) => entryArticle(entry, post.timezone, '', { ui }))}
 </section>
 <footer><p class="archived">Archived ${exportedAt} · ${entries.length} entries</p></footer>
 </article>

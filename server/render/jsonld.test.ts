@@ -8,6 +8,8 @@ const post: Post = {
   id: 7,
   slug: 'keynote',
   title: 'Storage Summit Keynote',
+  summary: '',
+  summaryHtml: '',
   description: 'Everything announced',
   status: 'live',
   startsAt: '2026-03-14T09:00:00.000Z',

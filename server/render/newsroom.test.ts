@@ -7,6 +7,8 @@ const post: Post = {
   slug: 'keynote',
   title: 'Keynote "live" & <more>',
   description: '',
+  summary: '',
+  summaryHtml: '',
   status: 'live',
   startsAt: null,
   endedAt: null,

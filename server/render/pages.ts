@@ -3,6 +3,7 @@ import { html, jsonForScript, raw, type RawHtml } from './html.js';
 import { liveBlogPosting } from './jsonld.js';
 import { brandMark, brandStylesheetUrl, DEFAULT_BRAND, siteFooter, type Brand } from './site.js';
 import { excerpt, htmlToText } from '../domain/text.js';
+import { dayBreaks, type Day } from './days.js';
 import type { Entry, Post, PostStatus } from '../../contract/index.js';
 import { formattingLocale, interfaceFor, readerMessages, textDirection, type Catalogue, type Translator } from '../../contract/i18n/index.js';
 import type { PostActivity, PostImage } from '../store/posts.js';
@@ -38,6 +39,34 @@ const HEADER_STRINGS = {
   /** "Ended at 17:45 CET on Saturday 14 March 2026". */
   endedAt: (time: string, day: string) => `Ended at ${time} on ${day}`,
 };
+
+/**
+ * The reader page's orientation strings (issue 15: summary, pinned entry, key moments, order and
+ * filter, entry anatomy), in one place for the translation catalogues to take over. The reader
+ * script has the same in client/orientation-strings.ts.
+ */
+const STRINGS = {
+  summaryTitle: 'What we know',
+  pinnedTitle: 'Pinned',
+  showMore: 'Show more',
+  showLess: 'Show less',
+  pinnedAbove: 'Pinned above.',
+  readPinned: 'Read the pinned entry',
+  keyMomentsTitle: 'Key moments',
+  keyMomentBadge: 'Key moment',
+  allKeyMoments: (count: number) => `All ${count} key moments`,
+  viewLabel: 'How entries are shown',
+  orderLabel: 'Order',
+  newest: 'Newest',
+  oldest: 'Oldest',
+  filterLabel: 'Show',
+  allEntries: 'All entries',
+  keyMomentsOnly: 'Key moments only',
+  jumpToLatest: 'Jump to latest',
+  updated: 'Updated',
+  noKeyMoments: 'No key moments yet. They appear here as the editors mark them.',
+  olderKeyMoments: 'Older key moments are in the full stream.',
+} as const;
 
 type Head = {
   title: string;
@@ -188,29 +217,114 @@ function statusLine(post: Post, ui: Ui): RawHtml {
   return html`<p class="status status-${post.status}" id="post-status" data-status="${post.status}" data-starts-at="${post.startsAt ?? ''}" data-ended-at="${post.endedAt ?? ''}">${post.status === 'live' ? raw('<span class="live-dot" aria-hidden="true"></span>') : ''}<span id="post-status-text">${text}</span><span class="countdown" id="post-countdown" hidden></span></p>`;
 }
 
-/** One entry. The same markup is built by client/reader.ts for entries that arrive live. */
-export function entryArticle(entry: Entry, timeZone: string, permalinkBase = '', ui: Ui = ENGLISH): RawHtml {
+/** Entries may carry a headline (the newsroom workflow adds the field); rendered when present. */
+function headlineOf(entry: Entry): string {
+  const headline = (entry as Entry & { headline?: string | null }).headline;
+  return typeof headline === 'string' ? headline.trim() : '';
+}
+
+/** Time (a permalink), byline, key-moment badge, "Updated 10:45": what every entry shows above its text. */
+function entryHeader(entry: Entry, timeZone: string, permalinkBase: string, ui: Ui): RawHtml {
   const time = formatTime(entry.createdAt, timeZone, ui.language);
-  return html`<article class="entry${entry.keyEvent ? ' key-event' : ''}" id="entry-${entry.id}" data-entry-id="${entry.id}" data-version="${entry.version}" data-created-at="${entry.createdAt}">
-<header><a class="permalink" href="${permalinkBase}#entry-${entry.id}"${permalinkBase ? raw(' target="_blank"') : ''}><time datetime="${entry.createdAt}" title="${time.long}">${time.short}</time></a>${entry.author ? html` <span class="author">${entry.author.name}</span>` : ''}${entry.keyEvent ? html` <span class="badge">${ui.t('reader.keyMoment')}</span>` : ''}${entry.edited ? html` <span class="edited">${ui.t('reader.edited')}</span>` : ''}</header>
-<div class="entry-body">${raw(entry.html)}</div>
+  const updated = entry.edited ? formatTime(entry.updatedAt, timeZone, ui.language) : undefined;
+  return html`<header><a class="permalink" href="${permalinkBase}#entry-${entry.id}"${permalinkBase ? raw(' target="_blank"') : ''}><time datetime="${entry.createdAt}" title="${time.long}">${time.short}</time></a>${entry.author ? html` <span class="author">${entry.author.name}</span>` : ''}${entry.keyEvent ? html` <span class="badge">${ui.t('reader.keyMoment')}</span>` : ''}${updated ? html` <span class="edited">${STRINGS.updated} <time datetime="${entry.updatedAt}" title="${updated.long}">${updated.short}</time></span>` : ''}</header>`;
+}
+
+/**
+ * One entry. The same markup is built by client/entry-view.ts for entries that arrive live. The
+ * pinned entry is shown in full in the box above the stream; in the stream (`pinnedStub`) its
+ * place says so, with a link, instead of repeating it.
+ */
+export function entryArticle(entry: Entry, timeZone: string, permalinkBase = '', options: { pinnedStub?: boolean; ui?: Ui } = {}): RawHtml {
+  const ui = options.ui ?? ENGLISH;
+  const headline = headlineOf(entry);
+  const stub = options.pinnedStub === true && entry.pinned;
+  return html`<article class="entry${entry.keyEvent ? ' key-event' : ''}${stub ? ' pinned-stub' : ''}" id="entry-${entry.id}" data-entry-id="${entry.id}" data-version="${entry.version}" data-created-at="${entry.createdAt}">
+${entryHeader(entry, timeZone, permalinkBase, ui)}
+${headline ? html`<h3 class="entry-headline">${headline}</h3>` : ''}
+${stub ? html`<p class="pinned-note">${STRINGS.pinnedAbove} <a href="#pinned">${STRINGS.readPinned}</a></p>` : html`<div class="entry-body">${raw(entry.html)}</div>`}
 </article>`;
 }
 
-function keyMoment(entry: Entry, timeZone: string, ui: Ui): RawHtml {
-  return html`<li data-key-id="${entry.id}"><a href="#entry-${entry.id}"><time datetime="${entry.createdAt}">${formatTime(entry.createdAt, timeZone, ui.language).short}</time> ${excerpt(htmlToText(entry.html), 90)}</a></li>`;
+function daySeparator(day: Day): RawHtml {
+  return html`<h2 class="day-separator" data-day="${day.key}">${day.label}</h2>`;
 }
 
-function pinnedBox(pinned: Entry | null, timeZone: string, ui: Ui): RawHtml {
-  return html`<aside class="pinned" id="pinned" aria-label="${ui.t('page.pinnedLabel')}"${pinned ? '' : raw(' hidden')}>
-<h2>${ui.t('page.pinned')}</h2>
-<div class="pinned-body" id="pinned-body" data-pinned-id="${pinned?.id ?? ''}">${pinned ? html`<p class="pinned-time"><a href="#entry-${pinned.id}"><time datetime="${pinned.createdAt}">${formatTime(pinned.createdAt, timeZone, ui.language).short}</time></a></p>${raw(pinned.html)}` : ''}</div>
+function keyMoment(entry: Entry, timeZone: string, ui: Ui): RawHtml {
+  const text = headlineOf(entry) || excerpt(htmlToText(entry.html), 90);
+  return html`<li data-key-id="${entry.id}" data-created-at="${entry.createdAt}"><a href="#entry-${entry.id}"><time datetime="${entry.createdAt}">${formatTime(entry.createdAt, timeZone, ui.language).short}</time> <span class="key-moment-text">${text}</span></a></li>`;
+}
+
+/**
+ * Shown above the latest three (CSS hides the rest); with JavaScript "All N key moments" opens the
+ * list in place, without it the link opens the "Key moments only" view.
+ */
+function keyMomentsBox(keyEvents: Entry[], timeZone: string, filterHref: string, ui: Ui): RawHtml {
+  const count = keyEvents.length;
+  return html`<nav class="key-moments" id="key-moments" aria-labelledby="key-moments-title"${count ? '' : raw(' hidden')}>
+<div class="key-moments-head"><h2 id="key-moments-title">${ui.t('page.keyMoments')}</h2><a class="key-moments-all" id="key-moments-all" href="${filterHref}"${count > 3 ? '' : raw(' hidden')}>${STRINGS.allKeyMoments(count)}</a></div>
+<ol id="key-moments-list">${keyEvents.map((entry) => keyMoment(entry, timeZone, ui))}</ol>
+</nav>`;
+}
+
+/**
+ * A long pinned entry is collapsed to a few lines; "Show more" is a <details> the stylesheet
+ * reads (`:has`), so it opens without JavaScript too. The reader script drops it when the entry
+ * fits anyway (client/pinned.ts); without JavaScript a rough measure of length decides.
+ */
+function pinnedBox(pinned: Entry | null, timeZone: string, permalinkBase: string, ui: Ui): RawHtml {
+  const long = pinned ? htmlToText(pinned.html).length > 280 || /<(img|table|pre|ul|ol|blockquote)\b/.test(pinned.html) || (pinned.html.match(/<p\b/g)?.length ?? 0) > 2 : false;
+  const headline = pinned ? headlineOf(pinned) : '';
+  return html`<aside class="pinned" id="pinned" aria-labelledby="pinned-title"${long ? raw(' data-collapsible') : ''}${pinned ? '' : raw(' hidden')}>
+<h2 id="pinned-title">${STRINGS.pinnedTitle}</h2>
+<div class="pinned-body entry" id="pinned-body" data-pinned-id="${pinned?.id ?? ''}">${pinned ? html`${entryHeader(pinned, timeZone, permalinkBase, ui)}${headline ? html`<h3 class="entry-headline">${headline}</h3>` : ''}<div class="entry-body">${raw(pinned.html)}</div>` : ''}</div>
+<details class="pinned-more" id="pinned-more"><summary><span class="more">${STRINGS.showMore}</span><span class="less">${STRINGS.showLess}</span></summary></details>
 </aside>`;
+}
+
+function summaryBox(post: Post): RawHtml {
+  return html`<section class="summary" id="summary" aria-labelledby="summary-title"${post.summaryHtml ? '' : raw(' hidden')}>
+<h2 id="summary-title">${STRINGS.summaryTitle}</h2>
+<div class="summary-body" id="summary-body">${raw(post.summaryHtml)}</div>
+</section>`;
+}
+
+export type EntryOrder = 'newest' | 'oldest';
+export type EntryFilter = 'all' | 'key';
+type View = { order?: EntryOrder | undefined; filter?: EntryFilter | undefined; before?: string | undefined };
+
+/** A link to another view of the post; only what differs from the default goes into the URL. */
+function viewHref(base: string, view: View): string {
+  const query = new URLSearchParams();
+  if (view.filter === 'key') query.set('filter', 'key');
+  if (view.before) query.set('before', view.before);
+  if (view.order) query.set('order', view.order);
+  const search = query.toString();
+  return search ? `${base}?${search}` : base;
+}
+
+/** Newest · Oldest and All entries · Key moments only: links (they work without JavaScript) marked aria-current. */
+function streamControls(base: string, model: { order: EntryOrder; orderFromUrl: boolean; filter: EntryFilter }, entries: Entry[]): RawHtml {
+  const newest = entries.at(-1);
+  const explicit = model.orderFromUrl ? model.order : undefined;
+  const current = (on: boolean) => (on ? raw(' aria-current="true"') : '');
+  const orderLink = (order: EntryOrder, label: string) =>
+    html`<a href="${viewHref(base, { order, filter: model.filter })}" data-order="${order}"${current(model.order === order)}>${label}</a>`;
+  const filterLink = (filter: EntryFilter, label: string) =>
+    html`<a href="${viewHref(base, { order: explicit, filter })}" data-filter="${filter}"${current(model.filter === filter)}>${label}</a>`;
+  const jump = model.order === 'oldest' && entries.length > 1;
+  return html`<nav class="stream-controls" id="stream-controls" aria-label="${STRINGS.viewLabel}">
+<span class="choice" role="group" aria-labelledby="order-label" id="order-choice"><span id="order-label" class="choice-label">${STRINGS.orderLabel}</span>${orderLink('newest', STRINGS.newest)}${orderLink('oldest', STRINGS.oldest)}</span>
+<span class="choice" role="group" aria-labelledby="filter-label" id="filter-choice"><span id="filter-label" class="choice-label">${STRINGS.filterLabel}</span>${filterLink('all', STRINGS.allEntries)}${filterLink('key', STRINGS.keyMomentsOnly)}</span>
+<a class="jump-latest" id="jump-latest" href="#entry-${newest?.id ?? ''}"${jump ? '' : raw(' hidden')}>${STRINGS.jumpToLatest}</a>
+</nav>`;
 }
 
 export type PostPageModel = {
   post: Post;
+  /** Oldest first, as the service pages them; `order` decides how they are shown. */
   entries: Entry[];
+  /** Newest first. */
   keyEvents: Entry[];
   pinned: Entry | null;
   nextCursor: string | null;
@@ -226,6 +340,14 @@ export type PostPageModel = {
   brand?: Brand;
   /** The first image readers see in the post: the JSON-LD `image` (else the logo). */
   image?: PostImage | undefined;
+  /** How the entries are shown: newest first for live posts (and the embed), oldest first for ended ones, unless `?order=` says. */
+  order?: EntryOrder;
+  /** `?order=` chose it (the reader script then leaves it, whatever the reader's remembered choice). */
+  orderFromUrl?: boolean;
+  /** `key`: the "Key moments only" view (`?filter=key`): `entries` are the key moments. */
+  filter?: EntryFilter;
+  /** In that view: older key moments did not fit the page. */
+  moreKeyMoments?: boolean;
 };
 
 export function postPage(model: PostPageModel, assets: Assets): string {
@@ -234,9 +356,15 @@ export function postPage(model: PostPageModel, assets: Assets): string {
   // The post's language: its interface strings, dates, lang/dir (contract/i18n).
   const ui = interfaceFor(post.language);
   const permalinkBase = embed ? model.url : '';
+  const order: EntryOrder = model.order ?? (embed || post.status !== 'ended' ? 'newest' : 'oldest');
+  const filter: EntryFilter = model.filter ?? 'all';
+  const explicitOrder = model.orderFromUrl ? order : undefined;
+  const base = `/posts/${post.slug}${embed ? '/embed' : ''}`;
   const earlierLink = nextCursor
-    ? html`<nav class="earlier" aria-label="${ui.t('page.earlierLabel')}"><a href="/posts/${post.slug}${embed ? '/embed' : ''}?before=${nextCursor}" rel="prev" id="load-earlier" data-cursor="${nextCursor}">${ui.t('page.loadEarlier')}</a></nav>`
+    ? html`<nav class="earlier" aria-label="${ui.t('page.earlierLabel')}"><a href="${viewHref(base, { before: nextCursor, order: explicitOrder })}" rel="prev" id="load-earlier" data-cursor="${nextCursor}">${ui.t('page.loadEarlier')}</a></nav>`
     : '';
+  const shown = order === 'newest' ? [...entries].reverse() : entries;
+  const days = dayBreaks(shown, zone);
   // A scheduled post without a start time has nothing to announce but "Upcoming".
   const starts = post.startsAt ?? (post.status === 'scheduled' ? null : post.createdAt);
   const body = html`<article class="post" data-status="${post.status}">
@@ -248,23 +376,23 @@ ${post.description ? html`<p class="description" id="post-description">${post.de
 <div class="toolbar">
 <p class="connection" id="connection" data-state="connecting" hidden></p>
 <p class="readers" id="readers" hidden></p>
-<button type="button" class="order-toggle" id="order-toggle" hidden aria-pressed="false">${ui.t('reader.newestFirst')}</button>
 </div>
 <p class="visually-hidden" id="status-announcer" role="status"></p>
 </header>
 <p class="ended-banner" id="ended-banner"${post.status === 'ended' ? '' : raw(' hidden')}>${ui.t('page.ended')}</p>
 <div class="since-last-visit" id="since-last-visit" hidden></div>
-${pinnedBox(model.pinned, zone, ui)}
-<nav class="key-moments" id="key-moments" aria-labelledby="key-moments-title"${model.keyEvents.length ? '' : raw(' hidden')}>
-<h2 id="key-moments-title">${ui.t('page.keyMoments')}</h2>
-<ol id="key-moments-list">${model.keyEvents.map((entry) => keyMoment(entry, zone, ui))}</ol>
-</nav>
-${earlierLink}
-<section id="entries" aria-label="${ui.t('page.entriesLabel')}" data-slug="${post.slug}" data-last-seq="${post.lastSeq}" data-timezone="${zone}" data-status="${post.status}" data-live="${older ? 'false' : 'true'}" data-permalink-base="${permalinkBase}">
-${entries.map((entry) => entryArticle(entry, zone, permalinkBase, ui))}
+${summaryBox(post)}
+${pinnedBox(model.pinned, zone, permalinkBase, ui)}
+${filter === 'key' ? '' : keyMomentsBox(model.keyEvents, zone, viewHref(base, { order: explicitOrder, filter: 'key' }), ui)}
+${embed ? '' : streamControls(base, { order, orderFromUrl: model.orderFromUrl === true, filter }, entries)}
+${order === 'oldest' ? earlierLink : ''}
+<section id="entries" aria-label="${ui.t('page.entriesLabel')}" data-slug="${post.slug}" data-last-seq="${post.lastSeq}" data-timezone="${zone}" data-status="${post.status}" data-live="${older ? 'false' : 'true'}" data-permalink-base="${permalinkBase}" data-order="${order === 'newest' ? 'newest-first' : 'oldest-first'}"${model.orderFromUrl ? raw(' data-order-source="url"') : ''}${filter === 'key' ? raw(' data-filter="key"') : ''}>
+${shown.map((entry, index) => html`${days[index] ? daySeparator(days[index]) : ''}${entryArticle(entry, zone, permalinkBase, { pinnedStub: model.pinned?.id === entry.id, ui })}`)}
 </section>
-<p class="empty" id="empty"${entries.length ? raw(' hidden') : ''}>${ui.t('page.empty')}</p>
-${older ? html`<nav class="latest"><a href="/posts/${post.slug}${embed ? '/embed' : ''}">${ui.t('page.backToLatest')}</a></nav>` : ''}
+${order === 'newest' ? earlierLink : ''}
+<p class="empty" id="empty"${entries.length ? raw(' hidden') : ''}>${filter === 'key' ? STRINGS.noKeyMoments : ui.t('page.empty')}</p>
+${model.moreKeyMoments ? html`<p class="more-key-moments"><a href="${viewHref(base, { order: explicitOrder })}">${STRINGS.olderKeyMoments}</a></p>` : ''}
+${older ? html`<nav class="latest"><a href="${viewHref(base, { order: explicitOrder })}">${ui.t('page.backToLatest')}</a></nav>` : ''}
 <div class="visually-hidden" id="announcer" aria-live="polite" aria-atomic="true"></div>
 <button type="button" class="new-entries" id="new-entries" hidden></button>
 </article>`;
@@ -278,7 +406,7 @@ ${older ? html`<nav class="latest"><a href="/posts/${post.slug}${embed ? '/embed
       feed: { title: ui.t('page.feedTitle', { title: post.title }), href: `/posts/${post.slug}/feed.atom` },
       oembed: embed || older ? undefined : `${origin}/oembed?url=${encodeURIComponent(model.url)}&format=json`,
       openGraph: { type: 'article', title: post.title, url: model.url, publishedTime: post.createdAt, modifiedTime: post.updatedAt },
-      jsonLd: older || embed ? undefined : liveBlogPosting(post, entries, model.url, { origin, publisher: { name: brand.name, logo: brand.logo }, image: model.image?.src }),
+      jsonLd: older || embed || filter === 'key' ? undefined : liveBlogPosting(post, entries, model.url, { origin, publisher: { name: brand.name, logo: brand.logo }, image: model.image?.src }),
     },
     assets,
     body,

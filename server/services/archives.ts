@@ -159,6 +159,9 @@ export class ArchiveService {
       rendered.set(body, html);
       return html;
     };
+    // The post's summary ("What we know") is Markdown too: its HTML is never taken from the file either.
+    const summaryHtml = async (markdown: string | undefined) => (markdown?.trim() ? await render(markdown, 1) : '');
+    const post = { ...archive.post, summary_html: await summaryHtml(archive.post.summary) };
     const entries = [];
     for (const entry of archive.entries) entries.push({ ...entry, html: await render(entry.body, 1) });
     const changes = [];
@@ -172,9 +175,16 @@ export class ArchiveService {
           continue;
         }
       }
+      if (payload.type === 'post.updated') {
+        const html = await summaryHtml(payload.post.summary);
+        if (html !== payload.post.summaryHtml) {
+          changes.push({ ...change, payload: JSON.stringify({ ...payload, post: { ...payload.post, summaryHtml: html } }) });
+          continue;
+        }
+      }
       changes.push(change);
     }
-    return { ...archive, entries, changes };
+    return { ...archive, post, entries, changes };
   }
 
   exportJekyll(slug: string): string {

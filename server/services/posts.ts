@@ -2,7 +2,8 @@ import { encodeCursor, type EntryCursor } from '../domain/cursor.js';
 import { errors } from '../domain/errors.js';
 import { slugify } from '../domain/slug.js';
 import { presentEntry, tombstoneOf } from '../store/entries.js';
-import type { PostActivity, PostImage } from '../store/posts.js';
+import type { PostActivity, PostImage, Summary } from '../store/posts.js';
+import { RenderError } from '../render/markdown.js';
 import { nowIso, type ServiceDeps } from './context.js';
 import { requireVersion } from './versions.js';
 import type { Actor, Change, Entry, EntryPage, Post, PostInput, PostPatch, PostStatus } from '../../contract/index.js';
@@ -19,11 +20,12 @@ export const CHANGES_MAX_BYTES = 512 * 1024;
 export class PostService {
   constructor(private readonly deps: ServiceDeps) {}
 
-  create(actor: Actor, input: PostInput): Post {
+  async create(actor: Actor, input: PostInput): Promise<Post> {
     if (!canCreatePost(actor)) throw errors.forbidden('Only editors and admins may create posts.');
     const { posts } = this.deps.stores;
     const slug = input.slug ?? slugify(input.title);
     this.refuseRedirectingSlug(slug, undefined, input.reclaimSlug);
+    const summary = input.summary === undefined ? undefined : await this.renderSummary(input.summary);
     const now = nowIso(this.deps);
     const startsAt = input.startsAt ?? null;
     // A new post is scheduled until someone takes it live (issue 14): never live and public by accident.
@@ -41,6 +43,7 @@ export class PostService {
         language: input.language ?? null,
         tags: input.tags ?? [],
         categories: input.categories ?? [],
+        summary,
         createdBy: actor.id,
         now,
       });
@@ -52,10 +55,14 @@ export class PostService {
     }
   }
 
-  update(actor: Actor, slug: string, ifMatch: number | undefined, patch: PostPatch): Post {
+  async update(actor: Actor, slug: string, ifMatch: number | undefined, patch: PostPatch): Promise<Post> {
     if (!hasRole(actor, 'editor')) throw errors.forbidden('Only editors and admins may change a post.');
     const { db, posts, changes } = this.deps.stores;
     const version = requireVersion(ifMatch);
+    // Rendered before the transaction (in a worker); If-Match below refuses it if the post moved on meanwhile.
+    const before = this.bySlug(slug);
+    const summary =
+      patch.summary === undefined ? undefined : patch.summary === before.summary ? { markdown: before.summary, html: before.summaryHtml } : await this.renderSummary(patch.summary);
     const now = nowIso(this.deps);
     const logged = db.transaction(() => {
       const current = this.bySlug(slug);
@@ -77,6 +84,7 @@ export class PostService {
           language: patch.language === undefined ? (current.languageIsDefault ? null : current.language) : patch.language,
           tags: patch.tags ?? current.tags,
           categories: patch.categories ?? current.categories,
+          summary,
         },
         now,
       );
@@ -112,6 +120,17 @@ export class PostService {
       return deletions;
     })();
     for (const change of logged) this.deps.publisher.publish(change);
+  }
+
+  /** "What we know": Markdown rendered and sanitized exactly as entries are. */
+  private async renderSummary(markdown: string): Promise<Summary> {
+    if (markdown.trim() === '') return { markdown: '', html: '' };
+    try {
+      return { markdown, html: await this.deps.renderer.render(markdown) };
+    } catch (error) {
+      if (error instanceof RenderError) throw errors.unprocessable('unrenderable-markdown', `summary: ${error.message}`);
+      throw error;
+    }
   }
 
   /** Changes the slug; the old one keeps redirecting (301) to the post. Runs inside update's transaction. */
@@ -173,7 +192,18 @@ export class PostService {
     return { post, ...this.page(this.deps.stores.entries.latest(post.id, limit + 1), limit) };
   }
 
-  /** Everything the reader page shows around the stream: key moments and the pinned entry. */
+  /**
+   * The "Key moments only" view (issue 15): the newest key moments, oldest first, weighing what
+   * any page may weigh; `more` when older ones did not fit.
+   */
+  keyMoments(post: Post): { entries: Entry[]; more: boolean } {
+    const rows = this.deps.stores.entries.keyEvents(post.id, KEY_EVENTS_SHOWN + 1);
+    const shown = rows.slice(0, KEY_EVENTS_SHOWN).reverse();
+    const page = this.page(shown, Number.MAX_SAFE_INTEGER);
+    return { entries: page.entries, more: rows.length > KEY_EVENTS_SHOWN || page.nextCursor !== null };
+  }
+
+  /** Everything the reader page shows around the stream: key moments (newest first) and the pinned entry. */
   highlights(post: Post): { keyEvents: Entry[]; pinned: Entry | null } {
     const { entries } = this.deps.stores;
     const pinned = entries.pinned(post.id);

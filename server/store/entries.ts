@@ -73,7 +73,7 @@ export class EntryStore {
         AND (e.created_at < @createdAt OR (e.created_at = @createdAt AND e.id < @id))
         ORDER BY e.created_at DESC, e.id DESC LIMIT @limit) ORDER BY created_at, id`),
       keyEvents: db.prepare(`${SELECT} WHERE e.post_id = ? AND e.deleted_at IS NULL AND e.key_event = 1
-        ORDER BY e.created_at, e.id LIMIT ?`),
+        ORDER BY e.created_at DESC, e.id DESC LIMIT ?`),
       pinned: db.prepare(`${SELECT} WHERE e.post_id = ? AND e.deleted_at IS NULL AND e.pinned = 1 ORDER BY e.id DESC LIMIT 1`),
       update: db.prepare(`UPDATE entries SET body = @body, html = @html, key_event = @keyEvent, created_at = @createdAt, version = version + 1, updated_at = @now
         WHERE id = @id`),
@@ -115,6 +115,7 @@ export class EntryStore {
   }
 
   /** The post's key moments, oldest first. */
+  /** The newest key moments of a post, newest first. */
   keyEvents(postId: number, limit: number): StoredEntry[] {
     return (this.statements.keyEvents.all(postId, limit) as EntryRow[]).map(toEntry);
   }

@@ -6,6 +6,8 @@ type PostRow = {
   slug: string;
   title: string;
   description: string;
+  summary: string;
+  summary_html: string;
   status: PostStatus;
   starts_at: string | null;
   ended_at: string | null;
@@ -33,8 +35,13 @@ export type NewPost = {
   categories: string[];
   createdBy: number | null;
   now: string;
+  /** "What we know" as typed and as rendered (both empty when the post has none). */
+  summary?: Summary | undefined;
 };
 
+export type Summary = { markdown: string; html: string };
+
+/** `summary` left out keeps the post's current one (an import does not know it). */
 export type PostFields = Omit<NewPost, 'createdBy' | 'now' | 'slug'>;
 
 /** What the newsroom's post list and the home page's cards show beside each post. */
@@ -49,6 +56,8 @@ function toPost(row: PostRow, defaultLanguage: string): Post {
     slug: row.slug,
     title: row.title,
     description: row.description,
+    summary: row.summary,
+    summaryHtml: row.summary_html,
     status: row.status,
     startsAt: row.starts_at,
     endedAt: row.ended_at,
@@ -76,8 +85,8 @@ export class PostStore {
     private readonly defaultLanguage = 'en',
   ) {
     this.statements = {
-      insert: db.prepare(`INSERT INTO posts (slug, title, description, status, starts_at, ended_at, timezone, language, tags, categories, created_by, created_at, updated_at)
-        VALUES (@slug, @title, @description, @status, @startsAt, @endedAt, @timezone, @language, @tags, @categories, @createdBy, @now, @now) RETURNING *`),
+      insert: db.prepare(`INSERT INTO posts (slug, title, description, summary, summary_html, status, starts_at, ended_at, timezone, language, tags, categories, created_by, created_at, updated_at)
+        VALUES (@slug, @title, @description, @summary, @summaryHtml, @status, @startsAt, @endedAt, @timezone, @language, @tags, @categories, @createdBy, @now, @now) RETURNING *`),
       bySlug: db.prepare('SELECT * FROM posts WHERE slug = ? AND deleted_at IS NULL'),
       byId: db.prepare('SELECT * FROM posts WHERE id = ?'),
       activity: db.prepare(`SELECT
@@ -89,7 +98,8 @@ export class PostStore {
         ORDER BY created_at, id LIMIT 1`).pluck(),
       list: db.prepare(`SELECT * FROM posts WHERE deleted_at IS NULL AND (@status IS NULL OR status = @status)
         ORDER BY created_at DESC, id DESC LIMIT @limit`),
-      update: db.prepare(`UPDATE posts SET title = @title, description = @description, status = @status, starts_at = @startsAt,
+      update: db.prepare(`UPDATE posts SET title = @title, description = @description, summary = COALESCE(@summary, summary),
+        summary_html = COALESCE(@summaryHtml, summary_html), status = @status, starts_at = @startsAt,
         ended_at = @endedAt, timezone = @timezone, language = @language, tags = @tags, categories = @categories, version = version + 1, updated_at = @now
         WHERE id = @id RETURNING *`),
       forgetOldSlug: db.prepare('DELETE FROM post_slug_history WHERE slug = ?'),
@@ -107,8 +117,14 @@ export class PostStore {
     };
   }
 
-  insert(post: NewPost): Post {
-    const row = this.statements.insert.get({ ...post, tags: JSON.stringify(post.tags), categories: JSON.stringify(post.categories) });
+  insert({ summary, ...post }: NewPost): Post {
+    const row = this.statements.insert.get({
+      ...post,
+      summary: summary?.markdown ?? '',
+      summaryHtml: summary?.html ?? '',
+      tags: JSON.stringify(post.tags),
+      categories: JSON.stringify(post.categories),
+    });
     return this.toPost(row as PostRow);
   }
 
@@ -142,8 +158,16 @@ export class PostStore {
     return { src: decodeAttribute(src), alt: decodeAttribute(/\salt="([^"]*)"/i.exec(tag)?.[1] ?? '') };
   }
 
-  update(id: number, fields: PostFields, now: string): Post {
-    const row = this.statements.update.get({ ...fields, id, now, tags: JSON.stringify(fields.tags), categories: JSON.stringify(fields.categories) });
+  update(id: number, { summary, ...fields }: PostFields, now: string): Post {
+    const row = this.statements.update.get({
+      ...fields,
+      id,
+      now,
+      summary: summary?.markdown ?? null,
+      summaryHtml: summary?.html ?? null,
+      tags: JSON.stringify(fields.tags),
+      categories: JSON.stringify(fields.categories),
+    });
     return this.toPost(row as PostRow);
   }
 

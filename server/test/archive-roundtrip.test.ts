@@ -48,7 +48,7 @@ describe('round trips', () => {
     const third = (await postEntry(source, slug, 'Typo hre')).json();
     await source.app.inject({ method: 'PATCH', url: `/api/entries/${third.id}`, headers: { ...source.auth('author'), 'if-match': '1' }, payload: { body: 'Typo here' } });
     await source.app.inject({ method: 'DELETE', url: `/api/entries/${first.id}`, headers: { ...source.auth('editor'), 'if-match': '1' } });
-    await source.app.inject({ method: 'PATCH', url: `/api/posts/${slug}`, headers: { ...source.auth('editor'), 'if-match': '1' }, payload: { status: 'ended' } });
+    await source.app.inject({ method: 'PATCH', url: `/api/posts/${slug}`, headers: { ...source.auth('editor'), 'if-match': '1' }, payload: { status: 'ended', summary: '- Doors at **nine**\n- Keynote at ten' } });
     const imported = await source.app.services.archives.importFile(GOOD[0]!, readFileSync(FIXTURES + GOOD[0]!, 'utf8'), null);
 
     // The target is an empty database (no users or tokens either).
@@ -83,18 +83,27 @@ describe('round trips', () => {
   it('a JSON archive never brings its own HTML: entries and change payloads are rendered again', async () => {
     const { slug } = await createPost(source, { title: 'Tampered' });
     await postEntry(source, slug, 'Harmless **text**');
-    const archive = (await runExportJson(source, slug)) as { entries: { html: string }[]; changes: { payload: string }[] };
+    await source.app.inject({ method: 'PATCH', url: `/api/posts/${slug}`, headers: { ...source.auth('editor'), 'if-match': '1' }, payload: { summary: '- What we **know**' } });
+    const archive = (await runExportJson(source, slug)) as { post: { summary: string; summary_html: string }; entries: { html: string }[]; changes: { payload: string }[] };
+    expect(archive.post.summary).toBe('- What we **know**');
     const evil = '<img src=x onerror=alert(1)>';
     archive.entries[0]!.html = evil;
     const payload = JSON.parse(archive.changes[0]!.payload) as { entry: { html: string } };
     payload.entry.html = evil;
     archive.changes[0]!.payload = JSON.stringify(payload);
+    // The summary too ("What we know"): its HTML in the post row and in the post.updated change.
+    archive.post.summary_html = evil;
+    const postChange = JSON.parse(archive.changes[1]!.payload) as { post: { summaryHtml: string } };
+    postChange.post.summaryHtml = evil;
+    archive.changes[1]!.payload = JSON.stringify(postChange);
     target.app.stores.db.exec('DELETE FROM api_tokens; DELETE FROM users;');
     await target.app.services.archives.importJson('tampered.json', archive);
     const page = (await target.app.inject(`/api/posts/${slug}`)).json();
     expect(page.entries[0].html).toBe('<p>Harmless <strong>text</strong></p>\n');
     const changes = (await target.app.inject(`/api/posts/${slug}/changes?since=0`)).json().changes;
     expect(changes[0].entry.html).toBe('<p>Harmless <strong>text</strong></p>\n');
+    expect(changes[1].post.summaryHtml).toBe('<ul>\n<li>What we <strong>know</strong></li>\n</ul>\n');
+    expect(page.post.summaryHtml).toBe('<ul>\n<li>What we <strong>know</strong></li>\n</ul>\n');
     expect((await target.app.inject(`/posts/${slug}`)).body).not.toContain('onerror');
   });
 });

@@ -12,7 +12,7 @@ afterEach(async () => {
 const articleIds = (html: string) => [...html.matchAll(/<article class="entry[^"]*" id="entry-(\d+)" data-entry-id="(\d+)"/g)].map((match) => Number(match[2]));
 
 describe('reader page', () => {
-  it('renders the post, its status and entries oldest first, readable without JavaScript', async () => {
+  it('renders the post, its status and entries newest first, readable without JavaScript', async () => {
     const { slug } = await createPost(t, { title: 'Keynote <live>', description: 'Opening & close', timezone: 'America/New_York', status: 'live' });
     const ids: number[] = [];
     for (let i = 1; i <= 3; i++) ids.push((await postEntry(t, slug, `Entry **${i}**`)).json().id);
@@ -24,7 +24,7 @@ describe('reader page', () => {
     expect(page).toContain('Opening &amp; close');
     expect(page).toMatch(/<p class="status status-live" id="post-status" data-status="live"[^>]*><span class="live-dot" aria-hidden="true"><\/span><span id="post-status-text">Live<\/span>/);
     expect(page).toMatch(new RegExp(`<section id="entries"[^>]*data-slug="${slug}" data-last-seq="3"`));
-    expect(articleIds(page)).toEqual(ids);
+    expect(articleIds(page)).toEqual([...ids].reverse());
     expect(page).toContain('<strong>2</strong>');
     expect(page).toMatch(/<time datetime="\d{4}-\d\d-\d\dT[\d:.]+Z" title="[^"]+">\d\d:\d\d<\/time>/);
     expect(page).toContain('<link rel="canonical" href="http://liveline.test/posts/keynote-live">');
@@ -56,11 +56,11 @@ describe('reader page', () => {
     const ids: number[] = [];
     for (let i = 1; i <= 60; i++) ids.push((await postEntry(t, slug, `Entry ${i}`)).json().id);
     const page = (await t.app.inject(`/posts/${slug}`)).body;
-    expect(articleIds(page)).toEqual(ids.slice(10));
+    expect(articleIds(page)).toEqual(ids.slice(10).reverse());
     const href = /<a href="(\/posts\/[^"]+\?before=[^"]+)" rel="prev"/.exec(page)?.[1];
     expect(href).toBeTruthy();
     const earlier = (await t.app.inject(href!)).body;
-    expect(articleIds(earlier)).toEqual(ids.slice(0, 10));
+    expect(articleIds(earlier)).toEqual(ids.slice(0, 10).reverse());
     expect(earlier).not.toContain('rel="prev"');
   });
 
@@ -69,7 +69,7 @@ describe('reader page', () => {
     const first = (await postEntry(t, slug, 'First take')).json();
     expect((await t.app.inject(`/posts/${slug}`)).body).toContain('First take');
     const second = (await postEntry(t, slug, 'Second take')).json();
-    expect(articleIds((await t.app.inject(`/posts/${slug}`)).body)).toEqual([first.id, second.id]);
+    expect(articleIds((await t.app.inject(`/posts/${slug}`)).body)).toEqual([second.id, first.id]);
     const edit = await t.app.inject({ method: 'PATCH', url: `/api/entries/${first.id}`, headers: { ...t.auth('editor'), 'if-match': '1' }, payload: { body: 'Corrected take' } });
     expect(edit.statusCode).toBe(200);
     let page = (await t.app.inject(`/posts/${slug}`)).body;

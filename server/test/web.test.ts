@@ -126,8 +126,11 @@ describe('reader page structure', () => {
     const pinned = (await postEntry(t, slug, 'Follow along here')).json();
     t.app.stores.db.prepare('UPDATE entries SET pinned = 1 WHERE id = ?').run(pinned.id);
     let page = (await t.app.inject(`/posts/${slug}`)).body;
-    expect(page).toMatch(new RegExp(`<li data-key-id="${key.id}"><a href="#entry-${key.id}"><time[^>]*>[^<]+</time> CEO announces v2</a></li>`));
-    expect(page).toMatch(new RegExp(`<aside class="pinned" id="pinned" aria-label="Pinned entry">[\\s\\S]*data-pinned-id="${pinned.id}"[\\s\\S]*Follow along here`));
+    expect(page).toMatch(new RegExp(`<li data-key-id="${key.id}" data-created-at="[^"]+"><a href="#entry-${key.id}"><time[^>]*>[^<]+</time> <span class="key-moment-text">CEO announces v2</span></a></li>`));
+    expect(page).toMatch(new RegExp(`<aside class="pinned" id="pinned" aria-labelledby="pinned-title">[\\s\\S]*data-pinned-id="${pinned.id}"[\\s\\S]*Follow along here`));
+    // The pinned entry is shown once, above the stream: in the stream its place points up to it.
+    expect(page.replace(/<script type="application\/ld\+json">[\s\S]*?<\/script>/, '').match(/Follow along here/g)).toHaveLength(1);
+    expect(page).toMatch(new RegExp(`<article class="entry pinned-stub" id="entry-${pinned.id}"[\\s\\S]*?<p class="pinned-note">Pinned above. <a href="#pinned">`));
     expect(page).toMatch(/<p class="ended-banner" id="ended-banner" hidden>/);
     await endPost(slug);
     page = (await t.app.inject(`/posts/${slug}`)).body;

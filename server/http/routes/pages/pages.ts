@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { slugParams } from '../../../../contract/index.js';
 import { decodeCursor, encodeCursor } from '../../../domain/cursor.js';
 import { AppError } from '../../../domain/errors.js';
-import { homePage, notFoundPage, postPage, type Theme } from '../../../render/pages.js';
+import { homePage, notFoundPage, postPage, type EntryOrder, type Theme } from '../../../render/pages.js';
 import { notModified, postListVersion } from '../../caching.js';
 import { sendCompressible } from '../../compression.js';
 import { LiveEdgeCache } from '../../live-edge-cache.js';
@@ -19,7 +19,16 @@ import { publicOrigin } from '../../public-origin.js';
 
 const HTML = 'text/html; charset=utf-8';
 
-const pageQuery = z.object({ before: z.string().max(200).optional() });
+/**
+ * `?order=newest|oldest` and `?filter=key` (issue 15): the reader's view without JavaScript. A
+ * value the page does not know is ignored, as a foreign cursor is: the reader gets the default view.
+ */
+const pageQuery = z.object({
+  before: z.string().max(200).optional(),
+  order: z.enum(['newest', 'oldest']).optional().catch(undefined),
+  filter: z.enum(['key']).optional().catch(undefined),
+});
+type PageQuery = { before?: string | undefined; theme?: Theme | undefined; order?: EntryOrder | undefined; filter?: 'key' | undefined };
 /** The embed also takes its colours: `?theme=light|dark|auto` (light by default) and `?accent=#rrggbb` (applied by its script). */
 const embedQuery = pageQuery.extend({ theme: z.enum(['light', 'dark', 'auto']).optional(), accent: z.string().max(20).optional() });
 
@@ -45,26 +54,39 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
   // the server's own (publicOrigin), so nothing a client sends can add an item.
   const liveEdges = new LiveEdgeCache<string>();
 
-  const renderPost = (embed: boolean) => async (request: FastifyRequest<{ Params: { slug: string }; Querystring: { before?: string | undefined; theme?: Theme | undefined } }>, reply: FastifyReply) => {
+  const renderPost = (embed: boolean) => async (request: FastifyRequest<{ Params: { slug: string }; Querystring: PageQuery }>, reply: FastifyReply) => {
     const { slug } = request.params;
     const theme: Theme = embed ? (request.query.theme ?? 'light') : 'auto';
-    // A cursor this server did not issue is ignored: the reader gets the live edge.
-    const cursor = request.query.before === undefined ? undefined : decodeCursor(request.query.before);
+    // The embed has one view: newest first, every entry. The reader page's views are few and named
+    // by the server (two orders, two filters), so the cache key stays bounded.
+    const order = embed ? undefined : request.query.order;
+    const filter = embed ? undefined : request.query.filter;
+    // A cursor this server did not issue is ignored: the reader gets the live edge. The key-moments view has none.
+    const cursor = request.query.before === undefined || filter ? undefined : decodeCursor(request.query.before);
     try {
       const post = posts.bySlug(slug);
       const brand = app.services.site.get();
       const older = cursor ? `-${encodeCursor(cursor)}` : '';
+      const view = `${order ? `-${order}` : ''}${filter ? `-${filter}` : ''}`;
       // The branding and the language (DEFAULT_LANGUAGE may change across a restart) are part of the page.
-      const etag = `W/"${post.id}-${post.lastSeq}-${post.version}-${app.assets.version}-s${brand.version}-${post.language}${embed ? `-embed-${theme}` : ''}${older}"`;
+      const etag = `W/"${post.id}-${post.lastSeq}-${post.version}-${app.assets.version}-s${brand.version}-${post.language}${embed ? `-embed-${theme}` : ''}${view}${older}"`;
       if (notModified(request, reply, etag)) return reply.code(304).send();
       const url = `${publicOrigin(request)}/posts/${post.slug}`;
-      // Three themes at most per post: the key stays the server's choice, not the client's.
-      const cacheKey = cursor ? undefined : `${post.id}|${embed}|${theme}`;
+      // Three themes at most per post, three orders and two filters: the key stays the server's choice, not the client's.
+      const cacheKey = cursor ? undefined : `${post.id}|${embed}|${theme}|${order ?? ''}|${filter ?? ''}`;
       const cached = cacheKey && liveEdges.get(cacheKey, etag);
       if (cached) return sendCompressible(request, reply, cached, HTML);
-      const page = cursor ? posts.entriesBefore(slug, cursor, 50) : posts.withLatestEntries(slug);
+      const highlights = posts.highlights(post);
+      const page = filter
+        ? (({ entries, more }) => ({ entries, nextCursor: null, moreKeyMoments: more }))(posts.keyMoments(post))
+        : cursor
+          ? posts.entriesBefore(slug, cursor, 50)
+          : posts.withLatestEntries(slug);
       const image = cursor || embed ? undefined : posts.firstImage(post);
-      const html = postPage({ post, ...page, ...posts.highlights(post), older: Boolean(cursor), url, embed, theme, brand, image }, app.assets);
+      const html = postPage(
+        { post, ...page, ...highlights, older: Boolean(cursor), url, embed, theme, brand, image, ...(order ? { order, orderFromUrl: true } : {}), ...(filter ? { filter } : {}) },
+        app.assets,
+      );
       // Older pages are not kept; the compression plugin compresses them as it sends them.
       if (cacheKey) return sendCompressible(request, reply, liveEdges.set(cacheKey, etag, html), HTML);
       return reply.type(HTML).send(html);
@@ -73,7 +95,13 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
         // A renamed post keeps its old links working.
         const moved = posts.movedTo(slug);
         if (moved) {
-          const query = request.query.before ? `?before=${encodeURIComponent(request.query.before)}` : '';
+          // The view travels with it: only the parameters the page knows, re-encoded.
+          const kept = new URLSearchParams();
+          for (const name of ['before', 'order', 'filter', 'theme'] as const) {
+            const value = request.query[name];
+            if (value) kept.set(name, value);
+          }
+          const query = kept.size ? `?${kept.toString()}` : '';
           return reply.redirect(`/posts/${moved}${embed ? '/embed' : ''}${query}`, 301);
         }
         return reply.code(404).type(HTML).send(notFoundPage(app.assets, siteContext()));

@@ -18,7 +18,7 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
   const latestBodies = new LiveEdgeCache();
 
   app.post('/api/posts', { preHandler: requireUser, schema: { body: postInput, response: { 201: postSchema } } }, async (request, reply) => {
-    const post = posts.create(request.actor, request.body);
+    const post = await posts.create(request.actor, request.body);
     return reply.code(201).header('Location', `/api/posts/${post.slug}`).header('ETag', `"${post.version}"`).send(post);
   });
 
@@ -43,7 +43,7 @@ export const postRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.patch('/api/posts/:slug', { preHandler: requireUser, schema: { params: slugParams, body: postPatch, response: { 200: postSchema } } }, async (request, reply) => {
-    const post = posts.update(request.actor, request.params.slug, parseIfMatch(request.headers['if-match']), request.body);
+    const post = await posts.update(request.actor, request.params.slug, parseIfMatch(request.headers['if-match']), request.body);
     return reply.header('ETag', `"${post.version}"`).send(post);
   });
 

@@ -1,0 +1,94 @@
+import type { Entry } from '../contract/index.js';
+import { STRINGS } from './orientation-strings.js';
+import type { Times } from './times.js';
+
+/**
+ * An entry's markup, built as the server's entryArticle() builds it (server/render/pages.ts), for
+ * entries that arrive live: header (time as permalink, byline, badge, "Updated 10:45"), optional
+ * headline, body; or, for the pinned entry in the stream, a note that it is pinned above.
+ */
+
+/** Entries may carry a headline (the newsroom workflow adds the field); shown when present. */
+export function headlineOf(entry: Entry): string {
+  const headline = (entry as Entry & { headline?: string | null }).headline;
+  return typeof headline === 'string' ? headline.trim() : '';
+}
+
+export function entryHeader(entry: Entry, times: Times, permalinkBase: string, withAgo: boolean): HTMLElement {
+  const header = document.createElement('header');
+  const link = document.createElement('a');
+  link.className = 'permalink';
+  link.href = `${permalinkBase}#entry-${entry.id}`;
+  if (permalinkBase) link.target = '_blank';
+  const time = timeElement(entry.createdAt);
+  link.append(time);
+  header.append(link);
+  if (entry.author) header.append(' ', span('author', entry.author.name));
+  if (entry.keyEvent) header.append(' ', span('badge', STRINGS.keyMomentBadge));
+  let updated: HTMLTimeElement | undefined;
+  if (entry.edited) {
+    updated = timeElement(entry.updatedAt);
+    const edited = span('edited', `${STRINGS.updated} `);
+    edited.append(updated);
+    header.append(' ', edited);
+  }
+  // Decorated once in the header, so the relative "3 min ago" lands beside the entry's own time.
+  times.decorate(time, withAgo);
+  if (updated) times.decorate(updated, false);
+  return header;
+}
+
+/** Headline and body (sanitized on the server at write time). */
+export function entryContent(entry: Entry): HTMLElement[] {
+  const parts: HTMLElement[] = [];
+  const headline = headlineOf(entry);
+  if (headline) {
+    const heading = document.createElement('h3');
+    heading.className = 'entry-headline';
+    heading.textContent = headline;
+    parts.push(heading);
+  }
+  const body = document.createElement('div');
+  body.className = 'entry-body';
+  body.innerHTML = entry.html;
+  parts.push(body);
+  return parts;
+}
+
+export function entryArticle(entry: Entry, times: Times, permalinkBase: string): HTMLElement {
+  const article = document.createElement('article');
+  const stub = entry.pinned && document.getElementById('pinned') !== null;
+  article.className = `entry${entry.keyEvent ? ' key-event' : ''}${stub ? ' pinned-stub' : ''}`;
+  article.id = `entry-${entry.id}`;
+  article.dataset.entryId = String(entry.id);
+  article.dataset.version = String(entry.version);
+  article.dataset.createdAt = entry.createdAt;
+  article.append(entryHeader(entry, times, permalinkBase, true));
+  if (stub) {
+    const [headline] = entryContent(entry).filter((part) => part.tagName === 'H3');
+    if (headline) article.append(headline);
+    const note = document.createElement('p');
+    note.className = 'pinned-note';
+    const link = document.createElement('a');
+    link.href = '#pinned';
+    link.textContent = STRINGS.readPinned;
+    note.append(`${STRINGS.pinnedAbove} `, link);
+    article.append(note);
+  } else {
+    article.append(...entryContent(entry));
+  }
+  return article;
+}
+
+function timeElement(iso: string): HTMLTimeElement {
+  const time = document.createElement('time');
+  time.dateTime = iso;
+  return time;
+}
+
+function span(className: string, text: string): HTMLSpanElement {
+  const element = document.createElement('span');
+  element.className = className;
+  element.textContent = text;
+  return element;
+}
