@@ -78,11 +78,11 @@ async function verify(url: string, acked: Set<string>, sentByKey: Map<string, Se
   for (const key of acked) expect(bodies.filter((body) => body === sentByKey.get(key)!.body), key).toHaveLength(1);
   expect(bodies).toHaveLength(acked.size);
 
-  // The reader page shows the latest entries, the same ones the API has.
+  // The reader page shows the latest entries, the same ones the API has (newest first, issue 15).
   const api = (await (await fetch(`${url}/api/posts/crash-test`)).json()) as { entries: { id: number }[]; lastSeq: number };
   expect(api.lastSeq).toBe(lastSeq);
   const page = await (await fetch(`${url}/posts/crash-test`)).text();
-  expect([...page.matchAll(/data-entry-id="(\d+)"/g)].map((m) => Number(m[1]))).toEqual(api.entries.map((entry) => entry.id));
+  expect([...page.matchAll(/data-entry-id="(\d+)"/g)].map((m) => Number(m[1]))).toEqual(api.entries.map((entry) => entry.id).reverse());
 
   // A live reader resuming from any point converges on the same lastSeq.
   const socket = connect(url, { transports: ['websocket'], reconnection: false, forceNew: true });
