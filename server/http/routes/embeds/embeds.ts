@@ -60,7 +60,7 @@ export const embedRoutes: FastifyPluginAsyncZod = async (app) => {
       version: '1.0' as const,
       type: 'rich' as const,
       title: post.title,
-      provider_name: 'Liveline',
+      provider_name: app.services.site.get().name,
       provider_url: `${origin}/`,
       html: embedMarkup(post, origin, { width, height }),
       width,
