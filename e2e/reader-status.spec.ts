@@ -227,7 +227,7 @@ test('a returning reader sees what is new since the last visit, with a link to t
   // Back again with nothing new: no banner.
   await page.goto('about:blank');
   await openLive(page, `/posts/${slug}`);
-  await expect(page.locator('#entries > article[data-entry-id]').last()).toContainText('New too');
+  await expect(page.locator('#entries > article[data-entry-id]').first()).toContainText('New too');
   await expect(banner).toBeHidden();
 
   // A huge gap is counted only so far.
