@@ -1,4 +1,5 @@
 import type { ConnectionState as SyncState } from './live-sync.js';
+import { ui } from './i18n.js';
 import { announceStatus } from './status-announcer.js';
 
 /**
@@ -12,12 +13,6 @@ import { announceStatus } from './status-announcer.js';
  * reconnecting | offline | down. The element always holds the state's words (hidden when the
  * state is not worth showing), so `toHaveText('Live')` and `[data-state="live"]` both work.
  */
-
-export const STRINGS = {
-  /** Said once when a degraded connection recovers. */
-  backLive: 'Connected again: live updates are back.',
-  slower: 'Live updates are slower: the page checks for new entries every few seconds.',
-} as const;
 
 export type ConnectionState = 'connecting' | 'live' | 'slower' | 'reconnecting' | 'offline' | 'down';
 
@@ -45,10 +40,10 @@ export function connectionPill(): (text: string, state: SyncState) => void {
     // Changes of state are announced once; the first "Connecting…" → "Live" is not news.
     if (DEGRADED.has(state)) {
       degraded = true;
-      announceStatus(state === 'slower' ? STRINGS.slower : text);
+      announceStatus(state === 'slower' ? ui.t('reader.connection.slowerExplained') : text);
     } else if (state === 'live' && degraded) {
       degraded = false;
-      announceStatus(STRINGS.backLive);
+      announceStatus(ui.t('reader.connection.back'));
     }
   };
 }

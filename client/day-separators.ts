@@ -1,15 +1,16 @@
+import { locale } from './i18n.js';
 /**
  * Day separators in the reader's own time zone (issue 15): a post that runs past midnight, or one
  * read days later, is a list of bare times unless its days are marked. The server marks them in
  * the event's zone (server/render/days.ts) for readers without JavaScript; here they are drawn
  * again in the reader's zone whenever the stream changes, with the same markup and `data-day`.
- * Nothing is drawn while every entry shown is from today.
+ * Nothing is drawn while every entry shown is from today. Labels are in the page's language.
  */
 
 /** en-CA writes YYYY-MM-DD: a day key that compares as text. In the browser's zone. */
 const keyFormat = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' });
-const labelFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long' });
-const labelWithYear = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+const labelFormat = new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long' });
+const labelWithYear = new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
 
 export function dayKey(date: Date): string {
   return keyFormat.format(date);

@@ -1,18 +1,23 @@
+import { ui } from './i18n.js';
+
 /**
  * The embed page's side of embed.js (embed-host.ts): reports the page's content height to the
  * partner page whenever it changes, and, once the partner's embed.js answers, lets it size the
  * iframe (no scrollbar inside). Without embed.js on the partner page nothing changes: the iframe
  * keeps its height and scrolls as before. `?accent=#RRGGBB` recolours the page when the colour
- * keeps 4.5:1 against the background (else it is ignored).
+ * keeps 4.5:1 against the background (else it is ignored). The height message also carries the
+ * words of the partner page's "Show more" in the post's language.
  */
 export function reportSize(): void {
+  // The partner page's "Show more" under a capped frame, in the post's language (embed-host.ts).
+  const more = { text: ui.t('reader.showMore'), lang: document.documentElement.lang };
   if (window.parent === window) return;
   let last = -1;
   const send = () => {
     const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
     if (height === last) return;
     last = height;
-    window.parent.postMessage({ liveline: 'height', height }, '*');
+    window.parent.postMessage({ liveline: 'height', height, more }, '*');
   };
   new ResizeObserver(send).observe(document.body);
   window.addEventListener('load', send);

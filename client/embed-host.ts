@@ -11,15 +11,22 @@
  * No cookies, no third-party requests, nothing but sizes crosses.
  */
 
-type HeightMessage = { liveline: 'height'; height: number };
+type HeightMessage = { liveline: 'height'; height: number; more?: { text?: unknown; lang?: unknown } };
 const DEFAULT_CAP_PX = 800;
 
 const script = document.currentScript as HTMLScriptElement | null;
 const origin = script ? new URL(script.src, location.href).origin : location.origin;
-const state = new WeakMap<HTMLIFrameElement, { cap: number; height: number; more?: HTMLButtonElement }>();
+const state = new WeakMap<HTMLIFrameElement, { cap: number; height: number; more?: HTMLButtonElement; label: { text: string; lang: string } }>();
 
 function isHeight(data: unknown): data is HeightMessage {
   return typeof data === 'object' && data !== null && (data as { liveline?: unknown }).liveline === 'height' && typeof (data as { height?: unknown }).height === 'number';
+}
+
+/** The embed's words for "Show more" (the post's language), else English; plain text, kept short. */
+function showMoreLabel(data: HeightMessage): { text: string; lang: string } {
+  const text = typeof data.more?.text === 'string' && data.more.text.trim() ? data.more.text.trim().slice(0, 60) : 'Show more';
+  const lang = typeof data.more?.lang === 'string' && /^[A-Za-z0-9-]{2,35}$/.test(data.more.lang) ? data.more.lang : '';
+  return { text, lang };
 }
 
 function frameOf(source: MessageEventSource | null): HTMLIFrameElement | undefined {
@@ -34,7 +41,8 @@ function apply(frame: HTMLIFrameElement): void {
     sized.more = document.createElement('button');
     sized.more.type = 'button';
     sized.more.className = 'liveline-show-more';
-    sized.more.textContent = 'Show more';
+    sized.more.textContent = sized.label.text;
+    if (sized.label.lang) sized.more.lang = sized.label.lang;
     sized.more.style.cssText = 'display:block;margin:.5rem auto;font:inherit;padding:.4rem 1rem;cursor:pointer';
     sized.more.addEventListener('click', () => {
       sized.cap = Number.POSITIVE_INFINITY;
@@ -53,11 +61,12 @@ window.addEventListener('message', (event) => {
   let sized = state.get(frame);
   if (!sized) {
     const cap = Number(frame.dataset.maxHeight);
-    sized = { cap: Number.isFinite(cap) && cap > 0 ? cap : DEFAULT_CAP_PX, height: 0 };
+    sized = { cap: Number.isFinite(cap) && cap > 0 ? cap : DEFAULT_CAP_PX, height: 0, label: showMoreLabel(event.data) };
     state.set(frame, sized);
     frame.setAttribute('scrolling', 'no');
     frame.contentWindow?.postMessage({ liveline: 'host' }, origin);
   }
+  sized.label = showMoreLabel(event.data);
   sized.height = Math.max(0, Math.min(event.data.height, 1_000_000));
   apply(frame);
 });

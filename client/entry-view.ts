@@ -1,5 +1,5 @@
 import type { Entry } from '../contract/index.js';
-import { STRINGS } from './orientation-strings.js';
+import { ui } from './i18n.js';
 import type { Times } from './times.js';
 
 /**
@@ -24,11 +24,11 @@ export function entryHeader(entry: Entry, times: Times, permalinkBase: string, w
   link.append(time);
   header.append(link);
   if (entry.author) header.append(' ', span('author', entry.author.name));
-  if (entry.keyEvent) header.append(' ', span('badge', STRINGS.keyMomentBadge));
+  if (entry.keyEvent) header.append(' ', span('badge', ui.t('reader.keyMoment')));
   let updated: HTMLTimeElement | undefined;
   if (entry.edited) {
     updated = timeElement(entry.updatedAt);
-    const edited = span('edited', `${STRINGS.updated} `);
+    const edited = span('edited', `${ui.t('reader.updated')} `);
     edited.append(updated);
     header.append(' ', edited);
   }
@@ -71,8 +71,8 @@ export function entryArticle(entry: Entry, times: Times, permalinkBase: string):
     note.className = 'pinned-note';
     const link = document.createElement('a');
     link.href = '#pinned';
-    link.textContent = STRINGS.readPinned;
-    note.append(`${STRINGS.pinnedAbove} `, link);
+    link.textContent = ui.t('reader.readPinned');
+    note.append(`${ui.t('reader.pinnedAbove')} `, link);
     article.append(note);
   } else {
     article.append(...entryContent(entry));

@@ -1,6 +1,6 @@
 import type { Entry } from '../contract/index.js';
 import { headlineOf } from './entry-view.js';
-import { STRINGS } from './orientation-strings.js';
+import { ui } from './i18n.js';
 import type { Times } from './times.js';
 
 /**
@@ -66,7 +66,7 @@ export class KeyMoments {
     if (!box || !this.toggle) return;
     const expanded = box.classList.contains('expanded');
     this.toggle.hidden = count <= SHOWN;
-    this.toggle.textContent = expanded ? STRINGS.fewerKeyMoments : STRINGS.allKeyMoments(count);
+    this.toggle.textContent = expanded ? ui.t('reader.fewerKeyMoments') : ui.plural('reader.allKeyMoments', count);
     this.toggle.setAttribute('aria-expanded', String(expanded));
   }
 }

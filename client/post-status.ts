@@ -1,5 +1,6 @@
 import type { Post } from '../contract/index.js';
 import { browserZone, zoneLabel } from './newsroom/clock.js';
+import { locale, ui } from './i18n.js';
 import { announceStatus } from './status-announcer.js';
 
 /**
@@ -10,33 +11,9 @@ import { announceStatus } from './status-announcer.js';
  * without JavaScript); this module switches it to the reader's zone and keeps it current from
  * `post.updated` changes. The connection is not the post's status: connection-pill.ts.
  *
- * Zone labels ("CET", "PT", "GMT+5:30") come from the newsroom's clock (one implementation).
+ * Zone labels ("CET", "PT", "GMT+5:30") come from the newsroom's clock (one implementation). The
+ * words are the page's language (contract/i18n, `reader.…`), dates and times its locale.
  */
-
-export const STRINGS = {
-  live: 'Live',
-  upcoming: 'Upcoming',
-  startsAt: (time: string, day: string) => (day ? `Starts ${day} at ${time} your time` : `Starts ${time} your time`),
-  endedAt: (time: string, day: string) => (day ? `Ended ${day} at ${time} your time` : `Ended at ${time} your time`),
-  ended: 'Ended',
-  /** A day that is neither today, tomorrow nor yesterday: "on Sat 14 Mar". */
-  onDay: (date: string) => `on ${date}`,
-  countdown: {
-    soon: 'starting soon',
-    underAMinute: 'in less than a minute',
-    minutes: (m: number) => `in ${m} min`,
-    hours: (h: number, m: number) => (m ? `in ${h} h ${m} min` : `in ${h} h`),
-    days: (d: number) => (d === 1 ? 'in 1 day' : `in ${d} days`),
-  },
-  /** The hint after the start time when the event's clock reads differently. */
-  eventTime: (text: string) => `Event time: ${text}`,
-  startTitle: (yours: string, event: string, zone: string) => `${yours} (your time) · ${event} (event time, ${zone})`,
-  /** Said once by the polite status region when the post changes state. */
-  nowLive: 'The liveblog is live now.',
-  nowEnded: 'This liveblog has ended.',
-  nowUpcoming: 'The liveblog is upcoming again.',
-  reading: (readers: string) => `${readers} reading`,
-} as const;
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -46,21 +23,23 @@ type StatusState = Pick<Post, 'status' | 'startsAt' | 'endedAt' | 'createdAt'>;
 
 /** "in 2 h 5 min": minutes rounded up, so 16:55:30 before a 19:00 start reads like the wall clock. */
 export function countdownText(ms: number): string {
-  const c = STRINGS.countdown;
-  if (ms <= 0) return c.soon;
-  if (ms < MINUTE) return c.underAMinute;
+  if (ms <= 0) return ui.t('reader.countdown.soon');
+  if (ms < MINUTE) return ui.t('reader.countdown.underAMinute');
   const minutes = Math.ceil(ms / MINUTE);
-  if (minutes < 60) return c.minutes(minutes);
-  if (ms < 2 * DAY) return c.hours(Math.floor(minutes / 60), minutes % 60);
-  return c.days(Math.floor(ms / DAY));
+  if (minutes < 60) return ui.plural('reader.countdown.minutes', minutes);
+  if (ms < 2 * DAY) {
+    const hours = Math.floor(minutes / 60);
+    return minutes % 60 ? ui.t('reader.countdown.hoursMinutes', { hours, minutes: minutes % 60 }) : ui.plural('reader.countdown.hours', hours);
+  }
+  return ui.plural('reader.countdown.days', Math.floor(ms / DAY));
 }
 
 const local = {
-  time: new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }),
-  day: new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short' }),
-  dayWithYear: new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }),
-  full: new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' }),
-  relativeDay: new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' }),
+  time: new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }),
+  day: new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short' }),
+  dayWithYear: new Intl.DateTimeFormat(locale, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }),
+  full: new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' }),
+  relativeDay: new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }),
 };
 
 const midnight = (date: Date) => new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime();
@@ -78,8 +57,12 @@ export function localWhen(date: Date, now = new Date()): { time: string; day: st
   return { time, day: format.format(date), dated: true };
 }
 
-/** "tomorrow at 19:00", "on Sat 14 Mar at 19:00", or "" for today (the caller says just the time). */
-const dayPhrase = ({ day, dated }: { day: string; dated: boolean }) => (dated ? STRINGS.onDay(day) : day);
+/** "Starts 19:00 your time", "Starts tomorrow at 19:00 your time", "Starts on Sat 14 Mar at 19:00 your time" (and "Ended …"). */
+function whenText(which: 'starts' | 'ended', { time, day, dated }: { time: string; day: string; dated: boolean }): string {
+  if (dated) return ui.t(which === 'starts' ? 'reader.startsOnDate' : 'reader.endedOnDate', { date: day, time });
+  if (day) return ui.t(which === 'starts' ? 'reader.startsAtDay' : 'reader.endedAtDay', { day, time });
+  return ui.t(which === 'starts' ? 'reader.startsAt' : 'reader.endedAt', { time });
+}
 
 export class PostStatus {
   private state: StatusState;
@@ -116,7 +99,7 @@ export class PostStatus {
     this.eventZone = post.timezone;
     this.render();
     if (post.status === before) return;
-    announceStatus(post.status === 'live' ? STRINGS.nowLive : post.status === 'ended' ? STRINGS.nowEnded : STRINGS.nowUpcoming);
+    announceStatus(ui.t(post.status === 'live' ? 'reader.nowLive' : post.status === 'ended' ? 'reader.nowEnded' : 'reader.nowUpcoming'));
   }
 
   private render(): void {
@@ -134,17 +117,17 @@ export class PostStatus {
     const { status, startsAt, endedAt } = this.state;
     element.className = `status status-${status}`;
     element.dataset.status = status;
-    let text: string = STRINGS.ended;
+    let text = ui.t('reader.status.ended');
     let countdown = '';
-    if (status === 'live') text = STRINGS.live;
+    if (status === 'live') text = ui.t('reader.status.live');
     else if (status === 'scheduled' && startsAt) {
       const when = localWhen(new Date(startsAt));
-      text = STRINGS.startsAt(when.time, dayPhrase(when));
+      text = whenText('starts', when);
       countdown = countdownText(Date.parse(startsAt) - Date.now());
-    } else if (status === 'scheduled') text = STRINGS.upcoming;
+    } else if (status === 'scheduled') text = ui.t('reader.status.scheduled');
     else if (endedAt) {
       const when = localWhen(new Date(endedAt));
-      text = STRINGS.endedAt(when.time, dayPhrase(when));
+      text = whenText('ended', when);
     }
     const dot = element.querySelector('.live-dot');
     if (status === 'live' && !dot) {
@@ -176,13 +159,13 @@ export class PostStatus {
     const yours = `${local.full.format(date)} ${zoneLabel(this.readerZone, date)}`;
     start.textContent = yours;
     const event = eventClock(date, this.eventZone, this.readerZone);
-    start.title = STRINGS.startTitle(yours, event.full, this.eventZone);
+    start.title = ui.t('reader.timeTitle', { local: yours, event: event.full, zone: this.eventZone });
     if (!hint) return;
     // The same wall clock as the event's: the label already says everything.
     hint.hidden = event.same;
     // "13:02 UTC", not "13:02 UTC (UTC)": the zone's name only when the label is not already it.
     const named = event.short.endsWith(` ${this.eventZone}`) ? event.short : `${event.short} (${this.eventZone})`;
-    hint.textContent = event.same ? '' : STRINGS.eventTime(named);
+    hint.textContent = event.same ? '' : ui.t('reader.eventTime', { time: named });
     hint.removeAttribute('title');
   }
 }
@@ -192,12 +175,13 @@ export class PostStatus {
  * when the event's calendar day is not the reader's ("Sat 09:00 CET"); `same` when both clocks read alike.
  */
 function eventClock(date: Date, eventZone: string, readerZone: string): { short: string; full: string; same: boolean } {
+  // Compared, never shown: one fixed locale, so the two clocks' texts compare alike.
   const wall = (timeZone: string) => new Intl.DateTimeFormat('en-GB', { timeZone, dateStyle: 'short', timeStyle: 'short' }).format(date);
   const day = (timeZone: string) => new Intl.DateTimeFormat('en-GB', { timeZone, dateStyle: 'short' }).format(date);
   const label = zoneLabel(eventZone, date);
-  const time = new Intl.DateTimeFormat(undefined, { timeZone: eventZone, hour: '2-digit', minute: '2-digit' }).format(date);
-  const weekday = day(eventZone) === day(readerZone) ? '' : `${new Intl.DateTimeFormat(undefined, { timeZone: eventZone, weekday: 'short' }).format(date)} `;
-  const full = new Intl.DateTimeFormat(undefined, { timeZone: eventZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(date);
+  const time = new Intl.DateTimeFormat(locale, { timeZone: eventZone, hour: '2-digit', minute: '2-digit' }).format(date);
+  const weekday = day(eventZone) === day(readerZone) ? '' : `${new Intl.DateTimeFormat(locale, { timeZone: eventZone, weekday: 'short' }).format(date)} `;
+  const full = new Intl.DateTimeFormat(locale, { timeZone: eventZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(date);
   return { short: `${weekday}${time} ${label}`, full: `${full} ${label}`, same: wall(eventZone) === wall(readerZone) };
 }
 
@@ -206,11 +190,10 @@ function setText(root: HTMLElement, selector: string, text: string): void {
   if (element && element.textContent !== text) element.textContent = text;
 }
 
-const readersFormat = new Intl.NumberFormat(undefined);
 /** The reader count the server sends (presence). */
 export function showReaders(readers: number): void {
   const element = document.getElementById('readers');
   if (!element) return;
-  element.textContent = STRINGS.reading(readersFormat.format(readers));
+  element.textContent = ui.plural('reader.readers', readers);
   element.hidden = readers < 1;
 }

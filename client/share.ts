@@ -1,4 +1,4 @@
-import { STRINGS } from './orientation-strings.js';
+import { ui } from './i18n.js';
 
 /**
  * A Share control on every entry (issue 15). It opens a small menu: the system's share sheet
@@ -14,7 +14,11 @@ export function entryUrl(id: string): string {
   return `${canonical || `${location.origin}${location.pathname}`}#entry-${id}`;
 }
 
-type Target = { name: keyof typeof STRINGS.shareOn; href(url: string, text: string, title: string): string };
+type Target = { name: 'x' | 'bluesky' | 'facebook' | 'whatsapp' | 'email'; href(url: string, text: string, title: string): string };
+
+/** The networks' own names (not translated); e-mail in the page's language. */
+const targetName = (name: Target['name']): string =>
+  ({ x: 'X', bluesky: 'Bluesky', facebook: 'Facebook', whatsapp: 'WhatsApp', email: ui.t('reader.shareByEmail') })[name];
 
 const enc = encodeURIComponent;
 const TARGETS: Target[] = [
@@ -45,11 +49,11 @@ export class Share {
     const button = document.createElement('button');
     button.type = 'button';
     button.className = 'share-button';
-    button.textContent = STRINGS.share;
+    button.textContent = ui.t('reader.share');
     button.setAttribute('aria-expanded', 'false');
     button.setAttribute('aria-controls', `share-${id}`);
     const time = header.querySelector('.permalink time')?.textContent ?? '';
-    button.setAttribute('aria-label', STRINGS.shareLabel(STRINGS.entryAt(time)));
+    button.setAttribute('aria-label', ui.t('reader.shareEntry', { time }));
     button.addEventListener('click', () => {
       if (this.open?.button === button) this.close();
       else this.show(article, button);
@@ -73,21 +77,21 @@ export class Share {
     menu.className = 'share-menu';
     menu.id = `share-${id}`;
     menu.setAttribute('role', 'group');
-    menu.setAttribute('aria-label', button.getAttribute('aria-label') ?? STRINGS.share);
+    menu.setAttribute('aria-label', button.getAttribute('aria-label') ?? ui.t('reader.share'));
     const status = document.createElement('p');
     status.className = 'share-status';
     status.setAttribute('role', 'status');
     if (typeof navigator.share === 'function') {
-      menu.append(action(STRINGS.shareVia, () => void navigator.share({ title, text, url }).catch(() => undefined)));
+      menu.append(action(ui.t('reader.shareVia'), () => void navigator.share({ title, text, url }).catch(() => undefined)));
     }
     menu.append(
-      action(STRINGS.copyLink, async () => {
+      action(ui.t('reader.copyLink'), async () => {
         try {
           await navigator.clipboard.writeText(url);
-          status.textContent = STRINGS.copied;
+          status.textContent = ui.t('reader.copied');
         } catch {
           // No clipboard (permission, an old browser): the address, to select by hand.
-          status.textContent = `${STRINGS.copyFailed}: ${url}`;
+          status.textContent = ui.t('reader.copyFailed', { url });
         }
       }),
     );
@@ -95,7 +99,7 @@ export class Share {
       const link = document.createElement('a');
       link.className = `share-link share-${target.name}`;
       link.href = target.href(url, text, title);
-      link.textContent = STRINGS.shareOn[target.name];
+      link.textContent = targetName(target.name);
       if (target.name !== 'email') {
         link.target = '_blank';
         link.rel = 'noopener noreferrer';

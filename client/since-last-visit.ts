@@ -1,5 +1,6 @@
 import type { Change } from '../contract/index.js';
 import { changesPage } from './api-client.js';
+import { ui } from './i18n.js';
 import { localWhen } from './post-status.js';
 import { announceStatus } from './status-announcer.js';
 
@@ -19,17 +20,6 @@ import { announceStatus } from './status-announcer.js';
  * The work is bounded for a huge gap: at most MAX_PAGES answers of PAGE_SIZE changes (each also
  * bounded in bytes by the server), and counting stops at CAP entries ("100+ new entries").
  */
-
-export const STRINGS = {
-  entries: (count: number, atLeast: boolean) => (atLeast ? `${count}+ new entries` : count === 1 ? '1 new entry' : `${count} new entries`),
-  keyMoments: (count: number, atLeast: boolean) => (atLeast ? `${count}+ key moments` : count === 1 ? '1 key moment' : `${count} key moments`),
-  summary: (entries: string, keyMoments: string, since: string) => (keyMoments ? `${entries} and ${keyMoments} since ${since}` : `${entries} since ${since}`),
-  /** When the last visit was: "14:05", "yesterday at 14:05", "Sat 14 Mar at 14:05". */
-  since: (time: string, day: string) => (day ? `${day} at ${time}` : time),
-  jump: 'Read from the first new one',
-  dismiss: 'Dismiss',
-  dismissLabel: 'Dismiss what is new since your last visit',
-} as const;
 
 const STORAGE_KEY = 'liveline:visits';
 /** Posts remembered per browser; the least recently seen are forgotten first. */
@@ -157,27 +147,32 @@ export class SinceLastVisit {
     }
     if (found.entries === 0) return;
     const when = localWhen(new Date(previous.at));
-    const text = STRINGS.summary(
-      STRINGS.entries(found.entries, found.atLeast),
-      found.keyMoments ? STRINGS.keyMoments(found.keyMoments, found.atLeast) : '',
-      STRINGS.since(when.time, when.day),
-    );
+    const entries = found.atLeast ? ui.plural('reader.since.entriesAtLeast', found.entries) : ui.plural('reader.newEntries', found.entries);
+    // "14:05", "yesterday at 14:05", "Sat 14 Mar at 14:05": the day when it was not today.
+    const since = when.day ? ui.t('reader.since.dayAt', { day: when.day, time: when.time }) : when.time;
+    const text = found.keyMoments
+      ? ui.t('reader.since.summaryWithKeyMoments', {
+          entries,
+          keyMoments: ui.plural(found.atLeast ? 'reader.since.keyMomentsAtLeast' : 'reader.since.keyMoments', found.keyMoments),
+          since,
+        })
+      : ui.t('reader.since.summary', { entries, since });
     const message = document.createElement('p');
     message.className = 'since-text';
-    message.textContent = `${text}.`;
+    message.textContent = text;
     const children: Node[] = [message];
     if (found.firstId !== undefined) {
       const jump = document.createElement('a');
       jump.href = `#entry-${found.firstId}`;
       jump.className = 'since-jump';
-      jump.textContent = STRINGS.jump;
+      jump.textContent = ui.t('reader.since.jump');
       children.push(jump);
     }
     const dismiss = document.createElement('button');
     dismiss.type = 'button';
     dismiss.className = 'since-dismiss';
-    dismiss.textContent = STRINGS.dismiss;
-    dismiss.setAttribute('aria-label', STRINGS.dismissLabel);
+    dismiss.textContent = ui.t('reader.since.dismiss');
+    dismiss.setAttribute('aria-label', ui.t('reader.since.dismissLabel'));
     dismiss.addEventListener('click', () => (banner.hidden = true));
     children.push(dismiss);
     banner.replaceChildren(...children);

@@ -1,4 +1,5 @@
 import type { Change } from '../contract/index.js';
+import { ui } from './i18n.js';
 
 /**
  * The tab's title counts the entries that arrived while the tab was hidden, "(3) Keynote ·
@@ -6,10 +7,6 @@ import type { Change } from '../contract/index.js';
  * reader comes back. An entry published and deleted while away is not counted. The title also
  * follows a renamed post.
  */
-
-export const STRINGS = {
-  counted: (count: number, title: string) => `(${count}) ${title}`,
-} as const;
 
 export class UnseenTitle {
   private base = document.title;
@@ -40,7 +37,7 @@ export class UnseenTitle {
   }
 
   private paint(): void {
-    const title = this.unseen.size > 0 ? STRINGS.counted(this.unseen.size, this.base) : this.base;
+    const title = this.unseen.size > 0 ? ui.t('reader.unseenTitle', { count: this.unseen.size, title: this.base }) : this.base;
     if (document.title !== title) document.title = title;
   }
 }

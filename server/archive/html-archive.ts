@@ -37,7 +37,7 @@ ${post.summaryHtml ? html`<section class="summary" id="summary" aria-labelledby=
 <section id="entries" aria-label="${ui.t('page.entriesLabel')}">
 ${entries.map((entry) => entryArticle(entry, post.timezone, '', { ui }))}
 </section>
-<footer><p class="archived">Archived ${exportedAt} · ${entries.length} entries</p></footer>
+<footer><p class="archived">${ui.t('page.archived', { date: exportedAt })} · ${ui.plural('home.entries', entries.length)}</p></footer>
 </article>
 </main>
 </body>

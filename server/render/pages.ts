@@ -28,46 +28,6 @@ export function statusLabel(ui: Ui, status: PostStatus): string {
   return ui.t(`reader.status.${status}`);
 }
 
-/**
- * The post header's sentences not yet in the language catalogues (status labels, the zone line
- * and the ended banner are: contract/i18n). Without JavaScript every time is in the event's zone and says so;
- * client/post-status.ts then switches them to the reader's zone ("Starts 19:00 your time").
- */
-const HEADER_STRINGS = {
-  /** "Starts Saturday 14 March 2026, 19:00 CET". */
-  startsAt: (when: string) => `Starts ${when}`,
-  /** "Ended at 17:45 CET on Saturday 14 March 2026". */
-  endedAt: (time: string, day: string) => `Ended at ${time} on ${day}`,
-};
-
-/**
- * The reader page's orientation strings (issue 15: summary, pinned entry, key moments, order and
- * filter, entry anatomy), in one place for the translation catalogues to take over. The reader
- * script has the same in client/orientation-strings.ts.
- */
-const STRINGS = {
-  summaryTitle: 'What we know',
-  pinnedTitle: 'Pinned',
-  showMore: 'Show more',
-  showLess: 'Show less',
-  pinnedAbove: 'Pinned above.',
-  readPinned: 'Read the pinned entry',
-  keyMomentsTitle: 'Key moments',
-  keyMomentBadge: 'Key moment',
-  allKeyMoments: (count: number) => `All ${count} key moments`,
-  viewLabel: 'How entries are shown',
-  orderLabel: 'Order',
-  newest: 'Newest',
-  oldest: 'Oldest',
-  filterLabel: 'Show',
-  allEntries: 'All entries',
-  keyMomentsOnly: 'Key moments only',
-  jumpToLatest: 'Jump to latest',
-  updated: 'Updated',
-  noKeyMoments: 'No key moments yet. They appear here as the editors mark them.',
-  olderKeyMoments: 'Older key moments are in the full stream.',
-} as const;
-
 type Head = {
   title: string;
   description: string;
@@ -209,10 +169,10 @@ function clockAndDay(iso: string, timeZone: string, language: string): { clock: 
 function statusLine(post: Post, ui: Ui): RawHtml {
   const zone = post.timezone;
   let text = statusLabel(ui, post.status);
-  if (post.status === 'scheduled' && post.startsAt) text = HEADER_STRINGS.startsAt(formatDate(post.startsAt, zone, ui.language));
+  if (post.status === 'scheduled' && post.startsAt) text = ui.t('page.startsAt', { date: formatDate(post.startsAt, zone, ui.language) });
   if (post.status === 'ended' && post.endedAt) {
     const { clock, day } = clockAndDay(post.endedAt, zone, ui.language);
-    text = HEADER_STRINGS.endedAt(clock, day);
+    text = ui.t('page.endedAt', { time: clock, day });
   }
   return html`<p class="status status-${post.status}" id="post-status" data-status="${post.status}" data-starts-at="${post.startsAt ?? ''}" data-ended-at="${post.endedAt ?? ''}">${post.status === 'live' ? raw('<span class="live-dot" aria-hidden="true"></span>') : ''}<span id="post-status-text">${text}</span><span class="countdown" id="post-countdown" hidden></span></p>`;
 }
@@ -227,7 +187,7 @@ function headlineOf(entry: Entry): string {
 function entryHeader(entry: Entry, timeZone: string, permalinkBase: string, ui: Ui): RawHtml {
   const time = formatTime(entry.createdAt, timeZone, ui.language);
   const updated = entry.edited ? formatTime(entry.updatedAt, timeZone, ui.language) : undefined;
-  return html`<header><a class="permalink" href="${permalinkBase}#entry-${entry.id}"${permalinkBase ? raw(' target="_blank"') : ''}><time datetime="${entry.createdAt}" title="${time.long}">${time.short}</time></a>${entry.author ? html` <span class="author">${entry.author.name}</span>` : ''}${entry.keyEvent ? html` <span class="badge">${ui.t('reader.keyMoment')}</span>` : ''}${updated ? html` <span class="edited">${STRINGS.updated} <time datetime="${entry.updatedAt}" title="${updated.long}">${updated.short}</time></span>` : ''}</header>`;
+  return html`<header><a class="permalink" href="${permalinkBase}#entry-${entry.id}"${permalinkBase ? raw(' target="_blank"') : ''}><time datetime="${entry.createdAt}" title="${time.long}">${time.short}</time></a>${entry.author ? html` <span class="author">${entry.author.name}</span>` : ''}${entry.keyEvent ? html` <span class="badge">${ui.t('reader.keyMoment')}</span>` : ''}${updated ? html` <span class="edited">${ui.t('reader.updated')} <time datetime="${entry.updatedAt}" title="${updated.long}">${updated.short}</time></span>` : ''}</header>`;
 }
 
 /**
@@ -242,7 +202,7 @@ export function entryArticle(entry: Entry, timeZone: string, permalinkBase = '',
   return html`<article class="entry${entry.keyEvent ? ' key-event' : ''}${stub ? ' pinned-stub' : ''}" id="entry-${entry.id}" data-entry-id="${entry.id}" data-version="${entry.version}" data-created-at="${entry.createdAt}">
 ${entryHeader(entry, timeZone, permalinkBase, ui)}
 ${headline ? html`<h3 class="entry-headline">${headline}</h3>` : ''}
-${stub ? html`<p class="pinned-note">${STRINGS.pinnedAbove} <a href="#pinned">${STRINGS.readPinned}</a></p>` : html`<div class="entry-body">${raw(entry.html)}</div>`}
+${stub ? html`<p class="pinned-note">${ui.t('reader.pinnedAbove')} <a href="#pinned">${ui.t('reader.readPinned')}</a></p>` : html`<div class="entry-body">${raw(entry.html)}</div>`}
 </article>`;
 }
 
@@ -262,7 +222,7 @@ function keyMoment(entry: Entry, timeZone: string, ui: Ui): RawHtml {
 function keyMomentsBox(keyEvents: Entry[], timeZone: string, filterHref: string, ui: Ui): RawHtml {
   const count = keyEvents.length;
   return html`<nav class="key-moments" id="key-moments" aria-labelledby="key-moments-title"${count ? '' : raw(' hidden')}>
-<div class="key-moments-head"><h2 id="key-moments-title">${ui.t('page.keyMoments')}</h2><a class="key-moments-all" id="key-moments-all" href="${filterHref}"${count > 3 ? '' : raw(' hidden')}>${STRINGS.allKeyMoments(count)}</a></div>
+<div class="key-moments-head"><h2 id="key-moments-title">${ui.t('page.keyMoments')}</h2><a class="key-moments-all" id="key-moments-all" href="${filterHref}"${count > 3 ? '' : raw(' hidden')}>${ui.plural('reader.allKeyMoments', count)}</a></div>
 <ol id="key-moments-list">${keyEvents.map((entry) => keyMoment(entry, timeZone, ui))}</ol>
 </nav>`;
 }
@@ -276,15 +236,15 @@ function pinnedBox(pinned: Entry | null, timeZone: string, permalinkBase: string
   const long = pinned ? htmlToText(pinned.html).length > 280 || /<(img|table|pre|ul|ol|blockquote)\b/.test(pinned.html) || (pinned.html.match(/<p\b/g)?.length ?? 0) > 2 : false;
   const headline = pinned ? headlineOf(pinned) : '';
   return html`<aside class="pinned" id="pinned" aria-labelledby="pinned-title"${long ? raw(' data-collapsible') : ''}${pinned ? '' : raw(' hidden')}>
-<h2 id="pinned-title">${STRINGS.pinnedTitle}</h2>
+<h2 id="pinned-title">${ui.t('page.pinned')}</h2>
 <div class="pinned-body entry" id="pinned-body" data-pinned-id="${pinned?.id ?? ''}">${pinned ? html`${entryHeader(pinned, timeZone, permalinkBase, ui)}${headline ? html`<h3 class="entry-headline">${headline}</h3>` : ''}<div class="entry-body">${raw(pinned.html)}</div>` : ''}</div>
-<details class="pinned-more" id="pinned-more"><summary><span class="more">${STRINGS.showMore}</span><span class="less">${STRINGS.showLess}</span></summary></details>
+<details class="pinned-more" id="pinned-more"><summary><span class="more">${ui.t('reader.showMore')}</span><span class="less">${ui.t('page.showLess')}</span></summary></details>
 </aside>`;
 }
 
-function summaryBox(post: Post): RawHtml {
+function summaryBox(post: Post, ui: Ui): RawHtml {
   return html`<section class="summary" id="summary" aria-labelledby="summary-title"${post.summaryHtml ? '' : raw(' hidden')}>
-<h2 id="summary-title">${STRINGS.summaryTitle}</h2>
+<h2 id="summary-title">${ui.t('page.whatWeKnow')}</h2>
 <div class="summary-body" id="summary-body">${raw(post.summaryHtml)}</div>
 </section>`;
 }
@@ -304,7 +264,7 @@ function viewHref(base: string, view: View): string {
 }
 
 /** Newest · Oldest and All entries · Key moments only: links (they work without JavaScript) marked aria-current. */
-function streamControls(base: string, model: { order: EntryOrder; orderFromUrl: boolean; filter: EntryFilter }, entries: Entry[]): RawHtml {
+function streamControls(base: string, model: { order: EntryOrder; orderFromUrl: boolean; filter: EntryFilter }, entries: Entry[], ui: Ui): RawHtml {
   const newest = entries.at(-1);
   const explicit = model.orderFromUrl ? model.order : undefined;
   const current = (on: boolean) => (on ? raw(' aria-current="true"') : '');
@@ -313,10 +273,10 @@ function streamControls(base: string, model: { order: EntryOrder; orderFromUrl: 
   const filterLink = (filter: EntryFilter, label: string) =>
     html`<a href="${viewHref(base, { order: explicit, filter })}" data-filter="${filter}"${current(model.filter === filter)}>${label}</a>`;
   const jump = model.order === 'oldest' && entries.length > 1;
-  return html`<nav class="stream-controls" id="stream-controls" aria-label="${STRINGS.viewLabel}">
-<span class="choice" role="group" aria-labelledby="order-label" id="order-choice"><span id="order-label" class="choice-label">${STRINGS.orderLabel}</span>${orderLink('newest', STRINGS.newest)}${orderLink('oldest', STRINGS.oldest)}</span>
-<span class="choice" role="group" aria-labelledby="filter-label" id="filter-choice"><span id="filter-label" class="choice-label">${STRINGS.filterLabel}</span>${filterLink('all', STRINGS.allEntries)}${filterLink('key', STRINGS.keyMomentsOnly)}</span>
-<a class="jump-latest" id="jump-latest" href="#entry-${newest?.id ?? ''}"${jump ? '' : raw(' hidden')}>${STRINGS.jumpToLatest}</a>
+  return html`<nav class="stream-controls" id="stream-controls" aria-label="${ui.t('page.viewLabel')}">
+<span class="choice" role="group" aria-labelledby="order-label" id="order-choice"><span id="order-label" class="choice-label">${ui.t('page.order')}</span>${orderLink('newest', ui.t('page.newest'))}${orderLink('oldest', ui.t('page.oldest'))}</span>
+<span class="choice" role="group" aria-labelledby="filter-label" id="filter-choice"><span id="filter-label" class="choice-label">${ui.t('page.filter')}</span>${filterLink('all', ui.t('page.allEntries'))}${filterLink('key', ui.t('page.keyMomentsOnly'))}</span>
+<a class="jump-latest" id="jump-latest" href="#entry-${newest?.id ?? ''}"${jump ? '' : raw(' hidden')}>${ui.t('page.jumpToLatest')}</a>
 </nav>`;
 }
 
@@ -364,7 +324,7 @@ export function postPage(model: PostPageModel, assets: Assets): string {
     ? html`<nav class="earlier" aria-label="${ui.t('page.earlierLabel')}"><a href="${viewHref(base, { before: nextCursor, order: explicitOrder })}" rel="prev" id="load-earlier" data-cursor="${nextCursor}">${ui.t('page.loadEarlier')}</a></nav>`
     : '';
   const shown = order === 'newest' ? [...entries].reverse() : entries;
-  const days = dayBreaks(shown, zone);
+  const days = dayBreaks(shown, zone, ui.language);
   // A scheduled post without a start time has nothing to announce but "Upcoming".
   const starts = post.startsAt ?? (post.status === 'scheduled' ? null : post.createdAt);
   const body = html`<article class="post" data-status="${post.status}">
@@ -381,17 +341,17 @@ ${post.description ? html`<p class="description" id="post-description">${post.de
 </header>
 <p class="ended-banner" id="ended-banner"${post.status === 'ended' ? '' : raw(' hidden')}>${ui.t('page.ended')}</p>
 <div class="since-last-visit" id="since-last-visit" hidden></div>
-${summaryBox(post)}
+${summaryBox(post, ui)}
 ${pinnedBox(model.pinned, zone, permalinkBase, ui)}
 ${filter === 'key' ? '' : keyMomentsBox(model.keyEvents, zone, viewHref(base, { order: explicitOrder, filter: 'key' }), ui)}
-${embed ? '' : streamControls(base, { order, orderFromUrl: model.orderFromUrl === true, filter }, entries)}
+${embed ? '' : streamControls(base, { order, orderFromUrl: model.orderFromUrl === true, filter }, entries, ui)}
 ${order === 'oldest' ? earlierLink : ''}
 <section id="entries" aria-label="${ui.t('page.entriesLabel')}" data-slug="${post.slug}" data-last-seq="${post.lastSeq}" data-timezone="${zone}" data-status="${post.status}" data-live="${older ? 'false' : 'true'}" data-permalink-base="${permalinkBase}" data-order="${order === 'newest' ? 'newest-first' : 'oldest-first'}"${model.orderFromUrl ? raw(' data-order-source="url"') : ''}${filter === 'key' ? raw(' data-filter="key"') : ''}>
 ${shown.map((entry, index) => html`${days[index] ? daySeparator(days[index]) : ''}${entryArticle(entry, zone, permalinkBase, { pinnedStub: model.pinned?.id === entry.id, ui })}`)}
 </section>
 ${order === 'newest' ? earlierLink : ''}
-<p class="empty" id="empty"${entries.length ? raw(' hidden') : ''}>${filter === 'key' ? STRINGS.noKeyMoments : ui.t('page.empty')}</p>
-${model.moreKeyMoments ? html`<p class="more-key-moments"><a href="${viewHref(base, { order: explicitOrder })}">${STRINGS.olderKeyMoments}</a></p>` : ''}
+<p class="empty" id="empty"${entries.length ? raw(' hidden') : ''}>${filter === 'key' ? ui.t('page.noKeyMoments') : ui.t('page.empty')}</p>
+${model.moreKeyMoments ? html`<p class="more-key-moments"><a href="${viewHref(base, { order: explicitOrder })}">${ui.t('page.olderKeyMoments')}</a></p>` : ''}
 ${older ? html`<nav class="latest"><a href="${viewHref(base, { order: explicitOrder })}">${ui.t('page.backToLatest')}</a></nav>` : ''}
 <div class="visually-hidden" id="announcer" aria-live="polite" aria-atomic="true"></div>
 <button type="button" class="new-entries" id="new-entries" hidden></button>

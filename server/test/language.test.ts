@@ -46,11 +46,19 @@ describe('a post’s language', () => {
     await postEntry(t, slug, 'Die Sitzung beginnt. Erste Rede folgt gleich.');
     const page = (await t.app.inject(`/posts/${slug}`)).body;
     expect(page).toMatch(/^<!doctype html>\n<html lang="de">/);
-    expect(page).toContain('<p class="status status-ended" id="post-status">Beendet</p>');
+    // Ended: "Beendet um 14:49 MEZ am Dienstag, 1. Dezember 2026", in the event's zone (the script switches it to the reader's).
+    expect(page).toMatch(/<span id="post-status-text">Beendet um \d\d:\d\d MEZ am \S+, \d+\. \S+ \d{4}<\/span>/);
     expect(page).toContain('Dieser Liveblog ist beendet.');
     expect(page).toContain('Zeitzone der Veranstaltung: Europe/Berlin');
     expect(page).toContain('>Zum Inhalt springen</a>');
     expect(page).toContain('Samstag, 14. März 2026 um 09:00 MEZ');
+    // The orientation controls (issue 15), in German too.
+    expect(page).toContain('<h2 id="pinned-title">Angeheftet</h2>');
+    expect(page).toContain('>Neueste</a>');
+    expect(page).toContain('>Älteste</a>');
+    expect(page).toContain('>Nur Schlüsselmomente</a>');
+    expect(page).toContain('aria-label="Darstellung der Einträge"');
+    expect(page).not.toMatch(/>(Newest|Oldest|Key moments only|Jump to latest|Show more|Show less|Updated)</);
     expect(jsonLdOf(page)).toMatchObject({ inLanguage: 'de' });
     // The script's strings, in German only.
     const strings = readerStrings(page);
@@ -58,7 +66,7 @@ describe('a post’s language', () => {
     expect(Object.keys(strings).every((key) => key.startsWith('reader.'))).toBe(true);
     const embed = (await t.app.inject(`/posts/${slug}/embed`)).body;
     expect(embed).toMatch(/<html lang="de" data-theme="light">/);
-    expect(embed).toContain('id="post-status">Beendet</p>');
+    expect(embed).toMatch(/<span id="post-status-text">Beendet um /);
   });
 
   it('writes an Arabic post right to left', async () => {
@@ -66,7 +74,8 @@ describe('a post’s language', () => {
     const { slug } = await createPost(t, { title: 'تغطية مباشرة', status: 'live', language: 'ar' });
     const page = (await t.app.inject(`/posts/${slug}`)).body;
     expect(page).toMatch(/<html lang="ar" dir="rtl">/);
-    expect(page).toContain('id="post-status">مباشر</p>');
+    expect(page).toContain('<span id="post-status-text">مباشر</span>');
+    expect(page).toContain('>الأحدث</a>');
     expect(page).toContain('لا توجد تحديثات بعد.');
   });
 
