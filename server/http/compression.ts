@@ -24,8 +24,16 @@ export const COMPRESSION_THRESHOLD_BYTES = 1024;
 
 export class CompressibleBody {
   private readonly encoded = new Map<Encoding, Buffer>();
+  /**
+   * The text as UTF-8, made once: sending a string makes Node encode it again for every response
+   * (and measure it for Content-Length), which for a page with any character beyond Latin-1 (…, ↑,
+   * an Arabic post) costs as much as the rest of the request.
+   */
+  readonly plain: Buffer;
 
-  constructor(readonly text: string) {}
+  constructor(readonly text: string) {
+    this.plain = Buffer.from(text, 'utf8');
+  }
 
   /** The body in `encoding`, compressed on first use and kept. */
   as(encoding: Encoding): Buffer {
@@ -39,7 +47,7 @@ export class CompressibleBody {
 
   /** An upper bound of the bytes this body can come to hold: the text (UTF-16 in V8) and both compressed forms (never longer than the UTF-8 text, give or take a header). */
   get maxBytes(): number {
-    return this.text.length * 2 + 2 * (Buffer.byteLength(this.text) + 64);
+    return this.text.length * 2 + this.plain.length + 2 * (this.plain.length + 64);
   }
 }
 
@@ -55,8 +63,9 @@ export function acceptedEncoding(request: FastifyRequest): Encoding | undefined 
 export function sendCompressible(request: FastifyRequest, reply: FastifyReply, body: CompressibleBody, type: string): FastifyReply {
   varyByEncoding(reply);
   reply.type(type);
-  const encoding = Buffer.byteLength(body.text) >= COMPRESSION_THRESHOLD_BYTES ? acceptedEncoding(request) : undefined;
-  if (!encoding) return reply.send(body.text);
+  const encoding = body.plain.length >= COMPRESSION_THRESHOLD_BYTES ? acceptedEncoding(request) : undefined;
+  // Plain: the compression plugin negotiates as this did (brotli or gzip, none here), so it leaves it alone.
+  if (!encoding) return reply.header('Content-Length', body.plain.length).send(body.plain);
   const buffer = body.as(encoding);
   return reply.header('Content-Encoding', encoding).header('Content-Length', buffer.length).send(buffer);
 }

@@ -12,10 +12,14 @@ import type { Actor, SiteInput, SiteSettings } from '../../contract/index.js';
  * says the measured ratio, so no branding can make the live status or a button unreadable.
  */
 export class SiteService {
+  /** Every page asks: kept in memory, replaced when an admin saves (this process is the only writer). */
+  private current: SiteSettings | undefined;
+
   constructor(private readonly stores: Stores) {}
 
   get(): SiteSettings {
-    return present(this.stores.site.get());
+    this.current ??= present(this.stores.site.get());
+    return this.current;
   }
 
   update(actor: Actor, ifMatch: number | undefined, input: SiteInput): SiteSettings {
@@ -23,7 +27,7 @@ export class SiteService {
     const version = requireVersion(ifMatch);
     refuseUnreadable(input);
     const { db, site, uploads, audit } = this.stores;
-    return db.transaction(() => {
+    const saved = db.transaction(() => {
       if (input.logo !== null && !uploads.byFileName(input.logo.slice('/uploads/'.length))) {
         throw errors.unprocessable('logo-not-uploaded', `There is no uploaded image at ${input.logo}; upload the logo first (POST /api/uploads) and send the URL it answers with.`, {
           errors: [{ field: 'logo', message: 'must be an image uploaded to this server' }],
@@ -35,6 +39,8 @@ export class SiteService {
       audit.record(actor.id, 'site.updated', null, { name: updated.name, version: updated.version });
       return present(updated);
     })();
+    this.current = saved;
+    return saved;
   }
 }
 
