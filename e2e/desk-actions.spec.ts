@@ -1,4 +1,5 @@
-import { expect, request as playwrightRequest, test, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { adminSession } from './support/admin.js';
 import { auth, createPost, postEntry, uniqueTitle } from './support/api.js';
 
 /**
@@ -7,15 +8,7 @@ import { auth, createPost, postEntry, uniqueTitle } from './support/api.js';
  * inline banners, never a browser dialog; a history that diffs the text readers see, with
  * "Restore this version"; a conflict view with exactly two choices; "edited" only for edits.
  */
-let admin: APIRequestContext;
-
-test.beforeAll(async ({ baseURL }) => {
-  admin = await playwrightRequest.newContext({ baseURL });
-  expect((await admin.post('/login', { data: { email: process.env.LIVELINE_E2E_ADMIN_EMAIL, password: process.env.LIVELINE_E2E_ADMIN_PASSWORD } })).status()).toBe(200);
-});
-test.afterAll(async () => {
-  await admin.dispose();
-});
+const admin = adminSession();
 
 /** Every browser dialog (alert, confirm, prompt) is a failure here: recorded, dismissed, checked at the end. */
 function recordDialogs(page: Page): string[] {
@@ -30,7 +23,7 @@ function recordDialogs(page: Page): string[] {
 /** A signed-in desk (as the admin) on `slug`, in a context of its own. */
 async function openDesk(browser: Browser, slug: string, options: Parameters<Browser['newContext']>[0] = {}): Promise<{ context: BrowserContext; page: Page; dialogs: string[] }> {
   const context = await browser.newContext(options);
-  await context.addCookies((await admin.storageState()).cookies);
+  await context.addCookies((await admin().storageState()).cookies);
   const page = await context.newPage();
   const dialogs = recordDialogs(page);
   await page.goto(`/admin/posts/${slug}`);
@@ -358,11 +351,11 @@ test('on a phone, every action target is at least 44 px tall', async ({ browser,
 
 test('admin users: a failure shows a banner and revoking a token asks inline, never a dialog', async ({ browser, request }) => {
   const context = await browser.newContext();
-  await context.addCookies((await admin.storageState()).cookies);
+  await context.addCookies((await admin().storageState()).cookies);
   const page = await context.newPage();
   const dialogs = recordDialogs(page);
   const name = uniqueTitle('Inline script');
-  const created = await admin.post('/api/tokens', { headers: { 'x-csrf-token': await csrf(page) }, data: { userId: await adminId(page), name } });
+  const created = await admin().post('/api/tokens', { headers: { 'x-csrf-token': await csrf(page) }, data: { userId: await adminId(page), name } });
   expect(created.status()).toBe(201);
   await page.goto('/admin/users');
   const row = page.locator('#tokens tr').filter({ hasText: name });

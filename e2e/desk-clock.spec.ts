@@ -1,5 +1,6 @@
 import { AxeBuilder } from '@axe-core/playwright';
-import { devices, expect, request as playwrightRequest, test, type APIRequestContext, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { devices, expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { adminSession } from './support/admin.js';
 import { auth, createPost, postEntry, uniqueTitle } from './support/api.js';
 
 /**
@@ -9,19 +10,11 @@ import { auth, createPost, postEntry, uniqueTitle } from './support/api.js';
  * searchable list; a new post from /admin starts scheduled at the start typed.
  */
 const LA = 'America/Los_Angeles';
-let admin: APIRequestContext;
-
-test.beforeAll(async ({ baseURL }) => {
-  admin = await playwrightRequest.newContext({ baseURL });
-  expect((await admin.post('/login', { data: { email: process.env.LIVELINE_E2E_ADMIN_EMAIL, password: process.env.LIVELINE_E2E_ADMIN_PASSWORD } })).status()).toBe(200);
-});
-test.afterAll(async () => {
-  await admin.dispose();
-});
+const admin = adminSession();
 
 /** An editor's browser in Berlin (the e2e admin, whose session cookie it carries). */
 async function berlinEditor(browser: Browser, options: Parameters<Browser['newContext']>[0] = {}): Promise<BrowserContext> {
-  return browser.newContext({ ...options, timezoneId: 'Europe/Berlin', storageState: await admin.storageState() });
+  return browser.newContext({ ...options, timezoneId: 'Europe/Berlin', storageState: await admin().storageState() });
 }
 
 /** Serious or critical axe findings inside `selector` (the widgets this spec is about). */

@@ -1,4 +1,5 @@
-import { expect, request as playwrightRequest, test, type APIRequestContext } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { adminSession } from './support/admin.js';
 
 /**
  * Issue 14, "keystrokes lost mid-edit": while an editor edits an entry, a co-author's new entry
@@ -6,15 +7,7 @@ import { expect, request as playwrightRequest, test, type APIRequestContext } fr
  * The desk now inserts only the new article: the editor keeps its text, caret and focus.
  */
 const token = process.env.LIVELINE_E2E_TOKEN!;
-let admin: APIRequestContext;
-
-test.beforeAll(async ({ baseURL }) => {
-  admin = await playwrightRequest.newContext({ baseURL });
-  expect((await admin.post('/login', { data: { email: process.env.LIVELINE_E2E_ADMIN_EMAIL, password: process.env.LIVELINE_E2E_ADMIN_PASSWORD } })).status()).toBe(200);
-});
-test.afterAll(async () => {
-  await admin.dispose();
-});
+const admin = adminSession();
 
 test('an editor keeps typing while colleagues publish: no keystroke, caret or focus is lost', async ({ page, request }) => {
   const auth = { authorization: `Bearer ${token}` };
@@ -23,7 +16,7 @@ test('an editor keeps typing while colleagues publish: no keystroke, caret or fo
   const ids: number[] = [];
   for (let i = 1; i <= 20; i++) ids.push(((await (await request.post(`/api/posts/${slug}/entries`, { headers: auth, data: { body: `Entry ${i}` } })).json()) as { id: number }).id);
 
-  await page.context().addCookies((await admin.storageState()).cookies);
+  await page.context().addCookies((await admin().storageState()).cookies);
   await page.goto(`/admin/posts/${slug}`);
   await expect(page.locator('#connection')).toHaveText('Live');
   const target = page.locator(`#timeline [data-entry-id="${ids[9]}"]`);
@@ -55,7 +48,7 @@ test("the desk stays put while you read: a colleague's new entry above does not 
   const { slug } = (await (await request.post('/api/posts', { headers: auth, data: { title: `Reading keynote ${Date.now()}` } })).json()) as { slug: string };
   const ids: number[] = [];
   for (let i = 1; i <= 20; i++) ids.push(((await (await request.post(`/api/posts/${slug}/entries`, { headers: auth, data: { body: `Entry ${i}\n\nwith a second paragraph` } })).json()) as { id: number }).id);
-  await page.context().addCookies((await admin.storageState()).cookies);
+  await page.context().addCookies((await admin().storageState()).cookies);
   await page.goto(`/admin/posts/${slug}`);
   await expect(page.locator('#connection')).toHaveText('Live');
   const reading = page.locator(`#timeline [data-entry-id="${ids[5]}"]`);
@@ -69,14 +62,14 @@ test("the desk stays put while you read: a colleague's new entry above does not 
 });
 
 test('two people, two browsers: an editor types in an open entry while an author publishes 5 entries from the composer', async ({ browser, baseURL }) => {
-  const csrf = ((await (await admin.get('/api/session')).json()) as { csrfToken: string }).csrfToken;
+  const csrf = ((await (await admin().get('/api/session')).json()) as { csrfToken: string }).csrfToken;
   const email = `typing-author-${Date.now()}@e2e.test`;
-  expect((await admin.post('/api/users', { headers: { 'x-csrf-token': csrf }, data: { name: 'Ada Author', email, role: 'author', password: 'e2e user password' } })).status()).toBe(201);
-  const { slug } = (await (await admin.post('/api/posts', { headers: { 'x-csrf-token': csrf }, data: { title: `Two desks ${Date.now()}`, status: 'live' } })).json()) as { slug: string };
-  for (let i = 1; i <= 12; i++) expect((await admin.post(`/api/posts/${slug}/entries`, { headers: { 'x-csrf-token': csrf }, data: { body: `Entry ${i}\n\nwith a second paragraph` } })).status()).toBe(201);
+  expect((await admin().post('/api/users', { headers: { 'x-csrf-token': csrf }, data: { name: 'Ada Author', email, role: 'author', password: 'e2e user password' } })).status()).toBe(201);
+  const { slug } = (await (await admin().post('/api/posts', { headers: { 'x-csrf-token': csrf }, data: { title: `Two desks ${Date.now()}`, status: 'live' } })).json()) as { slug: string };
+  for (let i = 1; i <= 12; i++) expect((await admin().post(`/api/posts/${slug}/entries`, { headers: { 'x-csrf-token': csrf }, data: { body: `Entry ${i}\n\nwith a second paragraph` } })).status()).toBe(201);
 
   const editorContext = await browser.newContext({ baseURL });
-  await editorContext.addCookies((await admin.storageState()).cookies);
+  await editorContext.addCookies((await admin().storageState()).cookies);
   const editor = await editorContext.newPage();
   await editor.goto(`/admin/posts/${slug}`);
   await expect(editor.locator('#connection')).toHaveText('Live');

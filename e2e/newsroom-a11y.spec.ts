@@ -1,5 +1,6 @@
 import { AxeBuilder } from '@axe-core/playwright';
-import { expect, request as playwrightRequest, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
+import { adminSession } from './support/admin.js';
 import { createPost, postEntry, uniqueTitle } from './support/api.js';
 
 /**
@@ -7,17 +8,10 @@ import { createPost, postEntry, uniqueTitle } from './support/api.js';
  * finds no serious or critical violation on /admin, the composer and /admin/users, in light and in
  * dark; a skip link leads past the bar; "Add image" shows keyboard focus.
  */
-let admin: APIRequestContext;
-test.beforeAll(async ({ baseURL }) => {
-  admin = await playwrightRequest.newContext({ baseURL });
-  expect((await admin.post('/login', { data: { email: process.env.LIVELINE_E2E_ADMIN_EMAIL, password: process.env.LIVELINE_E2E_ADMIN_PASSWORD } })).status()).toBe(200);
-});
-test.afterAll(async () => {
-  await admin.dispose();
-});
+const admin = adminSession();
 
 async function signIn(page: Page): Promise<void> {
-  await page.context().addCookies((await admin.storageState()).cookies);
+  await page.context().addCookies((await admin().storageState()).cookies);
 }
 
 async function seriousViolations(page: Page): Promise<string[]> {
