@@ -43,6 +43,9 @@ export const latest = (slug: string) => read<LatestPage>(post(slug));
 
 export const entriesBefore = (slug: string, cursor: string, limit: number) => read<EntryPage>(`${post(slug)}/entries?before=${encodeURIComponent(cursor)}&limit=${limit}`);
 
+/** The page just after a cursor ("Load later entries" on an ended post read from its start). */
+export const entriesAfter = (slug: string, cursor: string, limit: number) => read<EntryPage>(`${post(slug)}/entries?after=${encodeURIComponent(cursor)}&limit=${limit}`);
+
 /** The page that ends with the last entry shown at or before `at` (an ISO instant): jump to a time. */
 export const entriesAt = (slug: string, at: string, limit: number) => read<EntryPage>(`${post(slug)}/entries?at=${encodeURIComponent(at)}&limit=${limit}`);
 

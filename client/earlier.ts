@@ -1,18 +1,53 @@
-import { entriesBefore } from './api-client.js';
+import type { EntryPage } from '../contract/index.js';
+import { entriesAfter, entriesBefore } from './api-client.js';
 import { ui } from './i18n.js';
 import type { Timeline } from './timeline.js';
 
 const MAX_PERMALINK_PAGES = 25;
 
 /**
- * "Load earlier entries" over the API (the link still works without JavaScript), and permalinks
- * to entries that are not in the first page: earlier pages are loaded until the entry is found.
+ * "Load earlier entries" and "Load later entries" over the API (both links still work without
+ * JavaScript: `?before=` and `?after=`), and permalinks to entries that are not on the first
+ * page: pages are loaded (earlier ones on a live post, later ones on an ended post read from its
+ * start) until the entry is found.
  */
 export class Earlier {
+  private readonly earlier: PageLink;
+  private readonly later: PageLink;
+
+  constructor(
+    slug: string,
+    private readonly timeline: Timeline,
+  ) {
+    this.earlier = new PageLink('load-earlier', 'before', (cursor, limit) => entriesBefore(slug, cursor, limit), ui.t('reader.earlierFailed'), timeline);
+    this.later = new PageLink('load-later', 'after', (cursor, limit) => entriesAfter(slug, cursor, limit), ui.t('reader.laterFailed'), timeline);
+  }
+
+  /** Scrolls to #entry-ID, loading other pages first when it is not on the one shown. */
+  async revealPermalink(): Promise<void> {
+    const match = /^#entry-(\d+)$/.exec(location.hash);
+    if (!match) return;
+    const id = Number(match[1]);
+    // Bounded: a permalink to a deleted entry must not pull a whole huge post into the page.
+    for (const link of [this.later, this.earlier]) {
+      for (let pages = 0; pages < MAX_PERMALINK_PAGES && !this.timeline.find(id) && (await link.loadPage(200)); pages++);
+    }
+    const target = this.timeline.find(id);
+    if (!target) return;
+    target.classList.add('target');
+    target.scrollIntoView({ block: 'start' });
+  }
+}
+
+/** One of the two links: its cursor moves on with every page, and it goes when nothing is left. */
+class PageLink {
   private loading: Promise<boolean> | undefined;
 
   constructor(
-    private readonly slug: string,
+    private readonly id: string,
+    private readonly parameter: 'before' | 'after',
+    private readonly fetch: (cursor: string, limit: number) => Promise<EntryPage>,
+    private readonly failed: string,
     private readonly timeline: Timeline,
   ) {
     this.link?.addEventListener('click', (event) => {
@@ -22,10 +57,10 @@ export class Earlier {
   }
 
   private get link(): HTMLAnchorElement | null {
-    return document.getElementById('load-earlier') as HTMLAnchorElement | null;
+    return document.getElementById(this.id) as HTMLAnchorElement | null;
   }
 
-  /** Loads one older page; false when there is nothing more to load. */
+  /** Loads one more page; false when there is nothing more to load. */
   loadPage(limit: number): Promise<boolean> {
     this.loading ??= this.fetchPage(limit).finally(() => (this.loading = undefined));
     return this.loading;
@@ -37,33 +72,22 @@ export class Earlier {
     if (!link || !cursor) return false;
     link.setAttribute('aria-busy', 'true');
     try {
-      const page = await entriesBefore(this.slug, cursor, limit);
-      this.timeline.addOlder(page.entries);
-      if (page.nextCursor) {
-        link.dataset.cursor = page.nextCursor;
-        link.href = `${location.pathname}?before=${page.nextCursor}`;
+      const page = await this.fetch(cursor, limit);
+      this.timeline.addPage(page.entries);
+      const next = this.parameter === 'before' ? page.nextCursor : (page.laterCursor ?? null);
+      if (next) {
+        link.dataset.cursor = next;
+        link.href = `${location.pathname}?${this.parameter}=${next}`;
       } else {
         link.closest('nav')?.remove();
+        this.timeline.pageEnded();
       }
-      return page.nextCursor !== null;
+      return next !== null;
     } catch {
-      link.textContent = ui.t('reader.earlierFailed');
+      link.textContent = this.failed;
       return false;
     } finally {
       link.removeAttribute('aria-busy');
     }
-  }
-
-  /** Scrolls to #entry-ID, loading earlier pages first when it is older than the first page. */
-  async revealPermalink(): Promise<void> {
-    const match = /^#entry-(\d+)$/.exec(location.hash);
-    if (!match) return;
-    const id = Number(match[1]);
-    // Bounded: a permalink to a deleted entry must not pull a whole huge post into the page.
-    for (let pages = 0; pages < MAX_PERMALINK_PAGES && !this.timeline.find(id) && (await this.loadPage(200)); pages++);
-    const target = this.timeline.find(id);
-    if (!target) return;
-    target.classList.add('target');
-    target.scrollIntoView({ block: 'start' });
   }
 }

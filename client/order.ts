@@ -3,7 +3,8 @@ import type { Timeline } from './timeline.js';
 /**
  * Newest · Oldest (issue 15). The server renders live posts newest first and ended ones oldest
  * first, like an article, with "Jump to latest"; both are links that work without JavaScript
- * (`?order=`). Here they reorder the stream in place, and a choice made on a live post is
+ * (`?order=`). Here they reorder the stream in place (an ended post shown in part opens the other
+ * order's page instead: its start and its end are different pages), and a choice made on a live post is
  * remembered for live posts in this browser; an ended post always opens at its start. An
  * explicit `?order=` in the address wins over the remembered choice.
  */
@@ -22,11 +23,16 @@ export class OrderControl {
     if (!this.ended && list.dataset.orderSource !== 'url' && readPreference() === 'oldest') timeline.setNewestFirst(false);
     for (const link of this.links) {
       link.addEventListener('click', (event) => {
+        // An ended post shown in part (its start, or its latest page): the other order is another
+        // page of the post, which the link opens; a live post reorders what it shows.
+        if (this.ended && !timeline.complete) return;
         event.preventDefault();
         this.choose(link.dataset.order === 'oldest' ? 'oldest' : 'newest');
       });
     }
     document.getElementById('jump-latest')?.addEventListener('click', (event) => {
+      // The newest entry is pages away (an ended post read from its start): the link opens the newest-first view.
+      if (document.getElementById('load-later')) return;
       event.preventDefault();
       timeline.jumpToNewest();
     });
@@ -65,6 +71,10 @@ export class OrderControl {
     }
     const jump = document.getElementById('jump-latest') as HTMLAnchorElement | null;
     if (!jump) return;
+    if (document.getElementById('load-later')) {
+      jump.hidden = this.timeline.newestFirst;
+      return;
+    }
     const articles = this.timeline.articles();
     const newest = this.timeline.newestFirst ? articles[0] : articles[articles.length - 1];
     jump.hidden = this.timeline.newestFirst || articles.length < 2;

@@ -156,7 +156,7 @@ export class PostStatus {
     const date = new Date(iso);
     if (Number.isNaN(date.getTime())) return;
     start.dateTime = iso;
-    const yours = `${local.full.format(date)} ${zoneLabel(this.readerZone, date)}`;
+    const yours = `${local.full.format(date)} ${zoneLabel(this.readerZone, date, locale)}`;
     start.textContent = yours;
     const event = eventClock(date, this.eventZone, this.readerZone);
     start.title = ui.t('reader.timeTitle', { local: yours, event: event.full, zone: this.eventZone });
@@ -178,7 +178,7 @@ function eventClock(date: Date, eventZone: string, readerZone: string): { short:
   // Compared, never shown: one fixed locale, so the two clocks' texts compare alike.
   const wall = (timeZone: string) => new Intl.DateTimeFormat('en-GB', { timeZone, dateStyle: 'short', timeStyle: 'short' }).format(date);
   const day = (timeZone: string) => new Intl.DateTimeFormat('en-GB', { timeZone, dateStyle: 'short' }).format(date);
-  const label = zoneLabel(eventZone, date);
+  const label = zoneLabel(eventZone, date, locale);
   const time = new Intl.DateTimeFormat(locale, { timeZone: eventZone, hour: '2-digit', minute: '2-digit' }).format(date);
   const weekday = day(eventZone) === day(readerZone) ? '' : `${new Intl.DateTimeFormat(locale, { timeZone: eventZone, weekday: 'short' }).format(date)} `;
   const full = new Intl.DateTimeFormat(locale, { timeZone: eventZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(date);

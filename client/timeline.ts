@@ -70,15 +70,18 @@ export class Timeline {
     if (existing) this.keepingPlace(() => existing.remove(), false);
     const articles = this.articles();
     const position = articles.find((other) => this.before(entry, other));
-    // An entry older than everything shown belongs to an earlier page the reader has not loaded.
+    // An entry older than everything shown belongs to an earlier page the reader has not loaded;
+    // one newer than everything, on a post read from its start, to a later page.
     const oldest = this.newestFirst ? articles[articles.length - 1] : articles[0];
+    const newest = this.newestFirst ? articles[0] : articles[articles.length - 1];
     if (oldest && compare(entry, oldest) < 0 && document.getElementById('load-earlier')) return;
+    if (newest && compare(entry, newest) > 0 && document.getElementById('load-later')) return;
     this.keepingPlace(() => this.list.insertBefore(article, position ?? null), fresh);
     this.toggleEmpty();
   }
 
-  /** Adds a page of older entries (from "Load earlier entries") without moving the reader's view. */
-  addOlder(entries: Entry[]): void {
+  /** Adds a page of earlier or later entries ("Load earlier/later entries") without moving the reader's view. */
+  addPage(entries: Entry[]): void {
     this.keepingPlace(() => {
       for (const entry of entries) {
         if (this.find(entry.id) || this.isStale(entry)) continue;
@@ -104,8 +107,20 @@ export class Timeline {
     // "Load earlier" sits where the older entries are: above the stream, or below it.
     const earlier = document.querySelector<HTMLElement>('nav.earlier');
     if (earlier) this.list.insertAdjacentElement(newestFirst ? 'afterend' : 'beforebegin', earlier);
+    const later = document.querySelector<HTMLElement>('nav.later');
+    if (later) this.list.insertAdjacentElement(newestFirst ? 'beforebegin' : 'afterend', later);
     this.list.dataset.order = newestFirst ? 'newest-first' : 'oldest-first';
     this.onLayout();
+  }
+
+  /** The last page in one direction arrived: the controls that depend on it (Jump to latest) follow. */
+  pageEnded(): void {
+    this.onLayout();
+  }
+
+  /** Whether every entry between the first and the newest is on the page (no page left to load on either side). */
+  get complete(): boolean {
+    return !document.getElementById('load-earlier') && !document.getElementById('load-later');
   }
 
   /** True when the newest entry is in view (the bottom of an oldest-first stream, the top of a newest-first one). */

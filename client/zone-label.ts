@@ -1,3 +1,4 @@
+import { locale } from './i18n.js';
 import { browserZone, zoneLabel } from './newsroom/clock.js';
 
 /**
@@ -20,7 +21,7 @@ export function labelFirstEntryTime(list: HTMLElement): void {
     const label = document.createElement('span');
     label.className = 'zone-label';
     // A leading space, so the accessible name and a copied line read "14:05 CET", not "14:05CET".
-    label.textContent = ` ${zoneLabel(zone, date)}`;
+    label.textContent = ` ${zoneLabel(zone, date, locale)}`;
     first.after(label);
   };
   paint();

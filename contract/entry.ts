@@ -62,20 +62,31 @@ export const previewOutput = z.object({ html: z.string() });
 export type PreviewInput = z.infer<typeof previewInput>;
 export type Preview = z.infer<typeof previewOutput>;
 
+/** `after=start`: the first page of a post, read forward from its first entry. */
+export const FROM_START = 'start';
+
 /**
- * `GET /api/posts/:slug/entries`: the latest page; `before=CURSOR`, the page before a cursor; or
- * `at=TIME`, the page that ends with the last entry shown at or before that instant (jump to a time).
+ * `GET /api/posts/:slug/entries`: the latest page; `before=CURSOR`, the page before a cursor;
+ * `after=CURSOR`, the page after it (`after=start`: the post's first page, as an ended post opens);
+ * or `at=TIME`, the page that ends with the last entry shown at or before that instant (jump to a time).
  */
 export const entriesQuery = z
   .object({
     before: z.string().max(200).optional(),
+    after: z.string().max(200).optional(),
     at: isoDateTime.optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   })
-  .refine((query) => query.before === undefined || query.at === undefined, { error: 'send either before or at, not both', path: ['at'] });
+  .refine((query) => [query.before, query.after, query.at].filter((value) => value !== undefined).length <= 1, {
+    error: 'send one of before, after and at, not several',
+    path: ['at'],
+  });
 
-/** A page of entries, oldest first; `nextCursor` pages further back. */
-export const entryPage = z.object({ entries: z.array(entrySchema), nextCursor: z.string().nullable() });
+/**
+ * A page of entries, oldest first; `nextCursor` pages further back. A page read forward
+ * (`after=`) also carries `laterCursor`, which pages further forward (null at the newest entry).
+ */
+export const entryPage = z.object({ entries: z.array(entrySchema), nextCursor: z.string().nullable(), laterCursor: z.string().nullable().optional() });
 export type EntryPage = z.infer<typeof entryPage>;
 /** `GET /api/posts/:slug/entries`: a page, and the seq of the change log it is current to. */
 export const entriesOutput = entryPage.extend({ lastSeq: z.number() });

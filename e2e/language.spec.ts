@@ -24,7 +24,7 @@ const LANGUAGES = [
     first: 'Die Sitzung ist eröffnet. Der Präsident begrüßt die Abgeordneten.\n\n> „Wir beginnen pünktlich“, sagt er.',
     next: 'Die Ministerin tritt ans Rednerpult.',
     summary: '- Die Sitzung beginnt um neun\n- Abstimmung am Nachmittag',
-    strings: { live: 'Live', keyMoment: 'Schlüsselmoment', justNow: 'gerade eben', keyMoments: 'Schlüsselmomente', zone: 'Zeitzone der Veranstaltung: Europe/Berlin', eventTime: null, skip: 'Zum Inhalt springen' },
+    strings: { live: 'Live', keyMoment: 'Schlüsselmoment', justNow: 'gerade eben', keyMoments: 'Schlüsselmomente', zone: 'Zeitzone der Veranstaltung: Europe/Berlin', zoneLabel: /^\s*MEZ$/, eventTime: null, skip: 'Zum Inhalt springen' },
     orientation: { summary: 'Was wir wissen', newest: 'Neueste', oldest: 'Älteste', all: 'Alle Einträge', keyOnly: 'Nur Schlüsselmomente', share: 'Teilen', copyLink: 'Link kopieren' },
     status: { starts: /^Beginnt .*\d\d:\d\d Ihrer Zeit$/, ended: /^Beendet .*\d\d:\d\d Ihrer Zeit$/, endedServer: /^Beendet um \d\d:\d\d \S+ am \S+, \d+\. \S+ \d{4}$/ },
     offline: 'Offline',
@@ -42,7 +42,7 @@ const LANGUAGES = [
     first: 'افتُتحت الجلسة. رحّب الرئيس بالوفود.\n\n> «نبدأ في الموعد»، قال.',
     next: 'الوزيرة تتحدث الآن.',
     summary: '- افتُتحت الجلسة في التاسعة\n- التصويت بعد الظهر',
-    strings: { live: 'مباشر', keyMoment: 'لحظة مهمة', justNow: 'الآن', keyMoments: 'لحظات مهمة', zone: 'المنطقة الزمنية للحدث: Asia/Dubai', eventTime: /^توقيت الحدث: .+ \(Asia\/Dubai\)$/, skip: 'انتقل إلى المحتوى' },
+    strings: { live: 'مباشر', keyMoment: 'لحظة مهمة', justNow: 'الآن', keyMoments: 'لحظات مهمة', zone: 'المنطقة الزمنية للحدث: Asia/Dubai', zoneLabel: /^\s*غرينتش\+3$/, eventTime: /^توقيت الحدث: .+ \(Asia\/Dubai\)$/, skip: 'انتقل إلى المحتوى' },
     orientation: { summary: 'ما نعرفه', newest: 'الأحدث', oldest: 'الأقدم', all: 'كل التحديثات', keyOnly: 'اللحظات المهمة فقط', share: 'مشاركة', copyLink: 'نسخ الرابط' },
     status: { starts: /^تبدأ .*الساعة .+ بتوقيتك$/, ended: /^انتهت .*الساعة .+ بتوقيتك$/, endedServer: /^انتهت الساعة .+ يوم .+$/ },
     offline: 'غير متصل',
@@ -98,6 +98,8 @@ for (const language of LANGUAGES) {
       if (language.strings.eventTime) await expect(page.locator('.meta .zone')).toHaveText(language.strings.eventTime);
       else await expect(page.locator('.meta .zone')).toBeHidden();
       await expect(page.locator('.skip-link')).toHaveText(language.strings.skip);
+      // The first time in the stream names the reader's zone in the post's language ("MEZ", not "CET").
+      await expect(page.locator('#entries .zone-label')).toHaveText(language.strings.zoneLabel);
       const first = page.locator(`#entry-${firstId}`);
       await expect(first.locator('.badge')).toHaveText(language.strings.keyMoment);
       await expect(first.locator('.share-button')).toHaveText(language.orientation.share);

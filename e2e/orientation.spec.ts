@@ -151,6 +151,66 @@ test('Newest · Oldest: live posts open newest first, oldest first is remembered
   await expect(bodies(page).last()).toHaveText('Entry 30');
 });
 
+test('an ended post longer than a page opens at its first entry like an article; later pages load in place; "Jump to latest" and a shared link reach the end', async ({ browser, request }) => {
+  const slug = await createPost(request, uniqueTitle('Long ended'));
+  const posted = await postEntries(request, slug, 120);
+  await patchPost(request, slug, { status: 'ended' });
+  for (const viewport of [PHONE, { width: 1280, height: 800 }]) {
+    const context = await browser.newContext({ viewport });
+    const page = await context.newPage();
+    await openLive(page, `/posts/${slug}`);
+    await expect(bodies(page).first()).toHaveText('Entry 1');
+    await expect(entries(page)).toHaveCount(50);
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    await expect(page.getByRole('link', { name: 'Oldest', exact: true })).toHaveAttribute('aria-current', 'true');
+
+    // Reading on: the next page goes in below, and what the reader looks at stays put.
+    const more = page.getByRole('link', { name: 'Load later entries' });
+    await more.scrollIntoViewIfNeeded();
+    const fiftieth = page.locator(`#entry-${posted[49]!.id}`);
+    const before = (await fiftieth.boundingBox())!.y;
+    await more.click();
+    await expect(entries(page)).toHaveCount(100);
+    expect(Math.abs((await fiftieth.boundingBox())!.y - before)).toBeLessThanOrEqual(2);
+    await expect(bodies(page).nth(50)).toHaveText('Entry 51');
+    if (viewport === PHONE) await shot(page, 'ended-long-phone');
+
+    // "Jump to latest" opens the newest-first view, at its top.
+    await page.getByRole('link', { name: 'Jump to latest' }).click();
+    await expect(page).toHaveURL(/\?order=newest$/);
+    await expect(bodies(page).first()).toHaveText('Entry 120');
+    await expect(page.getByRole('link', { name: 'Newest', exact: true })).toHaveAttribute('aria-current', 'true');
+    // Back to the start through the order control (another page of the post, not a reordering).
+    await page.getByRole('link', { name: 'Oldest', exact: true }).click();
+    await expect(bodies(page).first()).toHaveText('Entry 1');
+    await expect(entries(page)).toHaveCount(50);
+    await context.close();
+  }
+
+  // A shared link to an entry near the end opens the page scrolled to it, loading forward as needed.
+  const context = await browser.newContext({ viewport: PHONE });
+  const page = await context.newPage();
+  await page.goto(`/posts/${slug}#entry-${posted[109]!.id}`);
+  await expect(page.locator(`#entry-${posted[109]!.id}`)).toBeInViewport();
+  await expect(page.locator(`#entry-${posted[109]!.id}`)).toHaveClass(/target/);
+  await context.close();
+});
+
+test('without JavaScript, an ended post pages forward with plain links', async ({ browser, request }) => {
+  const slug = await createPost(request, uniqueTitle('Long ended no JS'));
+  await postEntries(request, slug, 60);
+  await patchPost(request, slug, { status: 'ended' });
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`/posts/${slug}`);
+  await expect(bodies(page).first()).toHaveText('Entry 1');
+  await page.getByRole('link', { name: 'Load later entries' }).click();
+  await expect(bodies(page)).toHaveText(Array.from({ length: 10 }, (_, i) => `Entry ${51 + i}`));
+  await page.getByRole('link', { name: 'Back to the start' }).click();
+  await expect(bodies(page).first()).toHaveText('Entry 1');
+  await context.close();
+});
+
 test('without JavaScript, the order control and the key-moments filter are plain links that work', async ({ browser, request }) => {
   const slug = await createPost(request, uniqueTitle('No JS views'));
   for (let i = 1; i <= 6; i++) await postEntry(request, slug, `Entry ${i}`, { keyEvent: i % 2 === 0 });

@@ -75,10 +75,12 @@ const zoneName = (zone: string, ms: number, locale: string, style: 'shortGeneric
 /**
  * The short label of a zone at an instant: the generic abbreviation where English has one
  * ("PT", "ET", "MST"), else the British one ("CET"/"CEST", "BST", "UTC"), else the offset
- * ("GMT+5:30", "GMT+9"). Never a long name ("Germany Time").
+ * ("GMT+5:30", "GMT+9"). Never a long name ("Germany Time"). In another language (a reader page
+ * in German or French), that language's own short name: "MEZ", "UTC+1", "غرينتش+1".
  */
-export function zoneLabel(zone: string, at: Date | number = Date.now()): string {
+export function zoneLabel(zone: string, at: Date | number = Date.now(), locale = 'en'): string {
   const ms = typeof at === 'number' ? at : at.getTime();
+  if (!/^en(-|$)/i.test(locale)) return zoneName(zone, ms, locale, 'short');
   const generic = zoneName(zone, ms, 'en-US', 'shortGeneric');
   if (ABBREVIATION.test(generic)) return generic;
   const british = zoneName(zone, ms, 'en-GB', 'short');

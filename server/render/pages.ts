@@ -264,7 +264,7 @@ function viewHref(base: string, view: View): string {
 }
 
 /** Newest · Oldest and All entries · Key moments only: links (they work without JavaScript) marked aria-current. */
-function streamControls(base: string, model: { order: EntryOrder; orderFromUrl: boolean; filter: EntryFilter }, entries: Entry[], ui: Ui): RawHtml {
+function streamControls(base: string, model: { order: EntryOrder; orderFromUrl: boolean; filter: EntryFilter; laterCursor: string | null }, entries: Entry[], ui: Ui): RawHtml {
   const newest = entries.at(-1);
   const explicit = model.orderFromUrl ? model.order : undefined;
   const current = (on: boolean) => (on ? raw(' aria-current="true"') : '');
@@ -272,11 +272,13 @@ function streamControls(base: string, model: { order: EntryOrder; orderFromUrl: 
     html`<a href="${viewHref(base, { order, filter: model.filter })}" data-order="${order}"${current(model.order === order)}>${label}</a>`;
   const filterLink = (filter: EntryFilter, label: string) =>
     html`<a href="${viewHref(base, { order: explicit, filter })}" data-filter="${filter}"${current(model.filter === filter)}>${label}</a>`;
-  const jump = model.order === 'oldest' && entries.length > 1;
+  const jump = model.order === 'oldest' && (entries.length > 1 || model.laterCursor !== null);
+  // The newest entry is not on this page (an ended post read from its start): the newest-first view shows it.
+  const jumpHref = model.laterCursor ? viewHref(base, { order: 'newest' }) : `#entry-${newest?.id ?? ''}`;
   return html`<nav class="stream-controls" id="stream-controls" aria-label="${ui.t('page.viewLabel')}">
 <span class="choice" role="group" aria-labelledby="order-label" id="order-choice"><span id="order-label" class="choice-label">${ui.t('page.order')}</span>${orderLink('newest', ui.t('page.newest'))}${orderLink('oldest', ui.t('page.oldest'))}</span>
 <span class="choice" role="group" aria-labelledby="filter-label" id="filter-choice"><span id="filter-label" class="choice-label">${ui.t('page.filter')}</span>${filterLink('all', ui.t('page.allEntries'))}${filterLink('key', ui.t('page.keyMomentsOnly'))}</span>
-<a class="jump-latest" id="jump-latest" href="#entry-${newest?.id ?? ''}"${jump ? '' : raw(' hidden')}>${ui.t('page.jumpToLatest')}</a>
+<a class="jump-latest" id="jump-latest" href="${jumpHref}"${jump ? '' : raw(' hidden')}>${ui.t('page.jumpToLatest')}</a>
 </nav>`;
 }
 
@@ -288,7 +290,9 @@ export type PostPageModel = {
   keyEvents: Entry[];
   pinned: Entry | null;
   nextCursor: string | null;
-  /** True when this page shows older entries (?before=), not the live edge. */
+  /** A page read forward (an ended post's start, `?after=`): the cursor of its last entry when later ones follow. */
+  laterCursor?: string | null;
+  /** True when this page shows a page away from the post's default view (?before=, ?after=): not kept live. */
   older: boolean;
   /** Absolute URL of the post's page (PUBLIC_URL or the request's origin). */
   url: string;
@@ -323,6 +327,11 @@ export function postPage(model: PostPageModel, assets: Assets): string {
   const earlierLink = nextCursor
     ? html`<nav class="earlier" aria-label="${ui.t('page.earlierLabel')}"><a href="${viewHref(base, { before: nextCursor, order: explicitOrder })}" rel="prev" id="load-earlier" data-cursor="${nextCursor}">${ui.t('page.loadEarlier')}</a></nav>`
     : '';
+  const laterCursor = model.laterCursor ?? null;
+  // Later entries sit below an oldest-first stream (the only order a forward page is shown in).
+  const laterLink = laterCursor
+    ? html`<nav class="later" aria-label="${ui.t('page.laterLabel')}"><a href="${base}?after=${laterCursor}" rel="next" id="load-later" data-cursor="${laterCursor}">${ui.t('page.loadLater')}</a></nav>`
+    : '';
   const shown = order === 'newest' ? [...entries].reverse() : entries;
   const days = dayBreaks(shown, zone, ui.language);
   // A scheduled post without a start time has nothing to announce but "Upcoming".
@@ -344,15 +353,15 @@ ${post.description ? html`<p class="description" id="post-description">${post.de
 ${summaryBox(post, ui)}
 ${pinnedBox(model.pinned, zone, permalinkBase, ui)}
 ${filter === 'key' ? '' : keyMomentsBox(model.keyEvents, zone, viewHref(base, { order: explicitOrder, filter: 'key' }), ui)}
-${embed ? '' : streamControls(base, { order, orderFromUrl: model.orderFromUrl === true, filter }, entries, ui)}
+${embed ? '' : streamControls(base, { order, orderFromUrl: model.orderFromUrl === true, filter, laterCursor }, entries, ui)}
 ${order === 'oldest' ? earlierLink : ''}
 <section id="entries" aria-label="${ui.t('page.entriesLabel')}" data-slug="${post.slug}" data-last-seq="${post.lastSeq}" data-timezone="${zone}" data-status="${post.status}" data-live="${older ? 'false' : 'true'}" data-permalink-base="${permalinkBase}" data-order="${order === 'newest' ? 'newest-first' : 'oldest-first'}"${model.orderFromUrl ? raw(' data-order-source="url"') : ''}${filter === 'key' ? raw(' data-filter="key"') : ''}>
 ${shown.map((entry, index) => html`${days[index] ? daySeparator(days[index]) : ''}${entryArticle(entry, zone, permalinkBase, { pinnedStub: model.pinned?.id === entry.id, ui })}`)}
 </section>
-${order === 'newest' ? earlierLink : ''}
+${order === 'newest' ? earlierLink : laterLink}
 <p class="empty" id="empty"${entries.length ? raw(' hidden') : ''}>${filter === 'key' ? ui.t('page.noKeyMoments') : ui.t('page.empty')}</p>
 ${model.moreKeyMoments ? html`<p class="more-key-moments"><a href="${viewHref(base, { order: explicitOrder })}">${ui.t('page.olderKeyMoments')}</a></p>` : ''}
-${older ? html`<nav class="latest"><a href="${viewHref(base, { order: explicitOrder })}">${ui.t('page.backToLatest')}</a></nav>` : ''}
+${older ? html`<nav class="latest"><a href="${viewHref(base, { order: explicitOrder })}">${ui.t(post.status === 'ended' && order === 'oldest' ? 'page.backToStart' : 'page.backToLatest')}</a></nav>` : ''}
 <div class="visually-hidden" id="announcer" aria-live="polite" aria-atomic="true"></div>
 <button type="button" class="new-entries" id="new-entries" hidden></button>
 </article>`;

@@ -219,6 +219,44 @@ export class PostService {
     return { ...this.page(rows, limit), lastSeq: post.lastSeq };
   }
 
+  /**
+   * A page read forward: the post's first entries (`cursor` undefined: an ended post opens at its
+   * start, like an article) or those just after `cursor` ("Load later entries"), weighing at most
+   * what any page may weigh; `laterCursor` points at the last entry kept when more follow.
+   */
+  entriesAfter(slug: string, cursor: EntryCursor | undefined, limit: number): EntryPage & { lastSeq: number } {
+    const post = this.bySlug(slug);
+    return { ...this.forwardPage(post, cursor, limit), lastSeq: post.lastSeq };
+  }
+
+  /** The post with its first entries, read in one synchronous step, so lastSeq matches the entries. */
+  withFirstEntries(slug: string, limit = FIRST_PAGE_SIZE): { post: Post } & EntryPage {
+    const post = this.bySlug(slug);
+    return { post, ...this.forwardPage(post, undefined, limit) };
+  }
+
+  private forwardPage(post: Post, cursor: EntryCursor | undefined, limit: number): EntryPage {
+    const { entries } = this.deps.stores;
+    const fetched = cursor ? entries.after(post.id, cursor, limit + 1) : entries.first(post.id, limit + 1);
+    const rows = fetched.slice(0, limit);
+    let bytes = 0;
+    let count = 0;
+    for (const row of rows) {
+      const weight = row.body.length + row.html.length;
+      if (count > 0 && bytes + weight > PAGE_MAX_BYTES) break;
+      bytes += weight;
+      count += 1;
+    }
+    const kept = rows.slice(0, count);
+    const first = kept[0];
+    const last = kept[kept.length - 1];
+    return {
+      entries: kept.map(presentEntry),
+      nextCursor: cursor && first && entries.anyBefore(post.id, first) ? encodeCursor(first) : null,
+      laterCursor: last && (fetched.length > limit || count < rows.length) ? encodeCursor(last) : null,
+    };
+  }
+
   changesSince(slug: string, since: number, limit: number): { changes: Change[]; lastSeq: number } {
     // Catch-up from a page opened before a slug rename still works.
     const post = this.deps.stores.posts.bySlugOrFormer(slug);

@@ -72,6 +72,12 @@ export class EntryStore {
       before: db.prepare(`SELECT * FROM (${SELECT} WHERE e.post_id = @postId AND e.deleted_at IS NULL
         AND (e.created_at < @createdAt OR (e.created_at = @createdAt AND e.id < @id))
         ORDER BY e.created_at DESC, e.id DESC LIMIT @limit) ORDER BY created_at, id`),
+      first: db.prepare(`${SELECT} WHERE e.post_id = ? AND e.deleted_at IS NULL ORDER BY e.created_at, e.id LIMIT ?`),
+      after: db.prepare(`${SELECT} WHERE e.post_id = @postId AND e.deleted_at IS NULL
+        AND (e.created_at > @createdAt OR (e.created_at = @createdAt AND e.id > @id))
+        ORDER BY e.created_at, e.id LIMIT @limit`),
+      anyBefore: db.prepare(`SELECT 1 FROM entries e WHERE e.post_id = @postId AND e.deleted_at IS NULL
+        AND (e.created_at < @createdAt OR (e.created_at = @createdAt AND e.id < @id)) LIMIT 1`),
       keyEvents: db.prepare(`${SELECT} WHERE e.post_id = ? AND e.deleted_at IS NULL AND e.key_event = 1
         ORDER BY e.created_at DESC, e.id DESC LIMIT ?`),
       pinned: db.prepare(`${SELECT} WHERE e.post_id = ? AND e.deleted_at IS NULL AND e.pinned = 1 ORDER BY e.id DESC LIMIT 1`),
@@ -114,7 +120,21 @@ export class EntryStore {
     return (this.statements.before.all({ postId, ...cursor, limit }) as EntryRow[]).map(toEntry);
   }
 
-  /** The post's key moments, oldest first. */
+  /** The oldest `limit` visible entries of a post (an ended post opens at its start), oldest first. */
+  first(postId: number, limit: number): StoredEntry[] {
+    return (this.statements.first.all(postId, limit) as EntryRow[]).map(toEntry);
+  }
+
+  /** The `limit` visible entries just after `cursor`, oldest first ("Load later entries"). */
+  after(postId: number, cursor: EntryCursor, limit: number): StoredEntry[] {
+    return (this.statements.after.all({ postId, ...cursor, limit }) as EntryRow[]).map(toEntry);
+  }
+
+  /** Whether any visible entry comes before `cursor`. */
+  anyBefore(postId: number, cursor: EntryCursor): boolean {
+    return this.statements.anyBefore.get({ postId, ...cursor }) !== undefined;
+  }
+
   /** The newest key moments of a post, newest first. */
   keyEvents(postId: number, limit: number): StoredEntry[] {
     return (this.statements.keyEvents.all(postId, limit) as EntryRow[]).map(toEntry);

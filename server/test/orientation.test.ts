@@ -44,6 +44,58 @@ describe('the order of the stream', () => {
     expect(articleIds(await page(`/posts/${slug}?order=newest`))).toEqual([...ids].reverse());
   });
 
+  it('opens an ended post of more than a page at its first entry, with later pages forward and "Jump to latest" to the newest', async () => {
+    const { slug, version } = await createPost(t, { title: 'Long', status: 'live' });
+    const ids: number[] = [];
+    for (let i = 1; i <= 120; i++) ids.push((await postEntry(t, slug, `Entry ${i}`)).json().id);
+    // While live, the page is the latest 50, newest first.
+    expect(articleIds(await page(`/posts/${slug}`))).toEqual(ids.slice(70).reverse());
+    expect((await patchPost(slug, version, { status: 'ended' })).statusCode).toBe(200);
+
+    const start = await page(`/posts/${slug}`);
+    expect(articleIds(start)).toEqual(ids.slice(0, 50));
+    expect(start).not.toContain('id="load-earlier"');
+    const later = /<a href="\/posts\/long\?after=([\w-]+)" rel="next" id="load-later" data-cursor="([\w-]+)">Load later entries<\/a>/.exec(start);
+    expect(later?.[1]).toBe(later?.[2]);
+    // The newest entry is not on this page: "Jump to latest" opens the newest-first view.
+    expect(start).toContain('<a class="jump-latest" id="jump-latest" href="/posts/long?order=newest">Jump to latest</a>');
+    expect(start).toContain('data-live="true"');
+    expect(articleIds(await page(`/posts/${slug}?order=newest`))).toEqual(ids.slice(70).reverse());
+    expect(articleIds(await page(`/posts/${slug}?order=oldest`))).toEqual(ids.slice(0, 50));
+
+    // Without JavaScript, the link pages forward; the last page has no link, and each leads back.
+    const second = await page(`/posts/${slug}?after=${later![1]}`);
+    expect(articleIds(second)).toEqual(ids.slice(50, 100));
+    expect(second).toContain('data-live="false"');
+    expect(second).toContain('>Back to the start</a>');
+    expect(second).toContain('id="load-earlier"');
+    const third = await page(`/posts/${slug}?after=${/id="load-later" data-cursor="([\w-]+)"/.exec(second)![1]}`);
+    expect(articleIds(third)).toEqual(ids.slice(100));
+    expect(third).not.toContain('id="load-later"');
+
+    // The API reads forward the same way.
+    const first = (await t.app.inject(`/api/posts/${slug}/entries?after=start&limit=50`)).json();
+    expect(first.entries.map((entry: { id: number }) => entry.id)).toEqual(ids.slice(0, 50));
+    expect(first.nextCursor).toBeNull();
+    const next = (await t.app.inject(`/api/posts/${slug}/entries?after=${first.laterCursor}&limit=100`)).json();
+    expect(next.entries.map((entry: { id: number }) => entry.id)).toEqual(ids.slice(50));
+    expect(next.laterCursor).toBeNull();
+    expect(next.nextCursor).toEqual(expect.any(String));
+  });
+
+  it('refuses a forward cursor it did not issue, and before with after, as problems', async () => {
+    const { slug } = await createPost(t, { title: 'Cursors', status: 'live' });
+    await postEntry(t, slug, 'Hello');
+    const foreign = await t.app.inject(`/api/posts/${slug}/entries?after=bm90LWEtY3Vyc29y`);
+    expect(foreign.statusCode).toBe(400);
+    expect(foreign.headers['content-type']).toContain('application/problem+json');
+    expect(foreign.json().errors).toEqual([{ field: 'querystring.after', message: 'is not a valid cursor' }]);
+    const both = await t.app.inject(`/api/posts/${slug}/entries?after=start&before=x`);
+    expect(both.statusCode).toBe(400);
+    // The page ignores a foreign cursor, as it does for ?before=.
+    expect((await t.app.inject(`/posts/${slug}?after=bm90LWEtY3Vyc29y`)).statusCode).toBe(200);
+  });
+
   it('ignores an order or filter it does not know, and keeps its page cache bounded whatever is asked', async () => {
     const { slug } = await createPost(t, { title: 'Bounded', status: 'live' });
     await postEntry(t, slug, 'Hello');

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { deletedEntriesOutput, entriesOutput, entriesQuery, entryInput, entryPatch, entrySchema, idParams, previewInput, previewOutput, revisionsOutput, ENTRY_BODY_MAX, slugParams } from '../../../../contract/index.js';
+import { deletedEntriesOutput, entriesOutput, entriesQuery, entryInput, entryPatch, entrySchema, idParams, previewInput, previewOutput, revisionsOutput, ENTRY_BODY_MAX, FROM_START, slugParams } from '../../../../contract/index.js';
 import { atOrBefore, decodeCursor } from '../../../domain/cursor.js';
 import { errors } from '../../../domain/errors.js';
 import { RenderError } from '../../../render/markdown.js';
@@ -22,16 +22,23 @@ import { parseIdempotencyKey, parseIfMatch } from '../../preconditions.js';
  */
 export const ENTRY_BODY_LIMIT = ENTRY_BODY_MAX * 6 + 8 * 1024;
 
+function invalidCursor(parameter: 'before' | 'after') {
+  return errors.validation('The cursor is not one this server issued.', [{ field: `querystring.${parameter}`, message: 'is not a valid cursor' }]);
+}
+
 export const entryRoutes: FastifyPluginAsyncZod = async (app) => {
   const { entries, posts } = app.services;
 
   app.get('/api/posts/:slug/entries', { schema: { params: slugParams, querystring: entriesQuery, response: { 200: entriesOutput } } }, async (request, reply) => {
-    const { before, at, limit } = request.query;
-    const cursor = before === undefined ? (at === undefined ? undefined : atOrBefore(at)) : decodeCursor(before);
-    if (before !== undefined && !cursor) {
-      throw errors.validation('The cursor is not one this server issued.', [{ field: 'querystring.before', message: 'is not a valid cursor' }]);
-    }
+    const { before, after, at, limit } = request.query;
     reply.header('Cache-Control', PUBLIC_CACHE);
+    if (after !== undefined) {
+      const from = after === FROM_START ? undefined : decodeCursor(after);
+      if (after !== FROM_START && !from) throw invalidCursor('after');
+      return posts.entriesAfter(request.params.slug, from, limit);
+    }
+    const cursor = before === undefined ? (at === undefined ? undefined : atOrBefore(at)) : decodeCursor(before);
+    if (before !== undefined && !cursor) throw invalidCursor('before');
     return posts.entriesBefore(request.params.slug, cursor, limit);
   });
 

@@ -25,10 +25,11 @@ const HTML = 'text/html; charset=utf-8';
  */
 const pageQuery = z.object({
   before: z.string().max(200).optional(),
+  after: z.string().max(200).optional(),
   order: z.enum(['newest', 'oldest']).optional().catch(undefined),
   filter: z.enum(['key']).optional().catch(undefined),
 });
-type PageQuery = { before?: string | undefined; theme?: Theme | undefined; order?: EntryOrder | undefined; filter?: 'key' | undefined };
+type PageQuery = { before?: string | undefined; after?: string | undefined; theme?: Theme | undefined; order?: EntryOrder | undefined; filter?: 'key' | undefined };
 /** The embed also takes its colours: `?theme=light|dark|auto` (light by default) and `?accent=#rrggbb` (applied by its script). */
 const embedQuery = pageQuery.extend({ theme: z.enum(['light', 'dark', 'auto']).optional(), accent: z.string().max(20).optional() });
 
@@ -63,17 +64,21 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
     const filter = embed ? undefined : request.query.filter;
     // A cursor this server did not issue is ignored: the reader gets the live edge. The key-moments view has none.
     const cursor = request.query.before === undefined || filter ? undefined : decodeCursor(request.query.before);
+    // "Load later entries" without JavaScript: the page after a cursor (an ended post read from its start).
+    const after = request.query.after === undefined || filter || cursor || embed ? undefined : decodeCursor(request.query.after);
     try {
       const post = posts.bySlug(slug);
       const brand = app.services.site.get();
-      const older = cursor ? `-${encodeCursor(cursor)}` : '';
+      const older = cursor ? `-${encodeCursor(cursor)}` : after ? `-after-${encodeCursor(after)}` : '';
+      // An ended post opens at its start, like an article (issue 15), unless the reader asked for newest first.
+      const fromStart = !embed && !filter && !cursor && !after && post.status === 'ended' && order !== 'newest';
       const view = `${order ? `-${order}` : ''}${filter ? `-${filter}` : ''}`;
       // The branding and the language (DEFAULT_LANGUAGE may change across a restart) are part of the page.
       const etag = `W/"${post.id}-${post.lastSeq}-${post.version}-${app.assets.version}-s${brand.version}-${post.language}${embed ? `-embed-${theme}` : ''}${view}${older}"`;
       if (notModified(request, reply, etag)) return reply.code(304).send();
       const url = `${publicOrigin(request)}/posts/${post.slug}`;
       // Three themes at most per post, three orders and two filters: the key stays the server's choice, not the client's.
-      const cacheKey = cursor ? undefined : `${post.id}|${embed}|${theme}|${order ?? ''}|${filter ?? ''}`;
+      const cacheKey = cursor || after ? undefined : `${post.id}|${embed}|${theme}|${order ?? ''}|${filter ?? ''}`;
       const cached = cacheKey && liveEdges.get(cacheKey, etag);
       if (cached) return sendCompressible(request, reply, cached, HTML);
       const highlights = posts.highlights(post);
@@ -81,10 +86,12 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
         ? (({ entries, more }) => ({ entries, nextCursor: null, moreKeyMoments: more }))(posts.keyMoments(post))
         : cursor
           ? posts.entriesBefore(slug, cursor, 50)
-          : posts.withLatestEntries(slug);
-      const image = cursor || embed ? undefined : posts.firstImage(post);
+          : after || fromStart
+            ? posts.entriesAfter(slug, after, 50)
+            : posts.withLatestEntries(slug);
+      const image = cursor || after || embed ? undefined : posts.firstImage(post);
       const html = postPage(
-        { post, ...page, ...highlights, older: Boolean(cursor), url, embed, theme, brand, image, ...(order ? { order, orderFromUrl: true } : {}), ...(filter ? { filter } : {}) },
+        { post, ...page, ...highlights, older: Boolean(cursor || after), url, embed, theme, brand, image, ...(after ? { order: 'oldest' as const } : order ? { order, orderFromUrl: true } : {}), ...(filter ? { filter } : {}) },
         app.assets,
       );
       // Older pages are not kept; the compression plugin compresses them as it sends them.
@@ -97,7 +104,7 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
         if (moved) {
           // The view travels with it: only the parameters the page knows, re-encoded.
           const kept = new URLSearchParams();
-          for (const name of ['before', 'order', 'filter', 'theme'] as const) {
+          for (const name of ['before', 'after', 'order', 'filter', 'theme'] as const) {
             const value = request.query[name];
             if (value) kept.set(name, value);
           }
