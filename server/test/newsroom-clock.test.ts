@@ -30,6 +30,21 @@ describe('zone labels', () => {
     expect(zoneLabel('Pacific/Chatham', winter)).toBe('GMT+13:45');
   });
 
+  it('speaks the reader page’s language when it is not English', () => {
+    const winter = Date.parse('2026-01-15T12:00:00Z');
+    const summer = Date.parse('2026-07-15T12:00:00Z');
+    expect([zoneLabel(BERLIN, winter, 'de'), zoneLabel(BERLIN, summer, 'de')]).toEqual(['MEZ', 'MESZ']);
+    expect(zoneLabel(BERLIN, winter, 'fr')).toBe('UTC+1');
+    expect(zoneLabel(LA, winter, 'en-GB')).toBe('PT');
+    // Never a long name in any of the reader page's languages either.
+    const long = ['de', 'fr', 'es', 'it', 'pt', 'nl', 'ja', 'ar'].flatMap((locale) =>
+      Intl.supportedValuesOf('timeZone')
+        .map((zone) => [locale, zone, zoneLabel(zone, winter, locale)])
+        .filter(([, , label]) => label!.length > 12 || /\s/.test(label!)),
+    );
+    expect(long).toEqual([]);
+  });
+
   it('never is a long name, for any zone the runtime knows', () => {
     const long = Intl.supportedValuesOf('timeZone')
       .map((zone) => [zone, zoneLabel(zone, Date.parse('2026-01-15T12:00:00Z')), zoneLabel(zone, Date.parse('2026-07-15T12:00:00Z'))])
