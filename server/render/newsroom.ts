@@ -175,7 +175,7 @@ export function usersPage(assets: Assets, actor: Actor, csrf: string, brand?: Br
 <form id="new-user" class="stack">
 <label>Name <input name="name" required></label>
 <label>Email <input type="email" name="email" required></label>
-<label>Role <select name="role"><option>author</option><option>editor</option><option>admin</option></select></label>
+<label>Role <select name="role"><option>contributor</option><option selected>author</option><option>editor</option><option>admin</option></select></label>
 <label>Initial password <input type="password" name="password" minlength="10" required autocomplete="new-password"></label>
 <button type="submit">Add user</button> <span class="error" role="alert" id="new-user-error"></span>
 </form>
