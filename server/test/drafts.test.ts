@@ -215,6 +215,27 @@ describe('scheduled entries', () => {
     expect((await changes(slug)).map((c) => c.type)).toEqual(['entry.created']);
   });
 
+  it('a failure mid-publish rolls the whole publication back: the next tick publishes it, once', async () => {
+    const { slug } = await createPost(t, { title: `Keynote ${++posts}`, status: "live" });
+    const at = new Date(Date.now() + 60_000);
+    await draft(slug, 'Crash in the middle', 'author', { state: 'scheduled', publishAt: at.toISOString() });
+    const changesLog = t.app.stores.changes;
+    const append = changesLog.append.bind(changesLog);
+    changesLog.append = () => {
+      throw new Error('disk gone mid-transaction');
+    };
+    try {
+      expect(() => t.app.drafts.publishDue(at)).toThrow(/disk gone/);
+    } finally {
+      changesLog.append = append;
+    }
+    const postId = t.app.services.posts.bySlug(slug).id;
+    expect(t.app.stores.db.prepare('SELECT count(*) AS n FROM entries WHERE post_id = ?').get(postId)).toEqual({ n: 0 });
+    expect(t.app.drafts.publishDue(at)).toHaveLength(1);
+    expect(t.app.drafts.publishDue(at)).toHaveLength(0);
+    expect((await changes(slug)).map((c) => c.type)).toEqual(['entry.created']);
+  });
+
   it('the server\u2019s own timer publishes it (a second ahead)', async () => {
     const { slug } = await createPost(t, { title: `Keynote ${++posts}`, status: "live" });
     await draft(slug, 'Timer', 'editor', { state: 'scheduled', publishAt: new Date(Date.now() + 1000).toISOString() });
