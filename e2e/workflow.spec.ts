@@ -125,3 +125,29 @@ test('on a phone, the editor returns a submission with a note the contributor se
   expect(((await (await writer.request.get(`/api/posts/${slug}/changes?since=0`)).json()) as { changes: unknown[] }).changes).toEqual([]);
   await Promise.all([cora.close(), phone.close()]);
 });
+
+test('an admin adds a contributor on /admin/users, who then writes without a Publish button', async ({ browser, baseURL }) => {
+  const adminContext = await browser.newContext({ baseURL });
+  await adminContext.addCookies((await admin().storageState()).cookies);
+  const page = await adminContext.newPage();
+  await page.goto('/admin/users');
+  const email = `new-contributor-${Date.now()}@e2e.test`;
+  const form = page.locator('#new-user');
+  await form.getByLabel('Name').fill('Nia Freelance');
+  await form.getByLabel('Email').fill(email);
+  await form.getByLabel('Role').selectOption('contributor');
+  await form.getByLabel('Initial password').fill(PASSWORD);
+  await form.getByRole('button', { name: 'Add user' }).click();
+  const row = page.locator('#users tr', { hasText: email });
+  await expect(row.getByRole('combobox')).toHaveValue('contributor');
+
+  const slug = await createPost(admin(), uniqueTitle('Freelance'));
+  const nia = await browser.newContext({ baseURL });
+  expect((await nia.request.post('/login', { data: { email, password: PASSWORD } })).status()).toBe(200);
+  const desk = await nia.newPage();
+  await desk.goto(`/admin/posts/${slug}`);
+  await expect(desk.locator('#submit-review')).toBeVisible();
+  await expect(desk.locator('#publish')).toBeHidden();
+  await expect(desk.locator('#settings')).toHaveCount(0);
+  await Promise.all([adminContext.close(), nia.close()]);
+});
