@@ -51,11 +51,16 @@ type Here = { actor: Actor; typingUntil: number };
 export type NewsroomSocketOptions = {
   httpServer: HttpServer;
   stores: Stores;
-  guards: Pick<SocketGuards, 'isOriginAllowed'>;
+  guards: Pick<SocketGuards, 'isOriginAllowed' | 'limitEvents'>;
   log: FastifyBaseLogger;
   /** The drafts of a post this person may see (sent with a join). */
   draftsFor: (actor: Actor, postId: number) => Draft[];
   clock?: () => number;
+  /**
+   * How often every connected socket's session is checked again (default 15 s): a person signed
+   * out, disabled or made a contributor stops getting what they may no longer see.
+   */
+  revalidateMs?: number;
 };
 
 export class NewsroomSocket implements DeskNotifier {
@@ -65,6 +70,7 @@ export class NewsroomSocket implements DeskNotifier {
   private readonly pending = new Map<number, NodeJS.Timeout>();
   private readonly expiries = new Map<number, NodeJS.Timeout>();
   private readonly now: () => number;
+  private readonly revalidation: NodeJS.Timeout;
 
   constructor(private readonly options: NewsroomSocketOptions) {
     this.now = options.clock ?? Date.now;
@@ -86,7 +92,25 @@ export class NewsroomSocket implements DeskNotifier {
       socket.data = { actor, secret };
       next();
     });
-    this.io.on('connection', (socket) => this.serve(socket));
+    this.io.on('connection', (socket) => {
+      options.guards.limitEvents(socket);
+      this.serve(socket);
+    });
+    this.revalidation = setInterval(() => this.revalidate(), options.revalidateMs ?? 15_000);
+    this.revalidation.unref();
+  }
+
+  /** Drops the sockets whose session ended; takes a socket whose person lost the author role out of the staff rooms (the timer's tick). */
+  revalidate(): void {
+    for (const socket of this.io.of('/').sockets.values()) {
+      const actor = this.actorOf(socket.data.secret);
+      if (!actor) {
+        socket.disconnect(true);
+        continue;
+      }
+      socket.data.actor = actor;
+      if (!hasRole(actor, 'author')) for (const room of [...socket.rooms]) if (room.startsWith('staff:')) void socket.leave(room);
+    }
   }
 
   // --- DeskNotifier: after COMMIT, from the drafts service
@@ -113,6 +137,7 @@ export class NewsroomSocket implements DeskNotifier {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.revalidation);
     for (const timer of [...this.pending.values(), ...this.expiries.values()]) clearTimeout(timer);
     this.io.engine.close();
   }

@@ -244,7 +244,7 @@ describe('scheduled entries', () => {
 });
 
 describe('the newsroom socket', () => {
-  async function session(role: 'contributor' | 'author' | 'editor') {
+  async function session(role: 'contributor' | 'author' | 'editor' | 'admin') {
     const { loginAs } = await import('./session-helpers.js');
     return loginAs(t, role);
   }
@@ -258,6 +258,49 @@ describe('the newsroom socket', () => {
     const socket = desk(undefined);
     const error = await new Promise<Error>((resolve) => socket.on('connect_error', resolve));
     expect(error.message).toBe('unauthenticated');
+  });
+
+  it('refuses another site\u2019s page using a signed-in browser (cross-site WebSocket hijacking)', async () => {
+    const editor = await session('editor');
+    const socket = connect(url, { path: '/newsroom/socket.io', transports: ['polling'], reconnection: false, forceNew: true, extraHeaders: { cookie: editor.cookie, origin: 'https://evil.example' } });
+    sockets.push(socket);
+    await new Promise<Error>((resolve) => socket.on('connect_error', resolve));
+    expect(socket.connected).toBe(false);
+    // The same browser from our own origin is let in.
+    const own = connect(url, { path: '/newsroom/socket.io', transports: ['polling'], reconnection: false, forceNew: true, extraHeaders: { cookie: editor.cookie, origin: url } });
+    sockets.push(own);
+    await new Promise<void>((resolve, reject) => {
+      own.on('connect', resolve);
+      own.on('connect_error', reject);
+    });
+  });
+
+  it('drops a desk whose session ended, and takes one demoted to contributor out of everyone\u2019s drafts', async () => {
+    const { slug } = await createPost(t, { title: `Keynote ${++posts}`, status: 'live' });
+    const leaving = await session('author');
+    const demoted = await session('author');
+    const gone = desk(leaving.cookie);
+    const stays = desk(demoted.cookie);
+    expect((await gone.timeout(5000).emitWithAck('desk:join', { slug })).ok).toBe(true);
+    expect((await stays.timeout(5000).emitWithAck('desk:join', { slug })).ok).toBe(true);
+    const seen: Draft[] = [];
+    stays.on('draft', (d: Draft) => seen.push(d));
+    const control = desk((await session('author')).cookie);
+    expect((await control.timeout(5000).emitWithAck('desk:join', { slug })).ok).toBe(true);
+    const seenByControl: Draft[] = [];
+    control.on('draft', (d: Draft) => seenByControl.push(d));
+    let reason = '';
+    gone.on('disconnect', (why: string) => (reason = why));
+
+    await t.app.inject({ method: 'POST', url: '/logout', headers: leaving.headers });
+    const admin = await session('admin');
+    t.app.services.users.update({ id: admin.userId, name: 'admin person', role: 'admin' }, demoted.userId, { role: 'contributor' });
+    t.app.newsroomSocket.revalidate();
+    await until(() => reason === 'io server disconnect', 'the signed-out desk to be dropped');
+    await draft(slug, 'A colleague\u2019s draft', 'author2');
+    // The draft reaches the desks of authors and up (in the same emit); the demoted one is no longer among them.
+    await until(() => seenByControl.length === 1, 'an author desk to get the draft');
+    expect(seen).toEqual([]);
   });
 
   it('tells editors of a submission live, the contributor of the return, and readers nothing (not even a count)', async () => {
