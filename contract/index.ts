@@ -6,6 +6,7 @@
 export * from './common.js';
 export * from './post.js';
 export * from './entry.js';
+export * from './draft.js';
 export * from './change.js';
 export * from './socket.js';
 export * from './user.js';

@@ -4,7 +4,7 @@ import { nextPath } from './common.js';
 /** People: login accounts and token-only script users, and their API tokens. */
 
 /** A role may do everything the roles before it may. */
-export const ROLES = ['author', 'editor', 'admin'] as const;
+export const ROLES = ['contributor', 'author', 'editor', 'admin'] as const;
 export const roleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof roleSchema>;
 

@@ -37,6 +37,8 @@ import { importParserPlugin } from './plugins/import-parser.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { rendererPlugin } from './plugins/renderer.js';
 import { servicesPlugin } from './plugins/services.js';
+import { draftsPlugin } from './plugins/drafts.js';
+import { draftRoutes } from './http/routes/drafts/drafts.js';
 import { buildRealtimeNode, type RealtimeNode } from './realtime/node.js';
 import { StorePostSource } from './realtime/source.js';
 import { CLIENT_DIST } from './render/assets.js';
@@ -103,6 +105,8 @@ export async function buildApp({ config, db, logger = true, logStream, renderer,
   await app.register(assetsPlugin);
   const publisher = buildRealtime(app);
   await app.register(servicesPlugin, { publisher });
+  // Drafts, the review queue, scheduled entries and the newsroom socket (issue 17): the primary's alone.
+  await app.register(draftsPlugin);
   await app.register(housekeepingPlugin);
 
   // --- what every route shares. Load shedding first, so a request it refuses costs nothing else.
@@ -125,6 +129,7 @@ export async function buildApp({ config, db, logger = true, logStream, renderer,
   await app.register(healthRoutes);
   await app.register(postRoutes);
   await app.register(entryRoutes);
+  await app.register(draftRoutes);
   await app.register(searchRoutes);
   await app.register(pageRoutes);
   await app.register(feedRoutes);

@@ -7,8 +7,13 @@ import { banner, confirmInline, errorText } from './notices.js';
 
 /** The admin pages: posts and people. */
 
-/** As the contract's ROLES, which cannot be imported as a value: it would bundle zod. */
-const ROLES: readonly Role[] = ['author', 'editor', 'admin'];
+/**
+ * As the contract's ROLES, which cannot be imported as a value: it would bundle zod. Spelled as a
+ * record so that a role added to the contract fails to compile here until it is added (the list
+ * without `contributor` created authors from the users page).
+ */
+const ROLE_ORDER: Record<Role, number> = { contributor: 0, author: 1, editor: 2, admin: 3 };
+const ROLES = (Object.keys(ROLE_ORDER) as Role[]).sort((a, b) => ROLE_ORDER[a] - ROLE_ORDER[b]);
 
 /** Form fields hold strings. A role select holds a role (the least one, should it ever not); the server validates again. */
 const field = (data: FormData, name: string) => String(data.get(name) ?? '');

@@ -6,6 +6,7 @@ import { Feed } from './feed.js';
 import { setupPostNotice } from './post-notice.js';
 import { setupSettings } from './settings.js';
 import type { Viewer } from './timeline.js';
+import { setupWorkflow } from './workflow.js';
 import { setupWriting } from './writing.js';
 
 /**
@@ -22,6 +23,7 @@ export function startComposer(root: HTMLElement, viewer: Viewer): void {
   const notice = setupPostNotice(root, viewer, post);
 
   setupWriting(root, viewer.id, () => post, timeZone);
+  setupWorkflow(root, viewer, () => post);
 
   const connection = root.querySelector<HTMLElement>('#connection')!;
   const desk = setupDesk(root, viewer, timeZone, () => post.slug, (cursor, limit) => feed.loadOlder(cursor, limit));

@@ -4,7 +4,7 @@ import { element } from './dom.js';
 import { eventZone, fromEventInput, timeText, toEventInput, zoneLabel } from './clock.js';
 import { errorText, inlineError } from './notices.js';
 import { readersView, renderTextDiff, sourceView, type ReadersView } from './rendered-diff.js';
-import type { Viewer } from './timeline.js';
+import { isEditor, type Viewer } from './timeline.js';
 
 /**
  * Editing one entry in place on the desk. The save sends If-Match with the version the edit
@@ -48,14 +48,14 @@ export function openEntryEditor(entry: Entry, viewer: Viewer, close: CloseEditor
   const cancelButton = element('button', { type: 'button', className: 'cancel', onclick: () => close() }, 'Cancel');
   const buttons = element('div', { className: 'editor-buttons' }, saveButton, ' ', cancelButton);
   form.append(element('p', { className: 'muted' }, `Editing version ${entry.version}`), body);
-  if (viewer.role !== 'author') form.append(element('label', {}, `Shown time (${zoneName(zone, Date.parse(entry.createdAt))}) `, shownAt), shownHint);
+  if (isEditor(viewer)) form.append(element('label', {}, `Shown time (${zoneName(zone, Date.parse(entry.createdAt))}) `, shownAt), shownHint);
   form.append(meanwhile, conflict, buttons);
 
   let saving = false;
   async function save(version: number): Promise<void> {
     const patch: EntryPatch = { body: body.value };
     const time = fromEventInput(shownAt.value, zone);
-    if (viewer.role !== 'author' && time && shownAt.value !== initialShownAt) patch.createdAt = time;
+    if (isEditor(viewer) && time && shownAt.value !== initialShownAt) patch.createdAt = time;
     // Not `disabled`: disabling the focused button would drop the focus the desk gives back to Edit.
     if (saving) return;
     saving = true;

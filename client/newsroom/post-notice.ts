@@ -1,6 +1,6 @@
 import type { Post } from '../../contract/index.js';
 import { clockElement } from './clock.js';
-import type { Viewer } from './timeline.js';
+import { isEditor, type Viewer } from './timeline.js';
 
 /**
  * What the composer says about the event's state (issue 14): the start time in the header, and a
@@ -27,10 +27,10 @@ export function setupPostNotice(root: HTMLElement, viewer: Viewer, initial: Post
     notice.dataset.status = post.status;
     if (post.status === 'scheduled') {
       const when = post.startsAt ? ['Scheduled to start ', clockElement(post.startsAt), '. '] : ['Scheduled, with no start time yet. '];
-      const next = viewer.role === 'author' ? 'An editor takes it live when the event begins.' : 'Press “Go live” when the event begins.';
+      const next = !isEditor(viewer) ? 'An editor takes it live when the event begins.' : 'Press “Go live” when the event begins.';
       notice.replaceChildren(...when, 'What you publish now is already public on the reader page. ', next);
     } else if (post.status === 'ended') {
-      notice.replaceChildren(viewer.role === 'author' ? 'This liveblog has ended: only editors can add entries now.' : 'This liveblog has ended. What you publish still reaches readers; “Reopen” makes it live again.');
+      notice.replaceChildren(!isEditor(viewer) ? 'This liveblog has ended: only editors can add entries now.' : 'This liveblog has ended. What you publish still reaches readers; “Reopen” makes it live again.');
     } else notice.replaceChildren();
   };
   update(initial);

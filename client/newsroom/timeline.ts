@@ -6,8 +6,13 @@ import { renderEntryMenu } from './entry-menu.js';
 /** Markup of one entry on the desk: the published HTML plus the actions this user may take. */
 export type Viewer = Pick<Actor, 'id' | 'role'>;
 
+/** Editors and admins: what the desk offers beyond one's own entries. */
+export function isEditor(viewer: Viewer): boolean {
+  return viewer.role === 'editor' || viewer.role === 'admin';
+}
+
 export function canModify(viewer: Viewer, entry: Entry): boolean {
-  return viewer.role !== 'author' || entry.author?.id === viewer.id;
+  return isEditor(viewer) || (viewer.role !== 'contributor' && entry.author?.id === viewer.id);
 }
 
 /**

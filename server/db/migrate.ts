@@ -11,6 +11,9 @@ export const MIGRATIONS_DIR = fileURLToPath(
 
 const FILE_NAME = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 
+/** A migration that rebuilds a referenced table says so on its first line (see migrate()). */
+const FOREIGN_KEYS_OFF = /^-- liveline: foreign-keys-off\b/;
+
 export type Migration = { version: number; name: string; sql: string; checksum: string };
 
 export class MigrationError extends Error {}
@@ -52,10 +55,22 @@ export function migrate(db: Db, migrations: Migration[] = readMigrations()): { a
   const record = db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)');
   const applied: number[] = [];
   for (const migration of migrations.slice(appliedRows.length)) {
-    db.transaction(() => {
-      db.exec(migration.sql);
-      record.run(migration.version, migration.name, migration.checksum, new Date().toISOString());
-    })();
+    const rebuildsTables = FOREIGN_KEYS_OFF.test(migration.sql);
+    // SQLite's way to change a CHECK constraint is to rebuild the table, with foreign keys off
+    // (the pragma is a no-op inside a transaction), checking them all before COMMIT.
+    if (rebuildsTables) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(migration.sql);
+        if (rebuildsTables) {
+          const broken = db.pragma('foreign_key_check') as unknown[];
+          if (broken.length > 0) throw new MigrationError(`Migration ${migration.version} (${migration.name}) leaves ${broken.length} broken foreign key(s)`);
+        }
+        record.run(migration.version, migration.name, migration.checksum, new Date().toISOString());
+      })();
+    } finally {
+      if (rebuildsTables) db.pragma('foreign_keys = ON');
+    }
     applied.push(migration.version);
   }
   return { applied };

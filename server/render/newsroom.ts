@@ -1,7 +1,9 @@
 import type { Assets } from './assets.js';
 import { html, jsonForScript, raw, type RawHtml } from './html.js';
 import type { Actor, Post } from '../../contract/index.js';
-import { canCreatePost } from '../domain/roles.js';
+import { canCreatePost, hasRole } from '../domain/roles.js';
+
+const isEditor = (actor: Actor) => hasRole(actor, 'editor');
 import { embedMarkup } from './embed.js';
 import type { PostActivity } from '../store/posts.js';
 import { brandStylesheetUrl, DEFAULT_BRAND, type Brand } from './site.js';
@@ -138,7 +140,7 @@ export function composerPage(assets: Assets, actor: Actor, csrf: string, post: P
   const body = html`<div class="composer" id="composer" data-slug="${post.slug}" data-timezone="${post.timezone}">
 <header class="composer-header">
 <h1 id="post-title">${post.title}</h1>
-<p><span class="status status-${post.status}" id="post-status">${post.status}</span> <span id="post-start" class="post-start"${post.startsAt ? '' : raw(' hidden')}>${post.startsAt ? html`· Starts <time datetime="${post.startsAt}">${startInZone(post.startsAt, post.timezone)}</time>` : ''}</span>${actor.role === 'author' ? '' : html` <button type="button" id="status-action" hidden></button>`} · <a href="/posts/${post.slug}" id="reader-link" target="_blank" rel="noopener">Reader page</a> · <span id="connection" role="status">Connecting…</span></p>
+<p><span class="status status-${post.status}" id="post-status">${post.status}</span> <span id="post-start" class="post-start"${post.startsAt ? '' : raw(' hidden')}>${post.startsAt ? html`· Starts <time datetime="${post.startsAt}">${startInZone(post.startsAt, post.timezone)}</time>` : ''}</span>${isEditor(actor) ? html` <button type="button" id="status-action" hidden></button>` : ''} · <a href="/posts/${post.slug}" id="reader-link" target="_blank" rel="noopener">Reader page</a> · <span id="connection" role="status">Connecting…</span></p>
 </header>
 <section class="write" aria-label="Write an entry">
 <p class="post-notice" id="post-notice" role="status" hidden></p>
@@ -146,13 +148,13 @@ export function composerPage(assets: Assets, actor: Actor, csrf: string, post: P
 <textarea id="entry-body" rows="5" placeholder="What is happening? Markdown works. Ctrl+Enter publishes. Paste or drop an image." autofocus></textarea>
 <div class="toolbar">
 <label><input type="checkbox" id="entry-key-event"> Key moment</label>
-<button type="button" id="publish">Publish</button> <kbd>Ctrl</kbd>+<kbd>Enter</kbd>
+<button type="button" id="publish"${actor.role === 'contributor' ? raw(' hidden') : ''}>Publish</button>${actor.role === 'contributor' ? '' : html` <kbd>Ctrl</kbd>+<kbd>Enter</kbd>`}
 <span id="upload-status" role="status"></span>
 </div>
 <div class="preview entry-body" id="preview" aria-label="Preview" aria-live="off"></div>
 <ol class="outbox" id="outbox" aria-label="Outbox"></ol>
 </section>
-${actor.role === 'author' ? '' : html`<details class="settings" id="settings"><summary>Post settings</summary><form id="settings-form" class="stack"></form></details>`}
+${!isEditor(actor) ? '' : html`<details class="settings" id="settings"><summary>Post settings</summary><form id="settings-form" class="stack"></form></details>`}
 <details class="embed-snippet" id="embed"><summary>Embed on another site</summary>
 <p>Paste this into the other site's page; it grows with the post. A CMS that speaks oEmbed (WordPress, Ghost…) embeds the post from its reader-page link alone.</p>
 ${embedOrigins.length
@@ -175,7 +177,7 @@ export function usersPage(assets: Assets, actor: Actor, csrf: string, brand?: Br
 <form id="new-user" class="stack">
 <label>Name <input name="name" required></label>
 <label>Email <input type="email" name="email" required></label>
-<label>Role <select name="role"><option>author</option><option>editor</option><option>admin</option></select></label>
+<label>Role <select name="role"><option>contributor</option><option selected>author</option><option>editor</option><option>admin</option></select></label>
 <label>Initial password <input type="password" name="password" minlength="10" required autocomplete="new-password"></label>
 <button type="submit">Add user</button> <span class="error" role="alert" id="new-user-error"></span>
 </form>

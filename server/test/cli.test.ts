@@ -28,3 +28,21 @@ it('`liveline user add --password-stdin` creates an account that can log in', as
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+it('`liveline user add --role contributor` creates a contributor (issue 17)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'liveline-cli-'));
+  try {
+    const output = execFileSync(process.execPath, ['--import', 'tsx', 'server/cli/index.ts', 'user', 'add', '--email', 'cora@example.org', '--name', 'Cora', '--role', 'contributor', '--password-stdin'], {
+      env: { ...process.env, DATABASE_PATH: join(dir, 'cli.db') },
+      input: 'a long passphrase\n',
+      encoding: 'utf8',
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    expect(output).toMatch(/Created contributor #\d+ Cora <cora@example.org>/);
+    const db = openDatabase(join(dir, 'cli.db'));
+    expect(db.prepare('SELECT role FROM users WHERE email = ?').get('cora@example.org')).toEqual({ role: 'contributor' });
+    db.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

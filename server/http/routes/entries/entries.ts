@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { deletedEntriesOutput, entriesOutput, entriesQuery, entryInput, entryPatch, entrySchema, idParams, previewInput, previewOutput, revisionsOutput, ENTRY_BODY_MAX, FROM_START, slugParams } from '../../../../contract/index.js';
+import { deletedEntriesOutput, draftSchema, entriesOutput, entriesQuery, entryPatch, entryWriteInput, entrySchema, idParams, previewInput, previewOutput, revisionsOutput, ENTRY_BODY_MAX, FROM_START, slugParams } from '../../../../contract/index.js';
 import { atOrBefore, decodeCursor } from '../../../domain/cursor.js';
 import { errors } from '../../../domain/errors.js';
 import { RenderError } from '../../../render/markdown.js';
 import { PUBLIC_CACHE } from '../../caching.js';
-import { requireUser } from '../../plugins/auth.js';
+import { hasRole } from '../../../domain/roles.js';
+import { requireRole, requireUser } from '../../plugins/auth.js';
 import { parseIdempotencyKey, parseIfMatch } from '../../preconditions.js';
 
 /**
@@ -44,10 +45,21 @@ export const entryRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/api/posts/:slug/entries',
-    { preHandler: requireUser, bodyLimit: ENTRY_BODY_LIMIT, schema: { params: slugParams, body: entryInput, response: { 200: entrySchema, 201: entrySchema } } },
+    {
+      // Contributors too (issue 17): they may save drafts and submit them; publishing needs an author.
+      preHandler: requireRole('contributor'),
+      bodyLimit: ENTRY_BODY_LIMIT,
+      schema: { params: slugParams, body: entryWriteInput, response: { 200: entrySchema, 201: z.union([entrySchema, draftSchema]) } },
+    },
     async (request, reply) => {
+      const { state, publishAt, ...input } = request.body;
+      if (state !== undefined && state !== 'published') {
+        const draft = await app.drafts.create(request.actor, request.params.slug, { ...input, state, ...(publishAt ? { publishAt } : {}) });
+        return reply.code(201).header('Location', `/api/drafts/${draft.id}`).header('ETag', `"${draft.version}"`).send(draft);
+      }
+      if (!hasRole(request.actor, 'author')) throw errors.forbidden('Contributors cannot publish: send state "draft" to save it, or "submitted" for an editor to review.');
       const key = parseIdempotencyKey(request.headers['idempotency-key']);
-      const { entry, replayed } = await entries.create(request.actor, request.params.slug, request.body, key);
+      const { entry, replayed } = await entries.create(request.actor, request.params.slug, input, key);
       if (replayed) reply.header('Idempotent-Replayed', 'true');
       return reply
         .code(replayed ? 200 : 201)
@@ -104,7 +116,7 @@ export const entryRoutes: FastifyPluginAsyncZod = async (app) => {
 
   // --- preview
 
-  app.post('/api/preview', { preHandler: requireUser, bodyLimit: ENTRY_BODY_LIMIT, schema: { body: previewInput, response: { 200: previewOutput } } }, async (request, reply) => {
+  app.post('/api/preview', { preHandler: requireRole('contributor'), bodyLimit: ENTRY_BODY_LIMIT, schema: { body: previewInput, response: { 200: previewOutput } } }, async (request, reply) => {
     try {
       const html = request.body.body.trim() ? await app.renderer.render(request.body.body) : '';
       return reply.header('Cache-Control', 'no-store').send({ html });
