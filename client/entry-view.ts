@@ -1,4 +1,4 @@
-import { entryMeta } from '../contract/byline.js';
+import { entryMeta, showsUpdated } from '../contract/byline.js';
 import type { Entry } from '../contract/index.js';
 import { bylineElement, claimElement, entryFooter } from './byline.js';
 import { ui } from './i18n.js';
@@ -30,7 +30,7 @@ export function entryHeader(entry: Entry, times: Times, permalinkBase: string, w
   const claim = claimElement(entry);
   if (claim) header.append(' ', claim);
   let updated: HTMLTimeElement | undefined;
-  if (entry.edited) {
+  if (showsUpdated(entry)) {
     updated = timeElement(entry.updatedAt);
     const edited = span('edited', `${ui.t('reader.updated')} `);
     edited.append(updated);

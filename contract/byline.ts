@@ -35,3 +35,12 @@ const AVATAR_PATH = /^\/uploads\/[0-9a-f]{64}\.(?:png|jpg|gif|webp)$/;
 export function avatarSrc(avatar: string | null): string | undefined {
   return avatar && AVATAR_PATH.test(avatar) ? avatar : undefined;
 }
+
+/**
+ * "Updated 10:45" is for ordinary edits: once an edit was a correction, readers have its note
+ * with its time ("Corrected 14:07: …"), and "Updated" comes back only for a later change.
+ */
+export function showsUpdated(entry: EntryMetaFields & { edited: boolean; updatedAt: string }): boolean {
+  if (!entry.edited) return false;
+  return !entry.correction || entry.updatedAt > entry.correction.at;
+}

@@ -142,8 +142,13 @@ export function composerPage(assets: Assets, actor: Actor, csrf: string, post: P
 </header>
 <section class="write" aria-label="Write an entry">
 <p class="post-notice" id="post-notice" role="status" hidden></p>
+<p class="entry-fields"><label>Headline <input id="entry-headline" maxlength="200" autocomplete="off" placeholder="Optional"></label> <label>Location <input id="entry-location" maxlength="80" autocomplete="off" placeholder="e.g. San Francisco"></label></p>
 <label for="entry-body" class="visually-hidden">New entry (Markdown)</label>
-<textarea id="entry-body" rows="5" placeholder="What is happening? Markdown works. Ctrl+Enter publishes. Paste or drop an image." autofocus></textarea>
+<textarea id="entry-body" rows="5" placeholder="What is happening? Markdown works. Ctrl+Enter publishes. Paste or drop an image. Type / for commands, # for a tag, @ for a co-author, : for an emoji." autofocus aria-describedby="command-help" aria-autocomplete="list" aria-controls="command-list"></textarea>
+<p class="visually-hidden" id="command-help">Type slash for commands, hash for a tag, at for a co-author, colon for an emoji; arrows choose, Enter takes, Escape closes.</p>
+<ul class="command-list" id="command-list" role="listbox" aria-label="Suggestions" hidden></ul>
+<p class="visually-hidden" id="command-status" role="status"></p>
+<ul class="entry-chips" id="entry-chips" aria-label="This entry's tags, co-authors and pin"></ul>
 <div class="toolbar">
 <label><input type="checkbox" id="entry-key-event"> Key moment</label>
 <button type="button" id="publish">Publish</button> <kbd>Ctrl</kbd>+<kbd>Enter</kbd>

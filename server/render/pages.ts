@@ -7,7 +7,7 @@ import { dayBreaks, type Day } from './days.js';
 import type { Entry, Post, PostStatus } from '../../contract/index.js';
 import { formattingLocale, interfaceFor, readerMessages, textDirection, type Catalogue, type Translator } from '../../contract/i18n/index.js';
 import type { PostActivity, PostImage } from '../store/posts.js';
-import { entryMeta } from '../../contract/byline.js';
+import { entryMeta, showsUpdated } from '../../contract/byline.js';
 import { bylineHtml, claimHtml, correctionHtml, tagsHtml } from './byline.js';
 
 /**
@@ -187,7 +187,7 @@ function headlineOf(entry: Entry): string {
 /** Time (a permalink), bylines and location, key-moment badge, claim label, "Updated 10:45": what every entry shows above its text. */
 function entryHeader(entry: Entry, timeZone: string, permalinkBase: string, ui: Ui): RawHtml {
   const time = formatTime(entry.createdAt, timeZone, ui.language);
-  const updated = entry.edited ? formatTime(entry.updatedAt, timeZone, ui.language) : undefined;
+  const updated = showsUpdated(entry) ? formatTime(entry.updatedAt, timeZone, ui.language) : undefined;
   return html`<header><a class="permalink" href="${permalinkBase}#entry-${entry.id}"${permalinkBase ? raw(' target="_blank"') : ''}><time datetime="${entry.createdAt}" title="${time.long}">${time.short}</time></a>${bylineHtml(entry, ui)}${entry.keyEvent ? html` <span class="badge">${ui.t('reader.keyMoment')}</span>` : ''}${claimHtml(entry, ui)}${updated ? html` <span class="edited">${ui.t('reader.updated')} <time datetime="${entry.updatedAt}" title="${updated.long}">${updated.short}</time></span>` : ''}</header>`;
 }
 
