@@ -158,11 +158,19 @@ test('an editor writes with commands; readers on phone and desktop see bylines, 
   for (const reader of readers) {
     await expect(reader.locator('#entries article .claim')).toHaveText('Unconfirmed');
   }
-  const corrected = await desk.request.patch(`/api/entries/${entryId}`, {
-    headers: { 'x-csrf-token': csrf, 'if-match': '"2"' },
-    data: { body: 'The new phone is 1 mm thinner 🚀', claim: 'confirmed', correction: { note: 'It is 1 mm thinner, not 2 mm.' } },
-  });
-  expect(corrected.status(), await corrected.text()).toBe(200);
+  // The correction is made on the desk: edit, label "Confirmed", "This edit is a correction" with its public note.
+  const onDesk = page.locator(`.desk-entry[data-entry-id="${entryId}"]`);
+  await expect(onDesk.locator('.desk-meta')).toContainText('Unconfirmed');
+  await onDesk.getByRole('button', { name: 'Edit' }).click();
+  const editing = page.locator(`form.desk-entry[data-entry-id="${entryId}"]`);
+  await editing.locator('textarea.edit-body').fill('The new phone is 1 mm thinner 🚀');
+  await editing.getByLabel('Label').selectOption('confirmed');
+  await editing.getByLabel('This edit is a correction').check();
+  await expect(editing.getByLabel('Correction note (public)')).toBeFocused();
+  await page.keyboard.type('It is 1 mm thinner, not 2 mm.');
+  await page.screenshot({ path: testInfo.outputPath('desk-correction.png') });
+  await editing.getByRole('button', { name: 'Save' }).click();
+  await expect(onDesk.locator('.desk-correction')).toHaveText('Corrected: It is 1 mm thinner, not 2 mm.');
   for (const reader of readers) {
     const entry = reader.locator('#entries article');
     await expect(entry.locator('.claim')).toHaveText('Confirmed');
