@@ -190,3 +190,36 @@ test('an editor writes with commands; readers on phone and desktop see bylines, 
 
   await Promise.all([phone.close(), desktop.close(), desk.close()]);
 });
+
+test('a reporter sets their byline on the profile page; readers see it on the next entry', async ({ browser }, testInfo) => {
+  const reporter = await createUser('author', 'Rita Reporter');
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  expect((await context.request.post('/login', { data: { email: reporter.email, password: PASSWORD } })).status()).toBe(200);
+  const page = await context.newPage();
+  await page.goto('/admin');
+  await page.getByRole('link', { name: 'Your byline' }).click();
+  await expect(page).toHaveURL(/\/admin\/profile$/);
+  await page.getByLabel('Display name').fill('Rita Moreno');
+  await page.getByLabel('Role title').fill('Photographer');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.locator('#profile-status')).toHaveText('Saving: done.');
+  const tall = await sharp({ create: { width: 300, height: 900, channels: 3, background: { r: 200, g: 60, b: 40 } } }).jpeg().toBuffer();
+  await page.getByLabel('Upload an avatar').setInputFiles({ name: 'rita.jpg', mimeType: 'image/jpeg', buffer: tall });
+  await expect(page.locator('#profile-status')).toHaveText('Uploading the avatar: done.');
+  const shown = page.getByRole('img', { name: 'Your avatar' });
+  await expect(shown).toBeVisible();
+  const avatarUrl = (await shown.getAttribute('src'))!;
+  await page.screenshot({ path: testInfo.outputPath('profile.png') });
+
+  const created = await admin().post('/api/posts', { headers: { 'x-csrf-token': await csrfOf(admin()) }, data: { title: `Gallery ${Date.now()}` } });
+  const { slug } = (await created.json()) as { slug: string };
+  const entry = await context.request.post(`/api/posts/${slug}/entries`, { headers: { 'x-csrf-token': await csrfOf(context.request) }, data: { body: 'Pictures from the hall.' } });
+  expect(entry.status()).toBe(201);
+  await page.goto(`/posts/${slug}`);
+  const byline = page.locator('#entries article .byline');
+  await expect(byline.locator('.author')).toHaveText('Rita Moreno');
+  await expect(byline.locator('.job-title')).toHaveText('Photographer');
+  await expect(byline.locator('img.avatar')).toHaveAttribute('src', avatarUrl);
+  await page.screenshot({ path: testInfo.outputPath('byline-phone.png') });
+  await context.close();
+});
