@@ -1,3 +1,4 @@
+import { AxeBuilder } from '@axe-core/playwright';
 import { expect, request as playwrightRequest, test, type APIRequestContext, type Page } from '@playwright/test';
 import sharp from 'sharp';
 import { adminSession } from './support/admin.js';
@@ -22,6 +23,12 @@ async function createUser(role: 'author' | 'editor', name: string): Promise<{ em
   const response = await admin().post('/api/users', { headers: { 'x-csrf-token': await csrfOf(admin()) }, data: { name, email, role, password: PASSWORD } });
   expect(response.status()).toBe(201);
   return { email, id: ((await response.json()) as { id: number }).id };
+}
+
+async function expectNoSeriousAxeViolations(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+  expect(serious.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)).toEqual([]);
 }
 
 /** What the listbox offers now, and which option the box points at. */
@@ -106,6 +113,7 @@ test('an editor writes with commands; readers on phone and desktop see bylines, 
   await page.keyboard.press('Tab');
   await page.keyboard.type('@grac');
   await expectActiveOption(page, colleagueName);
+  await expectNoSeriousAxeViolations(page);
   await page.keyboard.press('Enter');
   // Escape closes the list and leaves the text alone.
   await page.keyboard.type(' @nobody');
@@ -187,6 +195,7 @@ test('an editor writes with commands; readers on phone and desktop see bylines, 
   await readers[1]!.goto(`/posts/${slug}`);
   await expect(readers[1]!.locator('#key-moments-list .claim')).toHaveText('Confirmed');
   await readers[1]!.screenshot({ path: testInfo.outputPath('reader-desktop.png') });
+  await expectNoSeriousAxeViolations(readers[1]!);
 
   await Promise.all([phone.close(), desktop.close(), desk.close()]);
 });
