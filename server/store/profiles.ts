@@ -10,6 +10,11 @@ type ProfileRow = { id: number; name: string; display_name: string | null; job_t
 
 export class ProfileStore {
   private readonly statements;
+  /**
+   * Changes whenever a byline does: pages put it in their ETag (and so their cache key), because a
+   * page reads bylines as they are now, not as the post's change log last saw them.
+   */
+  version: number;
 
   constructor(db: Db) {
     this.statements = {
@@ -19,6 +24,8 @@ export class ProfileStore {
       people: db.prepare(`SELECT u.id, u.name, p.display_name, p.job_title, p.avatar FROM users u LEFT JOIN user_profiles p ON p.user_id = u.id
         WHERE u.disabled_at IS NULL ORDER BY COALESCE(p.display_name, u.name) COLLATE NOCASE, u.id LIMIT 500`),
     };
+    // From the start-up time: a page's ETag from before a restart never matches bylines saved since.
+    this.version = Date.now();
   }
 
   byId(id: number): Profile | undefined {
@@ -28,6 +35,7 @@ export class ProfileStore {
 
   save(profile: Pick<Profile, 'id' | 'displayName' | 'jobTitle' | 'avatar'>, now: string): Profile {
     this.statements.upsert.run({ ...profile, now });
+    this.version += 1;
     return this.byId(profile.id)!;
   }
 

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { collectUnusedUploads } from '../media/collection.js';
 import { UploadDirectory } from '../media/storage.js';
-import { createTestApp, type TestApp } from './helpers.js';
+import { createPost, createTestApp, type TestApp } from './helpers.js';
 import { loginAs, type Login } from './session-helpers.js';
 import { multipart } from './upload-fixtures.js';
 
@@ -74,4 +74,15 @@ it('crops an uploaded avatar square (256 × 256) and keeps it while the profile 
   const removed = await t.app.inject({ method: 'DELETE', url: '/api/profile/avatar', headers: ada.headers });
   expect(removed.json().avatar).toBeNull();
   expect((await t.app.inject({ method: 'DELETE', url: '/api/profile/avatar' })).statusCode).toBe(401);
+});
+
+it('a byline change is a new page: the reader page is not served from before it', async () => {
+  const { slug } = await createPost(t, { title: 'Byline cache' });
+  expect((await t.app.inject({ method: 'POST', url: `/api/posts/${slug}/entries`, headers: ada.headers, payload: { body: 'Hello' } })).statusCode).toBe(201);
+  const before = await t.app.inject(`/posts/${slug}`);
+  expect(before.body).toContain('<span class="author">author person</span>');
+  await t.app.inject({ method: 'PATCH', url: '/api/profile', headers: ada.headers, payload: { displayName: 'Ada King' } });
+  const after = await t.app.inject({ method: 'GET', url: `/posts/${slug}`, headers: { 'if-none-match': String(before.headers.etag) } });
+  expect(after.statusCode).toBe(200);
+  expect(after.body).toContain('<span class="author">Ada King</span>');
 });

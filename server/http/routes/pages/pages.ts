@@ -72,7 +72,8 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
       const older = cursor ? `-${encodeCursor(cursor)}` : '';
       const view = `${order ? `-${order}` : ''}${filter ? `-${filter}` : ''}${tag ? `-tag-${encodeURIComponent(tag)}` : ''}`;
       // The branding and the language (DEFAULT_LANGUAGE may change across a restart) are part of the page.
-      const etag = `W/"${post.id}-${post.lastSeq}-${post.version}-${app.assets.version}-s${brand.version}-${post.language}${embed ? `-embed-${theme}` : ''}${view}${older}"`;
+      // Bylines are read as they are now (issue 17): a profile change is a new page too.
+      const etag = `W/"${post.id}-${post.lastSeq}-${post.version}-${app.assets.version}-s${brand.version}-p${app.stores.profiles.version}-${post.language}${embed ? `-embed-${theme}` : ''}${view}${older}"`;
       if (notModified(request, reply, etag)) return reply.code(304).send();
       const url = `${publicOrigin(request)}/posts/${post.slug}`;
       // Three themes at most per post, three orders and two filters: the key stays the server's choice, not the client's.
