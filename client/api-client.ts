@@ -24,6 +24,9 @@ import type {
   UserInput,
   UserList,
   UserPatch,
+  PeopleList,
+  Profile,
+  ProfilePatch,
 } from '../contract/index.js';
 import { ApiError, api, read } from './http.js';
 
@@ -100,6 +103,17 @@ export function upload(file: File): Promise<Upload> {
 }
 
 // --- People -------------------------------------------------------------------------------------
+
+/** The newsroom's names for `@name` (issue 17). */
+export const listPeople = () => api<PeopleList>('GET', '/api/people');
+export const getProfile = () => api<Profile>('GET', '/api/profile');
+export const saveProfile = (patch: ProfilePatch) => api<Profile>('PATCH', '/api/profile', { json: patch });
+export function uploadAvatar(file: File): Promise<Profile> {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  return api<Profile>('PUT', '/api/profile/avatar', { body: form });
+}
+export const removeAvatar = () => api<Profile>('DELETE', '/api/profile/avatar');
 
 export const listUsers = () => api<UserList>('GET', '/api/users');
 

@@ -1,4 +1,6 @@
+import { entryMeta, showsUpdated } from '../contract/byline.js';
 import type { Entry } from '../contract/index.js';
+import { bylineElement, claimElement, entryFooter } from './byline.js';
 import { ui } from './i18n.js';
 import type { Times } from './times.js';
 
@@ -8,10 +10,9 @@ import type { Times } from './times.js';
  * headline, body; or, for the pinned entry in the stream, a note that it is pinned above.
  */
 
-/** Entries may carry a headline (the newsroom workflow adds the field); shown when present. */
+/** An entry's own headline (issue 17), '' when it has none. */
 export function headlineOf(entry: Entry): string {
-  const headline = (entry as Entry & { headline?: string | null }).headline;
-  return typeof headline === 'string' ? headline.trim() : '';
+  return entryMeta(entry).headline;
 }
 
 export function entryHeader(entry: Entry, times: Times, permalinkBase: string, withAgo: boolean): HTMLElement {
@@ -23,10 +24,13 @@ export function entryHeader(entry: Entry, times: Times, permalinkBase: string, w
   const time = timeElement(entry.createdAt);
   link.append(time);
   header.append(link);
-  if (entry.author) header.append(' ', span('author', entry.author.name));
+  const byline = bylineElement(entry);
+  if (byline) header.append(' ', byline);
   if (entry.keyEvent) header.append(' ', span('badge', ui.t('reader.keyMoment')));
+  const claim = claimElement(entry);
+  if (claim) header.append(' ', claim);
   let updated: HTMLTimeElement | undefined;
-  if (entry.edited) {
+  if (showsUpdated(entry)) {
     updated = timeElement(entry.updatedAt);
     const edited = span('edited', `${ui.t('reader.updated')} `);
     edited.append(updated);
@@ -38,8 +42,8 @@ export function entryHeader(entry: Entry, times: Times, permalinkBase: string, w
   return header;
 }
 
-/** Headline and body (sanitized on the server at write time). */
-export function entryContent(entry: Entry): HTMLElement[] {
+/** Headline, body (sanitized on the server at write time), correction and tags. */
+export function entryContent(entry: Entry, times?: Times, permalinkBase = ''): HTMLElement[] {
   const parts: HTMLElement[] = [];
   const headline = headlineOf(entry);
   if (headline) {
@@ -52,6 +56,7 @@ export function entryContent(entry: Entry): HTMLElement[] {
   body.className = 'entry-body';
   body.innerHTML = entry.html;
   parts.push(body);
+  if (times) parts.push(...entryFooter(entry, times, permalinkBase));
   return parts;
 }
 
@@ -75,7 +80,7 @@ export function entryArticle(entry: Entry, times: Times, permalinkBase: string):
     note.append(`${ui.t('reader.pinnedAbove')} `, link);
     article.append(note);
   } else {
-    article.append(...entryContent(entry));
+    article.append(...entryContent(entry, times, permalinkBase));
   }
   return article;
 }

@@ -1,4 +1,5 @@
 import type { Entry } from '../contract/index.js';
+import { claimElement } from './byline.js';
 import { headlineOf } from './entry-view.js';
 import { ui } from './i18n.js';
 import type { Times } from './times.js';
@@ -51,6 +52,9 @@ export class KeyMoments {
       text.className = 'key-moment-text';
       text.textContent = headlineOf(entry) || excerpt(entry.html, 90);
       link.append(time, ' ', text);
+      // The claim label changes live here too (issue 17).
+      const claim = claimElement(entry);
+      if (claim) link.append(' ', claim);
       item.append(link);
       // Newest first: before the first one that is older.
       const older = [...list.querySelectorAll<HTMLElement>('li[data-key-id]')].find((other) => (other.dataset.createdAt ?? '') < entry.createdAt);

@@ -37,7 +37,7 @@ export class Pinned {
       }
       return;
     }
-    body.replaceChildren(entryHeader(entry, this.times, this.permalinkBase, false), ...entryContent(entry));
+    body.replaceChildren(entryHeader(entry, this.times, this.permalinkBase, false), ...entryContent(entry, this.times, this.permalinkBase));
     body.dataset.pinnedId = String(entry.id);
     box.hidden = false;
     // A newly pinned entry starts collapsed.

@@ -17,6 +17,8 @@ export class Timeline {
   follow = true;
   /** The "Key moments only" view (`data-filter="key"`): other entries are not shown. */
   readonly keyOnly: boolean;
+  /** The `?tag=` view (`data-filter-tag`, issue 17): only entries with this tag are shown. */
+  readonly tagOnly: string | undefined;
   /** Runs after every change to the stream, inside it (day separators), so the reader's place is kept with it. */
   onLayout: () => void = () => undefined;
   /** Runs on every entry built for the page (the Share control). */
@@ -38,6 +40,7 @@ export class Timeline {
   ) {
     this.newestFirst = list.dataset.order === 'newest-first';
     this.keyOnly = list.dataset.filter === 'key';
+    this.tagOnly = list.dataset.filterTag || undefined;
     this.newButton?.addEventListener('click', () => this.jumpToNewest());
     window.addEventListener('scroll', () => this.atLiveEdge() && this.clearUnseen(), { passive: true });
   }
@@ -55,7 +58,7 @@ export class Timeline {
     if (this.isStale(entry)) return;
     this.versions.set(entry.id, entry.version);
     const existing = this.find(entry.id);
-    if (this.keyOnly && !entry.keyEvent) {
+    if ((this.keyOnly && !entry.keyEvent) || (this.tagOnly !== undefined && !(entry.tags ?? []).includes(this.tagOnly))) {
       // No longer a key moment: it leaves this view; a new ordinary entry never enters it.
       if (existing) this.keepingPlace(() => existing.remove(), false);
       this.toggleEmpty();

@@ -3,6 +3,8 @@ import { CHANGE_TYPES } from './change.js';
 import { label, slugParam, timezone } from './common.js';
 import { canonicalLanguage } from './i18n/languages.js';
 import { ENTRY_BODY_MAX, REVISION_ACTIONS, entrySchema, entryTombstoneSchema } from './entry.js';
+import { AUTHORS_MAX, CLAIMS, CORRECTION_NOTE_MAX, HEADLINE_MAX, LOCATION_MAX } from './entry-meta.js';
+import { normalizeTag, TAGS_MAX } from './tags.js';
 import { POST_STATUSES, SUMMARY_MAX, postSchema } from './post.js';
 import { ROLES } from './user.js';
 
@@ -99,6 +101,24 @@ export const entryRow = z.strictObject({
   updated_at: time,
   deleted_at: time.nullable(),
   deleted_by: id.nullable(),
+  // Added by migration 0013 (issue 17); archives written before it lack them.
+  headline: z.string().max(HEADLINE_MAX).nullable().optional(),
+  location: z.string().max(LOCATION_MAX).nullable().optional(),
+  tags: jsonText(z.array(z.string().refine((tag) => tag.length > 0 && normalizeTag(tag) === tag)).max(TAGS_MAX), `an array of at most ${TAGS_MAX} normalized tags`).optional(),
+  claim: z.enum(CLAIMS).nullable().optional(),
+  correction_note: z.string().max(CORRECTION_NOTE_MAX).nullable().optional(),
+  corrected_at: time.nullable().optional(),
+  co_authors: jsonText(z.array(id).max(AUTHORS_MAX - 1), `an array of at most ${AUTHORS_MAX - 1} user ids`).optional(),
+});
+
+/** A byline profile (migration 0013) of a user the archive carries. */
+export const profileRow = z.strictObject({
+  user_id: id,
+  display_name: z.string().max(100).nullable(),
+  job_title: z.string().max(80).nullable(),
+  // An upload's URL: the archive does not carry the image itself.
+  avatar: z.string().regex(/^\/uploads\/[0-9a-f]{64}\.(?:png|jpg|gif|webp)$/, 'must be an upload URL').nullable(),
+  updated_at: time,
 });
 
 export const revisionRow = z.strictObject({
@@ -145,6 +165,8 @@ export const jsonArchive = z
     entries: z.array(entryRow),
     revisions: z.array(revisionRow),
     changes: z.array(changeRow),
+    // Byline profiles of the archive's users (migration 0013); older archives have none.
+    profiles: z.array(profileRow).optional(),
   })
   .superRefine((archive, ctx) => {
     // The change log must be whole: seq 1, 2, 3… up to the post's last_seq.
@@ -160,6 +182,16 @@ export const jsonArchive = z
     if (archive.entries.some((row) => row.post_id !== archive.post.id)) {
       ctx.addIssue({ code: 'custom', path: ['entries'], message: 'every entry must belong to the post' });
     }
+    const userIds = new Set(archive.users.map((row) => row.id));
+    archive.entries.forEach((row, index) => {
+      const coAuthors = row.co_authors ? (JSON.parse(row.co_authors) as number[]) : [];
+      if (coAuthors.some((userId) => !userIds.has(userId))) {
+        ctx.addIssue({ code: 'custom', path: ['entries', index, 'co_authors'], message: 'every co-author must be a user of the archive' });
+      }
+    });
+    if (archive.profiles?.some((row) => !userIds.has(row.user_id))) {
+      ctx.addIssue({ code: 'custom', path: ['profiles'], message: 'every profile must belong to a user of the archive' });
+    }
     if (archive.revisions.some((row) => !entryIds.has(row.entry_id))) {
       ctx.addIssue({ code: 'custom', path: ['revisions'], message: 'every revision must belong to an entry of the archive' });
     }
@@ -168,4 +200,4 @@ export type JsonArchive = z.infer<typeof jsonArchive>;
 
 /** A post's rows as the database returns them, before the archive schema checks them. */
 export type Row = Record<string, unknown>;
-export type PostDump = { users: Row[]; post: Row; entries: Row[]; revisions: Row[]; changes: Row[] };
+export type PostDump = { users: Row[]; post: Row; entries: Row[]; revisions: Row[]; changes: Row[]; profiles?: Row[] };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDateTime, personRef } from './common.js';
+import { correctionInput, entryMetaInput, entryMetaOutput } from './entry-meta.js';
 
 /** One timestamped update inside a post. */
 
@@ -25,6 +26,8 @@ export const entrySchema = z.object({
    * parse as false (migration 0004 also fills it in).
    */
   edited: z.boolean().default(false),
+  /** Headline, authors, location, tags, claim, correction (contract/entry-meta.ts). */
+  ...entryMetaOutput,
 });
 export type Entry = z.infer<typeof entrySchema>;
 
@@ -46,12 +49,13 @@ export const entryInput = z.strictObject({
   body: entryBody,
   createdAt: isoDateTime.optional(),
   keyEvent: z.boolean().optional(),
+  ...z.object(entryMetaInput).partial().shape,
 });
 export type EntryInput = z.infer<typeof entryInput>;
 
 /** `PATCH /api/entries/:id` (with If-Match): any of the fields, at least one. */
 export const entryPatch = z
-  .strictObject({ body: entryBody, createdAt: isoDateTime, keyEvent: z.boolean() })
+  .strictObject({ body: entryBody, createdAt: isoDateTime, keyEvent: z.boolean(), ...entryMetaInput, correction: correctionInput })
   .partial()
   .refine((patch) => Object.keys(patch).length > 0, { error: 'send at least one field to change' });
 export type EntryPatch = z.infer<typeof entryPatch>;

@@ -28,6 +28,7 @@ import { searchRoutes } from './http/routes/search/search.js';
 import { sessionRoutes } from './http/routes/session/session.js';
 import { siteRoutes } from './http/routes/site/site.js';
 import { uploadRoutes } from './http/routes/uploads/uploads.js';
+import { peopleRoutes } from './http/routes/people/people.js';
 import { userRoutes } from './http/routes/users/users.js';
 import { assetsPlugin } from './plugins/assets.js';
 import { configPlugin } from './plugins/config.js';
@@ -140,6 +141,7 @@ export async function buildApp({ config, db, logger = true, logStream, renderer,
   await app.register(serviceWorkerRoutes);
   await app.register(userRoutes);
   await app.register(uploadRoutes);
+  await app.register(peopleRoutes);
   await app.register(siteRoutes);
   return app;
 }

@@ -1,3 +1,4 @@
+import { setupCommands, type EntryMetaDraft } from './commands.js';
 import { setupImageDrop } from './image-drop.js';
 import { livePreview } from './preview.js';
 
@@ -10,10 +11,12 @@ import { livePreview } from './preview.js';
  */
 export type EntryBox = { setQueueing(queueing: boolean): void };
 
-export function setupEntryBox(root: HTMLElement, userId: number, postId: number, publish: (body: string, keyEvent: boolean) => void): EntryBox {
+export function setupEntryBox(root: HTMLElement, userId: number, postId: number, publish: (body: string, keyEvent: boolean, meta: EntryMetaDraft) => void): EntryBox {
   const textarea = root.querySelector<HTMLTextAreaElement>('#entry-body')!;
   const keyEvent = root.querySelector<HTMLInputElement>('#entry-key-event')!;
   const preview = livePreview(textarea, root.querySelector<HTMLElement>('#preview')!);
+  // `/key`, `#tag`, `@name`…: parsed into fields here, so the body sent is clean Markdown (commands.ts).
+  const commands = setupCommands(root, userId, postId);
 
   const draftKey = `liveline:draft:${userId}:${postId}`;
   const saveDraft = () => (textarea.value ? localStorage.setItem(draftKey, textarea.value) : localStorage.removeItem(draftKey));
@@ -29,11 +32,12 @@ export function setupEntryBox(root: HTMLElement, userId: number, postId: number,
   window.addEventListener('online', () => textarea.value && preview.refresh());
 
   const send = () => {
-    const body = textarea.value;
+    const { body, keyEvent: keyMoment, meta } = commands.collect(textarea.value, keyEvent.checked);
     if (!body.trim()) return;
-    publish(body, keyEvent.checked);
+    publish(body, keyMoment, meta);
     textarea.value = '';
     keyEvent.checked = false;
+    commands.reset();
     saveDraft();
     preview.clear();
     textarea.focus();

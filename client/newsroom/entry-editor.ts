@@ -1,6 +1,7 @@
 import type { Entry, EntryPatch } from '../../contract/index.js';
 import { entryRevisions, preview, stale, updateEntry } from '../api-client.js';
 import { element } from './dom.js';
+import { entryMetaFields } from './entry-meta-fields.js';
 import { eventZone, fromEventInput, timeText, toEventInput, zoneLabel } from './clock.js';
 import { errorText, inlineError } from './notices.js';
 import { readersView, renderTextDiff, sourceView, type ReadersView } from './rendered-diff.js';
@@ -47,13 +48,15 @@ export function openEntryEditor(entry: Entry, viewer: Viewer, close: CloseEditor
   const saveButton = element('button', { type: 'submit', className: 'save' }, 'Save');
   const cancelButton = element('button', { type: 'button', className: 'cancel', onclick: () => close() }, 'Cancel');
   const buttons = element('div', { className: 'editor-buttons' }, saveButton, ' ', cancelButton);
-  form.append(element('p', { className: 'muted' }, `Editing version ${entry.version}`), body);
+  // Headline, location, tags, label and (editors) correction: issue 17.
+  const meta = entryMetaFields(entry, viewer);
+  form.append(element('p', { className: 'muted' }, `Editing version ${entry.version}`), meta.element, body);
   if (isEditor(viewer)) form.append(element('label', {}, `Shown time (${zoneName(zone, Date.parse(entry.createdAt))}) `, shownAt), shownHint);
   form.append(meanwhile, conflict, buttons);
 
   let saving = false;
   async function save(version: number): Promise<void> {
-    const patch: EntryPatch = { body: body.value };
+    const patch: EntryPatch = { body: body.value, ...meta.patch() };
     const time = fromEventInput(shownAt.value, zone);
     if (isEditor(viewer) && time && shownAt.value !== initialShownAt) patch.createdAt = time;
     // Not `disabled`: disabling the focused button would drop the focus the desk gives back to Edit.

@@ -1,6 +1,7 @@
 import { startAdminHome, startUsers } from './admin.js';
 import { startComposer } from './composer.js';
 import { startOfflineShell } from './offline-shell.js';
+import { startProfile } from './profile.js';
 import { startSite } from './site.js';
 import type { Viewer } from './timeline.js';
 
@@ -20,5 +21,8 @@ switch (document.body.dataset.page) {
     break;
   case 'site':
     startSite();
+    break;
+  case 'profile':
+    startProfile();
     break;
 }

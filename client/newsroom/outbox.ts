@@ -1,5 +1,6 @@
 import type { Entry } from '../../contract/index.js';
-import { createEntry, session } from '../api-client.js';
+import { createEntry, pin, session } from '../api-client.js';
+import type { EntryMetaDraft } from './commands.js';
 import { ApiError, NetworkError } from '../http.js';
 
 /**
@@ -38,6 +39,8 @@ export type OutboxItem = {
    * Idempotency-Key was first used for.
    */
   shownAt?: string | null;
+  /** Headline, location, tags, co-authors and the pin from the composer's commands (issue 17). */
+  meta?: EntryMetaDraft;
 };
 
 /** Why nothing is being sent: the whole queue waits for the connection, the server, or its author's session. */
@@ -124,8 +127,8 @@ export class Outbox {
     return { items, condition: this.state, waiting, backlog: this.backlog !== undefined };
   }
 
-  add(body: string, keyEvent: boolean): OutboxItem {
-    const item: OutboxItem = { key: newKey(), body, keyEvent, typedAt: new Date().toISOString(), state: 'queued' };
+  add(body: string, keyEvent: boolean, meta?: EntryMetaDraft): OutboxItem {
+    const item: OutboxItem = { key: newKey(), body, keyEvent, typedAt: new Date().toISOString(), state: 'queued', ...(meta && Object.keys(meta).length ? { meta } : {}) };
     this.write([...this.read(), item]);
     if (this.state !== 'ok') this.backlog ??= { sent: 0, failed: 0 };
     this.notify();
@@ -178,7 +181,10 @@ export class Outbox {
       const shownAt = item.shownAt === undefined ? shownTimeOf(item) : item.shownAt;
       this.update(item.key, { state: 'sending', reason: undefined, shownAt });
       try {
-        const entry = await createEntry(this.slug(), { body: item.body, ...(item.keyEvent ? { keyEvent: true } : {}), ...(shownAt ? { createdAt: shownAt } : {}) }, item.key);
+        const { pin: pinIt, ...fields } = item.meta ?? {};
+        let entry = await createEntry(this.slug(), { body: item.body, ...(item.keyEvent ? { keyEvent: true } : {}), ...(shownAt ? { createdAt: shownAt } : {}), ...fields }, item.key);
+        // `/pin`: its own request once the entry exists; the entry is published whatever it answers.
+        if (pinIt) entry = await pin(entry.id).catch(() => entry);
         this.attempt = 0;
         this.write(this.read().filter((stored) => stored.key !== item.key));
         // Built afresh, not from the row read before sending: nothing of its waiting (a reason) comes along.

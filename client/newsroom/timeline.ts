@@ -1,3 +1,4 @@
+import { deskMetaLines } from './entry-meta-fields.js';
 import type { Actor, Entry } from '../../contract/index.js';
 import { clockElement } from './clock.js';
 import { element } from './dom.js';
@@ -62,6 +63,7 @@ export function renderDeskEntry(entry: Entry, viewer: Viewer, timeZone: string):
     'article',
     { className: `desk-entry${entry.keyEvent ? ' key-event' : ''}${entry.pinned ? ' pinned' : ''}`, id: `desk-entry-${entry.id}`, dataset: { entryId: String(entry.id), version: String(entry.version) } },
     header,
+    ...deskMetaLines(entry),
     body,
     actions,
   );

@@ -26,7 +26,7 @@ export function setupWriting(root: HTMLElement, userId: number, post: () => Post
     }
   };
   const outbox: Outbox = new Outbox(post().id, userId, () => post().slug, { changed: (snapshot) => changed(snapshot), event: (event) => banner.event(event) });
-  const entryBox = setupEntryBox(root, userId, post().id, (body, keyEvent) => outbox.add(body, keyEvent));
+  const entryBox = setupEntryBox(root, userId, post().id, (body, keyEvent, meta) => outbox.add(body, keyEvent, meta));
   changed(outbox.snapshot());
   outbox.pump();
   return outbox;

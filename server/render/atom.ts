@@ -1,7 +1,8 @@
 import { escapeHtml } from './html.js';
 import { excerpt, htmlToText } from '../domain/text.js';
 import type { Entry, Post } from '../../contract/index.js';
-import { interfaceFor } from '../../contract/i18n/index.js';
+import { formattingLocale, interfaceFor } from '../../contract/i18n/index.js';
+import { entryMeta } from '../../contract/byline.js';
 
 /**
  * Atom 1.0 (RFC 4287) feeds: one per post (its entries) and one for the site (its posts). Each
@@ -30,16 +31,24 @@ ${parts.entries.join('\n')}
 
 export function postFeed(post: Post, entries: Entry[], base: string, site: Pick<FeedSite, 'name'> = { name: 'Liveline' }): string {
   const page = `${base}/posts/${post.slug}`;
+  const ui = interfaceFor(post.language);
+  const clock = new Intl.DateTimeFormat(formattingLocale(post.language), { hour: '2-digit', minute: '2-digit', timeZone: post.timezone });
   const items = [...entries].reverse().map((entry) => {
-    const title = excerpt(htmlToText(entry.html), 100) || post.title;
+    const meta = entryMeta(entry);
+    const title = meta.headline || excerpt(htmlToText(entry.html), 100) || post.title;
+    const authors = meta.authors.length ? meta.authors.map((person) => person.name) : [site.name];
+    // A public correction is part of the entry's text in the feed too; the correction bumps <updated>.
+    const correction = meta.correction
+      ? `<p class="correction"><strong>${xml(ui.t('reader.corrected'))} ${xml(clock.format(new Date(meta.correction.at)))}:</strong> ${xml(meta.correction.note)}</p>`
+      : '';
     return `<entry>
 <id>${xml(`${page}#entry-${entry.id}`)}</id>
 <title>${xml(title)}</title>
 <published>${entry.createdAt}</published>
 <updated>${entry.updatedAt}</updated>
-<author><name>${xml(entry.author?.name ?? site.name)}</name></author>
+${authors.map((name) => `<author><name>${xml(name)}</name></author>`).join('\n')}
 <link rel="alternate" type="text/html" href="${xml(`${page}#entry-${entry.id}`)}"/>
-<content type="html">${xml(entry.html)}</content>
+${meta.tags.map((tag) => `<category term="${xml(tag)}"/>`).join('')}<content type="html">${xml(entry.html + correction)}</content>
 </entry>`;
   });
   return feed({
@@ -59,6 +68,7 @@ export function siteFeed(posts: Post[], base: string, site: FeedSite = { name: '
   const items = posts.map((post) => {
     const page = `${base}/posts/${post.slug}`;
     const ui = interfaceFor(post.language);
+  const clock = new Intl.DateTimeFormat(formattingLocale(post.language), { hour: '2-digit', minute: '2-digit', timeZone: post.timezone });
     return `<entry${post.language === site.language ? '' : ` xml:lang="${xml(post.language)}"`}>
 <id>${xml(page)}</id>
 <title>${xml(post.title)}</title>

@@ -66,7 +66,7 @@ describe('LiveBlogPosting', () => {
       ['Das Ergebnis', `${URL_}#entry-2`],
       ['Die Sitzung beginnt.', `${URL_}#entry-1`],
     ]);
-    expect(updates[1]).toMatchObject({ '@type': 'BlogPosting', articleBody: 'Die Sitzung beginnt. Dann spricht die Ministerin.', author: { '@type': 'Person', name: 'Ada' } });
+    expect(updates[1]).toMatchObject({ '@type': 'BlogPosting', articleBody: 'Die Sitzung beginnt. Dann spricht die Ministerin.', author: [{ '@type': 'Person', name: 'Ada' }] });
   });
 
   it('cuts a first sentence in the language’s own terms, at most 110 characters', () => {

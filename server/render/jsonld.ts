@@ -1,5 +1,6 @@
 import type { Entry, Post } from '../../contract/index.js';
 import { excerpt, htmlToText } from '../domain/text.js';
+import { entryMeta } from '../../contract/byline.js';
 
 /**
  * schema.org LiveBlogPosting for search engines, with what Google's live-blog guidelines ask for:
@@ -43,11 +44,8 @@ export function firstSentence(text: string, language: string, max = HEADLINE_MAX
   return excerpt(sentence.trim(), max);
 }
 
-/**
- * An entry's headline: its own when it has one (entries gain an optional headline with the
- * workflow issue; until then the field is absent), else its first sentence.
- */
-export function entryHeadline(entry: Entry & { headline?: string | null }, language: string, fallback: string): string {
+/** An entry's headline: its own when it has one (issue 17), else its first sentence. */
+export function entryHeadline(entry: Entry, language: string, fallback: string): string {
   const own = entry.headline?.trim();
   if (own) return excerpt(own, HEADLINE_MAX);
   return firstSentence(htmlToText(entry.html), language) || fallback;
@@ -68,6 +66,12 @@ export function liveBlogPosting(post: Post, entries: Entry[], url: string, optio
   const image = (options.image && absolute(options.image, origin)) ?? logo;
   const updates = [...entries].reverse().map((entry) => {
     const text = htmlToText(entry.html);
+    const meta = entryMeta(entry);
+    // Every author as a Person with what the byline shows (never an email or an account id).
+    const authors = meta.authors.map((person) => {
+      const image = person.avatar ? absolute(person.avatar, origin) : undefined;
+      return { '@type': 'Person', name: person.name, ...(person.jobTitle ? { jobTitle: person.jobTitle } : {}), ...(image ? { image } : {}) };
+    });
     return {
       '@type': 'BlogPosting',
       headline: entryHeadline(entry, post.language, post.title),
@@ -76,7 +80,11 @@ export function liveBlogPosting(post: Post, entries: Entry[], url: string, optio
       datePublished: entry.createdAt,
       dateModified: entry.updatedAt,
       url: `${url}#entry-${entry.id}`,
-      ...(entry.author ? { author: { '@type': 'Person', name: entry.author.name } } : {}),
+      ...(authors.length ? { author: authors } : {}),
+      ...(meta.location ? { contentLocation: { '@type': 'Place', name: meta.location } } : {}),
+      ...(meta.tags.length ? { keywords: meta.tags.join(', ') } : {}),
+      // schema.org's public correction of a CreativeWork: what changed, and when.
+      ...(meta.correction ? { correction: { '@type': 'CorrectionComment', text: meta.correction.note, datePublished: meta.correction.at } } : {}),
     };
   });
   return {

@@ -1,6 +1,6 @@
 import type { Assets } from './assets.js';
 import { html, jsonForScript, raw, type RawHtml } from './html.js';
-import type { Actor, Post } from '../../contract/index.js';
+import { avatarSrc, type Actor, type Post, type Profile } from '../../contract/index.js';
 import { canCreatePost, hasRole } from '../domain/roles.js';
 
 const isEditor = (actor: Actor) => hasRole(actor, 'editor');
@@ -39,7 +39,7 @@ ${script ? html`<script type="module" src="${script}"></script>` : ''}
 <body class="newsroom" data-page="${page}">
 <a class="skip-link" href="#main">Skip to content</a>
 <header class="site newsroom-bar"><a href="/admin" class="brand">${brand.name} newsroom</a>
-${actor && csrf ? html`<nav><a href="/">Reader site</a>${actor.role === 'admin' ? html` <a href="/admin/users">Users &amp; tokens</a> <a href="/admin/site">Site &amp; branding</a>` : ''}
+${actor && csrf ? html`<nav><a href="/">Reader site</a> <a href="/admin/profile" id="profile-link">Your byline</a>${actor.role === 'admin' ? html` <a href="/admin/users">Users &amp; tokens</a> <a href="/admin/site">Site &amp; branding</a>` : ''}
 <span class="who" id="who" data-user-id="${actor.id}" data-role="${actor.role}">${actor.name} (${actor.role})</span>
 <form method="post" action="/logout" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit">Log out</button></form></nav>` : ''}
 </header>
@@ -144,8 +144,13 @@ export function composerPage(assets: Assets, actor: Actor, csrf: string, post: P
 </header>
 <section class="write" aria-label="Write an entry">
 <p class="post-notice" id="post-notice" role="status" hidden></p>
+<p class="entry-fields"><label>Headline <input id="entry-headline" maxlength="200" autocomplete="off" placeholder="Optional"></label> <label>Location <input id="entry-location" maxlength="80" autocomplete="off" placeholder="e.g. San Francisco"></label></p>
 <label for="entry-body" class="visually-hidden">New entry (Markdown)</label>
-<textarea id="entry-body" rows="5" placeholder="What is happening? Markdown works. Ctrl+Enter publishes. Paste or drop an image." autofocus></textarea>
+<textarea id="entry-body" rows="5" placeholder="What is happening? Markdown works. Ctrl+Enter publishes. Paste or drop an image. Type / for commands, # for a tag, @ for a co-author, : for an emoji." autofocus aria-describedby="command-help" aria-autocomplete="list" aria-controls="command-list"></textarea>
+<p class="visually-hidden" id="command-help">Type slash for commands, hash for a tag, at for a co-author, colon for an emoji; arrows choose, Enter takes, Escape closes.</p>
+<ul class="command-list" id="command-list" role="listbox" aria-label="Suggestions" hidden></ul>
+<p class="visually-hidden" id="command-status" role="status"></p>
+<ul class="entry-chips" id="entry-chips" aria-label="This entry's tags, co-authors and pin"></ul>
 <div class="toolbar">
 <label><input type="checkbox" id="entry-key-event"> Key moment</label>
 <button type="button" id="publish"${actor.role === 'contributor' ? raw(' hidden') : ''}>Publish</button>${actor.role === 'contributor' ? '' : html` <kbd>Ctrl</kbd>+<kbd>Enter</kbd>`}
@@ -168,6 +173,28 @@ ${embedOrigins.length
 <dialog id="history-dialog"><h2>History</h2><div id="history"></div><form method="dialog"><button>Close</button></form></dialog>
 </div>`;
   return layout({ title: post.title, assets, body, page: 'composer', actor, csrf, data: { post }, brand });
+}
+
+/**
+ * Your byline (issue 17): display name, role title ("Senior reporter") and a square avatar, as
+ * readers see them on your entries and search engines in JSON-LD. Filled in by the server, saved
+ * by client/newsroom/profile.ts (`PATCH /api/profile`, `PUT`/`DELETE /api/profile/avatar`).
+ */
+export function profilePage(assets: Assets, actor: Actor, csrf: string, profile: Profile, brand?: Brand): string {
+  const avatar = avatarSrc(profile.avatar);
+  const body = html`<h1>Your byline</h1>
+<p class="muted">What readers see on your entries, and search engines in the page's JSON-LD. Never your email.</p>
+<form id="profile-form" class="stack">
+<label>Display name <input name="displayName" id="profile-display-name" maxlength="100" value="${profile.displayName ?? ''}" placeholder="${profile.accountName}"></label>
+<label>Role title <input name="jobTitle" id="profile-job-title" maxlength="80" value="${profile.jobTitle ?? ''}" placeholder="e.g. Senior reporter"></label>
+<button type="submit">Save</button>
+</form>
+<h2>Avatar</h2>
+<p id="profile-avatar">${avatar ? html`<img src="${avatar}" alt="Your avatar" width="96" height="96" class="profile-avatar">` : html`<span class="muted">No avatar yet.</span>`}</p>
+<p class="muted">Any image: it is cropped square around its most interesting part and kept at 256 × 256.</p>
+<p><label>Upload an avatar <input type="file" id="profile-avatar-file" accept="image/png,image/jpeg,image/gif,image/webp"></label> <button type="button" id="profile-avatar-remove"${avatar ? '' : raw(' hidden')}>Remove avatar</button></p>
+<p id="profile-status" role="status"></p>`;
+  return layout({ title: 'Your byline', assets, body, page: 'profile', actor, csrf, brand });
 }
 
 export function usersPage(assets: Assets, actor: Actor, csrf: string, brand?: Brand): string {

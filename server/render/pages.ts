@@ -7,6 +7,8 @@ import { dayBreaks, type Day } from './days.js';
 import type { Entry, Post, PostStatus } from '../../contract/index.js';
 import { formattingLocale, interfaceFor, readerMessages, textDirection, type Catalogue, type Translator } from '../../contract/i18n/index.js';
 import type { PostActivity, PostImage } from '../store/posts.js';
+import { entryMeta, showsUpdated } from '../../contract/byline.js';
+import { bylineHtml, claimHtml, correctionHtml, tagsHtml } from './byline.js';
 
 /**
  * Server-rendered pages. Readable without JavaScript; the reader script only adds liveness.
@@ -177,17 +179,16 @@ function statusLine(post: Post, ui: Ui): RawHtml {
   return html`<p class="status status-${post.status}" id="post-status" data-status="${post.status}" data-starts-at="${post.startsAt ?? ''}" data-ended-at="${post.endedAt ?? ''}">${post.status === 'live' ? raw('<span class="live-dot" aria-hidden="true"></span>') : ''}<span id="post-status-text">${text}</span><span class="countdown" id="post-countdown" hidden></span></p>`;
 }
 
-/** Entries may carry a headline (the newsroom workflow adds the field); rendered when present. */
+/** An entry's own headline (issue 17), '' when it has none. */
 function headlineOf(entry: Entry): string {
-  const headline = (entry as Entry & { headline?: string | null }).headline;
-  return typeof headline === 'string' ? headline.trim() : '';
+  return entryMeta(entry).headline;
 }
 
-/** Time (a permalink), byline, key-moment badge, "Updated 10:45": what every entry shows above its text. */
+/** Time (a permalink), bylines and location, key-moment badge, claim label, "Updated 10:45": what every entry shows above its text. */
 function entryHeader(entry: Entry, timeZone: string, permalinkBase: string, ui: Ui): RawHtml {
   const time = formatTime(entry.createdAt, timeZone, ui.language);
-  const updated = entry.edited ? formatTime(entry.updatedAt, timeZone, ui.language) : undefined;
-  return html`<header><a class="permalink" href="${permalinkBase}#entry-${entry.id}"${permalinkBase ? raw(' target="_blank"') : ''}><time datetime="${entry.createdAt}" title="${time.long}">${time.short}</time></a>${entry.author ? html` <span class="author">${entry.author.name}</span>` : ''}${entry.keyEvent ? html` <span class="badge">${ui.t('reader.keyMoment')}</span>` : ''}${updated ? html` <span class="edited">${ui.t('reader.updated')} <time datetime="${entry.updatedAt}" title="${updated.long}">${updated.short}</time></span>` : ''}</header>`;
+  const updated = showsUpdated(entry) ? formatTime(entry.updatedAt, timeZone, ui.language) : undefined;
+  return html`<header><a class="permalink" href="${permalinkBase}#entry-${entry.id}"${permalinkBase ? raw(' target="_blank"') : ''}><time datetime="${entry.createdAt}" title="${time.long}">${time.short}</time></a>${bylineHtml(entry, ui)}${entry.keyEvent ? html` <span class="badge">${ui.t('reader.keyMoment')}</span>` : ''}${claimHtml(entry, ui)}${updated ? html` <span class="edited">${ui.t('reader.updated')} <time datetime="${entry.updatedAt}" title="${updated.long}">${updated.short}</time></span>` : ''}</header>`;
 }
 
 /**
@@ -202,8 +203,13 @@ export function entryArticle(entry: Entry, timeZone: string, permalinkBase = '',
   return html`<article class="entry${entry.keyEvent ? ' key-event' : ''}${stub ? ' pinned-stub' : ''}" id="entry-${entry.id}" data-entry-id="${entry.id}" data-version="${entry.version}" data-created-at="${entry.createdAt}">
 ${entryHeader(entry, timeZone, permalinkBase, ui)}
 ${headline ? html`<h3 class="entry-headline">${headline}</h3>` : ''}
-${stub ? html`<p class="pinned-note">${ui.t('reader.pinnedAbove')} <a href="#pinned">${ui.t('reader.readPinned')}</a></p>` : html`<div class="entry-body">${raw(entry.html)}</div>`}
+${stub ? html`<p class="pinned-note">${ui.t('reader.pinnedAbove')} <a href="#pinned">${ui.t('reader.readPinned')}</a></p>` : html`<div class="entry-body">${raw(entry.html)}</div>${entryFooter(entry, timeZone, permalinkBase, ui)}`}
 </article>`;
+}
+
+/** Below the body: the public correction and the tags (issue 17). */
+function entryFooter(entry: Entry, timeZone: string, permalinkBase: string, ui: Ui): RawHtml {
+  return html`${correctionHtml(entry, ui, (iso) => formatTime(iso, timeZone, ui.language))}${tagsHtml(entry, ui, permalinkBase)}`;
 }
 
 function daySeparator(day: Day): RawHtml {
@@ -212,7 +218,7 @@ function daySeparator(day: Day): RawHtml {
 
 function keyMoment(entry: Entry, timeZone: string, ui: Ui): RawHtml {
   const text = headlineOf(entry) || excerpt(htmlToText(entry.html), 90);
-  return html`<li data-key-id="${entry.id}" data-created-at="${entry.createdAt}"><a href="#entry-${entry.id}"><time datetime="${entry.createdAt}">${formatTime(entry.createdAt, timeZone, ui.language).short}</time> <span class="key-moment-text">${text}</span></a></li>`;
+  return html`<li data-key-id="${entry.id}" data-created-at="${entry.createdAt}"><a href="#entry-${entry.id}"><time datetime="${entry.createdAt}">${formatTime(entry.createdAt, timeZone, ui.language).short}</time> <span class="key-moment-text">${text}</span>${claimHtml(entry, ui)}</a></li>`;
 }
 
 /**
@@ -237,7 +243,7 @@ function pinnedBox(pinned: Entry | null, timeZone: string, permalinkBase: string
   const headline = pinned ? headlineOf(pinned) : '';
   return html`<aside class="pinned" id="pinned" aria-labelledby="pinned-title"${long ? raw(' data-collapsible') : ''}${pinned ? '' : raw(' hidden')}>
 <h2 id="pinned-title">${ui.t('page.pinned')}</h2>
-<div class="pinned-body entry" id="pinned-body" data-pinned-id="${pinned?.id ?? ''}">${pinned ? html`${entryHeader(pinned, timeZone, permalinkBase, ui)}${headline ? html`<h3 class="entry-headline">${headline}</h3>` : ''}<div class="entry-body">${raw(pinned.html)}</div>` : ''}</div>
+<div class="pinned-body entry" id="pinned-body" data-pinned-id="${pinned?.id ?? ''}">${pinned ? html`${entryHeader(pinned, timeZone, permalinkBase, ui)}${headline ? html`<h3 class="entry-headline">${headline}</h3>` : ''}<div class="entry-body">${raw(pinned.html)}</div>${entryFooter(pinned, timeZone, permalinkBase, ui)}` : ''}</div>
 <details class="pinned-more" id="pinned-more"><summary><span class="more">${ui.t('reader.showMore')}</span><span class="less">${ui.t('page.showLess')}</span></summary></details>
 </aside>`;
 }
@@ -251,12 +257,13 @@ function summaryBox(post: Post, ui: Ui): RawHtml {
 
 export type EntryOrder = 'newest' | 'oldest';
 export type EntryFilter = 'all' | 'key';
-type View = { order?: EntryOrder | undefined; filter?: EntryFilter | undefined; before?: string | undefined };
+type View = { order?: EntryOrder | undefined; filter?: EntryFilter | undefined; before?: string | undefined; tag?: string | undefined };
 
 /** A link to another view of the post; only what differs from the default goes into the URL. */
 function viewHref(base: string, view: View): string {
   const query = new URLSearchParams();
   if (view.filter === 'key') query.set('filter', 'key');
+  if (view.tag) query.set('tag', view.tag);
   if (view.before) query.set('before', view.before);
   if (view.order) query.set('order', view.order);
   const search = query.toString();
@@ -264,14 +271,14 @@ function viewHref(base: string, view: View): string {
 }
 
 /** Newest · Oldest and All entries · Key moments only: links (they work without JavaScript) marked aria-current. */
-function streamControls(base: string, model: { order: EntryOrder; orderFromUrl: boolean; filter: EntryFilter; laterCursor: string | null }, entries: Entry[], ui: Ui): RawHtml {
+function streamControls(base: string, model: { order: EntryOrder; orderFromUrl: boolean; filter: EntryFilter; laterCursor: string | null; tag?: string | undefined }, entries: Entry[], ui: Ui): RawHtml {
   const newest = entries.at(-1);
   const explicit = model.orderFromUrl ? model.order : undefined;
   const current = (on: boolean) => (on ? raw(' aria-current="true"') : '');
   const orderLink = (order: EntryOrder, label: string) =>
-    html`<a href="${viewHref(base, { order, filter: model.filter })}" data-order="${order}"${current(model.order === order)}>${label}</a>`;
+    html`<a href="${viewHref(base, { order, filter: model.filter, tag: model.tag })}" data-order="${order}"${current(model.order === order)}>${label}</a>`;
   const filterLink = (filter: EntryFilter, label: string) =>
-    html`<a href="${viewHref(base, { order: explicit, filter })}" data-filter="${filter}"${current(model.filter === filter)}>${label}</a>`;
+    html`<a href="${viewHref(base, { order: explicit, filter })}" data-filter="${filter}"${current(model.filter === filter && !model.tag)}>${label}</a>`;
   const jump = model.order === 'oldest' && (entries.length > 1 || model.laterCursor !== null);
   // The newest entry is not on this page (an ended post read from its start): the newest-first view shows it.
   const jumpHref = model.laterCursor ? viewHref(base, { order: 'newest' }) : `#entry-${newest?.id ?? ''}`;
@@ -279,7 +286,8 @@ function streamControls(base: string, model: { order: EntryOrder; orderFromUrl: 
 <span class="choice" role="group" aria-labelledby="order-label" id="order-choice"><span id="order-label" class="choice-label">${ui.t('page.order')}</span>${orderLink('newest', ui.t('page.newest'))}${orderLink('oldest', ui.t('page.oldest'))}</span>
 <span class="choice" role="group" aria-labelledby="filter-label" id="filter-choice"><span id="filter-label" class="choice-label">${ui.t('page.filter')}</span>${filterLink('all', ui.t('page.allEntries'))}${filterLink('key', ui.t('page.keyMomentsOnly'))}</span>
 <a class="jump-latest" id="jump-latest" href="${jumpHref}"${jump ? '' : raw(' hidden')}>${ui.t('page.jumpToLatest')}</a>
-</nav>`;
+</nav>${model.tag ? html`
+<p class="tag-view" id="tag-view" aria-current="true">${ui.t('page.taggedView', { tag: model.tag })}</p>` : ''}`;
 }
 
 export type PostPageModel = {
@@ -312,6 +320,8 @@ export type PostPageModel = {
   filter?: EntryFilter;
   /** In that view: older key moments did not fit the page. */
   moreKeyMoments?: boolean;
+  /** The `?tag=` view (issue 17): `entries` are the post's entries with this (normalized) tag. */
+  tag?: string | undefined;
 };
 
 export function postPage(model: PostPageModel, assets: Assets): string {
@@ -322,6 +332,7 @@ export function postPage(model: PostPageModel, assets: Assets): string {
   const permalinkBase = embed ? model.url : '';
   const order: EntryOrder = model.order ?? (embed || post.status !== 'ended' ? 'newest' : 'oldest');
   const filter: EntryFilter = model.filter ?? 'all';
+  const tag = filter === 'key' ? undefined : model.tag;
   const explicitOrder = model.orderFromUrl ? order : undefined;
   const base = `/posts/${post.slug}${embed ? '/embed' : ''}`;
   const earlierLink = nextCursor
@@ -352,14 +363,14 @@ ${post.description ? html`<p class="description" id="post-description">${post.de
 <div class="since-last-visit" id="since-last-visit" hidden></div>
 ${summaryBox(post, ui)}
 ${pinnedBox(model.pinned, zone, permalinkBase, ui)}
-${filter === 'key' ? '' : keyMomentsBox(model.keyEvents, zone, viewHref(base, { order: explicitOrder, filter: 'key' }), ui)}
-${embed ? '' : streamControls(base, { order, orderFromUrl: model.orderFromUrl === true, filter, laterCursor }, entries, ui)}
+${filter === 'key' || tag ? '' : keyMomentsBox(model.keyEvents, zone, viewHref(base, { order: explicitOrder, filter: 'key' }), ui)}
+${embed ? '' : streamControls(base, { order, orderFromUrl: model.orderFromUrl === true, filter, laterCursor, tag }, entries, ui)}
 ${order === 'oldest' ? earlierLink : ''}
-<section id="entries" aria-label="${ui.t('page.entriesLabel')}" data-slug="${post.slug}" data-last-seq="${post.lastSeq}" data-timezone="${zone}" data-status="${post.status}" data-live="${older ? 'false' : 'true'}" data-permalink-base="${permalinkBase}" data-order="${order === 'newest' ? 'newest-first' : 'oldest-first'}"${model.orderFromUrl ? raw(' data-order-source="url"') : ''}${filter === 'key' ? raw(' data-filter="key"') : ''}>
+<section id="entries" aria-label="${ui.t('page.entriesLabel')}" data-slug="${post.slug}" data-last-seq="${post.lastSeq}" data-timezone="${zone}" data-status="${post.status}" data-live="${older ? 'false' : 'true'}" data-permalink-base="${permalinkBase}" data-order="${order === 'newest' ? 'newest-first' : 'oldest-first'}"${model.orderFromUrl ? raw(' data-order-source="url"') : ''}${filter === 'key' ? raw(' data-filter="key"') : ''}${tag ? html` data-filter-tag="${tag}"` : ''}>
 ${shown.map((entry, index) => html`${days[index] ? daySeparator(days[index]) : ''}${entryArticle(entry, zone, permalinkBase, { pinnedStub: model.pinned?.id === entry.id, ui })}`)}
 </section>
 ${order === 'newest' ? earlierLink : laterLink}
-<p class="empty" id="empty"${entries.length ? raw(' hidden') : ''}>${filter === 'key' ? ui.t('page.noKeyMoments') : ui.t('page.empty')}</p>
+<p class="empty" id="empty"${entries.length ? raw(' hidden') : ''}>${filter === 'key' ? ui.t('page.noKeyMoments') : tag ? ui.t('page.noTagged') : ui.t('page.empty')}</p>
 ${model.moreKeyMoments ? html`<p class="more-key-moments"><a href="${viewHref(base, { order: explicitOrder })}">${ui.t('page.olderKeyMoments')}</a></p>` : ''}
 ${older ? html`<nav class="latest"><a href="${viewHref(base, { order: explicitOrder })}">${ui.t(post.status === 'ended' && order === 'oldest' ? 'page.backToStart' : 'page.backToLatest')}</a></nav>` : ''}
 <div class="visually-hidden" id="announcer" aria-live="polite" aria-atomic="true"></div>
@@ -375,7 +386,7 @@ ${older ? html`<nav class="latest"><a href="${viewHref(base, { order: explicitOr
       feed: { title: ui.t('page.feedTitle', { title: post.title }), href: `/posts/${post.slug}/feed.atom` },
       oembed: embed || older ? undefined : `${origin}/oembed?url=${encodeURIComponent(model.url)}&format=json`,
       openGraph: { type: 'article', title: post.title, url: model.url, publishedTime: post.createdAt, modifiedTime: post.updatedAt },
-      jsonLd: older || embed || filter === 'key' ? undefined : liveBlogPosting(post, entries, model.url, { origin, publisher: { name: brand.name, logo: brand.logo }, image: model.image?.src }),
+      jsonLd: older || embed || filter === 'key' || tag ? undefined : liveBlogPosting(post, entries, model.url, { origin, publisher: { name: brand.name, logo: brand.logo }, image: model.image?.src }),
     },
     assets,
     body,

@@ -138,6 +138,7 @@ export class ArchiveService {
         this.archive.insertRows('posts', [archive.post]);
         this.archive.insertRows('entries', archive.entries);
         this.archive.insertRows('entry_revisions', archive.revisions);
+        this.archive.insertRows('user_profiles', archive.profiles ?? []);
         changes.restore(archive.changes);
       })();
     } catch (error) {

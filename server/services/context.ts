@@ -3,6 +3,8 @@ import type { Db } from '../db/connection.js';
 import { AuditStore } from '../store/audit.js';
 import { ChangeLog } from '../store/changes.js';
 import { EntryStore } from '../store/entries.js';
+import { EntryMetaStore } from '../store/entry-meta.js';
+import { ProfileStore } from '../store/profiles.js';
 import { IdempotencyStore } from '../store/idempotency.js';
 import { PostStore } from '../store/posts.js';
 import { SearchStore } from '../store/search.js';
@@ -43,6 +45,10 @@ export type Stores = {
   search: SearchStore;
   /** The site's branding (one row). */
   site: SiteStore;
+  /** Headline, co-authors, location, tags, claim, correction of entries (issue 17). */
+  entryMeta: EntryMetaStore;
+  /** Byline profiles: display name, role title, avatar. */
+  profiles: ProfileStore;
 };
 
 /** `defaultLanguage`: the site's DEFAULT_LANGUAGE, what posts without a language of their own read as. */
@@ -60,6 +66,8 @@ export function createStores(db: Db, { defaultLanguage = 'en' }: { defaultLangua
     audit: new AuditStore(db),
     search: new SearchStore(db),
     site: new SiteStore(db),
+    entryMeta: new EntryMetaStore(db),
+    profiles: new ProfileStore(db),
   };
 }
 

@@ -8,6 +8,7 @@ import { requireVersion } from './versions.js';
 import type { Actor, Entry, EntryInput, EntryPatch, Revision, StoredEntry } from '../../contract/index.js';
 import { canModifyEntry, hasRole, mayUndo } from '../domain/roles.js';
 import { isTypedTime, typedTimeWindow } from '../domain/typed-time.js';
+import { metaForHash, writeMeta } from './entry-meta.js';
 
 /** How long an idempotency key is remembered; the contract promises at least 24 h. */
 export const IDEMPOTENCY_TTL_MS = 48 * 60 * 60 * 1000;
@@ -58,7 +59,7 @@ export class EntryService {
       const html = await this.render(input.body);
       const now = nowIso(this.deps);
       const logged = stores.db.transaction(() => {
-        const created = stores.entries.insert({
+        const inserted = stores.entries.insert({
           postId: post.id,
           authorId: actor.id,
           body: input.body,
@@ -67,6 +68,7 @@ export class EntryService {
           createdAt: input.createdAt ?? now,
           now,
         });
+        const created = writeMeta(stores, actor, inserted, input, undefined, now);
         stores.entries.recordRevision(created, 'created', actor.id, now);
         if (idempotencyKey !== undefined) stores.idempotency.insert(actor.id, idempotencyKey, requestHash, created.id, now);
         return stores.changes.append(post.id, { type: 'entry.created', entry: presentEntry(created) }, actor.id, now);
@@ -90,7 +92,7 @@ export class EntryService {
     const logged = stores.db.transaction(() => {
       // Re-checked inside the transaction: another edit may have landed while this one rendered.
       const current = this.modifiable(actor, id, version);
-      const updated = stores.entries.update(
+      const written = stores.entries.update(
         id,
         {
           body: patch.body ?? current.body,
@@ -100,6 +102,7 @@ export class EntryService {
         },
         now,
       );
+      const updated = writeMeta(stores, actor, written, patch, current, now);
       stores.entries.recordRevision(updated, 'updated', actor.id, now);
       return stores.changes.append(current.postId, { type: 'entry.updated', entry: presentEntry(updated) }, actor.id, now);
     })();
@@ -257,6 +260,6 @@ function entryOf(logged: LoggedChange): Entry {
 }
 
 function hashRequest(slug: string, input: EntryInput): string {
-  const canonical = JSON.stringify([slug, input.body, input.createdAt ?? null, input.keyEvent ?? false]);
+  const canonical = JSON.stringify([slug, input.body, input.createdAt ?? null, input.keyEvent ?? false, ...metaForHash(input)]);
   return createHash('sha256').update(canonical).digest('hex');
 }

@@ -203,6 +203,14 @@ export class PostService {
     return { entries: page.entries, more: rows.length > KEY_EVENTS_SHOWN || page.nextCursor !== null };
   }
 
+  /** The `?tag=` view (issue 17): the newest entries with this tag, oldest first, as the key-moments view weighs them. */
+  tagged(post: Post, tag: string): { entries: Entry[]; more: boolean } {
+    const rows = this.deps.stores.entries.tagged(post.id, tag, KEY_EVENTS_SHOWN + 1);
+    const shown = rows.slice(0, KEY_EVENTS_SHOWN).reverse();
+    const page = this.page(shown, Number.MAX_SAFE_INTEGER);
+    return { entries: page.entries, more: rows.length > KEY_EVENTS_SHOWN || page.nextCursor !== null };
+  }
+
   /** Everything the reader page shows around the stream: key moments (newest first) and the pinned entry. */
   highlights(post: Post): { keyEvents: Entry[]; pinned: Entry | null } {
     const { entries } = this.deps.stores;

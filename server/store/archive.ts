@@ -18,6 +18,7 @@ export class ArchiveStore {
       revisions: db.prepare(`SELECT r.* FROM entry_revisions r JOIN entries e ON e.id = r.entry_id WHERE e.post_id = ? ORDER BY r.id`),
       changes: db.prepare('SELECT post_id, seq, type, payload, created_at, actor_id FROM changes WHERE post_id = ? ORDER BY seq'),
       user: db.prepare('SELECT id, name, email, role, created_at, disabled_at FROM users WHERE id = ?'),
+      profiles: db.prepare('SELECT user_id, display_name, job_title, avatar, updated_at FROM user_profiles WHERE user_id IN (SELECT value FROM json_each(?)) ORDER BY user_id'),
     };
   }
 
@@ -44,10 +45,13 @@ export class ArchiveStore {
     const add = (value: unknown) => typeof value === 'number' && userIds.add(value);
     add(post.created_by);
     for (const entry of entries) [entry.author_id, entry.deleted_by].forEach(add);
+    // Co-authors (migration 0013) are users the entry points at too.
+    for (const entry of entries) (JSON.parse(typeof entry.co_authors === 'string' ? entry.co_authors : '[]') as unknown[]).forEach(add);
     for (const revision of revisions) add(revision.actor_id);
     for (const change of changes) add(change.actor_id);
     const users = [...userIds].sort((a, b) => a - b).map((id) => this.statements.user.get(id) as Row);
-    return { users, post, entries, revisions, changes };
+    const profiles = this.statements.profiles.all(JSON.stringify([...userIds])) as Row[];
+    return { users, post, entries, revisions, changes, profiles };
   }
 
   userById(id: number): Row | undefined {
@@ -69,7 +73,7 @@ export class ArchiveStore {
 }
 
 /** Change rows are restored by the change log itself (ChangeLog.restore), its only writer. */
-type ArchiveTable = 'users' | 'posts' | 'entries' | 'entry_revisions';
+type ArchiveTable = 'users' | 'posts' | 'entries' | 'entry_revisions' | 'user_profiles';
 
 /** Constant SQL only (see server/test/secrets.test.ts): one statement per table an archive restores. */
 const INSERT_SQL: Record<ArchiveTable, string> = {
@@ -78,17 +82,23 @@ const INSERT_SQL: Record<ArchiveTable, string> = {
     created_by, created_at, updated_at, front_matter, import_key, summary, summary_html) VALUES (@id, @slug, @title, @description, @status,
     @starts_at, @ended_at, @timezone, @language, @tags, @categories, @version, @last_seq, @created_by, @created_at, @updated_at, @front_matter,
     @import_key, @summary, @summary_html)`,
-  entries: `INSERT INTO entries (id, post_id, author_id, body, html, key_event, pinned, version, created_at, updated_at, deleted_at, deleted_by)
-    VALUES (@id, @post_id, @author_id, @body, @html, @key_event, @pinned, @version, @created_at, @updated_at, @deleted_at, @deleted_by)`,
+  entries: `INSERT INTO entries (id, post_id, author_id, body, html, key_event, pinned, version, created_at, updated_at, deleted_at, deleted_by,
+    headline, location, tags, claim, correction_note, corrected_at, co_authors)
+    VALUES (@id, @post_id, @author_id, @body, @html, @key_event, @pinned, @version, @created_at, @updated_at, @deleted_at, @deleted_by,
+    @headline, @location, @tags, @claim, @correction_note, @corrected_at, @co_authors)`,
   entry_revisions: `INSERT INTO entry_revisions (id, entry_id, version, action, body, key_event, shown_at, actor_id, created_at)
     VALUES (@id, @entry_id, @version, @action, @body, @key_event, @shown_at, @actor_id, @created_at)`,
+  // A person who already has a profile in this database keeps it.
+  user_profiles: `INSERT OR IGNORE INTO user_profiles (user_id, display_name, job_title, avatar, updated_at)
+    VALUES (@user_id, @display_name, @job_title, @avatar, @updated_at)`,
 };
 
 const NULLABLE_DEFAULTS: Record<ArchiveTable, Row> = {
   users: {},
   posts: { language: null, summary: '', summary_html: '' },
-  entries: {},
+  entries: { headline: null, location: null, tags: '[]', claim: null, correction_note: null, corrected_at: null, co_authors: '[]' },
   entry_revisions: { shown_at: null },
+  user_profiles: {},
 };
 
 const ID_TAKEN_SQL: Record<'posts' | 'entries' | 'entry_revisions', string> = {

@@ -1,8 +1,9 @@
 import type { Entry, EntryTombstone, RevisionAction, Role, StoredEntry, StoredRevision } from '../../contract/index.js';
 import type { Db } from '../db/connection.js';
 import type { EntryCursor } from '../domain/cursor.js';
+import { BYLINE_NAME, META_COLUMNS, META_JOINS, metaOf, type MetaRow } from './entry-meta.js';
 
-type EntryRow = {
+type EntryRow = MetaRow & {
   id: number;
   post_id: number;
   author_id: number | null;
@@ -24,9 +25,9 @@ type EntryRow = {
  * `edited`: the body differs from the one first published. Pinning, key moments, restores and
  * time corrections bump the version but are not edits a reader should be told about.
  */
-const SELECT = `SELECT e.*, u.name AS author_name,
+const SELECT = `SELECT e.*, ${BYLINE_NAME('u', 'p')} AS author_name, ${META_COLUMNS},
   e.body <> COALESCE((SELECT r.body FROM entry_revisions r WHERE r.entry_id = e.id AND r.version = 1), e.body) AS edited
-  FROM entries e LEFT JOIN users u ON u.id = e.author_id`;
+  FROM entries e LEFT JOIN users u ON u.id = e.author_id ${META_JOINS}`;
 
 function toEntry(row: EntryRow): StoredEntry {
   return {
@@ -41,6 +42,7 @@ function toEntry(row: EntryRow): StoredEntry {
     keyEvent: row.key_event === 1,
     pinned: row.pinned === 1,
     edited: row.edited === 1,
+    ...metaOf(row),
     deletedAt: row.deleted_at,
   };
 }
@@ -79,6 +81,8 @@ export class EntryStore {
       anyBefore: db.prepare(`SELECT 1 FROM entries e WHERE e.post_id = @postId AND e.deleted_at IS NULL
         AND (e.created_at < @createdAt OR (e.created_at = @createdAt AND e.id < @id)) LIMIT 1`),
       keyEvents: db.prepare(`${SELECT} WHERE e.post_id = ? AND e.deleted_at IS NULL AND e.key_event = 1
+        ORDER BY e.created_at DESC, e.id DESC LIMIT ?`),
+      tagged: db.prepare(`${SELECT} WHERE e.post_id = ? AND e.deleted_at IS NULL AND EXISTS (SELECT 1 FROM json_each(e.tags) WHERE value = ?)
         ORDER BY e.created_at DESC, e.id DESC LIMIT ?`),
       pinned: db.prepare(`${SELECT} WHERE e.post_id = ? AND e.deleted_at IS NULL AND e.pinned = 1 ORDER BY e.id DESC LIMIT 1`),
       update: db.prepare(`UPDATE entries SET body = @body, html = @html, key_event = @keyEvent, created_at = @createdAt, version = version + 1, updated_at = @now
@@ -138,6 +142,11 @@ export class EntryStore {
   /** The newest key moments of a post, newest first. */
   keyEvents(postId: number, limit: number): StoredEntry[] {
     return (this.statements.keyEvents.all(postId, limit) as EntryRow[]).map(toEntry);
+  }
+
+  /** The newest entries of a post with this tag (issue 17), newest first. */
+  tagged(postId: number, tag: string, limit: number): StoredEntry[] {
+    return (this.statements.tagged.all(postId, tag, limit) as EntryRow[]).map(toEntry);
   }
 
   pinned(postId: number): StoredEntry | undefined {

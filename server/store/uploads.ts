@@ -28,7 +28,8 @@ export class UploadStore {
            UNION ALL SELECT body FROM entry_revisions WHERE instr(body, :marker) > 0
            UNION ALL SELECT description FROM posts WHERE instr(description, :marker) > 0
            UNION ALL SELECT front_matter FROM posts WHERE instr(front_matter, :marker) > 0
-           UNION ALL SELECT logo FROM site_settings WHERE instr(logo, :marker) > 0`,
+           UNION ALL SELECT logo FROM site_settings WHERE instr(logo, :marker) > 0
+           UNION ALL SELECT avatar FROM user_profiles WHERE instr(avatar, :marker) > 0`,
         )
         .pluck(),
       delete: db.prepare('DELETE FROM uploads WHERE file_name = ?'),

@@ -121,7 +121,7 @@ describe('entries', () => {
     expect(response.statusCode).toBe(201);
     const entry = response.json();
     expect(entry).toMatchObject({ postId: id, version: 1, keyEvent: false, author: { name: 'Ada Author' } });
-    expect(Object.keys(entry).sort()).toEqual(['author', 'body', 'createdAt', 'edited', 'html', 'id', 'keyEvent', 'pinned', 'postId', 'updatedAt', 'version']);
+    expect(Object.keys(entry).sort()).toEqual(['author', 'authors', 'body', 'claim', 'correction', 'createdAt', 'edited', 'headline', 'html', 'id', 'keyEvent', 'location', 'pinned', 'postId', 'tags', 'updatedAt', 'version']);
     expect(entry.edited).toBe(false);
     expect(entry.html).toContain('<strong>demo</strong>');
     expect(entry.html).not.toContain('<script');

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { slugParams } from '../../../../contract/index.js';
 import { AppError } from '../../../domain/errors.js';
-import { adminHomePage, composerPage, sitePage, usersPage } from '../../../render/newsroom.js';
+import { adminHomePage, composerPage, profilePage, sitePage, usersPage } from '../../../render/newsroom.js';
 import { notFoundPage } from '../../../render/pages.js';
 import type { SessionActor } from '../../../store/sessions.js';
 import { currentSession } from '../../plugins/auth.js';
@@ -48,6 +48,12 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
       }
       throw error;
     }
+  });
+
+  // Everyone's own byline (issue 17), whatever their role.
+  app.get('/admin/profile', async (request, reply) => {
+    const { actor, csrfToken } = sessionOf(request);
+    return reply.type(HTML).send(profilePage(app.assets, actor, csrfToken, app.stores.profiles.byId(actor.id)!, app.services.site.get()));
   });
 
   app.get('/admin/users', async (request, reply) => {

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { slugParams } from '../../../../contract/index.js';
+import { normalizeTag, slugParams } from '../../../../contract/index.js';
 import { decodeCursor, encodeCursor } from '../../../domain/cursor.js';
 import { AppError } from '../../../domain/errors.js';
 import { homePage, notFoundPage, postPage, type EntryOrder, type Theme } from '../../../render/pages.js';
@@ -28,8 +28,10 @@ const pageQuery = z.object({
   after: z.string().max(200).optional(),
   order: z.enum(['newest', 'oldest']).optional().catch(undefined),
   filter: z.enum(['key']).optional().catch(undefined),
+  // `?tag=keynote` (issue 17): written as tags are (contract/tags.ts); one that cannot be a tag is ignored.
+  tag: z.string().max(200).optional().catch(undefined).transform((value) => (value === undefined ? undefined : normalizeTag(value) || undefined)),
 });
-type PageQuery = { before?: string | undefined; after?: string | undefined; theme?: Theme | undefined; order?: EntryOrder | undefined; filter?: 'key' | undefined };
+type PageQuery = { before?: string | undefined; after?: string | undefined; theme?: Theme | undefined; order?: EntryOrder | undefined; filter?: 'key' | undefined; tag?: string | undefined };
 /** The embed also takes its colours: `?theme=light|dark|auto` (light by default) and `?accent=#rrggbb` (applied by its script). */
 const embedQuery = pageQuery.extend({ theme: z.enum(['light', 'dark', 'auto']).optional(), accent: z.string().max(20).optional() });
 
@@ -62,36 +64,44 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
     // by the server (two orders, two filters), so the cache key stays bounded.
     const order = embed ? undefined : request.query.order;
     const filter = embed ? undefined : request.query.filter;
+    const tag = embed || filter ? undefined : request.query.tag;
     // A cursor this server did not issue is ignored: the reader gets the live edge. The key-moments view has none.
-    const cursor = request.query.before === undefined || filter ? undefined : decodeCursor(request.query.before);
+    const cursor = request.query.before === undefined || filter || tag ? undefined : decodeCursor(request.query.before);
     // "Load later entries" without JavaScript: the page after a cursor (an ended post read from its start).
-    const after = request.query.after === undefined || filter || cursor || embed ? undefined : decodeCursor(request.query.after);
+    const after = request.query.after === undefined || filter || tag || cursor || embed ? undefined : decodeCursor(request.query.after);
     try {
       const post = posts.bySlug(slug);
       const brand = app.services.site.get();
       const older = cursor ? `-${encodeCursor(cursor)}` : after ? `-after-${encodeCursor(after)}` : '';
       // An ended post opens at its start, like an article (issue 15), unless the reader asked for newest first.
-      const fromStart = !embed && !filter && !cursor && !after && post.status === 'ended' && order !== 'newest';
-      const view = `${order ? `-${order}` : ''}${filter ? `-${filter}` : ''}`;
+      const fromStart = !embed && !filter && !tag && !cursor && !after && post.status === 'ended' && order !== 'newest';
+      const view = `${order ? `-${order}` : ''}${filter ? `-${filter}` : ''}${tag ? `-tag-${encodeURIComponent(tag)}` : ''}`;
       // The branding and the language (DEFAULT_LANGUAGE may change across a restart) are part of the page.
-      const etag = `W/"${post.id}-${post.lastSeq}-${post.version}-${app.assets.version}-s${brand.version}-${post.language}${embed ? `-embed-${theme}` : ''}${view}${older}"`;
+      // Bylines are read as they are now (issue 17): a profile change is a new page too.
+      const etag = `W/"${post.id}-${post.lastSeq}-${post.version}-${app.assets.version}-s${brand.version}-p${app.stores.profiles.version}-${post.language}${embed ? `-embed-${theme}` : ''}${view}${older}"`;
       if (notModified(request, reply, etag)) return reply.code(304).send();
       const url = `${publicOrigin(request)}/posts/${post.slug}`;
       // Three themes at most per post, three orders and two filters: the key stays the server's choice, not the client's.
-      const cacheKey = cursor || after ? undefined : `${post.id}|${embed}|${theme}|${order ?? ''}|${filter ?? ''}`;
+      // A tag view is not kept: tags are many (bounded only by what entries say), so the cache would not be the server's choice.
+      const cacheKey = cursor || after || tag ? undefined : `${post.id}|${embed}|${theme}|${order ?? ''}|${filter ?? ''}`;
       const cached = cacheKey && liveEdges.get(cacheKey, etag);
       if (cached) return sendCompressible(request, reply, cached, HTML);
       const highlights = posts.highlights(post);
       const page = filter
         ? (({ entries, more }) => ({ entries, nextCursor: null, moreKeyMoments: more }))(posts.keyMoments(post))
-        : cursor
-          ? posts.entriesBefore(slug, cursor, 50)
-          : after || fromStart
-            ? posts.entriesAfter(slug, after, 50)
-            : posts.withLatestEntries(slug);
+        : tag
+          ? { entries: posts.tagged(post, tag).entries, nextCursor: null }
+          : cursor
+            ? posts.entriesBefore(slug, cursor, 50)
+            : after || fromStart
+              ? posts.entriesAfter(slug, after, 50)
+              : posts.withLatestEntries(slug);
       const image = cursor || after || embed ? undefined : posts.firstImage(post);
       const html = postPage(
-        { post, ...page, ...highlights, older: Boolean(cursor || after), url, embed, theme, brand, image, ...(after ? { order: 'oldest' as const } : order ? { order, orderFromUrl: true } : {}), ...(filter ? { filter } : {}) },
+        {
+          post, ...page, ...highlights, older: Boolean(cursor || after), url, embed, theme, brand, image,
+          ...(after ? { order: 'oldest' as const } : order ? { order, orderFromUrl: true } : {}), ...(filter ? { filter } : {}), ...(tag ? { tag } : {}),
+        },
         app.assets,
       );
       // Older pages are not kept; the compression plugin compresses them as it sends them.
@@ -104,7 +114,7 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
         if (moved) {
           // The view travels with it: only the parameters the page knows, re-encoded.
           const kept = new URLSearchParams();
-          for (const name of ['before', 'after', 'order', 'filter', 'theme'] as const) {
+          for (const name of ['before', 'after', 'order', 'filter', 'theme', 'tag'] as const) {
             const value = request.query[name];
             if (value) kept.set(name, value);
           }
