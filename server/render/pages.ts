@@ -1,5 +1,6 @@
 import type { Assets } from './assets.js';
 import { html, jsonForScript, raw, type RawHtml } from './html.js';
+import { eagerFirstImage } from './images.js';
 import { liveBlogPosting } from './jsonld.js';
 import { brandMark, brandStylesheetUrl, DEFAULT_BRAND, siteFooter, type Brand } from './site.js';
 import { excerpt, htmlToText } from '../domain/text.js';
@@ -369,7 +370,8 @@ ${older ? html`<nav class="latest"><a href="${viewHref(base, { order: explicitOr
       jsonLd: older || embed || filter === 'key' ? undefined : liveBlogPosting(post, entries, model.url, { origin, publisher: { name: brand.name, logo: brand.logo }, image: model.image?.src }),
     },
     assets,
-    body,
+    // Entry images load lazily, but not the first one a reader sees (images.ts).
+    body: raw(eagerFirstImage(body.value)),
     ui,
     brand,
     script: older ? undefined : 'reader.js',
