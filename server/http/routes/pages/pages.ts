@@ -82,7 +82,7 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
         : cursor
           ? posts.entriesBefore(slug, cursor, 50)
           : posts.withLatestEntries(slug);
-      const image = cursor || embed ? undefined : posts.firstImage(post);
+      const image = cursor || embed ? undefined : posts.shareImage(post);
       const html = postPage(
         { post, ...page, ...highlights, older: Boolean(cursor), url, embed, theme, brand, image, ...(order ? { order, orderFromUrl: true } : {}), ...(filter ? { filter } : {}) },
         app.assets,
