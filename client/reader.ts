@@ -1,6 +1,7 @@
 import { DaySeparators } from './day-separators.js';
 import { applyAccent, reportSize } from './embed-frame.js';
 import { Earlier } from './earlier.js';
+import { setupGalleries } from './gallery.js';
 import { Highlights } from './highlights.js';
 import { connectionPill } from './connection-pill.js';
 import { ui } from './i18n.js';
@@ -108,6 +109,9 @@ if (document.body.classList.contains('embed')) {
   reportSize();
   applyAccent(location.search);
 }
+
+// Galleries open in a lightbox on every page with entries, live or archived.
+setupGalleries();
 
 const list = document.getElementById('entries');
 if (list && list.dataset.live === 'true') start(list);

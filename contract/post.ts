@@ -8,6 +8,9 @@ export const POST_STATUSES = ['scheduled', 'live', 'ended'] as const;
 export const postStatus = z.enum(POST_STATUSES);
 export type PostStatus = z.infer<typeof postStatus>;
 
+/** A post's cover image (issue 16): an image uploaded to this server, by its path. */
+export const coverImage = z.string().regex(/^\/uploads\/[0-9a-f]{64}\.(?:png|jpg|gif|webp)$/, { error: 'must be an uploaded image\'s URL: /uploads/<sha256>.<ext>' });
+
 /** "What we know": the short Markdown list editors keep above the entries (issue 15). */
 export const SUMMARY_MAX = 2000;
 
@@ -34,6 +37,11 @@ export const postSchema = z.object({
   languageIsDefault: z.boolean(),
   tags: z.array(z.string()),
   categories: z.array(z.string()),
+  /**
+   * The cover image (an /uploads URL) pages, og:image and JSON-LD show; null: the pinned or first
+   * entry image stands in. Change rows stored before the field existed parse as null.
+   */
+  coverImage: z.string().nullable().default(null),
   version: z.number(),
   /** The seq of the post's latest change. */
   lastSeq: z.number(),
@@ -56,6 +64,7 @@ export const postInput = z.strictObject({
   language: languageTag.optional(),
   tags: z.array(label).max(50).optional(),
   categories: z.array(label).max(50).optional(),
+  coverImage: coverImage.nullable().optional(),
   /** Take over a slug that still redirects to another post (a former slug); refused (409) without it. */
   reclaimSlug: z.boolean().optional(),
 });
@@ -75,6 +84,8 @@ export const postPatch = z
     language: languageTag.nullable(),
     tags: z.array(label).max(50),
     categories: z.array(label).max(50),
+    /** `null`: no cover image (the pinned or first entry image stands in). */
+    coverImage: coverImage.nullable(),
     reclaimSlug: z.boolean(),
   })
   .partial()

@@ -178,8 +178,11 @@ test('an uploaded image appears on the reader page', async ({ browser }) => {
   await openComposer(page, slug);
   const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
   await page.locator('#image-picker').setInputFiles({ name: 'stage.png', mimeType: 'image/png', buffer: png });
+  // The composer asks for the image's alt text (e2e/images.spec.ts covers the rest of that dialog).
+  await page.getByLabel(/^Alt text/).fill('The stage');
+  await page.getByRole('button', { name: 'Insert image' }).click();
   await expect(page.locator('#upload-status')).toHaveText('Image added');
-  await expect(page.locator('#entry-body')).toHaveValue(/!\[stage\]\(\/uploads\/[0-9a-f]{64}\.png\)/);
+  await expect(page.locator('#entry-body')).toHaveValue(/!\[The stage\]\(\/uploads\/[0-9a-f]{64}\.png\)/);
   await expect(page.locator('#preview img')).toHaveCount(1);
   // A file that only claims to be an image gets a clear error.
   await page.locator('#image-picker').setInputFiles({ name: 'fake.png', mimeType: 'image/png', buffer: Buffer.from('<svg onload=alert(1)>') });

@@ -1,4 +1,5 @@
 import { setupCommands, type EntryMetaDraft } from './commands.js';
+import { missingAlt } from './image-details.js';
 import { setupImageDrop } from './image-drop.js';
 import { livePreview } from './preview.js';
 
@@ -31,9 +32,17 @@ export function setupEntryBox(root: HTMLElement, userId: number, postId: number,
   // A draft restored on dead Wi-Fi has no preview yet ("unavailable offline"): render it once the network is back.
   window.addEventListener('online', () => textarea.value && preview.refresh());
 
+  const uploadStatus = root.querySelector<HTMLElement>('#upload-status')!;
   const send = () => {
     const { body, keyEvent: keyMoment, meta } = commands.collect(textarea.value, keyEvent.checked);
     if (!body.trim()) return;
+    // The server refuses it too (422); saying so here keeps the entry in the box rather than failing in the outbox.
+    if (missingAlt(body).length) {
+      uploadStatus.textContent = 'An image has no alt text: describe it inside ![…], or mark it decorative: ![](url "decorative").';
+      uploadStatus.className = 'error';
+      textarea.focus();
+      return;
+    }
     publish(body, keyMoment, meta);
     textarea.value = '';
     keyEvent.checked = false;
@@ -51,7 +60,7 @@ export function setupEntryBox(root: HTMLElement, userId: number, postId: number,
   const button = root.querySelector<HTMLButtonElement>('#publish')!;
   button.addEventListener('click', send);
 
-  setupImageDrop(textarea, root.querySelector<HTMLElement>('#upload-status')!, () => {
+  setupImageDrop(textarea, uploadStatus, () => {
     saveDraft();
     preview.refresh();
   });

@@ -1,18 +1,29 @@
 import { element } from './dom.js';
+import { askImageDetails, imageMarkdown } from './image-details.js';
 import { uploadImage } from './uploads.js';
 
 /**
  * Images into the entry box: pasted, dropped or picked with the "Add image" button. Each is
- * uploaded at once and its Markdown inserted at the cursor, on a line of its own.
+ * uploaded at once; the composer then asks for its alt text, caption and credit (image-details.ts)
+ * and inserts the Markdown at the cursor, on a line of its own.
  */
 export function setupImageDrop(textarea: HTMLTextAreaElement, status: HTMLElement, inserted: () => void): void {
   const insertImage = async (file: File) => {
     status.textContent = `Uploading ${file.name}…`;
     status.className = '';
     try {
-      const markdown = await uploadImage(file);
+      const upload = await uploadImage(file);
+      status.textContent = 'Uploaded: describe the image';
       const at = textarea.selectionStart ?? textarea.value.length;
-      textarea.setRangeText(`${at > 0 && !textarea.value.slice(0, at).endsWith('\n') ? '\n' : ''}${markdown}\n`, at, textarea.selectionEnd ?? at, 'end');
+      const end = textarea.selectionEnd ?? at;
+      const details = await askImageDetails(upload, file.name);
+      if (!details) {
+        status.textContent = 'Image not added';
+        textarea.focus();
+        return;
+      }
+      const markdown = imageMarkdown(upload.url, details);
+      textarea.setRangeText(`${at > 0 && !textarea.value.slice(0, at).endsWith('\n') ? '\n' : ''}${markdown}\n`, at, end, 'end');
       status.textContent = 'Image added';
       inserted();
     } catch (error) {

@@ -4,6 +4,7 @@ import { stale, updatePost } from '../api-client.js';
 import { element } from './dom.js';
 import { eventStartFields } from './event-start.js';
 import { confirmInline, errorText, showErrorAfter } from './notices.js';
+import { uploadImage } from './uploads.js';
 
 /** Post settings for editors: PATCH with If-Match; a rename moves this page to the new slug. */
 
@@ -34,6 +35,31 @@ export function setupSettings(root: HTMLElement, current: () => Post): { update(
   language.setAttribute('list', languages.id);
   language.setAttribute('aria-describedby', 'post-language-hint');
   const languageHint = element('span', { id: 'post-language-hint', className: 'muted hint' });
+  // The cover image (issue 16): what shares of the post (og:image, twitter:image, JSON-LD) show;
+  // empty, the pinned or first entry image stands in. An uploaded image's URL, typed or uploaded here.
+  const cover = element('input', { maxLength: 100, placeholder: '/uploads/…', autocomplete: 'off', spellcheck: false });
+  const coverPreview = element('img', { alt: '', className: 'cover-preview', hidden: true });
+  const coverPicker = element('input', { type: 'file', accept: 'image/png,image/jpeg,image/gif,image/webp', id: 'cover-picker', className: 'visually-hidden' });
+  const coverStatus = element('span', { role: 'status', className: 'muted hint' });
+  const showCover = () => {
+    coverPreview.hidden = !cover.value;
+    if (cover.value) coverPreview.src = cover.value;
+  };
+  cover.addEventListener('input', showCover);
+  coverPicker.addEventListener('change', async () => {
+    const file = coverPicker.files?.[0];
+    coverPicker.value = '';
+    if (!file) return;
+    coverStatus.textContent = `Uploading ${file.name}…`;
+    try {
+      cover.value = (await uploadImage(file)).url;
+      dirty = true;
+      showCover();
+      coverStatus.textContent = 'Uploaded: save the settings to use it.';
+    } catch (error) {
+      coverStatus.textContent = `Upload failed: ${errorText(error)}`;
+    }
+  });
   const message = element('p', { role: 'status', className: 'settings-message' });
   form.append(
     field('title', 'Title', title),
@@ -42,6 +68,8 @@ export function setupSettings(root: HTMLElement, current: () => Post): { update(
     field('summary', 'What we know (a short Markdown list shown above the entries)', summary),
     field('tags', 'Tags', tags),
     field('categories', 'Categories', categories),
+    field('coverImage', 'Cover image (shown when the post is shared; empty: the pinned or first image)', cover),
+    element('div', { className: 'cover-field' }, coverPreview, coverPicker, element('label', { htmlFor: 'cover-picker', className: 'button' }, 'Upload a cover image'), ' ', coverStatus),
     when.start,
     when.zone.root,
     field('status', 'Status', status),
@@ -60,6 +88,8 @@ export function setupSettings(root: HTMLElement, current: () => Post): { update(
     summary.value = post.summary ?? ''; // change rows stored before the field lack it
     tags.value = post.tags.join(', ');
     categories.value = post.categories.join(', ');
+    cover.value = post.coverImage ?? ''; // change rows stored before the field lack it
+    showCover();
     when.load(post.startsAt, post.timezone);
     status.value = post.status;
     language.value = post.language;
@@ -94,6 +124,7 @@ export function setupSettings(root: HTMLElement, current: () => Post): { update(
         summary: summary.value,
         tags: list(tags.value),
         categories: list(categories.value),
+        coverImage: cover.value.trim() || null,
         startsAt,
         timezone,
         status: STATUSES.find((value) => value === status.value),

@@ -82,6 +82,11 @@ export const ar: Catalogue = {
   'reader.since.jump': 'اقرأ بدءًا من أول تحديث جديد',
   'reader.since.dismiss': 'إغلاق',
   'reader.since.dismissLabel': 'إخفاء ما هو جديد منذ زيارتك الأخيرة',
+  // The gallery's lightbox (client/gallery.ts).
+  'reader.gallery.previous': 'الصورة السابقة',
+  'reader.gallery.next': 'الصورة التالية',
+  'reader.gallery.close': 'إغلاق',
+  'reader.gallery.position': '{position} من {total}',
 
   'page.skipToContent': 'انتقل إلى المحتوى',
   'page.pinned': 'مثبّت',

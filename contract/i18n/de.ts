@@ -65,6 +65,11 @@ export const de: Catalogue = {
   'reader.since.jump': 'Ab dem ersten neuen lesen',
   'reader.since.dismiss': 'Schließen',
   'reader.since.dismissLabel': 'Hinweis auf Neues seit Ihrem letzten Besuch schließen',
+  // The gallery's lightbox (client/gallery.ts).
+  'reader.gallery.previous': 'Vorheriges Bild',
+  'reader.gallery.next': 'Nächstes Bild',
+  'reader.gallery.close': 'Schließen',
+  'reader.gallery.position': '{position} von {total}',
 
   'page.skipToContent': 'Zum Inhalt springen',
   'page.pinned': 'Angeheftet',

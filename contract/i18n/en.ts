@@ -75,6 +75,11 @@ export const en = {
   'reader.since.jump': 'Read from the first new one',
   'reader.since.dismiss': 'Dismiss',
   'reader.since.dismissLabel': 'Dismiss what is new since your last visit',
+  // The gallery's lightbox (client/gallery.ts).
+  'reader.gallery.previous': 'Previous image',
+  'reader.gallery.next': 'Next image',
+  'reader.gallery.close': 'Close',
+  'reader.gallery.position': '{position} of {total}',
 
   // --- the post page and the embed (server only)
   'page.skipToContent': 'Skip to content',

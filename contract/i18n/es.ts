@@ -65,6 +65,11 @@ export const es: Catalogue = {
   'reader.since.jump': 'Leer desde la primera nueva',
   'reader.since.dismiss': 'Cerrar',
   'reader.since.dismissLabel': 'Ocultar las novedades desde tu última visita',
+  // The gallery's lightbox (client/gallery.ts).
+  'reader.gallery.previous': 'Imagen anterior',
+  'reader.gallery.next': 'Imagen siguiente',
+  'reader.gallery.close': 'Cerrar',
+  'reader.gallery.position': '{position} de {total}',
 
   'page.skipToContent': 'Saltar al contenido',
   'page.pinned': 'Fijada',

@@ -65,6 +65,11 @@ export const fr: Catalogue = {
   'reader.since.jump': 'Lire à partir de la première nouvelle entrée',
   'reader.since.dismiss': 'Fermer',
   'reader.since.dismissLabel': 'Masquer les nouveautés depuis votre dernière visite',
+  // The gallery's lightbox (client/gallery.ts).
+  'reader.gallery.previous': 'Image précédente',
+  'reader.gallery.next': 'Image suivante',
+  'reader.gallery.close': 'Fermer',
+  'reader.gallery.position': '{position} sur {total}',
 
   'page.skipToContent': 'Aller au contenu',
   'page.pinned': 'Épinglé',

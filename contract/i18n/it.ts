@@ -65,6 +65,11 @@ export const it: Catalogue = {
   'reader.since.jump': 'Leggi dal primo nuovo',
   'reader.since.dismiss': 'Chiudi',
   'reader.since.dismissLabel': 'Nascondi le novità dall’ultima visita',
+  // The gallery's lightbox (client/gallery.ts).
+  'reader.gallery.previous': 'Immagine precedente',
+  'reader.gallery.next': 'Immagine successiva',
+  'reader.gallery.close': 'Chiudi',
+  'reader.gallery.position': '{position} di {total}',
 
   'page.skipToContent': 'Vai al contenuto',
   'page.pinned': 'In evidenza',

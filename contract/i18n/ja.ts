@@ -65,6 +65,11 @@ export const ja: Catalogue = {
   'reader.since.jump': '最初の新しい投稿から読む',
   'reader.since.dismiss': '閉じる',
   'reader.since.dismissLabel': '前回の訪問以降の新着のお知らせを閉じる',
+  // The gallery's lightbox (client/gallery.ts).
+  'reader.gallery.previous': '前の画像',
+  'reader.gallery.next': '次の画像',
+  'reader.gallery.close': '閉じる',
+  'reader.gallery.position': '{position} / {total}',
 
   'page.skipToContent': '本文へ移動',
   'page.pinned': '固定',

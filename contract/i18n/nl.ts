@@ -65,6 +65,11 @@ export const nl: Catalogue = {
   'reader.since.jump': 'Lees vanaf het eerste nieuwe bericht',
   'reader.since.dismiss': 'Sluiten',
   'reader.since.dismissLabel': 'Verberg wat er nieuw is sinds je laatste bezoek',
+  // The gallery's lightbox (client/gallery.ts).
+  'reader.gallery.previous': 'Vorige afbeelding',
+  'reader.gallery.next': 'Volgende afbeelding',
+  'reader.gallery.close': 'Sluiten',
+  'reader.gallery.position': '{position} van {total}',
 
   'page.skipToContent': 'Naar de inhoud',
   'page.pinned': 'Vastgezet',

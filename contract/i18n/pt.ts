@@ -65,6 +65,11 @@ export const pt: Catalogue = {
   'reader.since.jump': 'Ler a partir da primeira nova',
   'reader.since.dismiss': 'Fechar',
   'reader.since.dismissLabel': 'Ocultar as novidades desde a sua última visita',
+  // The gallery's lightbox (client/gallery.ts).
+  'reader.gallery.previous': 'Imagem anterior',
+  'reader.gallery.next': 'Próxima imagem',
+  'reader.gallery.close': 'Fechar',
+  'reader.gallery.position': '{position} de {total}',
 
   'page.skipToContent': 'Ir para o conteúdo',
   'page.pinned': 'Fixado',

@@ -18,6 +18,7 @@ const post: Post = {
   languageIsDefault: true,
   tags: ['Cloud'],
   categories: ['Liveblog'],
+  coverImage: null,
   version: 1,
   lastSeq: 1,
   createdAt: '2026-03-14T08:00:00.000Z',

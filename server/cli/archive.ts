@@ -9,6 +9,7 @@ import { ensureDatabaseDirectory, loadConfig } from '../config.js';
 import { openDatabase } from '../db/connection.js';
 import { migrate } from '../db/migrate.js';
 import { AppError } from '../domain/errors.js';
+import { imageCatalog } from '../services/image-catalog.js';
 import { MarkdownRenderer } from '../render/markdown.js';
 import { ArchiveService } from '../services/archives.js';
 import { backupDatabase, BackupError, restoreDatabase } from '../db/backup.js';
@@ -34,10 +35,11 @@ async function withService<T>(use: (service: ArchiveService) => Promise<T> | T):
   ensureDatabaseDirectory(config.storage.databasePath);
   const db = openDatabase(config.storage.databasePath);
   migrate(db);
-  const renderer = new MarkdownRenderer();
+  const stores = createStores(db, { defaultLanguage: config.site.defaultLanguage });
+  const renderer = new MarkdownRenderer({ images: (body) => imageCatalog(stores.uploads, body) });
   const importParser = new ArchiveParser();
   try {
-    return await use(new ArchiveService({ stores: createStores(db, { defaultLanguage: config.site.defaultLanguage }), publisher: nullPublisher, renderer, importParser }));
+    return await use(new ArchiveService({ stores, publisher: nullPublisher, renderer, importParser }));
   } finally {
     await Promise.all([renderer.close(), importParser.close()]);
     db.close();

@@ -31,5 +31,6 @@ export async function acceptAvatar(images: ImageUploads, directory: UploadDirect
   const fileName = `${sha256}.webp`;
   writeFileSync(output, bytes, { flag: 'wx' });
   directory.place(output, fileName);
-  return store.insert({ sha256, fileName, mimeType: 'image/webp', size: bytes.length }, userId, now);
+  // Shown at one size (bylines), so no renditions.
+  return store.insert({ sha256, fileName, mimeType: 'image/webp', size: bytes.length, width: AVATAR_SIZE, height: AVATAR_SIZE, renditions: [] }, userId, now);
 }

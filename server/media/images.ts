@@ -31,7 +31,7 @@ export const IMAGE_LIMITS = { maxSide: 12_000, maxPixels: 50_000_000 } as const;
 // a deleted `.incoming/` file open, its disk space still taken.
 sharp.cache(false);
 
-export type Normalized = { size: number; sha256: string; width: number; height: number };
+export type Normalized = { size: number; sha256: string; width: number; height: number; animated: boolean };
 
 /**
  * Decodes the received image and writes it again to `output`, hashing on the way (security
@@ -68,7 +68,7 @@ export async function normalizeImage(input: string, type: ImageType, output: str
     throw isDiskFull(error) ? uploadErrors.diskFull() : uploadErrors.invalid(type);
   }
   const shown = animated ? header : header.autoOrient;
-  return { size: meter.size, sha256: meter.sha256(), width: shown.width, height: shown.height };
+  return { size: meter.size, sha256: meter.sha256(), width: shown.width, height: shown.height, animated };
 }
 
 function encode(image: Sharp, type: ImageType): Sharp {

@@ -23,8 +23,15 @@ export const UPLOAD_FILE_NAME = /^[0-9a-f]{64}\.(?:png|jpg|gif|webp)$/;
 
 export const uploadUrl = (fileName: string) => `${UPLOAD_URL_PREFIX}${fileName}`;
 
-/** A reference to a stored upload inside a text (Markdown, HTML, JSON), relative or absolute. */
-export const UPLOAD_REFERENCE = /\/uploads\/([0-9a-f]{64}\.(?:png|jpg|gif|webp))/g;
+/** A rendition of a stored upload (renditions.ts): `<sha256 of the original>-<width>.<ext>`. */
+export const RENDITION_FILE_NAME = /^([0-9a-f]{64})-\d{1,5}\.(?:png|jpg|webp)$/;
+
+/**
+ * A reference to a stored upload, or to one of its renditions, inside a text (Markdown, HTML,
+ * JSON), relative or absolute. The first group is the original's SHA-256, the second the
+ * original's file name when the reference is to the original itself.
+ */
+export const UPLOAD_REFERENCE = /\/uploads\/([0-9a-f]{64})(?:-\d{1,5})?\.(?:png|jpg|gif|webp)/g;
 
 /** How many leading bytes are kept while streaming: enough to tell the image type. */
 const HEAD_BYTES = 16;
@@ -85,9 +92,9 @@ export class UploadDirectory {
     this.discard(join(this.root, fileName));
   }
 
-  /** The stored files, with when each was last written. */
+  /** The stored files (originals and renditions), with when each was last written. */
   stored(): { fileName: string; modifiedMs: number }[] {
-    return this.list(this.root).filter((file) => UPLOAD_FILE_NAME.test(file.fileName));
+    return this.list(this.root).filter((file) => UPLOAD_FILE_NAME.test(file.fileName) || RENDITION_FILE_NAME.test(file.fileName));
   }
 
   /** What is in `.incoming/`: files being received, or left by a crash. */

@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import { imageCatalog } from '../services/image-catalog.js';
 import { MarkdownRenderer } from '../render/markdown.js';
 import type { Renderer } from '../services/context.js';
 
@@ -19,7 +20,8 @@ export const rendererPlugin = fp<{ renderer?: Renderer | undefined }>(
       app.decorate('renderer', given);
       return;
     }
-    const pool = new MarkdownRenderer();
+    // Images get their dimensions and renditions from the uploads they are (services/image-catalog.ts).
+    const pool = new MarkdownRenderer({ images: (body) => imageCatalog(app.stores.uploads, body) });
     app.decorate('renderer', pool);
     app.addHook('onClose', async () => pool.close());
   },

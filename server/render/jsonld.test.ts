@@ -19,6 +19,7 @@ const post: Post = {
   languageIsDefault: false,
   tags: ['Cloud'],
   categories: [],
+  coverImage: null,
   version: 3,
   lastSeq: 5,
   createdAt: '2026-03-13T08:00:00.000Z',

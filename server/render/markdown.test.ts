@@ -164,7 +164,8 @@ describe('renderMarkdownSync: GitHub-flavoured Markdown', () => {
 
   it('keeps https images with alt text', () => {
     const html = renderMarkdownSync('![Goal celebration](https://img.example/goal.jpg "Goal!")');
-    expect(html).toContain('<img src="https://img.example/goal.jpg" alt="Goal celebration" title="Goal!" />');
+    // An image alone in its paragraph is a figure (images.ts); every image loads lazily.
+    expect(html).toContain('<figure class="figure"><img src="https://img.example/goal.jpg" alt="Goal celebration" title="Goal!" loading="lazy" decoding="async" /></figure>');
   });
 
   it('renders tables with alignment', () => {

@@ -9,11 +9,14 @@
  */
 import { Marked } from 'marked';
 import sanitizeHtml from 'sanitize-html';
+import { IMAGE_SANITIZE, imageFigures, imageTransform, type ImageCatalog } from './images.js';
 import { TimedWorkerPool, WorkerLimitError, type Clocked, type WorkerLimitReason } from './worker-pool.js';
 
 // A dedicated instance: extensions someone registers on the global `marked`
 // elsewhere in the process must not change what we emit.
 const marked = new Marked({ gfm: true, breaks: false, async: false });
+// Figures, captions, credits and galleries (images.ts).
+marked.use(imageFigures);
 
 const LINK_REL = 'noopener noreferrer nofollow';
 
@@ -40,17 +43,19 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
     'strong', 'b', 'em', 'i', 'del', 's', 'blockquote',
     'ul', 'ol', 'li', 'code', 'pre', 'a', 'img',
     'table', 'thead', 'tbody', 'tr', 'th', 'td', 'sup', 'sub',
+    ...IMAGE_SANITIZE.tags,
   ],
   allowedAttributes: {
     a: ['href', 'title', 'rel', 'target'],
-    img: ['src', 'alt', 'title', 'width', 'height'],
+    // Every <img> is rebuilt by images.ts's transform: the extra attributes are only ever its own.
+    img: ['src', 'alt', 'title', 'width', 'height', ...IMAGE_SANITIZE.imgAttributes],
     th: ['align'],
     td: ['align'],
     ol: ['start'],
   },
   // Implicitly allows `class` on <code>, but only marked's fence-language
   // classes, so authors can't hook into site CSS.
-  allowedClasses: { code: [/^language-[\w-]+$/] },
+  allowedClasses: { code: [/^language-[\w-]+$/], ...IMAGE_SANITIZE.classes },
   allowedSchemes: ['http', 'https', 'mailto'],
   // No data: images — they can carry SVG/HTML payloads and bypass CSP img-src.
   allowedSchemesByTag: { img: ['http', 'https'] },
@@ -60,10 +65,14 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   transformTags: { a: transformLink },
 };
 
-/** Synchronous Markdown → safe HTML. Use MarkdownRenderer on request paths. */
-export function renderMarkdownSync(body: string): string {
+/**
+ * Synchronous Markdown → safe HTML. Use MarkdownRenderer on request paths. `images`: what the
+ * main thread knows of the uploads the body mentions (dimensions, renditions), so the output is
+ * a pure function of its arguments.
+ */
+export function renderMarkdownSync(body: string, images: ImageCatalog = {}): string {
   const html = marked.parse(body, { async: false });
-  return sanitizeHtml(html, SANITIZE_OPTIONS);
+  return sanitizeHtml(html, { ...SANITIZE_OPTIONS, transformTags: { ...SANITIZE_OPTIONS.transformTags, img: imageTransform(images) } });
 }
 
 export type RenderErrorReason = WorkerLimitReason;
@@ -90,10 +99,12 @@ export interface MarkdownRendererOptions {
   /** Budget including the wait for a free worker, so a flood cannot queue requests forever. */
   queueTimeoutMs?: number;
   maxThreads?: number;
+  /** Looks up the uploads a body mentions (main thread, before the render): see images.ts. */
+  images?: (body: string) => ImageCatalog;
 }
 
-/** What the worker receives: the body, and a port to say when it starts (so queueing is not billed). */
-export type RenderTask = Clocked<{ body: string }>;
+/** What the worker receives: the body, the uploads it mentions, and a port to say when it starts (so queueing is not billed). */
+export type RenderTask = Clocked<{ body: string; images: ImageCatalog }>;
 
 /**
  * Renders in a small worker pool (TimedWorkerPool). A render that exceeds
@@ -101,9 +112,11 @@ export type RenderTask = Clocked<{ body: string }>;
  * pathological body costs at most one thread for `timeoutMs`, never the event loop.
  */
 export class MarkdownRenderer {
-  readonly #pool: TimedWorkerPool<{ body: string }, string>;
+  readonly #pool: TimedWorkerPool<{ body: string; images: ImageCatalog }, string>;
+  readonly #images: (body: string) => ImageCatalog;
 
   constructor(options: MarkdownRendererOptions = {}) {
+    this.#images = options.images ?? (() => ({}));
     this.#pool = new TimedWorkerPool({
       worker: { name: 'markdown.worker', besideUrl: import.meta.url },
       timeoutMs: options.timeoutMs ?? 1000,
@@ -119,7 +132,7 @@ export class MarkdownRenderer {
     // Under load, renders wait for a free worker; only the render itself counts against timeoutMs,
     // so ordinary entries are not refused because hostile or many others were queued first.
     try {
-      return await this.#pool.run({ body });
+      return await this.#pool.run({ body, images: this.#images(body) });
     } catch (err) {
       if (err instanceof WorkerLimitError) throw new RenderError(err.reason, { cause: err.cause });
       throw err;

@@ -5,8 +5,8 @@
 import { renderMarkdownSync, type RenderTask } from './markdown.js';
 import { startClock } from './worker-pool.js';
 
-export default function renderInWorker({ body, started }: RenderTask): string {
+export default function renderInWorker({ body, images, started }: RenderTask): string {
   // Tell the main thread the clock starts now: time spent queued is not the body's fault.
   startClock(started);
-  return renderMarkdownSync(body);
+  return renderMarkdownSync(body, images);
 }

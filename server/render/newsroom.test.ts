@@ -17,6 +17,7 @@ const post: Post = {
   languageIsDefault: true,
   tags: [],
   categories: [],
+  coverImage: null,
   version: 1,
   lastSeq: 0,
   createdAt: '2026-03-14T08:00:00.000Z',

@@ -1,5 +1,6 @@
 import type { Assets } from './assets.js';
 import { html, jsonForScript, raw, type RawHtml } from './html.js';
+import { eagerFirstImage } from './images.js';
 import { liveBlogPosting } from './jsonld.js';
 import { brandMark, brandStylesheetUrl, DEFAULT_BRAND, siteFooter, type Brand } from './site.js';
 import { excerpt, htmlToText } from '../domain/text.js';
@@ -37,7 +38,8 @@ type Head = {
   feed?: { title: string; href: string } | undefined;
   /** oEmbed discovery: the /oembed URL that describes this page. */
   oembed?: string | undefined;
-  openGraph?: { type: string; title: string; url: string; publishedTime?: string; modifiedTime?: string } | undefined;
+  /** `image`: absolute; the post's cover, pinned or first image (PostService.shareImage). */
+  openGraph?: { type: string; title: string; url: string; publishedTime?: string; modifiedTime?: string; image?: string | undefined } | undefined;
   jsonLd?: Record<string, unknown> | undefined;
 };
 
@@ -71,9 +73,11 @@ ${og
 <meta property="og:url" content="${og.url}">
 ${og.publishedTime ? html`<meta property="article:published_time" content="${og.publishedTime}">` : ''}
 ${og.modifiedTime ? html`<meta property="article:modified_time" content="${og.modifiedTime}">` : ''}
-<meta name="twitter:card" content="summary">
+${og.image ? html`<meta property="og:image" content="${og.image}">` : ''}
+<meta name="twitter:card" content="${og.image ? 'summary_large_image' : 'summary'}">
 <meta name="twitter:title" content="${og.title}">
-<meta name="twitter:description" content="${head.description}">`
+<meta name="twitter:description" content="${head.description}">
+${og.image ? html`<meta name="twitter:image" content="${og.image}">` : ''}`
   : ''}
 ${head.jsonLd ? html`<script type="application/ld+json">${raw(jsonForScript(head.jsonLd))}</script>` : ''}`;
 }
@@ -310,7 +314,7 @@ export type PostPageModel = {
   theme?: Theme;
   /** The site's branding (name, logo, colours, font, footer links); the built-in one when absent. */
   brand?: Brand;
-  /** The first image readers see in the post: the JSON-LD `image` (else the logo). */
+  /** The image that stands for the post (cover, pinned or first image): og:image, twitter:image, the JSON-LD `image` (else the logo). */
   image?: PostImage | undefined;
   /** How the entries are shown: newest first for live posts (and the embed), oldest first for ended ones, unless `?order=` says. */
   order?: EntryOrder;
@@ -385,11 +389,12 @@ ${older ? html`<nav class="latest"><a href="${viewHref(base, { order: explicitOr
       canonical: model.url,
       feed: { title: ui.t('page.feedTitle', { title: post.title }), href: `/posts/${post.slug}/feed.atom` },
       oembed: embed || older ? undefined : `${origin}/oembed?url=${encodeURIComponent(model.url)}&format=json`,
-      openGraph: { type: 'article', title: post.title, url: model.url, publishedTime: post.createdAt, modifiedTime: post.updatedAt },
+      openGraph: { type: 'article', title: post.title, url: model.url, publishedTime: post.createdAt, modifiedTime: post.updatedAt, image: model.image && absoluteUrl(model.image.src, origin) },
       jsonLd: older || embed || filter === 'key' || tag ? undefined : liveBlogPosting(post, entries, model.url, { origin, publisher: { name: brand.name, logo: brand.logo }, image: model.image?.src }),
     },
     assets,
-    body,
+    // Entry images load lazily, but not the first one a reader sees (images.ts).
+    body: raw(eagerFirstImage(body.value)),
     ui,
     brand,
     script: older ? undefined : 'reader.js',
@@ -397,6 +402,15 @@ ${older ? html`<nav class="latest"><a href="${viewHref(base, { order: explicitOr
     siteHeader: !embed,
     theme: model.theme ?? (embed ? 'light' : 'auto'),
   });
+}
+
+/** `src` made absolute against `origin`; undefined when it is no URL at all. */
+function absoluteUrl(src: string, origin: string): string | undefined {
+  try {
+    return new URL(src, origin).href;
+  } catch {
+    return undefined;
+  }
 }
 
 /** One card of the home page: the post, its activity (PostStore.activity) and its first image. */

@@ -4,6 +4,7 @@ import type { LoggedChange } from '../store/changes.js';
 import { presentEntry, tombstoneOf } from '../store/entries.js';
 import { nowIso, type ServiceDeps } from './context.js';
 import { RenderError } from '../render/markdown.js';
+import { imagesLackingAlt } from '../render/images.js';
 import { requireVersion } from './versions.js';
 import type { Actor, Entry, EntryInput, EntryPatch, Revision, StoredEntry } from '../../contract/index.js';
 import { canModifyEntry, hasRole, mayUndo } from '../domain/roles.js';
@@ -243,13 +244,24 @@ export class EntryService {
     return entry;
   }
 
+  /** Renders a body about to be published; refuses one whose uploaded images lack alt text (render/images.ts). */
   private async render(body: string): Promise<string> {
+    let html: string;
     try {
-      return await this.deps.renderer.render(body);
+      html = await this.deps.renderer.render(body);
     } catch (error) {
       if (error instanceof RenderError) throw errors.unprocessable('unrenderable-markdown', error.message);
       throw error;
     }
+    const lacking = imagesLackingAlt(html);
+    if (lacking.length) {
+      throw errors.unprocessable(
+        'image-alt-missing',
+        `${lacking.length === 1 ? 'An image has' : `${lacking.length} images have`} no alt text. Describe what each shows in its brackets, ![like this](/uploads/…), for readers who cannot see it, or mark a purely decorative one: ![](/uploads/… "decorative").`,
+        { errors: [{ field: 'body.body', message: 'every uploaded image needs alt text or the decorative mark' }], images: lacking },
+      );
+    }
+    return html;
   }
 }
 

@@ -26,32 +26,49 @@ export class PostService {
     const slug = input.slug ?? slugify(input.title);
     this.refuseRedirectingSlug(slug, undefined, input.reclaimSlug);
     const summary = input.summary === undefined ? undefined : await this.renderSummary(input.summary);
+    this.assertUploaded(input.coverImage);
     const now = nowIso(this.deps);
     const startsAt = input.startsAt ?? null;
     // A new post is scheduled until someone takes it live (issue 14): never live and public by accident.
     const status = input.status ?? 'scheduled';
+    const newPost = {
+      slug,
+      title: input.title,
+      description: input.description ?? '',
+      status,
+      startsAt,
+      endedAt: status === 'ended' ? now : null,
+      timezone: input.timezone ?? 'UTC',
+      // Without one, the post follows the site's DEFAULT_LANGUAGE (stored as NULL).
+      language: input.language ?? null,
+      tags: input.tags ?? [],
+      categories: input.categories ?? [],
+      summary,
+      createdBy: actor.id,
+      now,
+    };
     try {
-      return posts.insert({
-        slug,
-        title: input.title,
-        description: input.description ?? '',
-        status,
-        startsAt,
-        endedAt: status === 'ended' ? now : null,
-        timezone: input.timezone ?? 'UTC',
-        // Without one, the post follows the site's DEFAULT_LANGUAGE (stored as NULL).
-        language: input.language ?? null,
-        tags: input.tags ?? [],
-        categories: input.categories ?? [],
-        summary,
-        createdBy: actor.id,
-        now,
-      });
+      return this.deps.stores.db.transaction(() => {
+        const created = posts.insert(newPost);
+        if (!input.coverImage) return created;
+        posts.setCoverImage(created.id, input.coverImage);
+        return posts.byId(created.id)!;
+      })();
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw errors.conflict('slug-taken', `A post with the slug "${slug}" already exists; choose another slug.`, { slug });
       }
       throw error;
+    }
+  }
+
+  /** A cover image must be an upload this server keeps (422 otherwise). */
+  private assertUploaded(url: string | null | undefined): void {
+    if (!url) return;
+    if (!this.deps.stores.uploads.byFileName(url.slice('/uploads/'.length))) {
+      throw errors.unprocessable('cover-image-unknown', `The cover image ${url} is not an image uploaded to this server; upload it first (POST /api/uploads).`, {
+        errors: [{ field: 'body.coverImage', message: 'is not an uploaded image' }],
+      });
     }
   }
 
@@ -63,6 +80,7 @@ export class PostService {
     const before = this.bySlug(slug);
     const summary =
       patch.summary === undefined ? undefined : patch.summary === before.summary ? { markdown: before.summary, html: before.summaryHtml } : await this.renderSummary(patch.summary);
+    if (patch.coverImage !== before.coverImage) this.assertUploaded(patch.coverImage);
     const now = nowIso(this.deps);
     const logged = db.transaction(() => {
       const current = this.bySlug(slug);
@@ -72,6 +90,7 @@ export class PostService {
       const status = patch.status ?? current.status;
       const endedAt = status === 'ended' ? (current.endedAt ?? now) : null;
       if (patch.slug !== undefined && patch.slug !== current.slug) this.rename(current, patch.slug, now, patch.reclaimSlug);
+      if (patch.coverImage !== undefined) posts.setCoverImage(current.id, patch.coverImage);
       const updated = posts.update(
         current.id,
         {
@@ -175,15 +194,33 @@ export class PostService {
     return posts.list({ limit }).map((post) => ({ ...post, ...posts.activity(post.id) }));
   }
 
-  /** The home page's cards: each post with its entry count, last change and first image. */
+  /** The home page's cards: each post with its entry count, last change and image (shareImage). */
   cards(limit: number): (Post & PostActivity & { image: PostImage | undefined })[] {
     const { posts } = this.deps.stores;
-    return posts.list({ limit }).map((post) => ({ ...post, ...posts.activity(post.id), image: posts.firstImage(post.id) }));
+    return posts.list({ limit }).map((post) => ({ ...post, ...posts.activity(post.id), image: this.shareImage(post) }));
   }
 
-  /** The first image readers see in the post (its oldest live entry with one), for JSON-LD. */
+  /** The first image readers see in the post (its oldest live entry with one). */
   firstImage(post: Post): PostImage | undefined {
     return this.deps.stores.posts.firstImage(post.id);
+  }
+
+  /**
+   * The image that stands for the post (og:image, twitter:image, JSON-LD `image`, the home page's
+   * card): its cover image, else its pinned entry's image, else its first entry image. A cover is
+   * given as its widest rendition up to 1600 px in its own format (crawlers do not all read WebP,
+   * and none needs the camera's 6,000 px), as entry images already are.
+   */
+  shareImage(post: Post): PostImage | undefined {
+    const { posts, uploads } = this.deps.stores;
+    if (post.coverImage) {
+      const upload = uploads.byFileName(post.coverImage.slice('/uploads/'.length));
+      const rendition = upload && upload.width !== null && upload.width > 1600
+        ? upload.renditions.filter((r) => r.mimeType === upload.mimeType && r.width <= 1600).sort((a, b) => b.width - a.width)[0]
+        : undefined;
+      if (upload) return { src: rendition ? `/uploads/${rendition.fileName}` : post.coverImage, alt: '' };
+    }
+    return posts.pinnedImage(post.id) ?? posts.firstImage(post.id);
   }
 
   /** The post with its newest entries; read in one synchronous step, so lastSeq matches the entries. */

@@ -15,6 +15,7 @@ type PostRow = {
   language: string | null;
   tags: string;
   categories: string;
+  cover_image: string | null;
   version: number;
   last_seq: number;
   created_at: string;
@@ -50,6 +51,14 @@ export type PostActivity = { entries: number; lastChangeAt: string | null };
 /** The first image readers see in a post (its oldest live entry with one): the home page's card and the JSON-LD `image`. */
 export type PostImage = { src: string; alt: string };
 
+/** The first <img> of sanitized entry HTML (render/markdown.ts: every attribute quoted). */
+function imageIn(html: string | undefined): PostImage | undefined {
+  const tag = html && /<img\b[^>]*>/i.exec(html)?.[0];
+  const src = tag && /\ssrc="([^"]*)"/i.exec(tag)?.[1];
+  if (!tag || !src) return undefined;
+  return { src: decodeAttribute(src), alt: decodeAttribute(/\salt="([^"]*)"/i.exec(tag)?.[1] ?? '') };
+}
+
 function toPost(row: PostRow, defaultLanguage: string): Post {
   return {
     id: row.id,
@@ -66,6 +75,7 @@ function toPost(row: PostRow, defaultLanguage: string): Post {
     languageIsDefault: row.language === null,
     tags: JSON.parse(row.tags) as string[],
     categories: JSON.parse(row.categories) as string[],
+    coverImage: row.cover_image ?? null,
     version: row.version,
     lastSeq: row.last_seq,
     createdAt: row.created_at,
@@ -102,6 +112,9 @@ export class PostStore {
         summary_html = COALESCE(@summaryHtml, summary_html), status = @status, starts_at = @startsAt,
         ended_at = @endedAt, timezone = @timezone, language = @language, tags = @tags, categories = @categories, version = version + 1, updated_at = @now
         WHERE id = @id RETURNING *`),
+      setCoverImage: db.prepare('UPDATE posts SET cover_image = ? WHERE id = ?'),
+      // The pinned entry's image first (what the page shows on top), else the oldest entry's.
+      pinnedImageHtml: db.prepare(`SELECT html FROM entries WHERE post_id = ? AND deleted_at IS NULL AND pinned = 1 AND instr(html, '<img') > 0 LIMIT 1`).pluck(),
       forgetOldSlug: db.prepare('DELETE FROM post_slug_history WHERE slug = ?'),
       rememberOldSlug: db.prepare(`INSERT INTO post_slug_history (slug, post_id, created_at) VALUES (?, ?, ?)
         ON CONFLICT (slug) DO UPDATE SET post_id = excluded.post_id, created_at = excluded.created_at`),
@@ -151,11 +164,17 @@ export class PostStore {
 
   /** The first image of the post's oldest live entry that has one, as its sanitized HTML gives it. */
   firstImage(id: number): PostImage | undefined {
-    const html = this.statements.firstImageHtml.get(id) as string | undefined;
-    const tag = html && /<img\b[^>]*>/i.exec(html)?.[0];
-    const src = tag && /\ssrc="([^"]*)"/i.exec(tag)?.[1];
-    if (!tag || !src) return undefined;
-    return { src: decodeAttribute(src), alt: decodeAttribute(/\salt="([^"]*)"/i.exec(tag)?.[1] ?? '') };
+    return imageIn(this.statements.firstImageHtml.get(id) as string | undefined);
+  }
+
+  /** The first image of the post's pinned entry, if it has one. */
+  pinnedImage(id: number): PostImage | undefined {
+    return imageIn(this.statements.pinnedImageHtml.get(id) as string | undefined);
+  }
+
+  /** Sets (or, with null, clears) the post's cover image; inside the caller's transaction, before update(). */
+  setCoverImage(id: number, url: string | null): void {
+    this.statements.setCoverImage.run(url, id);
   }
 
   update(id: number, { summary, ...fields }: PostFields, now: string): Post {

@@ -30,11 +30,22 @@ export function claimedPng(width: number, height: number): Buffer {
   return pngFile(width, height, deflateSync(Buffer.alloc(64)));
 }
 
-function pngFile(width: number, height: number, idat: Buffer): Buffer {
+/**
+ * A complete, valid black-and-white PNG of `width` × `height` pixels, every one of them black: one
+ * bit a pixel, all zeros (filter bytes included), compresses about a thousand to one, so
+ * 30,000 × 30,000 pixels (900 megapixels, 3.6 GB once decoded to RGBA) fit in about 110 KB. A
+ * real decompression bomb, not just a header.
+ */
+export function bombPng(width: number, height: number): Buffer {
+  const rows = Buffer.alloc((Math.ceil(width / 8) + 1) * height); // filter byte 0 (none), black pixels
+  return pngFile(width, height, deflateSync(rows, { level: 9 }), [1, 0]);
+}
+
+function pngFile(width: number, height: number, idat: Buffer, [bitDepth, colourType] = [8, 2]): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8); // 8 bits, RGB, deflate, adaptive filtering, no interlace
+  ihdr.set([bitDepth, colourType, 0, 0, 0], 8); // by default 8 bits, RGB; deflate, adaptive filtering, no interlace
   return Buffer.concat([PNG.subarray(0, 8), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
 }
 

@@ -9,7 +9,7 @@ import type { Upload } from '../../contract/index.js';
 import { collectUnusedUploads } from '../media/collection.js';
 import { UploadDirectory } from '../media/storage.js';
 import { createPost, createTestApp, postEntry, until, type TestApp } from './helpers.js';
-import { claimedPng, multipart, noisePng, PNG } from './upload-fixtures.js';
+import { bombPng, claimedPng, multipart, noisePng, PNG } from './upload-fixtures.js';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -46,7 +46,11 @@ describe('uploads', () => {
     const served = await t.app.inject({ method: 'GET', url });
     expect(served.statusCode).toBe(200);
     expect(served.headers['content-type']).toBe('image/png');
-    expect(served.headers['cache-control']).toMatch(/immutable/);
+    expect(served.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    // Feed readers and partner sites may show uploads; nothing else widens.
+    expect(served.headers['cross-origin-resource-policy']).toBe('cross-origin');
+    expect((await t.app.inject({ method: 'GET', url: '/' })).headers['cross-origin-resource-policy']).toBe('same-origin');
+    expect(response.headers['cross-origin-resource-policy']).toBe('same-origin');
     // The image is written again (without metadata), so the address is that of the stored bytes.
     const sha = createHash('sha256').update(served.rawPayload).digest('hex');
     expect(response.json()).toMatchObject({ url: `/uploads/${sha}.png`, mimeType: 'image/png', size: served.rawPayload.length, markdown: `![stage photo](/uploads/${sha}.png)` });
@@ -128,14 +132,14 @@ describe('upload quotas', () => {
   it('refuses a person over their quota with 413 and writes nothing; others and bytes already stored still go in', async () => {
     const q = await createTestApp({ UPLOAD_QUOTA_PER_USER_MB: '1' });
     try {
-      const [first, second] = [noisePng(450, 450), noisePng(450, 450)]; // about 0.6 MB each
+      const [first, second] = [noisePng(450, 450), noisePng(450, 450)]; // about 0.6 MB each, 0.7 MB with its full-size WebP
       expect((await send(q, 'author', first)).statusCode).toBe(201);
       const files = filesUnder(join(q.dir, 'uploads'));
       const refused = await send(q, 'author', second);
       expect(refused.statusCode).toBe(413);
       expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(refused.json()).toMatchObject({ type: '/problems/upload-quota-exceeded', quotaBytes: 1024 * 1024 });
-      expect(refused.json().detail).toMatch(/^Your uploads take 0\.6 MB of your 1 MB quota; this image \(0\.6 MB\) does not fit/);
+      expect(refused.json().detail).toMatch(/^Your uploads take 0\.7 MB of your 1 MB quota; this image \(0\.7 MB\) does not fit/);
       expect(filesUnder(join(q.dir, 'uploads'))).toEqual(files);
       expect(rows(q)).toBe(1);
       // The quota is one person's: another author has room of their own.
@@ -222,10 +226,28 @@ describe('collection of unused uploads', () => {
     expect(gone(unused)).toBe(true);
     for (const fileName of [inEntry, inRevision, inDeleted, inAbsolute, fresh, againToday]) expect(stored(fileName), fileName).toBe(true);
     expect((await t.app.inject({ method: 'GET', url: `/uploads/${unused}` })).statusCode).toBe(404);
-    // Quotas count only what is kept.
-    expect(t.app.stores.uploads.usage(0).totalBytes).toBe(
-      [inEntry, inRevision, inDeleted, inAbsolute, fresh, againToday].reduce((sum, fileName) => sum + statSync(join(uploads(), fileName)).size, 0),
-    );
+    // Quotas count only what is kept: every file left, renditions included.
+    expect(t.app.stores.uploads.usage(0).totalBytes).toBe(bytesUnder(uploads()));
+  });
+
+  it('collects renditions with their original, and keeps an original whose rendition is the one a text shows', async () => {
+    const { slug } = await createPost(t);
+    const [unused, shownAsRendition] = [await upload(noisePng(1000, 500)), await upload(noisePng(1000, 500))];
+    const renditions = (fileName: string) => t.app.stores.uploads.byFileName(fileName)!.renditions.map((rendition) => rendition.fileName);
+    const [unusedRenditions, shownRenditions] = [renditions(unused), renditions(shownAsRendition)];
+    expect(unusedRenditions).toHaveLength(5); // 480 and 960 (PNG, WebP), and the full 1000 px in WebP
+    expect((await postEntry(t, slug, `![Crowd](/uploads/${shownRenditions[0]})`)).statusCode).toBe(201);
+    for (const fileName of [unused, shownAsRendition]) age(fileName, 2 * DAY);
+    for (const fileName of [...unusedRenditions, ...shownRenditions]) {
+      const then = new Date(Date.now() - 2 * DAY);
+      utimesSync(join(uploads(), fileName), then, then);
+    }
+
+    expect(collect()).toEqual({ unused: [unused], orphans: [], abandoned: [] });
+    expect(filesUnder(uploads()).sort()).toEqual(['.incoming', shownAsRendition, ...shownRenditions].filter((name) => name !== '.incoming').sort());
+    // A rendition whose original has no row any more is an orphan once it is old.
+    t.app.stores.db.prepare('DELETE FROM uploads').run();
+    expect(collect().orphans.sort()).toEqual([shownAsRendition, ...shownRenditions].sort());
   });
 
   it('deletes old files without a row and files a crash left in .incoming/, but not recent ones', async () => {
@@ -268,6 +290,8 @@ describe('images are decoded before they are kept', () => {
   };
   const stored = async (response: { json(): unknown }) => readFileSync(join(uploads(), (response.json() as Upload).fileName));
   const GPS = { GPSLatitudeRef: 'N', GPSLatitude: '48/1 51/1 2964/100', GPSLongitudeRef: 'E', GPSLongitude: '2/1 17/1 4000/100' };
+  /** The latitude's seconds as EXIF (little-endian) writes them: 2964/100. */
+  const GPS_SECONDS = Buffer.from([0x94, 0x0b, 0, 0, 0x64, 0, 0, 0]);
 
   it('refuses a decompression bomb: a few hundred bytes that claim 100,000 × 100,000 pixels', async () => {
     const bomb = claimedPng(100_000, 100_000);
@@ -281,6 +305,17 @@ describe('images are decoded before they are kept', () => {
       width: 100_000,
       height: 100_000,
     });
+    expect(filesUnder(uploads())).toEqual([]);
+  });
+
+  it('refuses a real 30,000 × 30,000 PNG of about 100 KB with 422, before decoding a pixel', async () => {
+    const bomb = bombPng(30_000, 30_000);
+    expect(bomb.length).toBeLessThan(120 * 1024);
+    expect(await sharp(bomb, { limitInputPixels: false }).metadata()).toMatchObject({ format: 'png', width: 30_000, height: 30_000 });
+    const response = await send(bomb);
+    expect(response.statusCode).toBe(422);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.json()).toMatchObject({ type: '/problems/image-dimensions-too-large', width: 30_000, height: 30_000 });
     expect(filesUnder(uploads())).toEqual([]);
   });
 
@@ -317,6 +352,46 @@ describe('images are decoded before they are kept', () => {
     expect([metadata.exif, metadata.xmp, metadata.iptc, metadata.orientation]).toEqual([undefined, undefined, undefined, undefined]);
     expect(kept.includes('LivelinePhone')).toBe(false);
     expect(kept.includes('GPS')).toBe(false);
+  });
+
+  it('turns a phone photo the right way up, strips its GPS position, and stores renditions of it without metadata', async () => {
+    // A phone photo: 2400 × 1800 pixels stored sideways, "rotate 90°" and the GPS position in EXIF.
+    const photo = await sharp(noisePng(2400, 1800))
+      .withExif({ IFD0: { Make: 'LivelinePhone', Model: 'Pocket 9' }, IFD3: GPS })
+      .withMetadata({ orientation: 6 })
+      .jpeg({ quality: 70 })
+      .toBuffer();
+    expect((await sharp(photo).metadata()).exif?.includes(GPS_SECONDS)).toBe(true);
+    const response = await send(photo, 'IMG_2034.jpg', 'image/jpeg');
+    expect(response.statusCode, response.body).toBe(201);
+    const upload = response.json() as Upload;
+    // Standing up: 1800 wide, 2400 high.
+    expect(upload).toMatchObject({ width: 1800, height: 2400, mimeType: 'image/jpeg' });
+    const sha = upload.fileName.slice(0, 64);
+    expect(upload.renditions).toEqual([
+      { url: `/uploads/${sha}-480.jpg`, width: 480, height: 640, mimeType: 'image/jpeg' },
+      { url: `/uploads/${sha}-480.webp`, width: 480, height: 640, mimeType: 'image/webp' },
+      { url: `/uploads/${sha}-960.jpg`, width: 960, height: 1280, mimeType: 'image/jpeg' },
+      { url: `/uploads/${sha}-960.webp`, width: 960, height: 1280, mimeType: 'image/webp' },
+      { url: `/uploads/${sha}-1600.jpg`, width: 1600, height: 2133, mimeType: 'image/jpeg' },
+      { url: `/uploads/${sha}-1600.webp`, width: 1600, height: 2133, mimeType: 'image/webp' },
+    ]);
+    expect(t.app.stores.uploads.byFileName(upload.fileName)).toMatchObject({ width: 1800, height: 2400, renditions: expect.arrayContaining([expect.objectContaining({ fileName: `${sha}-480.webp` })]) });
+    for (const { url, width, height, mimeType } of [{ url: upload.url, width: 1800, height: 2400, mimeType: 'image/jpeg' }, ...upload.renditions]) {
+      const served = await t.app.inject({ method: 'GET', url });
+      expect(served.statusCode, url).toBe(200);
+      expect(served.headers['content-type'], url).toBe(mimeType);
+      expect(served.headers['cache-control'], url).toBe('public, max-age=31536000, immutable');
+      expect(served.headers['cross-origin-resource-policy'], url).toBe('cross-origin');
+      const metadata = await sharp(served.rawPayload).metadata();
+      expect(metadata, url).toMatchObject({ width, height });
+      expect([metadata.exif, metadata.xmp, metadata.iptc, metadata.orientation], url).toEqual([undefined, undefined, undefined, undefined]);
+      expect(served.rawPayload.includes('LivelinePhone'), url).toBe(false);
+      expect(served.rawPayload.includes(GPS_SECONDS), url).toBe(false);
+    }
+    // Never upscaled: a small image gets only its full-size WebP.
+    const small = (await send(noisePng(300, 200), 'small.png')).json() as Upload;
+    expect(small.renditions).toEqual([{ url: `/uploads/${small.fileName.slice(0, 64)}-300.webp`, width: 300, height: 200, mimeType: 'image/webp' }]);
   });
 
   it('strips EXIF from PNG and WebP too', async () => {

@@ -96,7 +96,7 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
             : after || fromStart
               ? posts.entriesAfter(slug, after, 50)
               : posts.withLatestEntries(slug);
-      const image = cursor || after || embed ? undefined : posts.firstImage(post);
+      const image = cursor || after || embed ? undefined : posts.shareImage(post);
       const html = postPage(
         {
           post, ...page, ...highlights, older: Boolean(cursor || after), url, embed, theme, brand, image,

@@ -19,6 +19,13 @@ export const uploadRoutes: FastifyPluginAsyncZod = async (app) => {
   const { dir, quota } = app.config.storage.uploads;
   const images = new ImageUploads(new UploadDirectory(dir), app.stores.uploads, quota);
   await app.register(multipart, { limits: { fileSize: UPLOAD_MAX_BYTES, files: 1, fields: 2, parts: 3 } });
+  // Feed readers and partner sites show our images: uploads (and only they) may be loaded by any
+  // origin. Set after helmet's same-origin default, on the files this plugin serves alone.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.method === 'GET' || request.method === 'HEAD') {
+      if (request.url.startsWith(UPLOAD_URL_PREFIX)) reply.header('Cross-Origin-Resource-Policy', 'cross-origin');
+    }
+  });
   await app.register(fastifyStatic, {
     root: dir,
     prefix: UPLOAD_URL_PREFIX,
@@ -46,6 +53,15 @@ export const uploadRoutes: FastifyPluginAsyncZod = async (app) => {
     const upload = await images.accept(file.file, () => file.file.truncated, request.actor.id, new Date().toISOString());
     const url = uploadUrl(upload.fileName);
     const alt = file.filename.replace(/\.[a-z0-9]+$/i, '').replace(/[[\]()\\]/g, '').slice(0, 100) || 'image';
-    return reply.code(201).header('Location', url).send({ url, fileName: upload.fileName, mimeType: upload.mimeType, size: upload.size, markdown: `![${alt}](${url})` });
+    return reply.code(201).header('Location', url).send({
+      url,
+      fileName: upload.fileName,
+      mimeType: upload.mimeType,
+      size: upload.size,
+      markdown: `![${alt}](${url})`,
+      width: upload.width,
+      height: upload.height,
+      renditions: upload.renditions.map((rendition) => ({ url: uploadUrl(rendition.fileName), width: rendition.width, height: rendition.height, mimeType: rendition.mimeType })),
+    });
   });
 };
