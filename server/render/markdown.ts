@@ -9,6 +9,7 @@
  */
 import { Marked } from 'marked';
 import sanitizeHtml from 'sanitize-html';
+import { linkEmbedPass } from './link-embeds/pipeline.js';
 import { TimedWorkerPool, WorkerLimitError, type Clocked, type WorkerLimitReason } from './worker-pool.js';
 
 // A dedicated instance: extensions someone registers on the global `marked`
@@ -62,8 +63,10 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
 
 /** Synchronous Markdown → safe HTML. Use MarkdownRenderer on request paths. */
 export function renderMarkdownSync(body: string): string {
-  const html = marked.parse(body, { async: false });
-  return sanitizeHtml(html, SANITIZE_OPTIONS);
+  // Lone provider URLs and iframe embed codes become link embeds, built around the sanitizer (link-embeds/pipeline.ts).
+  const embeds = linkEmbedPass(marked.lexer(body));
+  const html = marked.parser(embeds.tokens);
+  return embeds.restore(sanitizeHtml(html, SANITIZE_OPTIONS));
 }
 
 export type RenderErrorReason = WorkerLimitReason;
