@@ -1,4 +1,5 @@
 import type { Assets } from './assets.js';
+import { linkEmbedAttributes, type PageLinkEmbeds } from './link-embeds/page.js';
 import { html, jsonForScript, raw, type RawHtml } from './html.js';
 import type { Actor, Post } from '../../contract/index.js';
 import { canCreatePost } from '../domain/roles.js';
@@ -134,8 +135,9 @@ function startInZone(iso: string, timeZone: string): string {
   return `${get('weekday')} ${get('day')} ${get('month')} ${get('year')}, ${get('hour')}:${get('minute')} (${timeZone})`;
 }
 
-export function composerPage(assets: Assets, actor: Actor, csrf: string, post: Post, publicBase: string, embedOrigins: string[] = [], brand?: Brand): string {
-  const body = html`<div class="composer" id="composer" data-slug="${post.slug}" data-timezone="${post.timezone}">
+export function composerPage(assets: Assets, actor: Actor, csrf: string, post: Post, publicBase: string, embedOrigins: string[] = [], brand?: Brand, linkEmbeds?: PageLinkEmbeds): string {
+  // The preview and the timeline show link embeds as readers see them; "Load" works for every enabled provider (its CSP lists them).
+  const body = html`<div class="composer" id="composer" data-slug="${post.slug}" data-timezone="${post.timezone}"${linkEmbedAttributes(linkEmbeds)}>
 <header class="composer-header">
 <h1 id="post-title">${post.title}</h1>
 <p><span class="status status-${post.status}" id="post-status">${post.status}</span> <span id="post-start" class="post-start"${post.startsAt ? '' : raw(' hidden')}>${post.startsAt ? html`· Starts <time datetime="${post.startsAt}">${startInZone(post.startsAt, post.timezone)}</time>` : ''}</span>${actor.role === 'author' ? '' : html` <button type="button" id="status-action" hidden></button>`} · <a href="/posts/${post.slug}" id="reader-link" target="_blank" rel="noopener">Reader page</a> · <span id="connection" role="status">Connecting…</span></p>

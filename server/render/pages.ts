@@ -7,6 +7,7 @@ import { dayBreaks, type Day } from './days.js';
 import type { Entry, Post, PostStatus } from '../../contract/index.js';
 import { formattingLocale, interfaceFor, readerMessages, textDirection, type Catalogue, type Translator } from '../../contract/i18n/index.js';
 import type { PostActivity, PostImage } from '../store/posts.js';
+import { linkEmbedAttributes, type PageLinkEmbeds } from './link-embeds/page.js';
 
 /**
  * Server-rendered pages. Readable without JavaScript; the reader script only adds liveness.
@@ -308,6 +309,8 @@ export type PostPageModel = {
   filter?: EntryFilter;
   /** In that view: older key moments did not fit the page. */
   moreKeyMoments?: boolean;
+  /** The link embeds this page may load (its CSP names their origins): link-embeds/policy.ts. */
+  linkEmbeds?: PageLinkEmbeds;
 };
 
 export function postPage(model: PostPageModel, assets: Assets): string {
@@ -327,7 +330,7 @@ export function postPage(model: PostPageModel, assets: Assets): string {
   const days = dayBreaks(shown, zone, ui.language);
   // A scheduled post without a start time has nothing to announce but "Upcoming".
   const starts = post.startsAt ?? (post.status === 'scheduled' ? null : post.createdAt);
-  const body = html`<article class="post" data-status="${post.status}">
+  const body = html`<article class="post" data-status="${post.status}"${older ? '' : linkEmbedAttributes(model.linkEmbeds)}>
 <header class="post-header">
 ${statusLine(post, ui)}
 <h1 id="post-title">${embed ? html`<a href="${model.url}" target="_blank">${post.title}</a>` : post.title}</h1>
