@@ -213,3 +213,29 @@ test('screenshots: the reader page with embeds, phone and desktop', async ({ bro
     await context.close();
   }
 });
+
+test('an admin disables a provider at /admin/site: its embeds stay links, and the page’s CSP drops it', async ({ browser, request }) => {
+  const slug = await createPost(request, uniqueTitle('Disabled provider'));
+  await postEntry(request, slug, 'https://x.com/jack/status/20\nhttps://youtu.be/dQw4w9WgXcQ');
+  const context = await browser.newContext();
+  await context.addCookies((await admin().storageState()).cookies);
+  const page = await context.newPage();
+  const setX = async (on: boolean) => {
+    await page.goto('/admin/site');
+    await page.getByRole('checkbox', { name: 'X enabled' }).setChecked(on);
+    await page.getByRole('button', { name: 'Save branding' }).click();
+    await expect(page.locator('#site-message')).toContainText('Saved');
+  };
+  await setX(false);
+  try {
+    const response = await page.goto(`/posts/${slug}`);
+    expect(directive(response!.headers()['content-security-policy'], 'frame-src')).toEqual(["'self'", 'https://www.youtube-nocookie.com']);
+    expect(directive(response!.headers()['content-security-policy'], 'script-src').filter((source) => !source.startsWith("'"))).toEqual([]);
+    await expect(page.locator('figure.embed[data-provider="youtube"]').getByRole('button', { name: /Load/ })).toBeVisible();
+    await expect(page.locator('figure.embed[data-provider="x"] a.embed-link')).toHaveAttribute('href', 'https://twitter.com/jack/status/20');
+    await expect(page.locator('figure.embed[data-provider="x"] button')).toHaveCount(0);
+  } finally {
+    await setX(true);
+  }
+  await context.close();
+});

@@ -1,4 +1,5 @@
 import type { Entry, Post } from '../../contract/index.js';
+import { linkEmbedJsonLd } from './link-embeds/policy.js';
 import { excerpt, htmlToText } from '../domain/text.js';
 
 /**
@@ -77,6 +78,8 @@ export function liveBlogPosting(post: Post, entries: Entry[], url: string, optio
       dateModified: entry.updatedAt,
       url: `${url}#entry-${entry.id}`,
       ...(entry.author ? { author: { '@type': 'Person', name: entry.author.name } } : {}),
+      // Its link embeds and link cards (issue 16): the links, never a frame or a script.
+      ...linkEmbedJsonLd(entry.html),
     };
   });
   return {

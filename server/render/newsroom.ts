@@ -1,5 +1,6 @@
 import type { Assets } from './assets.js';
 import { linkEmbedAttributes, type PageLinkEmbeds } from './link-embeds/page.js';
+import { LINK_EMBED_PROVIDER_IDS, LINK_EMBED_PROVIDERS } from '../../contract/link-embeds.js';
 import { html, jsonForScript, raw, type RawHtml } from './html.js';
 import type { Actor, Post } from '../../contract/index.js';
 import { canCreatePost } from '../domain/roles.js';
@@ -193,6 +194,20 @@ export function usersPage(assets: Assets, actor: Actor, csrf: string, brand?: Br
 }
 
 /**
+ * Link embeds (issue 16): a row per provider, "Enabled" (its embeds load on the reader's click)
+ * and "Loads without a click" (the reader's browser contacts the provider as the page opens).
+ */
+function linkEmbedFieldset(site: SiteSettings): RawHtml {
+  const checked = (on: boolean) => (on ? raw(' checked') : '');
+  return html`<fieldset class="stack link-embed-settings" id="site-link-embeds"><legend>Link embeds</legend>
+<p class="muted">A line that is only a link to one of these becomes an embed. Readers see a placeholder and load it with a click; nothing reaches the provider before. A disabled provider's links stay links.</p>
+<table class="link-embed-table"><thead><tr><th scope="col">Provider</th><th scope="col">Enabled</th><th scope="col">Loads without a click</th></tr></thead><tbody>
+${LINK_EMBED_PROVIDER_IDS.map((id) => html`<tr data-provider="${id}"><th scope="row">${LINK_EMBED_PROVIDERS[id].name}</th><td><input type="checkbox" class="link-embed-enabled" value="${id}" aria-label="${LINK_EMBED_PROVIDERS[id].name} enabled"${checked(site.linkEmbeds.enabled.includes(id))}></td><td><input type="checkbox" class="link-embed-autoload" value="${id}" aria-label="${LINK_EMBED_PROVIDERS[id].name} loads without a click"${checked(site.linkEmbeds.autoload.includes(id))}></td></tr>`)}
+</tbody></table>
+</fieldset>`;
+}
+
+/**
  * The site's branding (admins): name, logo, accent colours, font, footer links. The form is
  * filled in and saved by client/newsroom/site.ts (`PUT /api/site`); without a script it shows
  * what is set. The preview shows the accent on both backgrounds as the reader pages will.
@@ -222,6 +237,7 @@ export function sitePage(assets: Assets, actor: Actor, csrf: string, site: SiteS
 <ol id="site-footer-links" class="footer-links-editor"></ol>
 <button type="button" id="site-footer-add">Add a link</button>
 </fieldset>
+${linkEmbedFieldset(site)}
 <button type="submit" id="site-save">Save branding</button>
 <p id="site-message" role="status" class="settings-message"></p>
 </form>`;

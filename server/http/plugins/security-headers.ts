@@ -85,12 +85,13 @@ export function allowLinkEmbeds(
   const base = cspDirectives(config, overrides);
   const nonce = reply.cspNonce as { script: string; style: string } | null;
   const nonced = (list: string[] = [], value: string | undefined) => (value ? [...list, `'nonce-${value}'`] : list);
+  // The nonce stays right after 'self' (as on every other page); the providers' origins follow.
   reply.helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
         ...base,
-        scriptSrc: nonced([...(base.scriptSrc ?? []), ...sources.scriptSrc], nonce?.script),
+        scriptSrc: [...nonced(base.scriptSrc, nonce?.script), ...sources.scriptSrc],
         styleSrc: nonced(base.styleSrc, nonce?.style),
         frameSrc: ["'self'", ...sources.frameSrc],
       },

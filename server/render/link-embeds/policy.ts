@@ -86,12 +86,34 @@ export function linkEmbedPolicy(htmls: Iterable<string>, settings: LinkEmbedSett
 
 /**
  * The newsroom's composer previews whatever the author pastes, before it is saved: it lists every
- * enabled provider with a fixed origin. (A Mastodon instance cannot be known in advance: the
- * preview shows its link.)
+ * enabled provider with a fixed origin whose embed is a frame. Never the script providers (X,
+ * Instagram, TikTok): their scripts would run in the newsroom's origin, with the user's session
+ * and CSRF token; their preview shows the link. (Nor Mastodon: an instance cannot be known in
+ * advance.)
  */
 export function newsroomLinkEmbedPolicy(settings: LinkEmbedSettings): LinkEmbedPolicy {
-  const all = LINK_EMBED_PROVIDER_IDS.flatMap((provider) => LINK_EMBED_PROVIDERS[provider].frameOrigins.map((origin) => ({ provider, origin })));
+  const all = LINK_EMBED_PROVIDER_IDS.filter((provider) => LINK_EMBED_PROVIDERS[provider].load === 'iframe').flatMap((provider) =>
+    LINK_EMBED_PROVIDERS[provider].frameOrigins.map((origin) => ({ provider, origin })),
+  );
   return { ...policyOf(all, settings), autoload: [] };
 }
 
 export const NO_LINK_EMBEDS: LinkEmbedPolicy = { providers: [], autoload: [], frameSrc: [], scriptSrc: [] };
+
+const LINKED = /<figure class="(?:embed" data-provider="[a-z]+" data-shape="[a-z]+" data-embed-url="([^"]*)" data-url="([^"]*)"|link-card" data-url="([^"]*)")/g;
+const unescape = (value: string) => value.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+/**
+ * The links an entry's embeds and cards point to, for its JSON-LD update: an embed as a
+ * MediaObject (the original and the embed URL), a link card as a page it mentions.
+ */
+export function linkEmbedJsonLd(html: string): { associatedMedia?: Record<string, string>[]; mentions?: Record<string, string>[] } {
+  if (!html.includes('<figure class="')) return {};
+  const media: Record<string, string>[] = [];
+  const mentions: Record<string, string>[] = [];
+  for (const [, embedUrl, url, card] of html.matchAll(LINKED)) {
+    if (card) mentions.push({ '@type': 'WebPage', url: unescape(card) });
+    else if (url && embedUrl) media.push({ '@type': 'MediaObject', url: unescape(url), embedUrl: unescape(embedUrl) });
+  }
+  return { ...(media.length ? { associatedMedia: media } : {}), ...(mentions.length ? { mentions } : {}) };
+}
