@@ -13,7 +13,8 @@ import type { Recognised } from './recognise.js';
  *   </figure>
  *   <figure class="link-card" data-url="…"><a class="link-card-link" href="…">host · short URL</a></figure>
  *
- * Every value is escaped here; the URLs were rebuilt by recognise() or normalised by `new URL`.
+ * The spans are separated by a space so that the entry's text (search, excerpts) reads "YouTube
+ * youtube.com/…". Every value is escaped here; the URLs were rebuilt by recognise() or normalised by `new URL`.
  */
 
 const LINK_REL = 'noopener noreferrer nofollow';
@@ -31,8 +32,8 @@ export function embedMarkup(embed: Recognised): string {
   return (
     `<figure class="embed" data-provider="${embed.provider}" data-shape="${embed.shape}" data-embed-url="${escapeHtml(embed.embedUrl)}" data-url="${escapeHtml(url.href)}">` +
     `<a class="embed-link" href="${escapeHtml(url.href)}" rel="${LINK_REL}" target="_blank">` +
-    `<span class="embed-provider">${escapeHtml(provider.name)}</span>` +
-    (title ? `<span class="embed-title">${escapeHtml(title)}</span>` : '') +
+    `<span class="embed-provider">${escapeHtml(provider.name)}</span> ` +
+    (title ? `<span class="embed-title">${escapeHtml(title)}</span> ` : '') +
     `<span class="embed-url">${escapeHtml(displayUrl(url))}</span>` +
     `</a></figure>\n`
   );
@@ -42,8 +43,8 @@ export function linkCardMarkup(url: URL, title?: string): string {
   return (
     `<figure class="link-card" data-url="${escapeHtml(url.href)}">` +
     `<a class="link-card-link" href="${escapeHtml(url.href)}" rel="${LINK_REL}" target="_blank">` +
-    `<span class="link-card-host">${escapeHtml(url.hostname.replace(/^www\./, ''))}</span>` +
-    (title?.trim() ? `<span class="link-card-title">${escapeHtml(title.trim())}</span>` : '') +
+    `<span class="link-card-host">${escapeHtml(url.hostname.replace(/^www\./, ''))}</span> ` +
+    (title?.trim() ? `<span class="link-card-title">${escapeHtml(title.trim())}</span> ` : '') +
     `<span class="link-card-url">${escapeHtml(displayUrl(url))}</span>` +
     `</a></figure>\n`
   );

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { XSS_VECTORS } from '../../test/xss-vectors.js';
+import { isLinkEmbedProvider } from '../../../contract/link-embeds.js';
 import { renderMarkdownSync } from '../markdown.js';
+import { frameOrigin } from './policy.js';
 
 /** Link embeds through the whole Markdown pipeline (marked → sanitizer → embeds), as entries are rendered. */
 
@@ -10,14 +13,14 @@ describe('a line that is only a URL', () => {
     expect(renderMarkdownSync('https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=1m30s')).toBe(
       '<figure class="embed" data-provider="youtube" data-shape="video" data-embed-url="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?start=90" data-url="https://www.youtube.com/watch?v=dQw4w9WgXcQ&amp;t=90s">' +
         '<a class="embed-link" href="https://www.youtube.com/watch?v=dQw4w9WgXcQ&amp;t=90s" rel="noopener noreferrer nofollow" target="_blank">' +
-        '<span class="embed-provider">YouTube</span><span class="embed-url">youtube.com/watch?v=dQw4w9WgXcQ&amp;t=90s</span></a></figure>\n',
+        '<span class="embed-provider">YouTube</span> <span class="embed-url">youtube.com/watch?v=dQw4w9WgXcQ&amp;t=90s</span></a></figure>\n',
     );
   });
 
   it('any other URL becomes a link card', () => {
     expect(renderMarkdownSync('https://www.bbc.co.uk/news/live/world-123')).toBe(
       '<figure class="link-card" data-url="https://www.bbc.co.uk/news/live/world-123"><a class="link-card-link" href="https://www.bbc.co.uk/news/live/world-123" rel="noopener noreferrer nofollow" target="_blank">' +
-        '<span class="link-card-host">bbc.co.uk</span><span class="link-card-url">bbc.co.uk/news/live/world-123</span></a></figure>\n',
+        '<span class="link-card-host">bbc.co.uk</span> <span class="link-card-url">bbc.co.uk/news/live/world-123</span></a></figure>\n',
     );
   });
 
@@ -94,5 +97,16 @@ describe('the markup cannot be forged', () => {
       for (const tag of tags) expect(tag, body).toMatch(/^<(?:p|a|figure|span)(?:\s(?:href|rel|target|class|data-[a-z-]+)="[^"<>]*")*>$/);
       expect(html, body).not.toMatch(/<script|<img/);
     }
+  });
+});
+
+describe('the XSS corpus', () => {
+  it.each(XSS_VECTORS)('%s: any embed it makes loads only from its provider, over https', (_name, body) => {
+    const html = renderMarkdownSync(body);
+    for (const [, provider = '', embedUrl = ''] of html.matchAll(/<figure class="embed" data-provider="([^"]*)" data-shape="[a-z]+" data-embed-url="([^"]*)"/g)) {
+      expect(isLinkEmbedProvider(provider), provider).toBe(true);
+      if (isLinkEmbedProvider(provider)) expect(frameOrigin(provider, embedUrl.replace(/&amp;/g, '&')), embedUrl).toMatch(/^https:\/\//);
+    }
+    expect(html).not.toMatch(/data-(?:embed-)?url="(?!https?:\/\/)/);
   });
 });
