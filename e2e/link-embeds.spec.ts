@@ -239,3 +239,16 @@ test('an admin disables a provider at /admin/site: its embeds stay links, and th
   }
   await context.close();
 });
+
+test('the embed page (a post framed on a partner site) loads link embeds on click too', async ({ page, request, baseURL }) => {
+  const slug = await createPost(request, uniqueTitle('Embed page'));
+  await postEntry(request, slug, 'https://open.spotify.com/episode/512ojhOuo1ktJprKbVcKyQ');
+  const watch = await watchThirdParty(page, baseURL!);
+  const response = await page.goto(`/posts/${slug}/embed`);
+  expect(directive(response!.headers()['content-security-policy'], 'frame-src')).toEqual(["'self'", 'https://open.spotify.com']);
+  const figure = page.locator('figure.embed[data-provider="spotify"]');
+  await figure.getByRole('button', { name: /Load/ }).click();
+  await expect(figure.locator('iframe')).toHaveAttribute('src', 'https://open.spotify.com/embed/episode/512ojhOuo1ktJprKbVcKyQ');
+  await expect.poll(() => watch.thirdParty.map((r) => r.url())).toEqual(['https://open.spotify.com/embed/episode/512ojhOuo1ktJprKbVcKyQ']);
+  expect(await watch.violations()).toEqual([]);
+});
