@@ -164,6 +164,14 @@ test('the composer previews an embed as readers see it, and Load works there', a
   await expect(figure.locator('iframe')).toHaveAttribute('src', 'https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?start=42');
   await expect.poll(() => watch.thirdParty.map((r) => r.url())).toEqual(['https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?start=42']);
   expect(await watch.violations()).toEqual([]);
+  // Published, it is in the desk's timeline as readers see it; an X post there shows its link only.
+  await page.getByRole('button', { name: 'Publish' }).click();
+  await expect(page.locator('#timeline figure.embed[data-provider="youtube"]').getByRole('button', { name: /Load/ })).toBeVisible();
+  await page.locator('#entry-body').fill('https://x.com/jack/status/20');
+  const tweet = page.locator('#preview figure.embed[data-provider="x"]');
+  await expect(tweet).toContainText('This provider cannot be previewed here; readers can load it.');
+  await expect(tweet.getByRole('button')).toHaveCount(0);
+  await page.screenshot({ path: test.info().outputPath('link-embeds-composer.png'), fullPage: true });
   await context.close();
 });
 
