@@ -58,6 +58,35 @@ describe('pasted iframe embed codes', () => {
     expect(renderMarkdownSync(spotify)).toContain('data-embed-url="https://open.spotify.com/embed/track/4cOdK2wGLETKBW3PvgPWqT"');
   });
 
+  it.each([
+    ['soundcloud', '<iframe width="100%" height="166" scrolling="no" frameborder="no" allow="autoplay" src="https://w.soundcloud.com/player/?url=https%3A//api.soundcloud.com/tracks/293&color=%23ff5500&auto_play=false"></iframe><div style="font-size: 10px;"><a href="https://soundcloud.com/forss" title="Forss">Forss</a></div>', 'https://w.soundcloud.com/player/?url=https%3A%2F%2Fapi.soundcloud.com%2Ftracks%2F293'],
+    ['applepodcasts', '<iframe allow="autoplay *; encrypted-media *; fullscreen *; clipboard-write" frameborder="0" height="175" style="width:100%;max-width:660px;overflow:hidden;border-radius:10px;" sandbox="allow-forms allow-popups allow-same-origin allow-scripts allow-storage-access-by-user-activation allow-top-navigation-by-user-activation" src="https://embed.podcasts.apple.com/us/podcast/the-daily/id1200361736?i=1000652345678"></iframe>', 'https://embed.podcasts.apple.com/us/podcast/the-daily/id1200361736?i=1000652345678'],
+    ['datawrapper', '<iframe title="Turnout" aria-label="Map" id="datawrapper-chart-Ls5zZ" src="https://datawrapper.dwcdn.net/Ls5zZ/4/" scrolling="no" frameborder="0" style="width: 0; min-width: 100% !important; border: none;" height="400" data-external="1"></iframe><script type="text/javascript">!function(){"use strict";window.addEventListener("message",function(a){})}();</script>', 'https://datawrapper.dwcdn.net/Ls5zZ/4/'],
+    ['googlemaps', '<iframe src="https://www.google.com/maps/embed?pb=!1m18!1m12!1m3!1d2624.99!2d2.29!3d48.85" width="600" height="450" style="border:0;" allowfullscreen="" loading="lazy" referrerpolicy="no-referrer-when-downgrade"></iframe>', 'https://www.google.com/maps/embed?pb=!1m18!1m12!1m3!1d2624.99!2d2.29!3d48.85'],
+    ['facebook', '<iframe src="https://www.facebook.com/plugins/post.php?href=https%3A%2F%2Fwww.facebook.com%2F20531316728%2Fposts%2F10154009990506729%2F&show_text=true&width=500" width="500" height="498" style="border:none;overflow:hidden" scrolling="no" frameborder="0" allowfullscreen="true" allow="autoplay; clipboard-write; encrypted-media; picture-in-picture; web-share"></iframe>', 'https://www.facebook.com/plugins/post.php?href=https%3A%2F%2Fwww.facebook.com%2F20531316728%2Fposts%2F10154009990506729&show_text=true&width=500'],
+    ['x', '<blockquote class="twitter-tweet"><p lang="en" dir="ltr">just setting up my twttr</p>&mdash; jack (@jack) <a href="https://twitter.com/jack/status/20?ref_src=twsrc%5Etfw">March 21, 2006</a></blockquote> <script async src="https://platform.twitter.com/widgets.js" charset="utf-8"></script>', 'https://twitter.com/jack/status/20'],
+    ['instagram', '<blockquote class="instagram-media" data-instgrm-captioned data-instgrm-permalink="https://www.instagram.com/p/C5hT3PZt2Hn/?utm_source=ig_embed&amp;utm_campaign=loading" data-instgrm-version="14" style="background:#FFF;"><div><a href="https://www.instagram.com/p/C5hT3PZt2Hn/?utm_source=ig_embed" target="_blank">View this post on Instagram</a></div></blockquote> <script async src="//www.instagram.com/embed.js"></script>', 'https://www.instagram.com/p/C5hT3PZt2Hn/'],
+    ['tiktok', '<blockquote class="tiktok-embed" cite="https://www.tiktok.com/@scout2015/video/6718335390845095173" data-video-id="6718335390845095173" style="max-width: 605px;min-width: 325px;" > <section> <a target="_blank" title="@scout2015" href="https://www.tiktok.com/@scout2015?refer=embed">@scout2015</a> Scramble up ur name</section> </blockquote> <script async src="https://www.tiktok.com/embed.js"></script>', 'https://www.tiktok.com/@scout2015/video/6718335390845095173'],
+    ['bluesky', '<blockquote class="bluesky-embed" data-bluesky-uri="at://did:plc:z72i7hdynmk6r22z27h6tvur/app.bsky.feed.post/3l6oveex3ii2l" data-bluesky-cid="bafyrei"><p lang="en">Hello</p>&mdash; Bluesky (<a href="https://bsky.app/profile/did:plc:z72i7hdynmk6r22z27h6tvur?ref_src=embed">@bsky.app</a>) <a href="https://bsky.app/profile/did:plc:z72i7hdynmk6r22z27h6tvur/post/3l6oveex3ii2l?ref_src=embed">October 1, 2024</a></blockquote><script async src="https://embed.bsky.app/static/embed.js" charset="utf-8"></script>', 'https://embed.bsky.app/embed/did:plc:z72i7hdynmk6r22z27h6tvur/app.bsky.feed.post/3l6oveex3ii2l'],
+    ['flourish', '<div class="flourish-embed flourish-chart" data-src="visualisation/1810417"><script src="https://public.flourish.studio/resources/embed.js"></script><noscript><img src="https://public.flourish.studio/visualisation/1810417/thumbnail" width="100%" alt="chart visualization" /></noscript></div>', 'https://flo.uri.sh/visualisation/1810417/embed'],
+  ])('%s’s embed code becomes its embed', (provider, code, embedUrl) => {
+    const html = renderMarkdownSync(code);
+    expect(figures(html)).toEqual([provider]);
+    expect(html).toContain(`data-embed-url="${embedUrl.replace(/&/g, '&amp;')}"`);
+    expect(html).not.toMatch(/<script|<iframe|<blockquote|<div|style=/);
+  });
+
+  it('a blockquote code whose link is another provider’s, or nobody’s, stays refused raw HTML', () => {
+    for (const code of [
+      '<blockquote class="twitter-tweet"><a href="https://evil.example/jack/status/20">x</a></blockquote><script src="https://evil.example/x.js"></script>',
+      '<blockquote class="instagram-media" data-instgrm-permalink="https://www.youtube.com/watch?v=dQw4w9WgXcQ"></blockquote>',
+      '<blockquote class="twitter-tweet"><a href="javascript:alert(1)//twitter.com/jack/status/20">x</a></blockquote>',
+    ]) {
+      const html = renderMarkdownSync(code);
+      expect(html, code).not.toMatch(/<figure|<script|javascript:/);
+    }
+  });
+
   it('an iframe pointing anywhere else is refused, as any raw HTML (no embed, no card, no frame)', () => {
     for (const code of [
       '<iframe src="https://evil.example/embed/dQw4w9WgXcQ"></iframe>',

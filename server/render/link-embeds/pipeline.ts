@@ -9,7 +9,8 @@ import { parseHttpUrl, recognise } from './recognise.js';
  * the sanitizer so that an author can never write the markup themselves:
  *
  * 1. Before: among marked's top-level tokens, a paragraph made only of bare URLs (each on its own
- *    line) and an HTML block that is one provider's `<iframe>` embed code are replaced by a
+ *    line) and an HTML block that is one provider's `<iframe>` embed code (or the blockquote code
+ *    of X, Instagram, TikTok, Threads, Bluesky, Flourish's div) are replaced by a
  *    placeholder paragraph whose text carries a random per-render key.
  * 2. The sanitizer runs as always (it knows no <figure>, no data- attributes, no iframes).
  * 3. After: each placeholder paragraph is replaced by the markup built here from the recognised
@@ -58,13 +59,42 @@ function iframeCode(html: string): { src: string; title?: string } | undefined {
     allowProtocolRelative: false,
     nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title'],
   });
-  const found = [...frames.matchAll(/<iframe src="([^"]*)"(?: title="([^"]*)")?><\/iframe>/g)];
-  // Exactly one frame, and nothing else a reader would read (the surrounding divs and script go).
-  if (found.length !== 1 || frames.replace(/<iframe\b[^>]*><\/iframe>/g, '').trim() !== '') return undefined;
+  const found = [...frames.matchAll(/<iframe((?: (?:src|title)="[^"]*")*)><\/iframe>/g)];
+  // Exactly one frame, and little else (the wrappers and scripts go; a provider's short credit line goes too).
+  if (found.length !== 1 || frames.replace(/<iframe\b[^>]*><\/iframe>/g, '').trim().length > 300) return undefined;
   const decode = (value: string) => value.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
-  const [, src = '', title] = found[0]!;
+  const attributes = found[0]![1] ?? '';
+  const src = / src="([^"]*)"/.exec(attributes)?.[1] ?? '';
+  const title = / title="([^"]*)"/.exec(attributes)?.[1];
   const cleanTitle = title === undefined ? undefined : decode(title).trim();
   return { src: decode(src), ...(cleanTitle && !GENERIC_TITLES.test(cleanTitle) ? { title: cleanTitle.slice(0, 200) } : {}) };
+}
+
+/**
+ * The blockquote codes X, Instagram, TikTok, Threads and Bluesky give (a quote of the post, a link
+ * to it and their script), and Flourish's div: the post's URL, when the code is one of theirs.
+ * The quoted text goes (the embed shows the post itself); the script never reaches the page.
+ */
+const BLOCKQUOTE_CODES: [marker: RegExp, provider: string][] = [
+  [/<blockquote\b[^>]*class="twitter-tweet/i, 'x'],
+  [/<blockquote\b[^>]*class="instagram-media/i, 'instagram'],
+  [/<blockquote\b[^>]*class="tiktok-embed/i, 'tiktok'],
+  [/<blockquote\b[^>]*class="text-post-media/i, 'threads'],
+  [/<blockquote\b[^>]*class="bluesky-embed/i, 'bluesky'],
+];
+
+function blockquoteCode(html: string): string | undefined {
+  if (html.length > 20_000) return undefined;
+  const flourish = /^\s*<div class="flourish-embed[^"]*" data-src="(visualisation|story)\/(\d{1,12})[^"]*"/.exec(html);
+  if (flourish) return `https://public.flourish.studio/${flourish[1]}/${flourish[2]}/`;
+  const provider = BLOCKQUOTE_CODES.find(([marker]) => marker.test(html))?.[1];
+  if (!provider || !/^\s*<blockquote\b/i.test(html)) return undefined;
+  const decode = (value: string) => value.replace(/&amp;/g, '&');
+  for (const [, value = ''] of html.matchAll(/\s(?:cite|href|data-instgrm-permalink|data-text-post-permalink)="(https:\/\/[^"\s<>]{1,2000})"/g)) {
+    const found = recognise(decode(value));
+    if (found?.provider === provider) return found.url;
+  }
+  return undefined;
 }
 
 export function linkEmbedPass(tokens: Token[]): LinkEmbedPass {
@@ -84,6 +114,9 @@ export function linkEmbedPass(tokens: Token[]): LinkEmbedPass {
       // Only a provider's frame: an iframe pointing anywhere else stays refused (no link card either).
       const found = code && recognise(code.src);
       if (code && found) return placeholder([embedMarkup(code.title && !found.title ? { ...found, title: code.title } : found)]);
+      const quoted = code ? undefined : blockquoteCode((token as Tokens.HTML).text);
+      const markup = quoted && markupFor(quoted);
+      if (markup) return placeholder([markup]);
     }
     return token;
   });

@@ -179,6 +179,11 @@ const facebook: Matcher = (url) => {
   } else if (FACEBOOK_HOSTS.has(url.hostname)) {
     const base = 'https://www.facebook.com';
     const [a, b, c, d] = parts;
+    // The plugin's own URL (from Facebook's iframe code) names the post or video in `href`.
+    if (parts.length === 2 && a === 'plugins' && (b === 'post.php' || b === 'video.php')) {
+      const inner = parseHttpUrl(q('href'));
+      return inner && !segments(inner).includes('plugins') ? facebook(inner) : undefined;
+    }
     if (parts.length === 3 && FB_NAME.test(a!) && b === 'posts' && FB_ID.test(c!)) page = `${base}/${a}/posts/${c}`;
     else if (parts.length === 3 && FB_NAME.test(a!) && b === 'videos' && FB_ID.test(c!)) [page, video] = [`${base}/${a}/videos/${c}`, true];
     else if (parts.length === 4 && FB_NAME.test(a!) && b === 'videos' && /^[A-Za-z0-9-]{1,120}$/.test(c!) && FB_ID.test(d!)) [page, video] = [`${base}/${a}/videos/${d}`, true];
