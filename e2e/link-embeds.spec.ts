@@ -231,6 +231,7 @@ test('an admin disables a provider at /admin/site: its embeds stay links, and th
   const setX = async (on: boolean) => {
     await page.goto('/admin/site');
     await page.getByRole('checkbox', { name: 'X enabled' }).setChecked(on);
+    if (!on) await page.locator('#site-link-embeds').screenshot({ path: test.info().outputPath('link-embeds-settings.png') });
     await page.getByRole('button', { name: 'Save branding' }).click();
     await expect(page.locator('#site-message')).toContainText('Saved');
   };
