@@ -5,6 +5,7 @@ import { setupGalleries } from './gallery.js';
 import { Highlights } from './highlights.js';
 import { connectionPill } from './connection-pill.js';
 import { ui } from './i18n.js';
+import { followChartHeights, linkEmbedOptions, watchLinkEmbeds } from './link-embeds.js';
 import { LiveSync, type ConnectionLabels } from './live-sync.js';
 import { PostStatus, showReaders } from './post-status.js';
 import { SinceLastVisit } from './since-last-visit.js';
@@ -62,6 +63,13 @@ function start(list: HTMLElement): void {
   const status = new PostStatus(list.dataset.timezone ?? 'UTC');
   labelFirstEntryTime(list);
   const permalinkBase = list.dataset.permalinkBase ?? '';
+  // Link embeds (issue 16): "Load" on each, in the stream, the pinned box and the summary, live ones too.
+  const post = list.closest<HTMLElement>('article.post');
+  watchLinkEmbeds(
+    post ?? list,
+    linkEmbedOptions(post, { load: ui.t('reader.embedLoad'), notice: (provider) => ui.t('reader.embedNotice', { provider }), reload: ui.t('reader.embedReload') }),
+  );
+  followChartHeights();
   const timeline = new Timeline(list, times, permalinkBase);
   // Orientation (issue 15): days in the reader's zone, the order control, Share on each entry.
   const days = new DaySeparators(list);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LINK_EMBED_PROVIDER_IDS } from './link-embeds.js';
 
 /**
  * The site's branding (issue 15), set by admins in the newsroom (/admin/site, `PUT /api/site`):
@@ -50,6 +51,16 @@ export const footerLink = z.strictObject({
 });
 export type FooterLink = z.infer<typeof footerLink>;
 
+/**
+ * Link embeds (issue 16): which providers' embeds load (on the reader's click; default all), and
+ * which of those load without a click (default none: nothing third-party until a reader asks).
+ */
+export const linkEmbedSettings = z.strictObject({
+  enabled: z.array(z.enum(LINK_EMBED_PROVIDER_IDS)).max(LINK_EMBED_PROVIDER_IDS.length * 2),
+  autoload: z.array(z.enum(LINK_EMBED_PROVIDER_IDS)).max(LINK_EMBED_PROVIDER_IDS.length * 2),
+});
+export type LinkEmbedSettingsInput = z.infer<typeof linkEmbedSettings>;
+
 /** `PUT /api/site` (admins, with If-Match: the version): the whole branding. */
 export const siteInput = z.strictObject({
   name: z.string().trim().min(1).max(80),
@@ -61,6 +72,8 @@ export const siteInput = z.strictObject({
   accentDark: hexColour.nullable(),
   font: z.enum(FONT_KEYS),
   footerLinks: z.array(footerLink).max(10),
+  /** Absent: unchanged (clients written before issue 16 send the branding alone). */
+  linkEmbeds: linkEmbedSettings.optional(),
 });
 export type SiteInput = z.infer<typeof siteInput>;
 
@@ -72,6 +85,7 @@ export const siteSettings = z.object({
   accentDark: z.string().nullable(),
   font: z.enum(FONT_KEYS),
   footerLinks: z.array(footerLink),
+  linkEmbeds: linkEmbedSettings,
   /** What the pages use: the accent (or the built-in one) and the dark variant (given or derived). */
   colours: z.object({ light: z.string(), dark: z.string() }),
   version: z.number(),

@@ -1,4 +1,5 @@
 import { startAdminHome, startUsers } from './admin.js';
+import { followChartHeights, linkEmbedOptions, watchLinkEmbeds } from '../link-embeds.js';
 import { startComposer } from './composer.js';
 import { startOfflineShell } from './offline-shell.js';
 import { startProfile } from './profile.js';
@@ -10,9 +11,14 @@ const who = document.getElementById('who');
 const viewer: Viewer = { id: Number(who?.dataset.userId ?? 0), role: (who?.dataset.role ?? 'author') as Viewer['role'] };
 if (viewer.id) startOfflineShell(viewer.id);
 switch (document.body.dataset.page) {
-  case 'composer':
-    startComposer(document.getElementById('composer')!, viewer);
+  case 'composer': {
+    const composer = document.getElementById('composer')!;
+    // Link embeds in the preview and the timeline, as readers see them (issue 16).
+    watchLinkEmbeds(composer, linkEmbedOptions(composer, { load: 'Load', notice: (provider) => `Loading it connects to ${provider}.`, reload: 'This provider cannot be previewed here; readers can load it.' }));
+    followChartHeights();
+    startComposer(composer, viewer);
     break;
+  }
   case 'admin-home':
     startAdminHome();
     break;

@@ -1,5 +1,6 @@
 import type { FontKey, FooterLink, SiteInput, SiteSettings } from '../../contract/index.js';
 import { BUILT_IN_ACCENT, deriveDarkAccent, formatRatio, MIN_CONTRAST, SURFACES, worstContrast, type Theme } from '../../contract/contrast.js';
+import type { LinkEmbedProvider } from '../../contract/link-embeds.js';
 import { getSite, saveSite, stale, upload } from '../api-client.js';
 import { ApiError } from '../http.js';
 import { element } from './dom.js';
@@ -90,6 +91,8 @@ export function startSite(): void {
     font.value = settings.font;
     links.replaceChildren();
     for (const link of settings.footerLinks) linkRow(link);
+    for (const box of form.querySelectorAll<HTMLInputElement>('input.link-embed-enabled')) box.checked = settings.linkEmbeds.enabled.includes(box.value as LinkEmbedProvider);
+    for (const box of form.querySelectorAll<HTMLInputElement>('input.link-embed-autoload')) box.checked = settings.linkEmbeds.autoload.includes(box.value as LinkEmbedProvider);
     check();
   };
   fill(site);
@@ -107,6 +110,7 @@ export function startSite(): void {
         label: row.querySelector<HTMLInputElement>('.footer-link-label')?.value ?? '',
         url: row.querySelector<HTMLInputElement>('.footer-link-url')?.value ?? '',
       })),
+      linkEmbeds: { enabled: checkedProviders(form, 'link-embed-enabled'), autoload: checkedProviders(form, 'link-embed-autoload') },
     };
     try {
       fill(await saveSite(site.version, input));
@@ -124,6 +128,10 @@ export function startSite(): void {
   });
   // A page kept from before another admin's save: start from what is stored now.
   void getSite().then(fill, () => undefined);
+}
+
+function checkedProviders(form: HTMLFormElement, className: string): LinkEmbedProvider[] {
+  return [...form.querySelectorAll<HTMLInputElement>(`input.${className}:checked`)].map((box) => box.value as LinkEmbedProvider);
 }
 
 function describe(input: HTMLInputElement, out: HTMLElement, colour: string | null, theme: Theme, whenEmpty?: string): void {

@@ -1,4 +1,5 @@
 import type { Entry, Post } from '../../contract/index.js';
+import { linkEmbedJsonLd } from './link-embeds/policy.js';
 import { excerpt, htmlToText } from '../domain/text.js';
 import { entryMeta } from '../../contract/byline.js';
 
@@ -85,6 +86,8 @@ export function liveBlogPosting(post: Post, entries: Entry[], url: string, optio
       ...(meta.tags.length ? { keywords: meta.tags.join(', ') } : {}),
       // schema.org's public correction of a CreativeWork: what changed, and when.
       ...(meta.correction ? { correction: { '@type': 'CorrectionComment', text: meta.correction.note, datePublished: meta.correction.at } } : {}),
+      // Its link embeds and link cards (issue 16): the links, never a frame or a script.
+      ...linkEmbedJsonLd(entry.html),
     };
   });
   return {

@@ -10,6 +10,7 @@
 import { Marked } from 'marked';
 import sanitizeHtml from 'sanitize-html';
 import { IMAGE_SANITIZE, imageFigures, imageTransform, type ImageCatalog } from './images.js';
+import { linkEmbedPass } from './link-embeds/pipeline.js';
 import { TimedWorkerPool, WorkerLimitError, type Clocked, type WorkerLimitReason } from './worker-pool.js';
 
 // A dedicated instance: extensions someone registers on the global `marked`
@@ -71,8 +72,10 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
  * a pure function of its arguments.
  */
 export function renderMarkdownSync(body: string, images: ImageCatalog = {}): string {
-  const html = marked.parse(body, { async: false });
-  return sanitizeHtml(html, { ...SANITIZE_OPTIONS, transformTags: { ...SANITIZE_OPTIONS.transformTags, img: imageTransform(images) } });
+  // Lone provider URLs and iframe embed codes become link embeds, built around the sanitizer (link-embeds/pipeline.ts).
+  const embeds = linkEmbedPass(marked.lexer(body));
+  const html = marked.parser(embeds.tokens);
+  return embeds.restore(sanitizeHtml(html, { ...SANITIZE_OPTIONS, transformTags: { ...SANITIZE_OPTIONS.transformTags, img: imageTransform(images) } }));
 }
 
 export type RenderErrorReason = WorkerLimitReason;

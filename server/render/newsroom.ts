@@ -1,4 +1,6 @@
 import type { Assets } from './assets.js';
+import { linkEmbedAttributes, type PageLinkEmbeds } from './link-embeds/page.js';
+import { LINK_EMBED_PROVIDER_IDS, LINK_EMBED_PROVIDERS } from '../../contract/link-embeds.js';
 import { html, jsonForScript, raw, type RawHtml } from './html.js';
 import { avatarSrc, type Actor, type Post, type Profile } from '../../contract/index.js';
 import { canCreatePost, hasRole } from '../domain/roles.js';
@@ -136,8 +138,9 @@ function startInZone(iso: string, timeZone: string): string {
   return `${get('weekday')} ${get('day')} ${get('month')} ${get('year')}, ${get('hour')}:${get('minute')} (${timeZone})`;
 }
 
-export function composerPage(assets: Assets, actor: Actor, csrf: string, post: Post, publicBase: string, embedOrigins: string[] = [], brand?: Brand): string {
-  const body = html`<div class="composer" id="composer" data-slug="${post.slug}" data-timezone="${post.timezone}">
+export function composerPage(assets: Assets, actor: Actor, csrf: string, post: Post, publicBase: string, embedOrigins: string[] = [], brand?: Brand, linkEmbeds?: PageLinkEmbeds): string {
+  // The preview and the timeline show link embeds as readers see them; "Load" works for every enabled provider (its CSP lists them).
+  const body = html`<div class="composer" id="composer" data-slug="${post.slug}" data-timezone="${post.timezone}"${linkEmbedAttributes(linkEmbeds)}>
 <header class="composer-header">
 <h1 id="post-title">${post.title}</h1>
 <p><span class="status status-${post.status}" id="post-status">${post.status}</span> <span id="post-start" class="post-start"${post.startsAt ? '' : raw(' hidden')}>${post.startsAt ? html`· Starts <time datetime="${post.startsAt}">${startInZone(post.startsAt, post.timezone)}</time>` : ''}</span>${isEditor(actor) ? html` <button type="button" id="status-action" hidden></button>` : ''} · <a href="/posts/${post.slug}" id="reader-link" target="_blank" rel="noopener">Reader page</a> · <span id="connection" role="status">Connecting…</span></p>
@@ -220,6 +223,20 @@ export function usersPage(assets: Assets, actor: Actor, csrf: string, brand?: Br
 }
 
 /**
+ * Link embeds (issue 16): a row per provider, "Enabled" (its embeds load on the reader's click)
+ * and "Loads without a click" (the reader's browser contacts the provider as the page opens).
+ */
+function linkEmbedFieldset(site: SiteSettings): RawHtml {
+  const checked = (on: boolean) => (on ? raw(' checked') : '');
+  return html`<fieldset class="stack link-embed-settings" id="site-link-embeds"><legend>Link embeds</legend>
+<p class="muted">A line that is only a link to one of these becomes an embed. Readers see a placeholder and load it with a click; nothing reaches the provider before. A disabled provider's links stay links.</p>
+<table class="link-embed-table"><thead><tr><th scope="col">Provider</th><th scope="col">Enabled</th><th scope="col">Loads without a click</th></tr></thead><tbody>
+${LINK_EMBED_PROVIDER_IDS.map((id) => html`<tr data-provider="${id}"><th scope="row">${LINK_EMBED_PROVIDERS[id].name}</th><td><input type="checkbox" class="link-embed-enabled" value="${id}" aria-label="${LINK_EMBED_PROVIDERS[id].name} enabled"${checked(site.linkEmbeds.enabled.includes(id))}></td><td><input type="checkbox" class="link-embed-autoload" value="${id}" aria-label="${LINK_EMBED_PROVIDERS[id].name} loads without a click"${checked(site.linkEmbeds.autoload.includes(id))}></td></tr>`)}
+</tbody></table>
+</fieldset>`;
+}
+
+/**
  * The site's branding (admins): name, logo, accent colours, font, footer links. The form is
  * filled in and saved by client/newsroom/site.ts (`PUT /api/site`); without a script it shows
  * what is set. The preview shows the accent on both backgrounds as the reader pages will.
@@ -249,6 +266,7 @@ export function sitePage(assets: Assets, actor: Actor, csrf: string, site: SiteS
 <ol id="site-footer-links" class="footer-links-editor"></ol>
 <button type="button" id="site-footer-add">Add a link</button>
 </fieldset>
+${linkEmbedFieldset(site)}
 <button type="submit" id="site-save">Save branding</button>
 <p id="site-message" role="status" class="settings-message"></p>
 </form>`;

@@ -10,6 +10,7 @@ import { formattingLocale, interfaceFor, readerMessages, textDirection, type Cat
 import type { PostActivity, PostImage } from '../store/posts.js';
 import { entryMeta, showsUpdated } from '../../contract/byline.js';
 import { bylineHtml, claimHtml, correctionHtml, tagsHtml } from './byline.js';
+import { linkEmbedAttributes, type PageLinkEmbeds } from './link-embeds/page.js';
 
 /**
  * Server-rendered pages. Readable without JavaScript; the reader script only adds liveness.
@@ -326,6 +327,8 @@ export type PostPageModel = {
   moreKeyMoments?: boolean;
   /** The `?tag=` view (issue 17): `entries` are the post's entries with this (normalized) tag. */
   tag?: string | undefined;
+  /** The link embeds this page may load (its CSP names their origins): link-embeds/policy.ts. */
+  linkEmbeds?: PageLinkEmbeds;
 };
 
 export function postPage(model: PostPageModel, assets: Assets): string {
@@ -351,7 +354,7 @@ export function postPage(model: PostPageModel, assets: Assets): string {
   const days = dayBreaks(shown, zone, ui.language);
   // A scheduled post without a start time has nothing to announce but "Upcoming".
   const starts = post.startsAt ?? (post.status === 'scheduled' ? null : post.createdAt);
-  const body = html`<article class="post" data-status="${post.status}">
+  const body = html`<article class="post" data-status="${post.status}"${older ? '' : linkEmbedAttributes(model.linkEmbeds)}>
 <header class="post-header">
 ${statusLine(post, ui)}
 <h1 id="post-title">${embed ? html`<a href="${model.url}" target="_blank">${post.title}</a>` : post.title}</h1>

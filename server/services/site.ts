@@ -34,7 +34,8 @@ export class SiteService {
         });
       }
       const current = site.get();
-      const updated = site.update(input, version, actor.id, new Date().toISOString());
+      const { linkEmbeds = current.linkEmbeds, ...branding } = input;
+      const updated = site.update({ ...branding, linkEmbeds }, version, actor.id, new Date().toISOString());
       if (!updated) throw errors.preconditionFailed(`The branding is at version ${current.version}, not ${version}.`, { site: present(current) });
       audit.record(actor.id, 'site.updated', null, { name: updated.name, version: updated.version });
       return present(updated);

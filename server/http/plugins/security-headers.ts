@@ -67,6 +67,39 @@ export function embedHelmet(config: Config, frameOrigins: string[]): FastifyHelm
 }
 
 /**
+ * Widens one response's CSP for the link embeds it shows (issue 16): `frame-src` gets exactly
+ * their frames' origins and `script-src` the script origins of X, Instagram and TikTok, which
+ * render through their own script (server/render/link-embeds/policy.ts decides which). Every other
+ * directive stays as `cspDirectives(config, overrides)` says, the per-response nonces included;
+ * a page without embeds keeps the policy it had (no frame-src: only 'self' through default-src).
+ * Cached pages carry no nonce, so a provider's script is allowed by its origin, which also covers
+ * the further scripts it loads from there.
+ */
+export function allowLinkEmbeds(
+  reply: FastifyReply,
+  config: Config,
+  sources: { frameSrc: readonly string[]; scriptSrc: readonly string[] },
+  overrides: Record<string, string[]> = {},
+): void {
+  if (sources.frameSrc.length === 0 && sources.scriptSrc.length === 0) return;
+  const base = cspDirectives(config, overrides);
+  const nonce = reply.cspNonce as { script: string; style: string } | null;
+  const nonced = (list: string[] = [], value: string | undefined) => (value ? [...list, `'nonce-${value}'`] : list);
+  // The nonce stays right after 'self' (as on every other page); the providers' origins follow.
+  reply.helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        ...base,
+        scriptSrc: [...nonced(base.scriptSrc, nonce?.script), ...sources.scriptSrc],
+        styleSrc: nonced(base.styleSrc, nonce?.style),
+        frameSrc: ["'self'", ...sources.frameSrc],
+      },
+    },
+  });
+}
+
+/**
  * For a page that acts with the user's authority (the newsroom, login, setup): never framed by
  * anyone (clickjacking). The page keeps the full policy, nonce and all (security review M1: an
  * earlier version replaced it with `frame-ancestors 'none'` alone, so inline scripts ran there);

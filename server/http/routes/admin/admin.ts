@@ -6,7 +6,8 @@ import { adminHomePage, composerPage, profilePage, sitePage, usersPage } from '.
 import { notFoundPage } from '../../../render/pages.js';
 import type { SessionActor } from '../../../store/sessions.js';
 import { currentSession } from '../../plugins/auth.js';
-import { noFraming } from '../../plugins/security-headers.js';
+import { newsroomLinkEmbedPolicy } from '../../../render/link-embeds/policy.js';
+import { allowLinkEmbeds, noFraming } from '../../plugins/security-headers.js';
 import { publicOrigin } from '../../public-origin.js';
 
 /**
@@ -39,7 +40,10 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
     const { actor, csrfToken } = sessionOf(request);
     try {
       const post = app.services.posts.bySlug(request.params.slug);
-      return reply.type(HTML).send(composerPage(app.assets, actor, csrfToken, post, publicOrigin(request), app.config.http.embedOrigins, app.services.site.get()));
+      const site = app.services.site.get();
+      const linkEmbeds = newsroomLinkEmbedPolicy(site.linkEmbeds);
+      allowLinkEmbeds(reply, app.config, linkEmbeds);
+      return reply.type(HTML).send(composerPage(app.assets, actor, csrfToken, post, publicOrigin(request), app.config.http.embedOrigins, site, { ...linkEmbeds, enabled: site.linkEmbeds.enabled }));
     } catch (error) {
       if (error instanceof AppError && error.status === 404) {
         const moved = app.services.posts.movedTo(request.params.slug);

@@ -8,7 +8,8 @@ import { homePage, notFoundPage, postPage, type EntryOrder, type Theme } from '.
 import { notModified, postListVersion } from '../../caching.js';
 import { sendCompressible } from '../../compression.js';
 import { LiveEdgeCache } from '../../live-edge-cache.js';
-import { embedHelmet } from '../../plugins/security-headers.js';
+import { linkEmbedPolicy, NO_LINK_EMBEDS, type LinkEmbedPolicy } from '../../../render/link-embeds/policy.js';
+import { allowLinkEmbeds, embedHelmet } from '../../plugins/security-headers.js';
 import { publicOrigin } from '../../public-origin.js';
 
 /**
@@ -56,6 +57,9 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
   // Keyed by post and variant (page or embed), versioned by the ETag; the origin in the page is
   // the server's own (publicOrigin), so nothing a client sends can add an item.
   const liveEdges = new LiveEdgeCache<string>();
+  // The link embeds of each cached page, for its CSP (same keys and versions as liveEdges; small).
+  const embedPolicies = new Map<string, { etag: string; policy: LinkEmbedPolicy }>();
+  const frameAncestors = (embed: boolean): Record<string, string[]> => (embed ? { frameAncestors: ["'self'", ...app.config.http.embedOrigins] } : {});
 
   const renderPost = (embed: boolean) => async (request: FastifyRequest<{ Params: { slug: string }; Querystring: PageQuery }>, reply: FastifyReply) => {
     const { slug } = request.params;
@@ -85,7 +89,11 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
       // A tag view is not kept: tags are many (bounded only by what entries say), so the cache would not be the server's choice.
       const cacheKey = cursor || after || tag ? undefined : `${post.id}|${embed}|${theme}|${order ?? ''}|${filter ?? ''}`;
       const cached = cacheKey && liveEdges.get(cacheKey, etag);
-      if (cached) return sendCompressible(request, reply, cached, HTML);
+      const cachedPolicy = cacheKey ? embedPolicies.get(cacheKey) : undefined;
+      if (cached && cachedPolicy?.etag === etag) {
+        allowLinkEmbeds(reply, app.config, cachedPolicy.policy, frameAncestors(embed));
+        return sendCompressible(request, reply, cached, HTML);
+      }
       const highlights = posts.highlights(post);
       const page = filter
         ? (({ entries, more }) => ({ entries, nextCursor: null, moreKeyMoments: more }))(posts.keyMoments(post))
@@ -97,13 +105,25 @@ export const pageRoutes: FastifyPluginAsyncZod = async (app) => {
               ? posts.entriesAfter(slug, after, 50)
               : posts.withLatestEntries(slug);
       const image = cursor || after || embed ? undefined : posts.shareImage(post);
+      // The embeds of what this page shows decide its CSP (issue 16, server/render/link-embeds/policy.ts);
+      // pages away from the default view have no script, so their embeds stay links.
+      const shownHtml = [post.summaryHtml, ...page.entries.map((entry) => entry.html), ...(highlights.pinned ? [highlights.pinned.html] : [])];
+      const policy = cursor || after ? NO_LINK_EMBEDS : linkEmbedPolicy(shownHtml, brand.linkEmbeds);
       const html = postPage(
         {
           post, ...page, ...highlights, older: Boolean(cursor || after), url, embed, theme, brand, image,
           ...(after ? { order: 'oldest' as const } : order ? { order, orderFromUrl: true } : {}), ...(filter ? { filter } : {}), ...(tag ? { tag } : {}),
+          linkEmbeds: { ...policy, enabled: brand.linkEmbeds.enabled },
         },
         app.assets,
       );
+      allowLinkEmbeds(reply, app.config, policy, frameAncestors(embed));
+      if (cacheKey) {
+        embedPolicies.delete(cacheKey);
+        // Bounded like the pages: the oldest key goes first.
+        if (embedPolicies.size >= 10_000) embedPolicies.delete(embedPolicies.keys().next().value as string);
+        embedPolicies.set(cacheKey, { etag, policy });
+      }
       // Older pages are not kept; the compression plugin compresses them as it sends them.
       if (cacheKey) return sendCompressible(request, reply, liveEdges.set(cacheKey, etag, html), HTML);
       return reply.type(HTML).send(html);
