@@ -111,7 +111,7 @@ function figuresOf(paragraph: Tokens.Paragraph): Figure[] | undefined {
 }
 
 /** Replaces figure paragraphs with `figures` tokens, merging neighbours (blank lines between) into one gallery. */
-function groupFigures(tokens: Token[]): Token[] {
+export function groupFigures(tokens: Token[]): Token[] {
   const out: Token[] = [];
   let pendingSpace: Token | undefined;
   for (const token of tokens) {

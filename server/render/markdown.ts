@@ -9,7 +9,7 @@
  */
 import { Marked } from 'marked';
 import sanitizeHtml from 'sanitize-html';
-import { IMAGE_SANITIZE, imageFigures, imageTransform, type ImageCatalog } from './images.js';
+import { groupFigures, IMAGE_SANITIZE, imageFigures, imageTransform, type ImageCatalog } from './images.js';
 import { linkEmbedPass } from './link-embeds/pipeline.js';
 import { TimedWorkerPool, WorkerLimitError, type Clocked, type WorkerLimitReason } from './worker-pool.js';
 
@@ -73,7 +73,8 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
  */
 export function renderMarkdownSync(body: string, images: ImageCatalog = {}): string {
   // Lone provider URLs and iframe embed codes become link embeds, built around the sanitizer (link-embeds/pipeline.ts).
-  const embeds = linkEmbedPass(marked.lexer(body));
+  // marked.lexer() skips the processAllTokens hook marked.parse() runs, so the figures (images.ts) are grouped here.
+  const embeds = linkEmbedPass(groupFigures(marked.lexer(body)));
   const html = marked.parser(embeds.tokens);
   return embeds.restore(sanitizeHtml(html, { ...SANITIZE_OPTIONS, transformTags: { ...SANITIZE_OPTIONS.transformTags, img: imageTransform(images) } }));
 }
