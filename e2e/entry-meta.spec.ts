@@ -244,3 +244,30 @@ test('a reporter sets their byline on the profile page; readers see it on the ne
   await page.screenshot({ path: testInfo.outputPath('byline-phone.png') });
   await context.close();
 });
+
+test('/pin and a typed command line: the entry is published pinned, and its body is clean', async ({ browser }) => {
+  const reporter = await createUser('author', 'Pia Pinner');
+  const created = await admin().post('/api/posts', { headers: { 'x-csrf-token': await csrfOf(admin()) }, data: { title: `Pins ${Date.now()}` } });
+  const { slug } = (await created.json()) as { slug: string };
+  const context = await browser.newContext();
+  expect((await context.request.post('/login', { data: { email: reporter.email, password: PASSWORD } })).status()).toBe(200);
+  const page = await context.newPage();
+  await page.goto(`/admin/posts/${slug}`);
+  await expect(page.locator('#connection')).toHaveText('Live');
+  await page.keyboard.type('/pi');
+  await expectActiveOption(page, '/pin');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('list', { name: /tags, co-authors/ })).toContainText('Pin');
+  // Typed without the list: a line that is only a command is read as one when the entry is sent.
+  await page.keyboard.type('Doors open at nine.');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('/headline Doors open');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+Enter');
+  const reader = await context.newPage();
+  await reader.goto(`/posts/${slug}`);
+  await expect(reader.locator('#pinned-body .entry-headline')).toHaveText('Doors open');
+  await expect(reader.locator('#pinned-body .entry-body')).toHaveText('Doors open at nine.');
+  await context.close();
+});
