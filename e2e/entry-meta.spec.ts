@@ -171,7 +171,18 @@ test('an editor writes with commands; readers on phone and desktop see bylines, 
   await expect(onDesk.locator('.desk-meta')).toContainText('Unconfirmed');
   await onDesk.getByRole('button', { name: 'Edit' }).click();
   const editing = page.locator(`form.desk-entry[data-entry-id="${entryId}"]`);
-  await editing.locator('textarea.edit-body').fill('The new phone is 1 mm thinner 🚀');
+  const editBox = editing.locator('textarea.edit-body');
+  await editBox.fill('The new phone is 1 mm thinner 🚀');
+  // The edit box has the commands too: a tag, by keyboard; the existing one is a chip already.
+  await editBox.press('End');
+  await page.keyboard.type(' #launch');
+  const editList = editing.getByRole('listbox', { name: 'Suggestions' });
+  await expect(editList.locator('[aria-selected="true"]')).toContainText('#launch');
+  await expect(editBox).toHaveAttribute('aria-activedescendant', /^edit-commands-\d+-option-0$/);
+  await page.keyboard.press('Enter');
+  await expect(editing.getByRole('list', { name: /tags and co-authors/ })).toContainText('#keynote');
+  await expect(editing.getByRole('list', { name: /tags and co-authors/ })).toContainText('#launch');
+  await expect(editBox).toHaveValue(/^The new phone is 1 mm thinner 🚀\s*$/);
   await editing.getByLabel('Label').selectOption('confirmed');
   await editing.getByLabel('This edit is a correction').check();
   await expect(editing.getByLabel('Correction note (public)')).toBeFocused();
@@ -184,6 +195,7 @@ test('an editor writes with commands; readers on phone and desktop see bylines, 
     await expect(entry.locator('.claim')).toHaveText('Confirmed');
     await expect(entry.locator('.correction')).toHaveText(/^Corrected \d\d:\d\d: It is 1 mm thinner, not 2 mm\.$/);
     await expect(entry.locator('.entry-body')).toContainText('1 mm thinner');
+    await expect(entry.locator('.entry-tags a')).toHaveText(['#keynote', '#launch']);
     // The correction is the notice; no "Updated" beside it.
     await expect(entry.locator('.edited')).toHaveCount(0);
     // Still filtered: the other entry never comes in.
@@ -230,5 +242,32 @@ test('a reporter sets their byline on the profile page; readers see it on the ne
   await expect(byline.locator('.job-title')).toHaveText('Photographer');
   await expect(byline.locator('img.avatar')).toHaveAttribute('src', avatarUrl);
   await page.screenshot({ path: testInfo.outputPath('byline-phone.png') });
+  await context.close();
+});
+
+test('/pin and a typed command line: the entry is published pinned, and its body is clean', async ({ browser }) => {
+  const reporter = await createUser('author', 'Pia Pinner');
+  const created = await admin().post('/api/posts', { headers: { 'x-csrf-token': await csrfOf(admin()) }, data: { title: `Pins ${Date.now()}` } });
+  const { slug } = (await created.json()) as { slug: string };
+  const context = await browser.newContext();
+  expect((await context.request.post('/login', { data: { email: reporter.email, password: PASSWORD } })).status()).toBe(200);
+  const page = await context.newPage();
+  await page.goto(`/admin/posts/${slug}`);
+  await expect(page.locator('#connection')).toHaveText('Live');
+  await page.keyboard.type('/pi');
+  await expectActiveOption(page, '/pin');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('list', { name: /tags, co-authors/ })).toContainText('Pin');
+  // Typed without the list: a line that is only a command is read as one when the entry is sent.
+  await page.keyboard.type('Doors open at nine.');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('/headline Doors open');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+Enter');
+  const reader = await context.newPage();
+  await reader.goto(`/posts/${slug}`);
+  await expect(reader.locator('#pinned-body .entry-headline')).toHaveText('Doors open');
+  await expect(reader.locator('#pinned-body .entry-body')).toHaveText('Doors open at nine.');
   await context.close();
 });

@@ -51,16 +51,51 @@ export type ComposerCommands = {
   collect(text: string, keyEvent: boolean): { body: string; keyEvent: boolean; meta: EntryMetaDraft };
   /** After sending: chips and headline go; the location stays (the reporter is still there). */
   reset(): void;
+  /** The tags and co-authors the chips hold now. */
+  chosen(): { tags: string[]; coAuthors: Byline[] };
 };
 
+/** The elements one box's commands work with; the list needs an id (its options' ids start with it). */
+export type CommandParts = {
+  box: HTMLTextAreaElement;
+  list: HTMLUListElement;
+  status: HTMLElement;
+  chips: HTMLUListElement;
+  headline: HTMLInputElement;
+  place: HTMLInputElement;
+  /** Without it (the desk's editor) there is no `/key`; `pin: false` leaves out `/pin`. */
+  keyEvent?: HTMLInputElement | undefined;
+};
+export type CommandOptions = {
+  postId: number;
+  /** Who the byline is: not offered as a co-author. */
+  bylineId: number;
+  pin?: boolean;
+  /** The desk's editor starts from the entry's tags and co-authors; the location is not remembered there. */
+  initial?: { tags: string[]; coAuthors: Byline[] };
+};
+
+/** The composer's box (server/render/newsroom.ts composerPage). */
 export function setupCommands(root: HTMLElement, viewerId: number, postId: number): ComposerCommands {
-  const box = root.querySelector<HTMLTextAreaElement>('#entry-body')!;
-  const list = root.querySelector<HTMLUListElement>('#command-list')!;
-  const status = root.querySelector<HTMLElement>('#command-status')!;
-  const chipList = root.querySelector<HTMLUListElement>('#entry-chips')!;
-  const headline = root.querySelector<HTMLInputElement>('#entry-headline')!;
-  const place = root.querySelector<HTMLInputElement>('#entry-location')!;
-  const keyEvent = root.querySelector<HTMLInputElement>('#entry-key-event')!;
+  return attachCommands(
+    {
+      box: root.querySelector<HTMLTextAreaElement>('#entry-body')!,
+      list: root.querySelector<HTMLUListElement>('#command-list')!,
+      status: root.querySelector<HTMLElement>('#command-status')!,
+      chips: root.querySelector<HTMLUListElement>('#entry-chips')!,
+      headline: root.querySelector<HTMLInputElement>('#entry-headline')!,
+      place: root.querySelector<HTMLInputElement>('#entry-location')!,
+      keyEvent: root.querySelector<HTMLInputElement>('#entry-key-event')!,
+    },
+    { postId, bylineId: viewerId, pin: true },
+  );
+}
+
+export function attachCommands(parts: CommandParts, options: CommandOptions): ComposerCommands {
+  const { box, list, status, headline, place, keyEvent } = parts;
+  const chipList = parts.chips;
+  const { postId, bylineId: viewerId } = options;
+  const commands = COMMANDS.filter((command) => (command.name !== 'key' || keyEvent) && (command.name !== 'pin' || options.pin));
 
   const tagsKey = `liveline:tags:${postId}`;
   const recentTags = (): string[] => {
@@ -71,12 +106,14 @@ export function setupCommands(root: HTMLElement, viewerId: number, postId: numbe
       return [];
     }
   };
-  const placeKey = `liveline:location:${viewerId}`;
-  place.value ||= localStorage.getItem(placeKey) ?? '';
-  place.addEventListener('change', () => (place.value.trim() ? localStorage.setItem(placeKey, place.value.trim()) : localStorage.removeItem(placeKey)));
+  if (!options.initial) {
+    const placeKey = `liveline:location:${viewerId}`;
+    place.value ||= localStorage.getItem(placeKey) ?? '';
+    place.addEventListener('change', () => (place.value.trim() ? localStorage.setItem(placeKey, place.value.trim()) : localStorage.removeItem(placeKey)));
+  }
 
-  let tags: string[] = [];
-  let coAuthors: Byline[] = [];
+  let tags: string[] = [...(options.initial?.tags ?? [])];
+  let coAuthors: Byline[] = [...(options.initial?.coAuthors ?? [])];
   let pin = false;
   let people: Byline[] | undefined;
   let loadingPeople = false;
@@ -122,7 +159,7 @@ export function setupCommands(root: HTMLElement, viewerId: number, postId: numbe
   };
 
   const runCommand = (name: CommandName) => {
-    if (name === 'key') keyEvent.checked = true;
+    if (name === 'key' && keyEvent) keyEvent.checked = true;
     if (name === 'pin') pin = true;
     if (name === 'headline') headline.focus();
     if (name === 'location') place.focus();
@@ -142,7 +179,7 @@ export function setupCommands(root: HTMLElement, viewerId: number, postId: numbe
     const query = current.query.toLowerCase();
     switch (current.trigger) {
       case '/':
-        return COMMANDS.filter((command) => command.name.startsWith(query)).map((command) => ({
+        return commands.filter((command) => command.name.startsWith(query)).map((command) => ({
           label: `/${command.name}`,
           hint: command.hint,
           take: () => {
@@ -216,7 +253,7 @@ export function setupCommands(root: HTMLElement, viewerId: number, postId: numbe
     list.replaceChildren(
       ...suggestions.map((suggestion, index) => {
         const option = document.createElement('li');
-        option.id = `command-option-${index}`;
+        option.id = `${list.id}-option-${index}`;
         option.setAttribute('role', 'option');
         option.setAttribute('aria-selected', String(index === active));
         const label = document.createElement('span');
@@ -236,7 +273,7 @@ export function setupCommands(root: HTMLElement, viewerId: number, postId: numbe
       }),
     );
     list.hidden = false;
-    box.setAttribute('aria-activedescendant', `command-option-${active}`);
+    box.setAttribute('aria-activedescendant', `${list.id}-option-${active}`);
   };
 
   function update(): void {
@@ -286,7 +323,9 @@ export function setupCommands(root: HTMLElement, viewerId: number, postId: numbe
       event.preventDefault();
       take(active);
     } else if (event.key === 'Escape') {
+      // Closes the list only (the desk's editor would take Escape as Cancel).
       event.preventDefault();
+      event.stopPropagation();
       dismissedAt = token?.start;
       close();
     }
@@ -334,6 +373,7 @@ export function setupCommands(root: HTMLElement, viewerId: number, postId: numbe
       };
       return { body: kept.join('\n').trim(), keyEvent: keyMoment, meta };
     },
+    chosen: () => ({ tags: [...tags], coAuthors: [...coAuthors] }),
     reset() {
       tags = [];
       coAuthors = [];

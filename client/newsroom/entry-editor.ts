@@ -49,14 +49,14 @@ export function openEntryEditor(entry: Entry, viewer: Viewer, close: CloseEditor
   const cancelButton = element('button', { type: 'button', className: 'cancel', onclick: () => close() }, 'Cancel');
   const buttons = element('div', { className: 'editor-buttons' }, saveButton, ' ', cancelButton);
   // Headline, location, tags, label and (editors) correction: issue 17.
-  const meta = entryMetaFields(entry, viewer);
-  form.append(element('p', { className: 'muted' }, `Editing version ${entry.version}`), meta.element, body);
+  const meta = entryMetaFields(entry, viewer, body);
+  form.append(element('p', { className: 'muted' }, `Editing version ${entry.version}`), meta.element, body, ...meta.belowBody);
   if (isEditor(viewer)) form.append(element('label', {}, `Shown time (${zoneName(zone, Date.parse(entry.createdAt))}) `, shownAt), shownHint);
   form.append(meanwhile, conflict, buttons);
 
   let saving = false;
   async function save(version: number): Promise<void> {
-    const patch: EntryPatch = { body: body.value, ...meta.patch() };
+    const patch: EntryPatch = meta.patch(body.value);
     const time = fromEventInput(shownAt.value, zone);
     if (isEditor(viewer) && time && shownAt.value !== initialShownAt) patch.createdAt = time;
     // Not `disabled`: disabling the focused button would drop the focus the desk gives back to Edit.

@@ -66,7 +66,7 @@ describe('search engines and sharing', () => {
     expect(Date.parse(ld.dateModified as string)).not.toBeNaN();
     const updates = ld.liveBlogUpdate as Record<string, unknown>[];
     expect(updates.map((update) => update['@type'])).toEqual(['BlogPosting', 'BlogPosting']);
-    expect(updates[0]).toMatchObject({ headline: 'The demo starts', articleBody: 'The demo starts', author: { '@type': 'Person', name: 'Ada Author' } });
+    expect(updates[0]).toMatchObject({ headline: 'The demo starts', articleBody: 'The demo starts', author: [{ '@type': 'Person', name: 'Ada Author' }] });
 
     await endPost(slug);
     const ended = parseHtml((await t.app.inject(`/posts/${slug}`)).body).jsonLd[0]!;

@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { peopleOutput, profilePatch, profileSchema, ROLES } from '../../../../contract/index.js';
@@ -47,7 +49,13 @@ export const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
     if (!request.isMultipart()) throw errors.validation('Send the image as multipart/form-data in a field named "file".', [{ field: 'body.file', message: 'is required' }]);
     const file = await request.file();
     if (!file) throw errors.validation('Send the image in a field named "file".', [{ field: 'body.file', message: 'is required' }]);
-    images.assertRoomFor(request.actor.id);
+    try {
+      images.assertRoomFor(request.actor.id);
+    } catch (error) {
+      // Read the rest of the request to nowhere, so the client gets the answer rather than a reset.
+      await pipeline(file.file, new Writable({ write: (_chunk, _encoding, done) => done() }));
+      throw error;
+    }
     const now = new Date().toISOString();
     const avatar = await acceptAvatar(images, directory, uploads, file.file, () => file.file.truncated, request.actor.id, now);
     const current = profiles.byId(request.actor.id)!;
