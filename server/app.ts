@@ -20,6 +20,7 @@ import { adminRoutes } from './http/routes/admin/admin.js';
 import { serviceWorkerRoutes } from './http/routes/admin/service-worker.js';
 import { archiveRoutes } from './http/routes/archives/archives.js';
 import { entryRoutes } from './http/routes/entries/entries.js';
+import { eventRoutes } from './http/routes/events/events.js';
 import { feedRoutes } from './http/routes/feeds/feeds.js';
 import { healthRoutes } from './http/routes/health/health.js';
 import { pageRoutes } from './http/routes/pages/pages.js';
@@ -126,6 +127,7 @@ export async function buildApp({ config, db, logger = true, logStream, renderer,
   await app.register(postRoutes);
   await app.register(entryRoutes);
   await app.register(searchRoutes);
+  await app.register(eventRoutes, { node: () => app.realtime.events });
   await app.register(pageRoutes);
   await app.register(feedRoutes);
   await app.register(embedRoutes);
