@@ -30,6 +30,7 @@ import { sessionRoutes } from './http/routes/session/session.js';
 import { siteRoutes } from './http/routes/site/site.js';
 import { uploadRoutes } from './http/routes/uploads/uploads.js';
 import { userRoutes } from './http/routes/users/users.js';
+import { webhookRoutes } from './http/routes/webhooks/webhooks.js';
 import { assetsPlugin } from './plugins/assets.js';
 import { configPlugin } from './plugins/config.js';
 import { databasePlugin } from './plugins/database.js';
@@ -38,6 +39,7 @@ import { importParserPlugin } from './plugins/import-parser.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { rendererPlugin } from './plugins/renderer.js';
 import { servicesPlugin } from './plugins/services.js';
+import { webhooksPlugin } from './plugins/webhooks.js';
 import { buildRealtimeNode, type RealtimeNode } from './realtime/node.js';
 import { StorePostSource } from './realtime/source.js';
 import { CLIENT_DIST } from './render/assets.js';
@@ -102,7 +104,9 @@ export async function buildApp({ config, db, logger = true, logStream, renderer,
   await app.register(rendererPlugin, { renderer });
   await app.register(importParserPlugin);
   await app.register(assetsPlugin);
-  const publisher = buildRealtime(app);
+  // Webhooks (primary only): every publish also wakes the deliverer, which reads the change log.
+  await app.register(webhooksPlugin);
+  const publisher = alsoWaking(buildRealtime(app), () => app.webhooks.deliverer.wake());
   await app.register(servicesPlugin, { publisher });
   await app.register(housekeepingPlugin);
 
@@ -138,6 +142,7 @@ export async function buildApp({ config, db, logger = true, logStream, renderer,
   await app.register(userRoutes);
   await app.register(uploadRoutes);
   await app.register(siteRoutes);
+  await app.register(webhookRoutes);
   return app;
 }
 
@@ -168,5 +173,18 @@ function buildRealtime(app: FastifyInstance): Publisher {
   // Sockets first: an open WebSocket would keep the HTTP server from closing.
   app.addHook('preClose', () => realtime.close());
   return realtime.publisher;
+}
+/** The realtime publisher, then a wake-up for the webhook outbox; neither throws into the request. */
+function alsoWaking(publisher: Publisher, wake: () => void): Publisher {
+  return {
+    publish(change) {
+      publisher.publish(change);
+      try {
+        wake();
+      } catch {
+        // The deliverer's own scan finds the change within a second.
+      }
+    },
+  };
 }
 // --- end of the realtime node -----------------------------------------------------------------
