@@ -2,6 +2,7 @@ import { startAdminHome, startUsers } from './admin.js';
 import { startComposer } from './composer.js';
 import { startOfflineShell } from './offline-shell.js';
 import { startSite } from './site.js';
+import { startWebhooks } from './webhooks.js';
 import type { Viewer } from './timeline.js';
 
 /** Entry point of the newsroom bundle; each page says which part it needs in <body data-page>. */
@@ -20,5 +21,8 @@ switch (document.body.dataset.page) {
     break;
   case 'site':
     startSite();
+    break;
+  case 'webhooks':
+    startWebhooks();
     break;
 }
