@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { AxeBuilder } from '@axe-core/playwright';
 import { join } from 'node:path';
 import { expect, request as playwrightRequest, test, type APIRequestContext, type Page } from '@playwright/test';
 import { WebhookReceiver } from '../server/test/webhook-receiver.js';
@@ -125,3 +126,17 @@ test('on a phone, the page and its log fit the screen', async ({ browser }) => {
   await page.screenshot({ path: test.info().outputPath('webhooks-phone.png'), fullPage: true });
   await context.close();
 });
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  test(`axe finds no serious violation on /admin/webhooks with its log open (${colorScheme})`, async ({ browser }) => {
+    const context = await browser.newContext({ colorScheme });
+    const page = await context.newPage();
+    await logIn(page);
+    await page.locator('#webhooks tbody tr').getByRole('button', { name: 'Deliveries' }).click();
+    await expect(logRows(page)).toHaveCount(10);
+    const results = await new AxeBuilder({ page }).analyze();
+    const serious = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+    expect(serious).toEqual([]);
+    await context.close();
+  });
+}
