@@ -19,11 +19,16 @@ export const webhooksPlugin = fp(
   async (app) => {
     const settings = app.config.syndication.webhooks;
     const store = new WebhookStore(app.stores.db);
-    const deliverer = new WebhookDeliverer({ store, settings, log: app.log.child({ module: 'webhooks' }) });
+    const deliverer = new WebhookDeliverer({
+      store,
+      settings,
+      log: app.log.child({ module: 'webhooks' }),
+      onAttempt: (delivered) => app.metrics.webhookAttempts.inc({ result: delivered ? 'delivered' : 'failed' }),
+    });
     const service = new Webhooks({ store, posts: app.stores.posts, audit: app.stores.audit, settings, wake: () => deliverer.wake() });
     app.decorate('webhooks', { service, deliverer });
     app.addHook('onReady', async () => deliverer.start());
     app.addHook('preClose', async () => deliverer.stop());
   },
-  { name: 'webhooks', dependencies: ['stores'] },
+  { name: 'webhooks', dependencies: ['stores', 'metrics'] },
 );

@@ -182,6 +182,7 @@ export function buildRealtimeNode(options: RealtimeNodeOptions): RealtimeNode {
     maxBufferedBytes: settings.maxBufferedKb * 1024,
     open: new Set(),
   };
+  metrics.trackStreams(() => events.open.size);
 
   return {
     io,

@@ -32,6 +32,8 @@ export type DelivererOptions = {
   /** Endpoints served at once. */
   concurrency?: number;
   random?: () => number;
+  /** Told of each attempt's outcome (the primary counts them: liveline_webhook_attempts_total). */
+  onAttempt?: (delivered: boolean) => void;
 };
 
 /** The webhook-id of a change: the same on every retry; a replay sends new ones (`_r<n>`). */
@@ -134,6 +136,7 @@ export class WebhookDeliverer {
       // Deleted while the request was out: nothing to record.
       if (!store.endpoint(endpoint.id)) return;
       const now = new Date().toISOString();
+      this.options.onAttempt?.(result.ok);
       if (result.ok) {
         store.delivered(change, { messageId, responseCode: result.status }, now);
       } else {

@@ -45,6 +45,7 @@ describe('Server-Sent Events', () => {
     const rows = (await t.app.inject({ url: `/api/posts/${slug}/changes?since=0` })).json() as { changes: Change[] };
     expect(client.events.map((event) => [event.id, event.event])).toEqual([['1', 'entry.created'], ['2', 'entry.created']]);
     expect(client.events.map((event) => event.data)).toEqual(rows.changes.map((change) => JSON.stringify(change)));
+    expect((await t.app.inject({ url: '/metrics' })).body).toContain('liveline_sse_streams 1');
   });
 
   it('resumes with Last-Event-ID: a client away for 10 entries gets exactly those 10, then follows live', async () => {

@@ -99,6 +99,9 @@ describe('webhooks', () => {
     expect(log.map((row: { seq: number }) => row.seq)).toEqual([3, 2, 1]);
     expect(log[2]).toMatchObject({ seq: 1, status: 'delivered', attempts: 4, responseCode: 200, lastError: null, messageId: `msg_${broken.id}_1_1` });
     expect(log[1]).toMatchObject({ seq: 2, attempts: 1 });
+    const metrics = (await t.app.inject({ url: '/metrics' })).body;
+    expect(metrics).toContain('liveline_webhook_attempts_total{result="failed"} 3');
+    expect(metrics).toContain('liveline_webhook_attempts_total{result="delivered"} 6');
   });
 
   it('shows a failure in the log while it lasts', async () => {
