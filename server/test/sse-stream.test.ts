@@ -88,6 +88,21 @@ describe('ChangeStream', () => {
     created.close();
   });
 
+  it('drops a client that stops reading once more than maxBufferedBytes wait for it', async () => {
+    const log = new FakeLog();
+    const live = new LiveChanges();
+    // A client that never reads: nothing written ever leaves the buffer.
+    const stalled = new Writable({ highWaterMark: 1024, write: () => {} });
+    const created = new ChangeStream({ slug: 'p', postId: 1, since: undefined, source: log, live, response: stalled as unknown as ServerResponse, heartbeatMs: 60_000, maxBufferedBytes: 16 * 1024 });
+    await created.start();
+    const big = (seq: number): LiveChange => ({ seq, json: `{"seq":${seq},"type":"entry.created","entry":{"id":${seq},"body":"${'x'.repeat(4000)}"}}` });
+    for (let seq = 1; seq <= 3; seq++) live.deliver(1, seq, big(seq).json);
+    expect(stalled.destroyed).toBe(false);
+    for (let seq = 4; seq <= 6; seq++) live.deliver(1, seq, big(seq).json);
+    expect(stalled.destroyed).toBe(true);
+    await until(() => !live.followed(1), 'the stream to stop listening');
+  });
+
   it('starts at the end of the log without a seq, and stops listening when closed', async () => {
     const log = new FakeLog();
     const live = new LiveChanges();

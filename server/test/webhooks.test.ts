@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Change } from '../../contract/index.js';
 import { isPublicAddress } from '../syndication/addresses.js';
@@ -119,6 +121,38 @@ describe('webhooks', () => {
     const [listed] = (await t.app.inject({ url: '/api/webhooks', headers: t.auth('admin') })).json().webhooks;
     expect(listed).toMatchObject({ failures: 1, pending: 2 });
     expect(down.requests).toBe(1);
+  });
+
+  it('counts a receiver that does not answer in time, or redirects, as a failed attempt', async () => {
+    const t = await app({ ...FAST, WEBHOOK_TIMEOUT_MS: '300' });
+    let requests = 0;
+    const seen: number[] = [];
+    // First a hang, then a redirect (not followed), then a 200.
+    const odd = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        requests += 1;
+        if (requests === 1) return;
+        if (requests === 2) return void response.writeHead(302, { location: 'http://169.254.169.254/' }).end();
+        seen.push((JSON.parse(body) as { seq: number }).seq);
+        response.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((done) => odd.listen(0, '127.0.0.1', done));
+    cleanup.push(async () => {
+      odd.closeAllConnections();
+      await new Promise((done) => odd.close(done));
+    });
+    const { slug } = await createPost(t, { title: 'Odd receiver', status: 'live' });
+    const { id } = await register(t, { url: `http://127.0.0.1:${(odd.address() as AddressInfo).port}/hook`, post: slug });
+    await postEntry(t, slug, 'one');
+    await until(() => seen.length === 1, 'the third attempt to go through');
+    expect(requests).toBe(3);
+    const [row] = (await t.app.inject({ url: `/api/webhooks/${id}/deliveries`, headers: t.auth('admin') })).json().deliveries;
+    expect(row).toMatchObject({ seq: 1, status: 'delivered', attempts: 3, responseCode: 200 });
+    const log = await t.app.inject({ url: '/metrics' });
+    expect(log.body).toContain('liveline_webhook_attempts_total{result="failed"} 2');
   });
 
   it('sends a receiver that was down the tombstone, never the deleted text', async () => {
