@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Change } from '../../contract/index.js';
+import { webhookPayload, type Change } from '../../contract/index.js';
 import { isPublicAddress } from '../syndication/addresses.js';
 import { retryDelay } from '../syndication/deliverer.js';
 import { send } from '../syndication/send.js';
@@ -70,6 +70,8 @@ describe('webhooks', () => {
     expect(hook.received.map((delivery) => delivery.payload.type)).toEqual(['entry.created', 'entry.created', 'entry.updated', 'post.updated']);
     expect(hook.received.every((delivery) => delivery.signatureValid)).toBe(true);
     expect(new Set(hook.received.map((delivery) => delivery.id)).size).toBe(4);
+    // Each body is what the contract says an endpoint receives.
+    for (const delivery of hook.received) expect(webhookPayload.safeParse(JSON.parse(delivery.body)).success).toBe(true);
     const rows = await changes(t, slug);
     // Seq 1 was sent before the edit: as it was then. The rest are the log's rows as they are now.
     expect(hook.received.slice(1).map((delivery) => JSON.stringify(delivery.payload.data))).toEqual(rows.slice(1).map((row) => JSON.stringify(row)));
