@@ -69,6 +69,9 @@ describe('webhook delivery across a receiver outage and a SIGKILL', () => {
     // Up: the first five arrive.
     for (let i = 1; i <= 5; i++) await entry(`up ${i}`);
     await until(() => receiver.received.length === 5, 'the first five deliveries');
+    // …and acknowledged: the server recorded the 2xx (taking the receiver down before that would
+    // cut an answer in flight, and the change would rightly be sent again).
+    await until(async () => (await log(hookId)).filter((row) => row.status === 'delivered').length === 5, 'five acknowledged deliveries');
 
     // Down: connections refused. Changes keep coming, of every kind.
     await receiver.stop();
