@@ -17,7 +17,8 @@ afterEach(async () => {
 });
 
 async function server(env: Record<string, string> = {}): Promise<{ t: TestApp; base: string }> {
-  const t = await createTestApp(env);
+  // A busy test machine's event-loop delay is not what these tests are about: no load shedding.
+  const t = await createTestApp({ LOAD_SHED_READ_DELAY_MS: '0', LOAD_SHED_WRITE_DELAY_MS: '0', ...env });
   open.apps.push(t);
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   return { t, base: `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}` };

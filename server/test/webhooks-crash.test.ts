@@ -20,7 +20,8 @@ import { WebhookReceiver } from './webhook-receiver.js';
  * SQLite, the cursor, the scan after restart).
  */
 
-const ENV = { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_RETRY_BASE_MS: '50', WEBHOOK_RETRY_MAX_MS: '400' };
+// A busy test machine must not shed the test's own requests (503): load shedding is not under test.
+const ENV = { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_RETRY_BASE_MS: '50', WEBHOOK_RETRY_MAX_MS: '400', LOAD_SHED_READ_DELAY_MS: '0', LOAD_SHED_WRITE_DELAY_MS: '0' };
 
 let dir: string;
 let databasePath: string;
@@ -68,10 +69,10 @@ describe('webhook delivery across a receiver outage and a SIGKILL', () => {
 
     // Up: the first five arrive.
     for (let i = 1; i <= 5; i++) await entry(`up ${i}`);
-    await until(() => receiver.received.length === 5, 'the first five deliveries');
+    await until(() => receiver.received.length === 5, 'the first five deliveries', 30_000);
     // …and acknowledged: the server recorded the 2xx (taking the receiver down before that would
     // cut an answer in flight, and the change would rightly be sent again).
-    await until(async () => (await log(hookId)).filter((row) => row.status === 'delivered').length === 5, 'five acknowledged deliveries');
+    await until(async () => (await log(hookId)).filter((row) => row.status === 'delivered').length === 5, 'five acknowledged deliveries', 30_000);
 
     // Down: connections refused. Changes keep coming, of every kind.
     await receiver.stop();
@@ -84,7 +85,7 @@ describe('webhook delivery across a receiver outage and a SIGKILL', () => {
     const patch = await api('PATCH', `/api/posts/${slug}`, { title: 'Crash keynote (updated)' }, { 'if-match': String(post.json.version) });
     expect(patch.status).toBe(200);
     // The head delivery has been retried a few times by now (as over 30 s at the default pace).
-    await until(async () => ((await log(hookId)).find((row) => row.seq === 6)?.attempts ?? 0) >= 4, 'four failed attempts of seq 6');
+    await until(async () => ((await log(hookId)).find((row) => row.seq === 6)?.attempts ?? 0) >= 4, 'four failed attempts of seq 6', 30_000);
     expect((await log(hookId)).find((row) => row.seq === 6)).toMatchObject({ status: 'retrying', responseCode: null });
 
     // SIGKILL: no shutdown of any kind. Then the same database again (on a new port).
@@ -95,7 +96,7 @@ describe('webhook delivery across a receiver outage and a SIGKILL', () => {
     const attemptsBefore = (await log(hookId)).find((row) => row.seq === 6)!.attempts;
     for (let i = 1; i <= 5; i++) await entry(`after the restart ${i}`);
     // Still down after the restart: the restarted server picks the retries up from SQLite.
-    await until(async () => (await log(hookId)).find((row) => row.seq === 6)!.attempts >= attemptsBefore + 2, 'retries after the restart');
+    await until(async () => (await log(hookId)).find((row) => row.seq === 6)!.attempts >= attemptsBefore + 2, 'retries after the restart', 30_000);
     expect(receiver.requests).toBe(5);
 
     // Back, on the same address.
