@@ -16,7 +16,8 @@ import { WebhookReceiver } from './webhook-receiver.js';
  * webhooks-crash.test.ts.
  */
 
-const FAST = { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_RETRY_BASE_MS: '20', WEBHOOK_RETRY_MAX_MS: '100' };
+// Retries compressed; no load shedding (a busy machine's event-loop delay is not under test).
+const FAST = { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_RETRY_BASE_MS: '20', WEBHOOK_RETRY_MAX_MS: '100', LOAD_SHED_READ_DELAY_MS: '0', LOAD_SHED_WRITE_DELAY_MS: '0' };
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
