@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LiveChange, LiveChanges } from './live-changes.js';
 
 /**
@@ -199,7 +199,7 @@ export type StreamNode = {
   source: StreamSource & { find(slug: string): number | undefined | Promise<number | undefined> };
   live: LiveChanges;
   /** Counts a stream against its address's cap (the socket guards' rule); undefined when over it. */
-  admit(request: import('node:http').IncomingMessage): (() => void) | undefined;
+  admit(request: IncomingMessage): (() => void) | undefined;
   heartbeatMs: number;
   /** SOCKET_MAX_BUFFERED_KB in bytes; 0: no cap. */
   maxBufferedBytes: number;
