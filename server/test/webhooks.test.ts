@@ -84,6 +84,20 @@ describe('webhooks', () => {
     expect(listed.json().webhooks[0]).toMatchObject({ url: hook.url, post: null, active: true, failures: 0, pending: 0, description: 'Partner desk' });
   });
 
+  it('starts a site-wide endpoint at the live edge of existing posts, and sends a post created later from its first change', async () => {
+    const t = await app();
+    const hook = await receiver();
+    const old = await createPost(t, { title: 'Old news', status: 'live' });
+    for (const i of range(1, 3)) await postEntry(t, old.slug, `history ${i}`);
+    await register(t, { url: hook.url }, hook);
+    const fresh = await createPost(t, { title: 'Breaking', status: 'live' });
+    await postEntry(t, fresh.slug, 'first of the new post');
+    await postEntry(t, old.slug, 'news on the old post');
+    await until(() => hook.received.length === 2, 'two deliveries');
+    // Order across posts is not promised (per post it is): compare as a set.
+    expect(hook.received.map((delivery) => `${delivery.payload.post.slug}#${delivery.payload.seq}`).sort()).toEqual([`${fresh.slug}#1`, `${old.slug}#4`].sort());
+  });
+
   it('retries a failing receiver with backoff, holding later changes for that endpoint only, and logs each delivery', async () => {
     const t = await app();
     const failing = await receiver();
