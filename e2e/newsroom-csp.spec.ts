@@ -39,7 +39,7 @@ test('no injected script or handler runs on any newsroom page', async ({ page, b
   const { csrfToken } = (await login.json()) as { csrfToken: string };
   const created = await page.request.post(`${baseURL}/api/posts`, { headers: { 'x-csrf-token': csrfToken }, data: { title: `CSP ${Date.now()}` } });
   const { slug } = (await created.json()) as { slug: string };
-  for (const path of ['/admin', `/admin/posts/${slug}`, '/admin/users', '/admin/site']) await expectNothingRuns(page, path);
+  for (const path of ['/admin', `/admin/posts/${slug}`, '/admin/users', '/admin/site', '/admin/webhooks']) await expectNothingRuns(page, path);
   // The composer still works under the policy: its own script ran and connected.
   await page.goto(`/admin/posts/${slug}`);
   await expect(page.locator('#connection')).toHaveText('Live');

@@ -20,6 +20,7 @@ import { adminRoutes } from './http/routes/admin/admin.js';
 import { serviceWorkerRoutes } from './http/routes/admin/service-worker.js';
 import { archiveRoutes } from './http/routes/archives/archives.js';
 import { entryRoutes } from './http/routes/entries/entries.js';
+import { eventRoutes } from './http/routes/events/events.js';
 import { feedRoutes } from './http/routes/feeds/feeds.js';
 import { healthRoutes } from './http/routes/health/health.js';
 import { pageRoutes } from './http/routes/pages/pages.js';
@@ -30,6 +31,7 @@ import { siteRoutes } from './http/routes/site/site.js';
 import { uploadRoutes } from './http/routes/uploads/uploads.js';
 import { peopleRoutes } from './http/routes/people/people.js';
 import { userRoutes } from './http/routes/users/users.js';
+import { webhookRoutes } from './http/routes/webhooks/webhooks.js';
 import { assetsPlugin } from './plugins/assets.js';
 import { configPlugin } from './plugins/config.js';
 import { databasePlugin } from './plugins/database.js';
@@ -40,6 +42,7 @@ import { rendererPlugin } from './plugins/renderer.js';
 import { servicesPlugin } from './plugins/services.js';
 import { draftsPlugin } from './plugins/drafts.js';
 import { draftRoutes } from './http/routes/drafts/drafts.js';
+import { webhooksPlugin } from './plugins/webhooks.js';
 import { buildRealtimeNode, type RealtimeNode } from './realtime/node.js';
 import { StorePostSource } from './realtime/source.js';
 import { CLIENT_DIST } from './render/assets.js';
@@ -104,7 +107,9 @@ export async function buildApp({ config, db, logger = true, logStream, renderer,
   await app.register(rendererPlugin, { renderer });
   await app.register(importParserPlugin);
   await app.register(assetsPlugin);
-  const publisher = buildRealtime(app);
+  // Webhooks (primary only): every publish also wakes the deliverer, which reads the change log.
+  await app.register(webhooksPlugin);
+  const publisher = alsoWaking(buildRealtime(app), () => app.webhooks.deliverer.wake());
   await app.register(servicesPlugin, { publisher });
   // Drafts, the review queue, scheduled entries and the newsroom socket (issue 17): the primary's alone.
   await app.register(draftsPlugin);
@@ -132,6 +137,7 @@ export async function buildApp({ config, db, logger = true, logStream, renderer,
   await app.register(entryRoutes);
   await app.register(draftRoutes);
   await app.register(searchRoutes);
+  await app.register(eventRoutes, { node: () => app.realtime.events });
   await app.register(pageRoutes);
   await app.register(feedRoutes);
   await app.register(embedRoutes);
@@ -143,6 +149,7 @@ export async function buildApp({ config, db, logger = true, logStream, renderer,
   await app.register(uploadRoutes);
   await app.register(peopleRoutes);
   await app.register(siteRoutes);
+  await app.register(webhookRoutes);
   return app;
 }
 
@@ -173,5 +180,18 @@ function buildRealtime(app: FastifyInstance): Publisher {
   // Sockets first: an open WebSocket would keep the HTTP server from closing.
   app.addHook('preClose', () => realtime.close());
   return realtime.publisher;
+}
+/** The realtime publisher, then a wake-up for the webhook outbox; neither throws into the request. */
+function alsoWaking(publisher: Publisher, wake: () => void): Publisher {
+  return {
+    publish(change) {
+      publisher.publish(change);
+      try {
+        wake();
+      } catch {
+        // The deliverer's own scan finds the change within a second.
+      }
+    },
+  };
 }
 // --- end of the realtime node -----------------------------------------------------------------

@@ -110,6 +110,15 @@ const variables = {
     .min(16, 'must be at least 16 characters')
     .optional()
     .meta({ description: 'A secret for /metrics and /readyz from other machines (Authorization: Bearer <token>); unset, they answer only this machine (loopback).' }),
+  SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000).meta({ description: 'How often (ms) an idle Server-Sent Events stream gets a comment line, so proxies and clients see it alive.' }),
+  WEBHOOK_ALLOW_PRIVATE: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .prefault('false')
+    .meta({ description: 'Allow webhook endpoints on loopback, private, link-local and other internal addresses (a newsroom receiver inside its own network); off, they are refused when registered and when delivered (after DNS).' }),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).max(86_400_000).default(5_000).meta({ description: 'First retry delay (ms) of a failed webhook delivery; each further failure doubles it, with jitter, up to WEBHOOK_RETRY_MAX_MS.' }),
+  WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().min(1).max(86_400_000).default(3_600_000).meta({ description: 'Longest delay (ms) between two attempts of a failing webhook delivery; it is retried at this pace until it succeeds, the endpoint is paused, or replayed.' }),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000).meta({ description: 'How long (ms) a webhook receiver has to answer one delivery before it counts as failed.' }),
   REDIS_URL: z
     .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379' })
     .optional()
@@ -185,6 +194,11 @@ const configSchema = z
       },
       /** What readers see around the posts: the site's default language (branding is set in the newsroom, site_settings). */
       site: { defaultLanguage: env.DEFAULT_LANGUAGE },
+      /** Partners following posts: Server-Sent Events and webhooks (server/syndication/). */
+      syndication: {
+        sseHeartbeatMs: env.SSE_HEARTBEAT_MS,
+        webhooks: { allowPrivate: env.WEBHOOK_ALLOW_PRIVATE, retryBaseMs: env.WEBHOOK_RETRY_BASE_MS, retryMaxMs: Math.max(env.WEBHOOK_RETRY_BASE_MS, env.WEBHOOK_RETRY_MAX_MS), timeoutMs: env.WEBHOOK_TIMEOUT_MS },
+      },
       /** One process (no Redis, the default) or a primary and fan-out nodes sharing readers through Redis. */
       scaleOut: { role: env.ROLE, redisUrl: env.REDIS_URL, primaryUrl: env.PRIMARY_URL },
     };

@@ -4,6 +4,7 @@ import { startComposer } from './composer.js';
 import { startOfflineShell } from './offline-shell.js';
 import { startProfile } from './profile.js';
 import { startSite } from './site.js';
+import { startWebhooks } from './webhooks.js';
 import type { Viewer } from './timeline.js';
 
 /** Entry point of the newsroom bundle; each page says which part it needs in <body data-page>. */
@@ -30,5 +31,8 @@ switch (document.body.dataset.page) {
     break;
   case 'profile':
     startProfile();
+    break;
+  case 'webhooks':
+    startWebhooks();
     break;
 }

@@ -16,6 +16,14 @@ export class Metrics {
     registers: [this.registry],
     collect: (): void => this.connectedReaders.set(this.countConnections()),
   });
+  private countStreams: () => number = () => 0;
+  readonly sseStreams: Gauge = new Gauge({
+    name: 'liveline_sse_streams',
+    help: 'Server-Sent Events streams open on this node',
+    registers: [this.registry],
+    collect: (): void => this.sseStreams.set(this.countStreams()),
+  });
+  readonly webhookAttempts = new Counter({ name: 'liveline_webhook_attempts_total', help: 'Webhook delivery attempts by the primary, by result (delivered: a 2xx; failed: retried later)', labelNames: ['result'] as const, registers: [this.registry] });
   readonly postReaders = new Gauge({ name: 'liveline_post_readers', help: 'Readers of a post summed across all nodes (presence)', labelNames: ['post'] as const, registers: [this.registry] });
   readonly changesPublished = new Counter({ name: 'liveline_changes_published_total', help: 'Committed changes published by the primary', labelNames: ['type'] as const, registers: [this.registry] });
   readonly publishFailures = new Counter({
@@ -71,6 +79,11 @@ export class Metrics {
   /** Where liveline_connected_readers reads its value at each scrape. */
   trackConnections(count: () => number): void {
     this.countConnections = count;
+  }
+
+  /** Where liveline_sse_streams reads its value at each scrape. */
+  trackStreams(count: () => number): void {
+    this.countStreams = count;
   }
 
   /** Where liveline_wire_fast_path reads its value at each scrape. */

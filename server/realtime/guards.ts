@@ -99,14 +99,36 @@ export class SocketGuards {
   /** Counts open connections per address (the engine's connection is the unit a client holds). */
   track(io: Server): void {
     io.engine.on('connection', (raw: { request: IncomingMessage; once(event: 'close', listener: () => void): void }) => {
-      const address = this.clientAddress(raw.request);
-      this.connections.set(address, (this.connections.get(address) ?? 0) + 1);
-      raw.once('close', () => {
-        const left = (this.connections.get(address) ?? 1) - 1;
-        if (left <= 0) this.connections.delete(address);
-        else this.connections.set(address, left);
-      });
+      raw.once('close', this.hold(this.clientAddress(raw.request)));
     });
+  }
+
+  /**
+   * A Server-Sent Events stream counts as one connection of its address, under the same cap as
+   * sockets (it holds as much state); returns the release to call when it ends, or undefined when
+   * the address is over the cap (refused and counted like a handshake).
+   */
+  admitStream(request: IncomingMessage): (() => void) | undefined {
+    const cap = this.options.maxConnectionsPerIp;
+    const address = this.clientAddress(request);
+    if (cap > 0 && (this.connections.get(address) ?? 0) >= cap) {
+      this.crowded.note({ address });
+      this.refused('address-cap');
+      return undefined;
+    }
+    return this.hold(address);
+  }
+
+  private hold(address: string): () => void {
+    this.connections.set(address, (this.connections.get(address) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.connections.get(address) ?? 1) - 1;
+      if (left <= 0) this.connections.delete(address);
+      else this.connections.set(address, left);
+    };
   }
 
   connectionsFrom(address: string): number {

@@ -17,6 +17,8 @@ import { Subscriptions, type ReaderServer } from './subscriptions.js';
 import { DirectBroadcast } from './wire/direct-broadcast.js';
 import { installedLibraries, Wire, type Libraries } from './wire/internals.js';
 import { PreSerialized, preSerializedParser } from './wire/pre-serialized.js';
+import { LiveChanges } from '../syndication/live-changes.js';
+import type { StreamNode } from '../syndication/sse.js';
 
 /**
  * One builder for every realtime node, the primary's Socket.IO server and a fan-out node's alike.
@@ -86,6 +88,8 @@ export type RealtimeNode = {
   readonly publisher: Publisher;
   /** Whether changes are framed once (true) or go through Socket.IO's ordinary path, and why not. */
   readonly wire: { readonly fastPath: boolean; readonly reason: string | undefined };
+  /** Server-Sent Events on this node: the same changes its sockets get (server/syndication/sse.ts). */
+  readonly events: StreamNode;
   /** What /readyz reports for the realtime side of this node. */
   checks(): Record<string, boolean>;
   /**
@@ -118,6 +122,8 @@ export function buildRealtimeNode(options: RealtimeNodeOptions): RealtimeNode {
   slowReaders.track(io);
   const broadcast = new DirectBroadcast(io.of('/'), io.encoder, wire, slowReaders.written);
   metrics.trackConnections(() => io.engine.clientsCount);
+  // SSE streams get every change where this node's sockets get it.
+  const live = new LiveChanges();
   metrics.trackFastPath(() => wire.fastPath);
 
   // A fan-out node's posts come from the primary; the source delivers what it catches up over
@@ -128,6 +134,7 @@ export function buildRealtimeNode(options: RealtimeNodeOptions): RealtimeNode {
           new PrimaryClient(settings.primaryUrl!),
           (postId, change) => {
             io.local.to(roomOf(postId)).emit('change', change);
+            live.deliver(postId, change.seq, () => JSON.stringify(change));
             metrics.delivered(change, 'http');
           },
           // Unwatched, the stream's changes never reach the feed: every join asks the primary.
@@ -152,21 +159,39 @@ export function buildRealtimeNode(options: RealtimeNodeOptions): RealtimeNode {
     metrics,
     broadcast,
     wire,
+    onStreamChange: (postId, change) => live.deliver(postId, change.seq, () => JSON.stringify(change)),
     ...(remote ? { remote } : {}),
     ...(options.role === 'primary' && options.lastSeqOf ? { lastSeqOf: options.lastSeqOf } : {}),
   });
 
   // To this node's readers, framed once, from the JSON the change log stored.
-  const local: Publisher = { publish: (logged) => void broadcast.emit(roomOf(logged.postId), 'change', new PreSerialized(logged.json)) };
+  const local: Publisher = {
+    publish: (logged) => {
+      void broadcast.emit(roomOf(logged.postId), 'change', new PreSerialized(logged.json));
+      live.deliver(logged.postId, logged.seq, logged.json);
+    },
+  };
   const publisher =
     role === 'primary' ? afterCommit(instrumentPublisher(scaleOut.publisher(local), metrics), log, () => metrics.publishFailures.inc()) : nullPublisher;
+
+  const events: StreamNode = {
+    source,
+    live,
+    admit: (request) => guards.admitStream(request),
+    heartbeatMs: config.syndication.sseHeartbeatMs,
+    maxBufferedBytes: settings.maxBufferedKb * 1024,
+    open: new Set(),
+  };
+  metrics.trackStreams(() => events.open.size);
 
   return {
     io,
     publisher,
     wire,
+    events,
     checks: () => scaleOut.checks(),
     async close() {
+      for (const stream of [...events.open]) stream.close();
       io.engine.close();
       await scaleOut.close();
     },

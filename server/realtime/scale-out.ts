@@ -12,6 +12,7 @@ import { nodeRoom, roomOf } from './rooms.js';
 import type { PostSource } from './source.js';
 import type { DirectBroadcast } from './wire/direct-broadcast.js';
 import type { Wire } from './wire/internals.js';
+import type { Change } from '../../contract/index.js';
 
 /** How often each node publishes its reader counts and looks at the others'. */
 export const BEAT_MS = 2000;
@@ -34,6 +35,8 @@ export type ScaleOutOptions = {
   wire: Wire;
   /** Fan-out nodes: their view of the primary's posts, caught up over HTTP when the stream stalls. */
   remote?: RemotePostSource;
+  /** Fan-out nodes: told of each change from the stream that is new to this node (its SSE streams). */
+  onStreamChange?: (postId: number, change: Change) => void;
   /** The primary: a post's lastSeq, published in its beat so fan-out nodes can tell they are behind. */
   lastSeqOf?: (postId: number) => number | undefined;
 };
@@ -80,7 +83,10 @@ export class ScaleOut {
         remote &&
           ((postId, change) => {
             const fresh = remote.observe(postId, change);
-            if (fresh) metrics.delivered(change, 'stream');
+            if (fresh) {
+              metrics.delivered(change, 'stream');
+              options.onStreamChange?.(postId, change);
+            }
             return fresh;
           }),
       );

@@ -41,7 +41,7 @@ ${script ? html`<script type="module" src="${script}"></script>` : ''}
 <body class="newsroom" data-page="${page}">
 <a class="skip-link" href="#main">Skip to content</a>
 <header class="site newsroom-bar"><a href="/admin" class="brand">${brand.name} newsroom</a>
-${actor && csrf ? html`<nav><a href="/">Reader site</a> <a href="/admin/profile" id="profile-link">Your byline</a>${actor.role === 'admin' ? html` <a href="/admin/users">Users &amp; tokens</a> <a href="/admin/site">Site &amp; branding</a>` : ''}
+${actor && csrf ? html`<nav><a href="/">Reader site</a> <a href="/admin/profile" id="profile-link">Your byline</a>${actor.role === 'admin' ? html` <a href="/admin/users">Users &amp; tokens</a> <a href="/admin/site">Site &amp; branding</a> <a href="/admin/webhooks">Webhooks</a>` : ''}
 <span class="who" id="who" data-user-id="${actor.id}" data-role="${actor.role}">${actor.name} (${actor.role})</span>
 <form method="post" action="/logout" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit">Log out</button></form></nav>` : ''}
 </header>
@@ -271,4 +271,39 @@ ${linkEmbedFieldset(site)}
 <p id="site-message" role="status" class="settings-message"></p>
 </form>`;
   return layout({ title: 'Site & branding', assets, body, page: 'site', actor, csrf, data: { site }, brand: site });
+}
+
+/**
+ * Webhooks (admins): register endpoints for a post or the whole site, pause them, read their
+ * delivery log and replay a post from a seq. The lists are filled and kept fresh by
+ * client/newsroom/webhooks.ts (the /api/webhooks routes); the page carries the posts to choose from.
+ */
+export function webhooksPage(assets: Assets, actor: Actor, csrf: string, posts: Pick<Post, 'slug' | 'title' | 'lastSeq'>[], brand?: Brand): string {
+  const options = posts.map((post) => html`<option value="${post.slug}">${post.title} (${post.slug})</option>`);
+  const body = html`<h1>Webhooks</h1>
+<p class="muted">Partners get every public change of a post (new, edited and deleted entries, post updates) as a signed JSON POST, in order, retried until they answer 2xx. See the README's Syndication section for the payload and how to check the <code>webhook-signature</code>.</p>
+<div id="webhook-alerts"></div>
+<table class="webhooks endpoints" id="webhooks"><thead><tr><th>Endpoint</th><th>Follows</th><th>State</th><th>Pending</th><th></th></tr></thead><tbody></tbody></table>
+<p id="webhooks-empty" class="muted" hidden>No endpoints yet.</p>
+<h2>Register an endpoint</h2>
+<form id="new-webhook" class="stack webhook-form">
+<label>URL <input type="url" name="url" id="webhook-url" required placeholder="https://partner.example/hooks/liveline"></label>
+<label>Follows <select name="post" id="webhook-post"><option value="">Every post of the site</option>${options}</select></label>
+<label>Description (optional) <input name="description" maxlength="200"></label>
+<button type="submit">Register endpoint</button>
+<p class="error" role="alert" id="new-webhook-error"></p>
+</form>
+<div id="new-webhook-secret" class="secret" role="status" hidden></div>
+<section id="deliveries" class="deliveries" aria-labelledby="deliveries-title" hidden>
+<h2 id="deliveries-title">Deliveries</h2>
+<form id="replay" class="inline-form">
+<label id="replay-post-label">Post <select name="post" id="replay-post">${options}</select></label>
+<label>Replay from seq <input type="number" name="fromSeq" id="replay-from" min="1" step="1" required inputmode="numeric"></label>
+<button type="submit">Replay</button>
+<span class="settings-message" role="status" id="replay-message"></span>
+</form>
+<div class="table-scroll"><table class="webhooks deliveries-log" id="deliveries-log"><thead><tr><th>Seq</th><th>Post</th><th>Type</th><th>Status</th><th>Attempts</th><th>HTTP</th><th>Last error</th><th>Updated</th></tr></thead><tbody></tbody></table></div>
+<p id="deliveries-empty" class="muted" hidden>Nothing delivered yet.</p>
+</section>`;
+  return layout({ title: 'Webhooks', assets, body, page: 'webhooks', actor, csrf, brand });
 }

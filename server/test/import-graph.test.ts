@@ -27,6 +27,8 @@ const RANK: Record<string, number> = {
   archive: 5,
   services: 6,
   metrics: 7,
+  // Partners following posts: SSE streams and the webhook outbox (they read the stores; http and realtime serve them).
+  syndication: 7,
   http: 8,
   realtime: 8,
   // The application's state as Fastify plugins (config, database, services…), registered by app.ts.

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { slugParams } from '../../../../contract/index.js';
 import { AppError } from '../../../domain/errors.js';
-import { adminHomePage, composerPage, profilePage, sitePage, usersPage } from '../../../render/newsroom.js';
+import { adminHomePage, composerPage, profilePage, sitePage, usersPage, webhooksPage } from '../../../render/newsroom.js';
 import { notFoundPage } from '../../../render/pages.js';
 import type { SessionActor } from '../../../store/sessions.js';
 import { currentSession } from '../../plugins/auth.js';
@@ -70,6 +70,12 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
     const { actor, csrfToken } = sessionOf(request);
     if (actor.role !== 'admin') return reply.code(403).type(HTML).send(notFoundPage(app.assets));
     return reply.type(HTML).send(sitePage(app.assets, actor, csrfToken, app.services.site.get()));
+  });
+
+  app.get('/admin/webhooks', async (request, reply) => {
+    const { actor, csrfToken } = sessionOf(request);
+    if (actor.role !== 'admin') return reply.code(403).type(HTML).send(notFoundPage(app.assets));
+    return reply.type(HTML).send(webhooksPage(app.assets, actor, csrfToken, app.services.posts.withActivity(200), app.services.site.get()));
   });
 };
 
