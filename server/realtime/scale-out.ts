@@ -12,6 +12,7 @@ import { nodeRoom, roomOf } from './rooms.js';
 import type { PostSource } from './source.js';
 import type { DirectBroadcast } from './wire/direct-broadcast.js';
 import type { Wire } from './wire/internals.js';
+import type { Change } from '../../contract/index.js';
 
 /** How often each node publishes its reader counts and looks at the others'. */
 export const BEAT_MS = 2000;
@@ -34,6 +35,8 @@ export type ScaleOutOptions = {
   wire: Wire;
   /** Fan-out nodes: their view of the primary's posts, caught up over HTTP when the stream stalls. */
   remote?: RemotePostSource;
+  /** Fan-out nodes: delivers a stream change to this node's readers (framed once); false leaves it to the adapter. */
+  deliverLocally?: (postId: number, change: Change) => boolean;
   /** The primary: a post's lastSeq, published in its beat so fan-out nodes can tell they are behind. */
   lastSeqOf?: (postId: number) => number | undefined;
 };
@@ -83,6 +86,8 @@ export class ScaleOut {
             if (fresh) metrics.delivered(change, 'stream');
             return fresh;
           }),
+        // Fan-out nodes frame each stream change once, as the primary does for its own readers.
+        remote && options.deliverLocally,
       );
       this.link.start();
     }
