@@ -17,6 +17,7 @@ import { polling } from './scenarios/polling.js';
 import { catchUp, joinStorm } from './scenarios/storm.js';
 import { clusterFanout } from './scenarios/cluster.js';
 import { herdFanoutKilled, herdRestart } from './scenarios/herd.js';
+import { arrivalStorm } from './scenarios/arrival.js';
 import { writes } from './scenarios/writes.js';
 
 const argv = process.argv.slice(2);
@@ -127,6 +128,10 @@ async function main(): Promise<void> {
         log(`reconnect herd: kill a fan-out node with ${cfg.herdReaders} readers, ${jitter ? 'full jitter' : 'fixed backoff'}…`);
         await add(await herdFanoutKilled(ctx, jitter));
       }
+    }
+    if (want('arrival')) {
+      log(`arrival storm: ${cfg.arrivalReaders} new readers in ${cfg.arrivalSeconds} s…`);
+      await add(await arrivalStorm(ctx));
     }
     if (want('writes')) {
       log(`writes: ${cfg.writeEntries} entries…`);
