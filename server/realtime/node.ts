@@ -150,7 +150,7 @@ export function buildRealtimeNode(options: RealtimeNodeOptions): RealtimeNode {
       : undefined;
   const source = options.role === 'primary' ? options.source : remote!;
 
-  const subscriptions = new Subscriptions(source, log);
+  const subscriptions = new Subscriptions(source, log, (socket, event, payload, shared) => void broadcast.emitTo(socket, event, payload, shared));
   guards.track(io);
   io.on('connection', (socket) => {
     guards.limitEvents(socket);
