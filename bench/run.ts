@@ -18,6 +18,7 @@ import { catchUp, joinStorm } from './scenarios/storm.js';
 import { clusterFanout } from './scenarios/cluster.js';
 import { herdFanoutKilled, herdRestart } from './scenarios/herd.js';
 import { arrivalStorm } from './scenarios/arrival.js';
+import { memory } from './scenarios/memory.js';
 import { writes } from './scenarios/writes.js';
 
 const argv = process.argv.slice(2);
@@ -132,6 +133,12 @@ async function main(): Promise<void> {
     if (want('arrival')) {
       log(`arrival storm: ${cfg.arrivalReaders} new readers in ${cfg.arrivalSeconds} s…`);
       await add(await arrivalStorm(ctx));
+    }
+    if (want('memory')) {
+      for (const readers of cfg.memoryReaders) {
+        log(`memory: ${readers} readers, against the bare ws floor…`);
+        await add(await memory(ctx, readers));
+      }
     }
     if (want('writes')) {
       log(`writes: ${cfg.writeEntries} entries…`);

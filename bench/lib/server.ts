@@ -8,7 +8,7 @@ import { PinnedChild, processCpuMs } from './rpc.js';
 
 const run = promisify(execFile);
 export const ROOT = resolve(import.meta.dirname, '../..');
-const PROBE = resolve(import.meta.dirname, 'server-probe.mjs');
+export const PROBE = resolve(import.meta.dirname, 'server-probe.mjs');
 
 export type Memory = { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number; handles: number };
 
