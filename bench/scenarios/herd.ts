@@ -94,6 +94,8 @@ export async function herdRestart(ctx: Ctx, jitter: boolean): Promise<Row> {
           generatorCpuShare: merged.saturation.cpuShare,
         };
         if (rejoins < readers) row.notes.push(`only ${rejoins} of ${readers} readers came back within the deadline`);
+        if (posted.failures.length) row.notes.push(`${posted.failures.length} writes failed: ${posted.failures.slice(0, 3).join('; ')}`);
+        if (posted.refusals.length) row.notes.push(`writes refused and sent again: ${posted.refusals.slice(0, 3).join('; ')}`);
         row.notes.push('CPU per rejoin: the new process from answering /healthz until the last reader caught up (its start-up excluded), the author’s writes meanwhile included');
       });
     },
@@ -153,6 +155,7 @@ export async function herdFanoutKilled(ctx: Ctx, jitter: boolean): Promise<Row> 
           writesDelayedOver1s: written.delayed,
           generatorCpuShare: merged.saturation.cpuShare,
         };
+        if (posted.failures.length) row.notes.push(`${posted.failures.length} writes failed: ${posted.failures.slice(0, 3).join('; ')}`);
         if (rejoins < split[victim]!) row.notes.push(`only ${rejoins} of the ${split[victim]} readers of the killed node came back within the deadline`);
         row.notes.push('CPU per rejoin: the surviving fan-out node, from the kill until the last reader caught up, its live deliveries meanwhile included');
       });
