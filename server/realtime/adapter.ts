@@ -38,7 +38,7 @@ export function useRedisStreamsAdapter(io: Server, client: RedisClient, wire: Wi
     const adapter = factory(nsp);
     // Local delivery is the main namespace's (where readers subscribe); any other keeps the adapter's.
     const local = nsp.name === '/' ? deliver : undefined;
-    if (observe && wire.interceptClusterMessages(adapter, (message) => accept(message, observe, local, (room) => (adapter.rooms.get(room)?.size ?? 0) > 0))) watched = true;
+    if (observe && wire.interceptClusterMessages(adapter, (message) => acceptClusterMessage(message, observe, local, (room) => (adapter.rooms.get(room)?.size ?? 0) > 0))) watched = true;
     return adapter;
   } as unknown as Parameters<Server['adapter']>[0]);
   // Socket.IO builds the main namespace's adapter inside io.adapter(), so this is known now.
@@ -49,8 +49,9 @@ export function useRedisStreamsAdapter(io: Server, client: RedisClient, wire: Wi
  * Drops a change this node already delivered, and hands a new one to `deliver` (which then keeps
  * it from the adapter). Only fan-out nodes observe, and they never broadcast a change through the
  * adapter themselves (they deliver locally), so every change seen here comes from the primary.
+ * True: the adapter delivers the message itself.
  */
-function accept(message: ClusterMessage, observe: ChangeObserver, deliver: LocalChangeDelivery | undefined, occupied: (room: string) => boolean): boolean {
+export function acceptClusterMessage(message: ClusterMessage, observe: ChangeObserver, deliver: LocalChangeDelivery | undefined, occupied: (room: string) => boolean): boolean {
   const found = changeIn(message);
   if (found === undefined) return true;
   if (!observe(found.postId, found.change)) return false;
