@@ -23,6 +23,16 @@ describe('bench configuration', () => {
     expect(() => parseConfig(['--entries=-1'])).toThrow(/whole number/);
   });
 
+  it("the issue 20 scenarios: full-size defaults, small N under --quick, validated", () => {
+    expect(parseConfig([])).toMatchObject({ clusterReaders: [1000, 5000], herdReaders: 10_000, herdEntriesPerSecond: 5, arrivalReaders: 10_000, arrivalSeconds: 10, memoryReaders: [1000, 5000, 10_000] });
+    expect(parseConfig(['--quick'])).toMatchObject({ clusterReaders: [200], herdReaders: 200, arrivalReaders: 200, memoryReaders: [1000] });
+    expect(parseConfig(['--only=cluster,herd,arrival,memory', '--herd-readers=300', '--cluster-readers=100,400']).clusterReaders).toEqual([100, 400]);
+    expect(() => parseConfig(['--herd-rate=0'])).toThrow(/herdEntriesPerSecond/);
+    expect(() => parseConfig(['--arrival-seconds=-2'])).toThrow(/arrivalSeconds/);
+    expect(() => parseConfig(['--server-cpus=first'])).toThrow(/serverCpus: a taskset CPU list/);
+    expect(() => parseConfig(['--herd-readers=0'])).toThrow(/herdReaders/);
+  });
+
   it('counts CPUs in taskset lists', () => {
     expect(cpuCount('1')).toBe(1);
     expect(cpuCount('0,2-3')).toBe(3);

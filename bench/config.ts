@@ -1,38 +1,54 @@
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+export const SCENARIOS = ['fanout', 'ws', 'poll', 'storm', 'page', 'writes', 'catchup', 'cluster', 'herd', 'arrival', 'memory'] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+const count = z.number().int().nonnegative();
+const positive = z.number().positive();
 
 /** Every knob of the suite; flags win over BENCH_* environment variables, which win over defaults. */
-export type BenchConfig = {
-  quick: boolean;
-  only: Scenario[];
+export const benchConfigSchema = z.strictObject({
+  quick: z.boolean(),
+  only: z.array(z.enum(SCENARIOS)).min(1),
   /** Fan-out reader counts (the issue's 1,000 / 5,000 / 10,000 / 20,000). */
-  readers: number[];
-  entries: number;
-  entriesPerSecond: number;
-  generators: number;
+  readers: z.array(z.number().int().positive()).min(1),
+  entries: count,
+  entriesPerSecond: positive,
+  generators: z.number().int().positive(),
   /** Source addresses per generator process (127.0.0.x). */
-  addressesPerGenerator: number;
-  serverCpus: string;
-  generatorCpus: string;
+  addressesPerGenerator: z.number().int().positive(),
+  serverCpus: z.string().regex(/^\d+(-\d+)?(,\d+(-\d+)?)*$/, 'a taskset CPU list such as 0 or 0,2-3'),
+  generatorCpus: z.string().regex(/^\d+(-\d+)?(,\d+(-\d+)?)*$/, 'a taskset CPU list such as 1 or 1-3'),
   /** Extra attempts for a run whose generators saturated before it is reported as discarded. */
-  retries: number;
-  pollIntervalsMs: number[];
-  pollRealReaders: number;
-  stormReaders: number;
-  stormSince: number;
-  catchupReaders: number;
-  catchupEntries: number;
-  pageEntries: number;
-  pageSeconds: number;
-  pageConnections: number;
-  writeEntries: number;
-  writeConcurrency: number;
+  retries: count,
+  pollIntervalsMs: z.array(positive).min(1),
+  pollRealReaders: count,
+  stormReaders: count,
+  stormSince: count,
+  catchupReaders: count,
+  catchupEntries: count,
+  pageEntries: count,
+  pageSeconds: count,
+  pageConnections: z.number().int().positive(),
+  writeEntries: count,
+  writeConcurrency: z.number().int().positive(),
+  /** Readers of the cluster scenario (the issue judges 5,000), split over two fan-out nodes by nginx. */
+  clusterReaders: z.array(z.number().int().positive()).min(1),
+  /** Readers connected when the server restarts / a fan-out node is killed (the issue: 10,000). */
+  herdReaders: z.number().int().positive(),
+  /** The author's pace while the herd rejoins. */
+  herdEntriesPerSecond: positive,
+  /** New readers of the arrival storm, and the seconds they arrive over (the issue: 10,000 in 10 s). */
+  arrivalReaders: z.number().int().positive(),
+  arrivalSeconds: positive,
+  /** Reader counts of the memory scenario (RSS per reader against the bare ws floor). */
+  memoryReaders: z.array(z.number().int().positive()).min(1),
   /** How long to wait for the last deliveries after the last POST. */
-  settleMs: number;
-  outDir: string;
-};
-
-export const SCENARIOS = ['fanout', 'ws', 'poll', 'storm', 'page', 'writes', 'catchup'] as const;
-export type Scenario = (typeof SCENARIOS)[number];
+  settleMs: count,
+  outDir: z.string().min(1),
+});
+export type BenchConfig = z.infer<typeof benchConfigSchema>;
 
 const FULL: Omit<BenchConfig, 'quick' | 'only' | 'outDir'> = {
   readers: [1000, 5000, 10000, 20000],
@@ -54,6 +70,12 @@ const FULL: Omit<BenchConfig, 'quick' | 'only' | 'outDir'> = {
   pageConnections: 50,
   writeEntries: 3000,
   writeConcurrency: 8,
+  clusterReaders: [1000, 5000],
+  herdReaders: 10_000,
+  herdEntriesPerSecond: 5,
+  arrivalReaders: 10_000,
+  arrivalSeconds: 10,
+  memoryReaders: [1000, 5000, 10_000],
   settleMs: 30_000,
 };
 
@@ -68,6 +90,11 @@ const QUICK: Partial<typeof FULL> = {
   catchupEntries: 100,
   pageSeconds: 3,
   writeEntries: 300,
+  clusterReaders: [200],
+  herdReaders: 200,
+  arrivalReaders: 200,
+  arrivalSeconds: 4,
+  memoryReaders: [1000],
   settleMs: 20_000,
 };
 
@@ -99,6 +126,12 @@ const OPTIONS = {
   'page-connections': { type: 'string' },
   'write-entries': { type: 'string' },
   'write-concurrency': { type: 'string' },
+  'cluster-readers': { type: 'string' },
+  'herd-readers': { type: 'string' },
+  'herd-rate': { type: 'string' },
+  'arrival-readers': { type: 'string' },
+  'arrival-seconds': { type: 'string' },
+  'memory-readers': { type: 'string' },
   'settle-ms': { type: 'string' },
   out: { type: 'string' },
 } as const;
@@ -117,6 +150,10 @@ export const USAGE = `npm run bench [-- OPTIONS]
   --catchup-readers=N --catchup-entries=N  (default 1000 and 100)
   --page-entries=N --page-seconds=S --page-connections=C  (default 2000, 10, 50)
   --write-entries=N --write-concurrency=C  (default 3000, 8)
+  --cluster-readers=LIST   cluster scenario reader counts (default 1000,5000; quick 200)
+  --herd-readers=N --herd-rate=R   readers rejoining after a restart / a killed fan-out node, author pace (default 10000, 5/s)
+  --arrival-readers=N --arrival-seconds=S   new readers loading the page then subscribing (default 10000 in 10 s)
+  --memory-readers=LIST    reader counts of the memory scenario (default 1000,5000,10000; quick 1000)
   --settle-ms=MS           wait for late deliveries after the last POST (default 30000)
   --out=DIR                results folder (default bench/results)
 Every option also reads BENCH_<NAME> from the environment (BENCH_READERS=1000,5000 ...).`;
@@ -141,12 +178,15 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = {}
   const onlyRaw = get('only');
   const only = onlyRaw === undefined ? [...SCENARIOS] : onlyRaw.split(',').map((item) => item.trim());
   for (const item of only) if (!(SCENARIOS as readonly string[]).includes(item)) throw new Error(`--only: unknown scenario "${item}"`);
-  const readersRaw = get('readers');
   const intervalsRaw = get('poll-intervals');
-  return {
+  const list = (name: keyof typeof OPTIONS, fallback: number[]): number[] => {
+    const raw = get(name);
+    return raw === undefined ? fallback : numbers(raw).map(Math.round);
+  };
+  const parsed = benchConfigSchema.safeParse({
     quick,
-    only: only as Scenario[],
-    readers: readersRaw === undefined ? base.readers : numbers(readersRaw).map(Math.round),
+    only,
+    readers: list('readers', base.readers),
     entries: int('entries', base.entries),
     entriesPerSecond: Number(get('rate') ?? base.entriesPerSecond),
     generators: Math.max(1, int('generators', base.generators)),
@@ -165,9 +205,20 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = {}
     pageConnections: int('page-connections', base.pageConnections),
     writeEntries: int('write-entries', base.writeEntries),
     writeConcurrency: Math.max(1, int('write-concurrency', base.writeConcurrency)),
+    clusterReaders: list('cluster-readers', base.clusterReaders),
+    herdReaders: int('herd-readers', base.herdReaders),
+    herdEntriesPerSecond: Number(get('herd-rate') ?? base.herdEntriesPerSecond),
+    arrivalReaders: int('arrival-readers', base.arrivalReaders),
+    arrivalSeconds: Number(get('arrival-seconds') ?? base.arrivalSeconds),
+    memoryReaders: list('memory-readers', base.memoryReaders),
     settleMs: int('settle-ms', base.settleMs),
     outDir: get('out') ?? 'bench/results',
-  };
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${issue?.path.join('.') || 'config'}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
 }
 
 /** Number of CPUs in a taskset list such as "1", "0,2" or "2-3". */

@@ -15,6 +15,10 @@ import { fanoutOurs, fanoutWs } from './scenarios/fanout.js';
 import { pages } from './scenarios/page.js';
 import { polling } from './scenarios/polling.js';
 import { catchUp, joinStorm } from './scenarios/storm.js';
+import { clusterFanout } from './scenarios/cluster.js';
+import { herdFanoutKilled, herdRestart } from './scenarios/herd.js';
+import { arrivalStorm } from './scenarios/arrival.js';
+import { memory } from './scenarios/memory.js';
 import { writes } from './scenarios/writes.js';
 
 const argv = process.argv.slice(2);
@@ -112,6 +116,29 @@ async function main(): Promise<void> {
     if (want('page')) {
       log(`page: ${cfg.pageEntries} entries, ${cfg.pageSeconds} s per load…`);
       await add(await pages(ctx));
+    }
+    if (want('cluster')) {
+      for (const readers of cfg.clusterReaders) await add(await clusterFanout(ctx, readers));
+    }
+    if (want('herd')) {
+      for (const jitter of [true, false]) {
+        log(`reconnect herd: restart with ${cfg.herdReaders} readers, ${jitter ? 'full jitter' : 'fixed backoff'}…`);
+        await add(await herdRestart(ctx, jitter));
+      }
+      for (const jitter of [true, false]) {
+        log(`reconnect herd: kill a fan-out node with ${cfg.herdReaders} readers, ${jitter ? 'full jitter' : 'fixed backoff'}…`);
+        await add(await herdFanoutKilled(ctx, jitter));
+      }
+    }
+    if (want('arrival')) {
+      log(`arrival storm: ${cfg.arrivalReaders} new readers in ${cfg.arrivalSeconds} s…`);
+      await add(await arrivalStorm(ctx));
+    }
+    if (want('memory')) {
+      for (const readers of cfg.memoryReaders) {
+        log(`memory: ${readers} readers, against the bare ws floor…`);
+        await add(await memory(ctx, readers));
+      }
     }
     if (want('writes')) {
       log(`writes: ${cfg.writeEntries} entries…`);

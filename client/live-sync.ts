@@ -1,6 +1,7 @@
 import type { Change, ClientToServer, ServerToClient } from '../contract/index.js';
 import { io, type Socket } from 'socket.io-client';
 import { changesSince } from './api-client.js';
+import { reconnectDelay, RECONNECT_DEFAULTS } from './reconnect.js';
 
 /**
  * Follows one post's change log, for the reader page and the newsroom's composer alike. Every
@@ -15,7 +16,7 @@ import { changesSince } from './api-client.js';
  * restart. The polls ask with `poll=1`, which the server lets nginx cache for a second, so a
  * thousand such readers cost the primary about one request a second. Meanwhile the socket keeps
  * retrying (at most once a minute while HTTP answers), and the page is fully live again as soon
- * as it connects.
+ * as it connects. Retries follow reconnect.ts: full jitter, base 1 s, cap 5 s.
  */
 export type LiveSyncOptions = {
   slug: string;
@@ -59,8 +60,8 @@ const jittered = (min: number, spread: number) => min + Math.random() * spread;
 /** The first poll once the socket failed to connect, then one every 5 to 10 s. */
 const firstPollDelay = () => jittered(1000, 2000);
 const pollDelay = () => jittered(5000, 5000);
-/** socket.io-client's own ceiling between reconnection attempts, and the one while polling. */
-const RECONNECT_MAX_MS = 5000;
+/** The ceiling between reconnection attempts (reconnect.ts), and the one while polling answers. */
+const RECONNECT_MAX_MS = RECONNECT_DEFAULTS.capMs;
 const POLLING_RECONNECT_MAX_MS = 60_000;
 
 export class LiveSync {
@@ -76,26 +77,33 @@ export class LiveSync {
   private pollSpell = 0;
   /** Whether the last HTTP poll got an answer. */
   private pollAnswered = false;
+  /** Reconnection is this class's (full jitter, reconnect.ts), not socket.io-client's fixed backoff. */
+  private reconnectAttempt = 0;
+  private reconnectTimer: number | undefined;
+  private reconnectCapMs = RECONNECT_MAX_MS;
 
   private readonly labels: ConnectionLabels;
 
   constructor(private readonly options: LiveSyncOptions) {
     this.seq = options.lastSeq;
     this.labels = options.labels ?? ENGLISH_LABELS;
-    this.socket = io({ transports: ['websocket', 'polling'], reconnectionDelayMax: RECONNECT_MAX_MS });
+    this.socket = io({ transports: ['websocket', 'polling'], reconnection: false });
     this.socket.on('connect', () => {
+      this.reconnectAttempt = 0;
       this.stopPolling();
       this.subscribe();
     });
     // A refused or failed handshake (every attempt): follow over HTTP until the socket is back.
-    this.socket.on('connect_error', () => this.startPolling());
+    this.socket.on('connect_error', () => {
+      this.startPolling();
+      this.scheduleReconnect();
+    });
     this.socket.on('disconnect', (reason) => {
       this.showDown();
-      // A server shutting down disconnects readers on purpose; Socket.IO does not retry that by
-      // itself. Come back after a random pause so a restart is not met by every reader at once.
-      if (reason === 'io server disconnect') window.setTimeout(() => this.socket.connect(), 500 + Math.random() * 2500);
+      // Lost (a restart, a crashed node, the network) or disconnected on purpose by a server
+      // shutting down: come back after a jittered pause, so a herd does not knock all at once.
+      if (reason !== 'io client disconnect') this.scheduleReconnect();
     });
-    this.socket.io.on('reconnect_attempt', () => this.showDown());
     this.socket.on('change', (change) => this.receive(change));
     // What the page missed comes as one message right after subscribing (see subscribe()).
     this.socket.on('changes', (changes) => {
@@ -113,10 +121,35 @@ export class LiveSync {
     // Background tabs and sleeping laptops can miss a beat without noticing: check on return.
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState !== 'visible') return;
-      if (!this.socket.connected) this.socket.connect();
+      if (!this.socket.connected) this.reconnectNow();
       void this.catchUp();
     });
     this.show('connecting');
+  }
+
+  /** The next attempt, after reconnectDelay(attempt): one timer at a time. */
+  private scheduleReconnect(): void {
+    if (this.reconnectTimer !== undefined || this.socket.connected) return;
+    const delay = reconnectDelay(this.reconnectAttempt++, { ...RECONNECT_DEFAULTS, capMs: this.reconnectCapMs });
+    this.reconnectTimer = window.setTimeout(() => this.reconnectNow(), delay);
+  }
+
+  private reconnectNow(): void {
+    window.clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    if (this.socket.connected) return;
+    this.showDown();
+    this.socket.connect();
+    // A connection that opens and closes again before the handshake (a proxy or a node dying
+    // mid-accept) is no error to socket.io-client: it would wait its 20 s connect timeout. Count
+    // it as a failed attempt, so that the next one comes after the usual jittered pause.
+    const engine = this.socket.io.engine;
+    engine?.once('close', () => {
+      if (this.socket.connected || this.socket.io.engine !== engine) return;
+      this.socket.disconnect();
+      this.startPolling();
+      this.scheduleReconnect();
+    });
   }
 
   private show(state: ConnectionState, reason = ''): void {
@@ -142,7 +175,7 @@ export class LiveSync {
       const answered = await this.catchUp(true);
       // The socket connected meanwhile: it has taken over (stopPolling ended this spell).
       if (spell !== this.pollSpell || this.pollTimer === undefined) return;
-      if (answered) this.socket.io.reconnectionDelayMax(POLLING_RECONNECT_MAX_MS);
+      if (answered) this.reconnectCapMs = POLLING_RECONNECT_MAX_MS;
       this.pollAnswered = answered;
       this.showDown();
       this.pollTimer = window.setTimeout(() => void poll(), pollDelay());
@@ -155,7 +188,7 @@ export class LiveSync {
     window.clearTimeout(this.pollTimer);
     this.pollTimer = undefined;
     this.pollAnswered = false;
-    this.socket.io.reconnectionDelayMax(RECONNECT_MAX_MS);
+    this.reconnectCapMs = RECONNECT_MAX_MS;
   }
 
   private subscribe(attempt = 0): void {

@@ -8,6 +8,7 @@ import { parseStamp } from '../lib/author.js';
 import { httpRetry, keepAliveAgent } from '../lib/http.js';
 import { serveRpc } from '../lib/rpc.js';
 import { SioLite } from './sio-lite.js';
+import { reconnectDelay, RECONNECT_DEFAULTS, type ReconnectPolicy } from '../../client/reconnect.js';
 import { emptyDelivery, encodeHistogram, newHistogram, now, recordMs, type Delivery, type GeneratorLoad } from '../lib/stats.js';
 import type { Agent } from 'node:http';
 
@@ -49,6 +50,12 @@ const agentFor = (address: string) => {
 
 type Context = { url: string; slug: string };
 let context: Context = { url: '', slug: '' };
+/** The reader page's reconnection policy (client/reconnect.ts); `setup` may turn its jitter off. */
+let policy: ReconnectPolicy = RECONNECT_DEFAULTS;
+/** Readers that lost their connection, and those of them back: resubscribed and caught up. */
+let lost = 0;
+let rejoined = 0;
+let lastRejoinAt = 0;
 
 function receive(reader: ReaderState, change: WireChange): void {
   if (change.seq <= reader.lastSeq) {
@@ -92,7 +99,7 @@ async function catchUp(reader: ReaderState): Promise<void> {
 
 // ---------- Socket.IO readers ----------
 
-type SioReader = { state: ReaderState; client: SioLite; subscribed: boolean; ackSeq: number; fromSeq: boolean };
+type SioReader = { state: ReaderState; client: SioLite; subscribed: boolean; ackSeq: number; fromSeq: boolean; rejoining: boolean; lostAt: number | undefined };
 let sioReaders: SioReader[] = [];
 
 type Ack = { ok: boolean; lastSeq?: number; error?: { message: string } };
@@ -107,10 +114,39 @@ async function subscribe(reader: SioReader, since: number | undefined): Promise<
   if (since === undefined) reader.state.lastSeq = reader.ackSeq;
   // The replay (up to 100 changes) arrives before the ack; anything beyond comes over HTTP.
   if (reader.ackSeq > reader.state.lastSeq) await catchUp(reader.state);
+  if (reader.lostAt !== undefined) {
+    // Back: from the moment its connection was lost to subscribed and caught up.
+    const at = now();
+    recordMs(joinHistogram, at - reader.lostAt);
+    reader.lostAt = undefined;
+    rejoined++;
+    lastRejoinAt = Math.max(lastRejoinAt, at);
+  }
 }
 
-/** Socket.IO's default reconnection backoff: 1 s doubling to 5 s, ±50% jitter. */
-const backoffMs = (attempt: number) => Math.min(1000 * 2 ** attempt, 5000) * (0.5 + Math.random());
+/** The reader page's retry pause (client/reconnect.ts: full jitter, base 1 s, cap 5 s). */
+const backoffMs = (attempt: number) => reconnectDelay(attempt, policy);
+
+/** After a lost connection: as the reader page does, wait the policy's pause before each try. */
+async function rejoin(reader: SioReader): Promise<void> {
+  if (reader.rejoining) return;
+  reader.rejoining = true;
+  try {
+    for (let attempt = 0; attempt < 500; attempt++) {
+      await new Promise((done) => setTimeout(done, backoffMs(attempt)));
+      connectAttempts++;
+      try {
+        await reader.client.connect(30_000);
+        await subscribe(reader, reader.state.lastSeq);
+        return;
+      } catch {
+        reader.client.close();
+      }
+    }
+  } finally {
+    reader.rejoining = false;
+  }
+}
 
 /**
  * Connects and subscribes from what the reader has (a brand-new reader without `since` asks for
@@ -131,7 +167,7 @@ async function join(reader: SioReader, retry: boolean): Promise<void> {
   }
 }
 
-function openSio(address: string, since: number | undefined, retry = false): Promise<SioReader> {
+function openSio(address: string, since: number | undefined, retry = false, rejoins = false): Promise<SioReader> {
   const state = new ReaderState(address);
   if (since !== undefined) state.lastSeq = since;
   const onChange = (change: WireChange) => {
@@ -149,10 +185,15 @@ function openSio(address: string, since: number | undefined, retry = false): Pro
     closed: () => {
       disconnects++;
       // Like the reader page: come back and subscribe again from what this reader has.
-      if (retry) void join(reader, true).catch(() => undefined);
+      if (rejoins) {
+        if (reader.rejoining) return;
+        lost++;
+        reader.lostAt = now();
+        void rejoin(reader);
+      } else if (retry) void join(reader, true).catch(() => undefined);
     },
   });
-  const reader: SioReader = { state, client, subscribed: false, ackSeq: 0, fromSeq: since !== undefined };
+  const reader: SioReader = { state, client, subscribed: false, ackSeq: 0, fromSeq: since !== undefined, rejoining: false, lostAt: undefined };
   return join(reader, retry).then(() => reader);
 }
 
@@ -258,6 +299,7 @@ function load(): GeneratorLoad {
 serveRpc({
   setup: (message) => {
     context = { url: String(message.url), slug: String(message.slug) };
+    policy = { ...RECONNECT_DEFAULTS, jitter: message.jitter !== false };
     return true;
   },
   'measure-start': (message) => {
@@ -271,13 +313,16 @@ serveRpc({
     disconnects = 0;
     catchUpErrors = 0;
     connectAttempts = 0;
+    lost = 0;
+    rejoined = 0;
+    lastRejoinAt = 0;
     measuring = true;
     timeEntries = message.timeEntries !== false;
     loopDelay.reset();
     loadStart = { cpu: process.cpuUsage(), wall: now(), elu: performance.eventLoopUtilization() };
     return true;
   },
-  status: () => ({ delivered: delivery.delivered, disconnects, readers: sioReaders.length + wsReaders.length }),
+  status: () => ({ delivered: delivery.delivered, disconnects, readers: sioReaders.length + wsReaders.length, lost, rejoined, lastRejoinAt, minSeq: Math.min(...sioReaders.map((reader) => reader.state.lastSeq)) }),
   'measure-report': () => {
     measuring = false;
     return {
@@ -303,12 +348,57 @@ serveRpc({
     const opened: SioReader[] = [];
     const startedAt = message.startedAt === undefined ? undefined : Number(message.startedAt);
     const result = await pool(count, Number(message.concurrency ?? 100), async (index) => {
-      opened.push(await openSio(addressOf(addresses, started + index), since, message.retry === true));
+      opened.push(await openSio(addressOf(addresses, started + index), since, message.retry === true, message.rejoin === true));
       // Join time: from the storm's start until this reader is subscribed and caught up.
       if (startedAt !== undefined) recordMs(joinHistogram, now() - startedAt);
     });
     sioReaders.push(...opened);
     return { ...result, connected: opened.length, doneAt: now(), lastSeqs: [Math.min(...opened.map((r) => r.state.lastSeq)), Math.max(...opened.map((r) => r.state.lastSeq))] };
+  },
+  /**
+   * Arrival storm: `count` new readers spread evenly over `seconds`, each as a browser arriving
+   * from a push alert: GET the page (compressed), GET its assets, then open a socket and subscribe
+   * (no `since`: the page has what it rendered). Page latency goes to the response histogram, the
+   * time from the page request to the subscribe ack to the join histogram.
+   */
+  arrive: async (message) => {
+    const count = Number(message.count);
+    const spacing = (Number(message.seconds) * 1000) / Math.max(1, count);
+    const addresses = message.addresses as string[];
+    const paths = [String(message.page), ...(message.assets as string[])];
+    const headers = { 'accept-encoding': String(message.encoding ?? 'br, gzip') };
+    const start = now();
+    let failed = 0;
+    let pageBytes = 0;
+    const errors: string[] = [];
+    const opened: SioReader[] = [];
+    const one = async (index: number) => {
+      const wait = start + index * spacing - now();
+      if (wait > 0) await new Promise((done) => setTimeout(done, wait));
+      const address = addressOf(addresses, index);
+      const agent = agentFor(address);
+      const began = now();
+      try {
+        for (const [n, path] of paths.entries()) {
+          httpRequests++;
+          const result = await httpRetry(`${context.url}${path}`, { agent, headers });
+          if (result.status !== 200) throw new Error(`GET ${path}: ${result.status}`);
+          if (n === 0) {
+            recordMs(responseHistogram.value, now() - began);
+            pageBytes = Math.max(pageBytes, result.body.length);
+          }
+        }
+        const reader = await openSio(address, undefined);
+        recordMs(joinHistogram, now() - began);
+        opened.push(reader);
+      } catch (error) {
+        failed++;
+        if (errors.length < 5) errors.push((error as Error).message);
+      }
+    };
+    await Promise.all(Array.from({ length: count }, (_, index) => one(index)));
+    sioReaders.push(...opened);
+    return { failed, errors, connected: opened.length, doneAt: now(), pageBytes };
   },
   'sio-offline': () => {
     for (const reader of sioReaders) reader.client.close();

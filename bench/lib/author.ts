@@ -26,7 +26,12 @@ const MAX_RETRIES = 20;
  * The author: sends `count` requests built by `build(index, sentAt)`, either on a fixed schedule
  * (`perSecond`, not waiting for earlier responses) or as fast as `concurrency` allows.
  */
-export async function send(count: number, options: { perSecond?: number; concurrency?: number }, build: (index: number, sentAt: number) => Request): Promise<PostedRun> {
+export async function send(
+  count: number,
+  /** `outbox`: a POST that finds no server (a restart) is sent again every 200 ms, as the composer's outbox does, for up to a minute. */
+  options: { perSecond?: number; concurrency?: number; outbox?: boolean },
+  build: (index: number, sentAt: number) => Request,
+): Promise<PostedRun> {
   const agent = keepAliveAgent(undefined, Math.max(64, options.concurrency ?? 0));
   const sentMs = new Array<number>(count).fill(0);
   const committedMs = new Array<number>(count).fill(0);
@@ -43,7 +48,14 @@ export async function send(count: number, options: { perSecond?: number; concurr
     const request = build(index, sentAt);
     try {
       for (let attempt = 0; ; attempt++) {
-        const result = await http(request.url, { method: 'POST', headers: request.headers, body: request.body, agent });
+        let result: Awaited<ReturnType<typeof http>>;
+        try {
+          result = await http(request.url, { method: 'POST', headers: request.headers, body: request.body, agent });
+        } catch (error) {
+          if (!options.outbox || now() - sentAt > 60_000) throw error;
+          await new Promise((done) => setTimeout(done, 200));
+          continue;
+        }
         if ((result.status === 503 || result.status === 429) && attempt < MAX_RETRIES) {
           retries++;
           if (refusals.length < 5) refusals.push(`#${index}: ${result.status} ${result.body.slice(0, 160)}`);
@@ -84,7 +96,12 @@ export async function send(count: number, options: { perSecond?: number; concurr
 export const BODY_LENGTH = 240;
 
 /** Entries through the real API: bearer token and a fresh Idempotency-Key on every POST. */
-export function postEntries(server: { url: string; authHeaders(key?: string): Record<string, string> }, slug: string, count: number, options: { perSecond?: number; concurrency?: number; offset?: number }): Promise<PostedRun> {
+export function postEntries(
+  server: { url: string; authHeaders(key?: string): Record<string, string> },
+  slug: string,
+  count: number,
+  options: { perSecond?: number; concurrency?: number; offset?: number; outbox?: boolean },
+): Promise<PostedRun> {
   return send(count, options, (index, sentAt) => ({
     url: `${server.url}/api/posts/${slug}/entries`,
     headers: server.authHeaders(randomUUID()),

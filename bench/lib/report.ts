@@ -2,7 +2,7 @@ import type { Accounting, LatencySummary, Saturation } from './stats.js';
 
 /** One line of the results: a scenario, a variant (ours or a baseline) and what was measured. */
 export type Row = {
-  scenario: 'fanout' | 'capacity' | 'storm' | 'page' | 'writes' | 'catchup';
+  scenario: 'fanout' | 'capacity' | 'storm' | 'page' | 'writes' | 'catchup' | 'cluster' | 'herd' | 'arrival' | 'memory';
   variant: string;
   readers?: number;
   latency?: LatencySummary;
@@ -34,6 +34,29 @@ export function summaryOf(row: Row): string {
       if (typeof m.serverCpuMsPerRequest === 'number') parts.push(`${fmt(m.serverCpuMsPerRequest, 3)} ms server CPU/req`);
       if (typeof m.serverCpuUsPerDelivery === 'number') parts.push(`server CPU ${fmt(m.serverCpuUsPerDelivery, 1)} µs/delivery`);
       if (typeof m.payloadBytes === 'number') parts.push(`${m.payloadBytes} B/msg`);
+      break;
+    case 'cluster':
+      if (typeof m.serverCpuUsPerDelivery === 'number') parts.push(`${row.variant.startsWith('single') ? 'server' : 'fan-out nodes'} CPU ${fmt(m.serverCpuUsPerDelivery, 1)} µs/delivery`);
+      if (typeof m.cpuPerDeliveryVsSingle === 'number') parts.push(`${fmt(m.cpuPerDeliveryVsSingle, 2)}× single CPU/delivery`);
+      if (typeof m.p99MinusSingleMs === 'number') parts.push(`p99 ${m.p99MinusSingleMs >= 0 ? '+' : ''}${fmt(m.p99MinusSingleMs, 1)} ms vs single`);
+      if (typeof m.readersPerNode === 'string') parts.push(`readers per node ${m.readersPerNode}`);
+      break;
+    case 'herd':
+      parts.push(`all caught up in ${ms(Number(m.convergedMs))} after ${m.downMs === undefined ? 'the loss' : `${ms(Number(m.downMs))} down`}`);
+      if (typeof m.serverCpuMsPerRejoin === 'number') parts.push(`${fmt(m.serverCpuMsPerRejoin, 3)} ms server CPU/rejoin`);
+      if (typeof m.writesRefused === 'number') parts.push(`writes: ${m.writesRefused} refused, ${m.writesDelayedOver1s} delayed > 1 s`);
+      if (typeof m.readersPerNode === 'string') parts.push(`readers per node ${m.readersPerNode}`);
+      break;
+    case 'arrival':
+      if (typeof m.pageP99Ms === 'number') parts.push(`page p99 ${ms(m.pageP99Ms)}, ${fmt(Number(m.pagesPerSecond), 0)} pages/s`);
+      if (typeof m.subscribedP99Ms === 'number') parts.push(`subscribed p99 ${ms(m.subscribedP99Ms)}, ${m.subscribed}/${m.readers} subscribed`);
+      if (typeof m.requestsPerSecond === 'number') parts.push(`${fmt(m.requestsPerSecond, 0)} req/s`);
+      if (typeof m.shareOfStatic === 'number') parts.push(`${fmt(m.shareOfStatic * 100, 0)}% of static`);
+      if (typeof m.serverCpuMsPerReader === 'number') parts.push(`${fmt(m.serverCpuMsPerReader, 2)} ms server CPU/reader`);
+      break;
+    case 'memory':
+      parts.push(`RSS ${fmt(Number(m.rssPerReaderKB))} KB/reader, heap ${fmt(Number(m.heapPerReaderKB))} KB/reader`);
+      if (typeof m.vsWsFloor === 'number') parts.push(`${fmt(m.vsWsFloor, 2)}× ws floor`);
       break;
     case 'capacity':
       parts.push(`RSS ${fmt(Number(m.rssPerReaderKB))} KB/reader, heap ${fmt(Number(m.heapPerReaderKB))} KB/reader`);

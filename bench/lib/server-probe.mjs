@@ -13,6 +13,10 @@ process.on('message', (message) => {
     globalThis.gc?.();
     const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
     process.send?.({ id: message.id, result: { rss, heapUsed, heapTotal, external, arrayBuffers, handles: process.getActiveResourcesInfo().length } });
+  } else if (message.type === 'heap-snapshot') {
+    // For the memory scenario's per-reader census (bench/lib/heap-census.ts reads the file).
+    globalThis.gc?.();
+    import('node:v8').then((v8) => process.send?.({ id: message.id, result: v8.writeHeapSnapshot(message.path) }));
   } else if (message.type === 'loop-delay') {
     const result = { p99Ms: delay.percentile(99) / 1e6, maxMs: delay.max / 1e6 };
     delay.reset();

@@ -8,7 +8,7 @@ import { PinnedChild, processCpuMs } from './rpc.js';
 
 const run = promisify(execFile);
 export const ROOT = resolve(import.meta.dirname, '../..');
-const PROBE = resolve(import.meta.dirname, 'server-probe.mjs');
+export const PROBE = resolve(import.meta.dirname, 'server-probe.mjs');
 
 export type Memory = { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number; handles: number };
 
@@ -37,10 +37,12 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, 
 /** The real built server (`node bin/liveline.js serve`) on a fresh temp database, pinned with taskset. */
 export class LivelineServer {
   private constructor(
-    readonly child: PinnedChild,
+    public child: PinnedChild,
     readonly url: string,
     readonly token: string,
     private readonly dir: string,
+    /** How the child was started, to start it again on the same port and database (restart()). */
+    private readonly launch: () => PinnedChild,
   ) {}
 
   static async start(cpus: string): Promise<LivelineServer> {
@@ -60,16 +62,34 @@ export class LivelineServer {
     const port = await freePort();
     // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under test.
     const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const child = PinnedChild.start('server', cpus, [...extra, '--expose-gc', '--import', PROBE, cli, 'serve'], { ...env, PORT: String(port) }, ROOT);
+    const launch = () => PinnedChild.start('server', cpus, [...extra, '--expose-gc', '--import', PROBE, cli, 'serve'], { ...env, PORT: String(port) }, ROOT);
+    const child = launch();
     const url = `http://127.0.0.1:${port}`;
-    const server = new LivelineServer(child, url, token, dir);
+    const server = new LivelineServer(child, url, token, dir, launch);
     try {
-      await waitFor(async () => (await fetch(`${url}/healthz`)).ok, 30_000, `the server on ${url}\n${child.log}`);
+      await server.ready();
     } catch (error) {
       await server.stop();
       throw error;
     }
     return server;
+  }
+
+  private ready(): Promise<void> {
+    return waitFor(async () => (await fetch(`${this.url}/healthz`)).ok, 30_000, `the server on ${this.url}\n${this.child.log}`);
+  }
+
+  /**
+   * A deploy: the server stops as it does on SIGTERM (readers' transports closed, so they
+   * reconnect) and starts again on the same port and database. Resolves once it answers again,
+   * with when it went down and when it answered.
+   */
+  async restart(): Promise<{ stoppedAt: number; readyAt: number }> {
+    const stoppedAt = performance.timeOrigin + performance.now();
+    await this.child.stop();
+    this.child = this.launch();
+    await waitFor(async () => (await fetch(`${this.url}/healthz`)).ok, 60_000, `the restarted server on ${this.url}\n${this.child.log}`);
+    return { stoppedAt, readyAt: performance.timeOrigin + performance.now() };
   }
 
   authHeaders(idempotencyKey?: string): Record<string, string> {

@@ -23,6 +23,12 @@ export type TopologyOptions = {
   /** Fixed ports (npm run cluster); free ones are picked when absent (tests). */
   ports?: { nginx: number; primary: number; redis: number; fanouts: number[] };
   logLevel?: string;
+  /** Extra environment for the Liveline nodes (the bench lifts the per-address socket cap). */
+  env?: Record<string, string>;
+  /** Runs every process under this prefix, e.g. ['taskset', '-c', '0'] (the bench pins the cluster to the server CPUs). */
+  prefix?: string[];
+  /** nginx worker_connections (each proxied reader takes two); default 4096. */
+  nginxConnections?: number;
 };
 
 type Node = { name: string; port: number; child?: ChildProcess | undefined };
@@ -132,7 +138,8 @@ export class Topology {
         'daemon off;',
         `pid ${join(dir, 'nginx.pid')};`,
         `error_log ${join(dir, 'error.log')} warn;`,
-        'events { worker_connections 4096; }',
+        `worker_rlimit_nofile ${Math.max(8192, 2 * (this.options.nginxConnections ?? 4096))};`,
+        `events { worker_connections ${this.options.nginxConnections ?? 4096}; }`,
         'http {',
         '  access_log off;',
         ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `  ${kind}_temp_path ${join(temp, kind)};`),
@@ -155,7 +162,8 @@ export class Topology {
 
   private launch(node: Node, command: string, args: string[], env: Record<string, string> = {}): void {
     const log = openSync(join(this.options.dir, `${node.name}.log`), 'a');
-    node.child = spawn(command, args, {
+    const prefix = this.options.prefix ?? [];
+    node.child = spawn(prefix[0] ?? command, prefix.length ? [...prefix.slice(1), command, ...args] : args, {
       cwd: ROOT,
       stdio: ['ignore', log, log],
       env: {
@@ -170,6 +178,7 @@ export class Topology {
         // Links in pages and feeds name the address readers use: nginx, not the node's own port.
         PUBLIC_URL: this.url,
         LOG_LEVEL: this.options.logLevel ?? 'info',
+        ...this.options.env,
         ...env,
       },
     });

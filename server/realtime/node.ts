@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 import type { ProxyTrust } from '../domain/proxies.js';
 import { instrumentPublisher, type Metrics } from '../metrics/metrics.js';
 import { afterCommit, nullPublisher, type Publisher } from '../services/publisher.js';
-import type { ClientToServer, ServerToClient } from '../../contract/index.js';
+import type { Change, ClientToServer, ServerToClient } from '../../contract/index.js';
 import { SocketGuards, type GuardOptions } from './guards.js';
 import { PrimaryClient } from './primary-client.js';
 import { RemotePostSource } from './remote-source.js';
@@ -126,6 +126,20 @@ export function buildRealtimeNode(options: RealtimeNodeOptions): RealtimeNode {
   const live = new LiveChanges();
   metrics.trackFastPath(() => wire.fastPath);
 
+  /**
+   * A fan-out node's delivery of a change it got from the primary (through the stream or over
+   * HTTP) to its own readers: framed once, like the primary's (the readers' send-buffer cap sees
+   * these writes). Readers it could not write to were dropped to reconnect and catch up by seq.
+   */
+  const deliverLocally = (postId: number, change: Change): boolean => {
+    try {
+      broadcast.emit(roomOf(postId), 'change', change);
+    } catch (error) {
+      metrics.publishFailures.inc();
+      log.error({ err: error, postId, seq: change.seq }, 'live delivery of a change from the primary failed for some readers');
+    }
+    return true;
+  };
   // A fan-out node's posts come from the primary; the source delivers what it catches up over
   // HTTP to this node's readers only, and asks ScaleOut (built below) whether the stream flows.
   const remote =
@@ -133,7 +147,7 @@ export function buildRealtimeNode(options: RealtimeNodeOptions): RealtimeNode {
       ? new RemotePostSource(
           new PrimaryClient(settings.primaryUrl!),
           (postId, change) => {
-            io.local.to(roomOf(postId)).emit('change', change);
+            deliverLocally(postId, change);
             live.deliver(postId, change.seq, () => JSON.stringify(change));
             metrics.delivered(change, 'http');
           },
@@ -143,7 +157,7 @@ export function buildRealtimeNode(options: RealtimeNodeOptions): RealtimeNode {
       : undefined;
   const source = options.role === 'primary' ? options.source : remote!;
 
-  const subscriptions = new Subscriptions(source, log);
+  const subscriptions = new Subscriptions(source, log, (socket, event, payload, shared) => void broadcast.emitTo(socket, event, payload, shared));
   guards.track(io);
   io.on('connection', (socket) => {
     guards.limitEvents(socket);
@@ -160,7 +174,7 @@ export function buildRealtimeNode(options: RealtimeNodeOptions): RealtimeNode {
     broadcast,
     wire,
     onStreamChange: (postId, change) => live.deliver(postId, change.seq, () => JSON.stringify(change)),
-    ...(remote ? { remote } : {}),
+    ...(remote ? { remote, deliverLocally } : {}),
     ...(options.role === 'primary' && options.lastSeqOf ? { lastSeqOf: options.lastSeqOf } : {}),
   });
 

@@ -37,6 +37,8 @@ export type ScaleOutOptions = {
   remote?: RemotePostSource;
   /** Fan-out nodes: told of each change from the stream that is new to this node (its SSE streams). */
   onStreamChange?: (postId: number, change: Change) => void;
+  /** Fan-out nodes: delivers a stream change to this node's readers (framed once); false leaves it to the adapter. */
+  deliverLocally?: (postId: number, change: Change) => boolean;
   /** The primary: a post's lastSeq, published in its beat so fan-out nodes can tell they are behind. */
   lastSeqOf?: (postId: number) => number | undefined;
 };
@@ -89,6 +91,8 @@ export class ScaleOut {
             }
             return fresh;
           }),
+        // Fan-out nodes frame each stream change once, as the primary does for its own readers.
+        remote && options.deliverLocally,
       );
       this.link.start();
     }

@@ -19,8 +19,9 @@ import type { Wire } from './wire/internals.js';
  * 512 KiB is tens of large entries, or seconds of a slow mobile link, behind.
  *
  * Writes reach a reader two ways, and both are watched: engine.io's `packetCreate` (everything
- * that goes through Socket.IO: the ordinary path, replays, presence, stream changes on fan-out
- * nodes) and DirectBroadcast's own writes, which bypass engine.io. The look happens once the
+ * that goes through Socket.IO: the ordinary path, presence, replays to readers not idle) and
+ * DirectBroadcast's own writes, which bypass engine.io (every change, on the primary and, from
+ * the stream or HTTP catch-up, on fan-out nodes; replays framed once). The look happens once the
  * current burst of synchronous writes is done (a microtask), so a broadcast to 10,000 readers is
  * not slowed by it, and a reader is over the cap by at most what one tick wrote to it.
  */

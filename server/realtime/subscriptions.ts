@@ -20,6 +20,12 @@ export class Subscriptions {
     /** SQLite on the primary, the primary over HTTP on a fan-out node. */
     private readonly source: PostSource,
     private readonly log: FastifyBaseLogger,
+    /**
+     * Sends a batched replay, framed once per Replay for every reader who gets the same one
+     * (DirectBroadcast.emitTo); plain socket.emit when absent.
+     */
+    private readonly sendShared: (socket: ReaderSocket, event: 'changes', payload: unknown, shared: Replay) => void = (socket, event, payload) =>
+      void socket.emit(event, payload as Change[]),
   ) {}
 
   /** Serves one reader connection's events. */
@@ -78,7 +84,7 @@ export class Subscriptions {
    */
   private replay(socket: ReaderSocket, replay: Replay, batch: boolean): void {
     if (replay.changes.length === 0) return;
-    if (batch) socket.emit('changes', replay.batch() as unknown as Change[]);
+    if (batch) this.sendShared(socket, 'changes', replay.batch(), replay);
     else for (const change of replay.each()) socket.emit('change', change as unknown as Change);
   }
 }

@@ -105,6 +105,29 @@ export class DirectBroadcast {
     return sent;
   }
 
+  /**
+   * Sends one event to one socket: framed once per `shared` (the same replay for every reader
+   * rejoining at the same seq after a restart) and written directly when nothing is queued ahead
+   * of it, else through Socket.IO. Rejoining readers used to pay the UTF-8 encoding of the whole
+   * replay and engine.io's per-packet work each; now they share one buffer. True when written directly.
+   */
+  emitTo(socket: Socket, event: string, payload: unknown, shared: object): boolean {
+    let frame = this.frames.get(shared);
+    if (!frame && this.wire.fastPath) {
+      frame = this.frame(event, payload);
+      if (frame) this.frames.set(shared, frame);
+    }
+    if (frame && this.wire.write(socket.conn, frame)) {
+      this.written(socket.conn);
+      return true;
+    }
+    socket.emit(event, payload);
+    return false;
+  }
+
+  /** Frames built by emitTo, held as long as what they were built for. */
+  private readonly frames = new WeakMap<object, Buffer[]>();
+
   /** The packet as one WebSocket frame; undefined on the ordinary path. */
   private frame(event: string, payload: unknown): Buffer[] | undefined {
     if (!this.wire.fastPath) return undefined;

@@ -221,6 +221,48 @@ describe('the framed-once path on the real stack', () => {
   });
 });
 
+describe('replays framed once', () => {
+  it('readers rejoining at the same seq share one framed replay, written directly before their ack; a polling reader gets the same changes through Socket.IO', async () => {
+    // The primary's cache gives every reader asking `since` 0 at lastSeq 3 the same Replay.
+    const missed = [1, 2, 3].map((seq) => logged(seq, `Missed ${seq}`).change);
+    const shared = Replay.of(missed);
+    const withHistory: PostSource = { ...onePost, attach: (_slug, _postId, since, send, join) => (send(since === 0 ? shared : Replay.empty), join(), 3) };
+    const dir = mkdtempSync(join(tmpdir(), 'liveline-wire-'));
+    const httpServer = createServer();
+    const node = buildRealtimeNode({ httpServer, config: testConfig(dir), role: 'primary', source: withHistory, log: recordingLogger([], []), metrics: new Metrics() });
+    await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+    cleanups.push(async () => {
+      await node.close();
+      await new Promise((resolve) => httpServer.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+    const emitTo = vi.spyOn(DirectBroadcast.prototype, 'emitTo');
+    const frame = vi.spyOn(Wire.prototype, 'frame');
+
+    const rejoin = async (transports: string[]) => {
+      const socket = connect(url, { transports, reconnection: false, forceNew: true });
+      cleanups.push(() => void socket.close());
+      const events: string[] = [];
+      socket.on('changes', (changes: Change[]) => events.push(`changes ${changes.map((change) => change.seq).join(',')}`));
+      socket.on('change', (change: Change) => events.push(`change ${change.seq}`));
+      const ack = await socket.timeout(10_000).emitWithAck('subscribe', { slug: SLUG, since: 0, batch: true });
+      events.push(`ack ${JSON.stringify(ack)}`);
+      return events;
+    };
+    const got = await Promise.all([rejoin(['websocket']), rejoin(['websocket']), rejoin(['websocket']), rejoin(['polling'])]);
+    for (const events of got) expect(events).toEqual(['changes 1,2,3', 'ack {"ok":true,"lastSeq":3}']);
+    // The three WebSocket readers were written directly, from one frame built once.
+    expect(emitTo.mock.results.filter((result) => result.value === true)).toHaveLength(3);
+    expect(frame).toHaveBeenCalledTimes(1);
+
+    // A live change afterwards reaches each of them once, after the replay.
+    node.publisher.publish(logged(4, 'Live 4'));
+    await until(() => got.every((events) => events.length === 3), 'the live change');
+    for (const events of got) expect(events[2]).toBe('change 4');
+  });
+});
+
 describe('the fallback when the internals differ', () => {
   type SenderClass = (new (...args: never[]) => object) & { frame: unknown };
   const RealSender = installedLibraries.Sender as SenderClass;

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { reconnectDelay, RECONNECT_DEFAULTS } from '../../client/reconnect.js';
+
+/** The reader page's reconnection policy, which the bench's readers share (gen/main.ts). */
+describe('reconnection delay', () => {
+  it('full jitter: attempt n waits between 0 and min(cap, base × 2^n), spread evenly', () => {
+    expect(reconnectDelay(0, RECONNECT_DEFAULTS, () => 0)).toBe(0);
+    expect(reconnectDelay(0, RECONNECT_DEFAULTS, () => 0.999)).toBe(999);
+    expect(reconnectDelay(1, RECONNECT_DEFAULTS, () => 0.5)).toBe(1000);
+    expect(reconnectDelay(2, RECONNECT_DEFAULTS, () => 0.999)).toBe(3996);
+    // Capped at 5 s however long the server stays away.
+    expect(reconnectDelay(40, RECONNECT_DEFAULTS, () => 0.999)).toBe(4995);
+    // A herd's first retries fill the first second evenly: each tenth of it gets about a tenth of them.
+    const buckets = new Array<number>(10).fill(0);
+    for (let i = 0; i < 10_000; i++) buckets[Math.floor(reconnectDelay(0) / 100)]!++;
+    for (const count of buckets) expect(count).toBeGreaterThan(800);
+  });
+
+  it("without jitter, socket.io-client's backoff: ±50% around 1 s, 2 s, 4 s, capped at 5 s", () => {
+    const fixed = { ...RECONNECT_DEFAULTS, jitter: false };
+    expect(reconnectDelay(0, fixed, () => 0)).toBe(500);
+    expect(reconnectDelay(0, fixed, () => 0.999)).toBe(1499);
+    expect(reconnectDelay(3, fixed, () => 0)).toBe(4000);
+    expect(reconnectDelay(3, fixed, () => 0.999)).toBe(5000);
+  });
+});

@@ -1,0 +1,180 @@
+import { postEntries, type PostedRun } from '../lib/author.js';
+import { BenchCluster, clusterAddresses } from '../lib/cluster.js';
+import type { Row } from '../lib/report.js';
+import { LivelineServer } from '../lib/server.js';
+import { mergeEncoded, now, summarize } from '../lib/stats.js';
+import { CLUSTER_ADDRESSES } from './cluster.js';
+import { connectFailures, merge, runAgainst, waitDelivered, withRetries, type ConnectResult, type Ctx, type GenReport } from './context.js';
+import { lastSeq } from './fanout.js';
+
+/**
+ * Reconnect herds (issue 20): every reader of a node loses its connection at once, while an
+ * author keeps posting, and comes back with the reader page's policy (client/reconnect.ts, full
+ * jitter; or, for comparison, socket.io-client's fixed backoff). Measured: the time until every
+ * reader is subscribed again and caught up, each change delivered to each reader exactly once
+ * (the accounting), the server CPU each rejoin costs, and the author's writes (refused, or
+ * delayed over 1 s while the server was up; during a restart the composer's outbox holds them).
+ */
+
+type Status = { delivered: number; lost: number; rejoined: number; lastRejoinAt: number; readers: number };
+
+/** Seconds the author posts for: before the loss, while readers are away, and after they are back. */
+const AUTHOR_SECONDS = 10;
+/** The loss happens this long after the author started. */
+const LOSS_AFTER_MS = 1500;
+
+/** Waits until `expectedLost` readers have lost their connection and all of those are back; resolves with the statuses. */
+async function untilRejoined(ctx: Ctx, expectedLost: number, deadline: number): Promise<Status[]> {
+  for (;;) {
+    const statuses = await ctx.gens.all<Status>('status');
+    const lost = statuses.reduce((sum, status) => sum + status.lost, 0);
+    const rejoined = statuses.reduce((sum, status) => sum + status.rejoined, 0);
+    if ((lost >= expectedLost && rejoined >= lost) || Date.now() > deadline) return statuses;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}
+
+/** The author's writes: refused by the server (503/429 or never committed), and delayed over 1 s outside the window the server was away. */
+function writes(posted: PostedRun, down: { from: number; to: number }) {
+  let delayed = 0;
+  let heldWhileDown = 0;
+  posted.sentMs.forEach((sentAt, index) => {
+    const committedAt = posted.committedMs[index] ?? 0;
+    if (sentAt >= down.from && sentAt <= down.to) heldWhileDown++;
+    else if (committedAt - sentAt > 1000) delayed++;
+  });
+  return { refused: posted.retries + posted.failures.length, delayed, heldWhileDown };
+}
+
+/** (a) The single server restarts (a deploy) with every reader connected. */
+export async function herdRestart(ctx: Ctx, jitter: boolean): Promise<Row> {
+  const { cfg, gens } = ctx;
+  const readers = cfg.herdReaders;
+  const entries = Math.round(cfg.herdEntriesPerSecond * AUTHOR_SECONDS);
+  const row = await withRetries(
+    ctx,
+    async () => {
+      const server = await LivelineServer.start(cfg.serverCpus);
+      const row: Row = { scenario: 'herd', variant: `restart the server, ${jitter ? 'full jitter (reader page)' : "socket.io-client's fixed backoff"}`, readers, metrics: {}, notes: [] };
+      return runAgainst(ctx, row, server, async () => {
+        const post = await server.createPost('Reconnect herd');
+        await gens.all('setup', { url: server.url, slug: post.slug, jitter });
+        const shares = gens.share(readers);
+        const connected = await gens.all<ConnectResult>('sio-connect', (index) => ({ count: shares[index], addresses: gens.addresses[index], concurrency: 100, rejoin: true }));
+        const failure = connectFailures(connected);
+        if (failure) row.notes.push(failure);
+        await gens.all('measure-start', { entries, baseSeq: await lastSeq(server.url, post.slug), timeEntries: false });
+        const author = postEntries(server, post.slug, entries, { perSecond: cfg.herdEntriesPerSecond, outbox: true });
+        await new Promise((done) => setTimeout(done, LOSS_AFTER_MS));
+        const { stoppedAt, readyAt } = await server.restart();
+        const cpuAtReady = await server.cpuMs();
+        const statuses = await untilRejoined(ctx, readers, Date.now() + 120_000);
+        const cpuAtConverged = await server.cpuMs();
+        const posted = await author;
+        await waitDelivered(ctx, readers * entries, Date.now() + cfg.settleMs);
+        const reports = await gens.all<GenReport>('measure-report');
+        const merged = merge(ctx, reports, readers, entries);
+        const rejoins = statuses.reduce((sum, status) => sum + status.rejoined, 0);
+        const convergedAt = Math.max(...statuses.map((status) => status.lastRejoinAt));
+        const written = writes(posted, { from: stoppedAt, to: readyAt });
+        Object.assign(row, { accounting: merged.accounting, saturation: merged.saturation, latency: summarize(mergeEncoded(reports.map((report) => report.joinHistogram))) });
+        row.metrics = {
+          downMs: readyAt - stoppedAt,
+          // From the moment the old server went down until the last reader was subscribed and caught up.
+          convergedMs: convergedAt - stoppedAt,
+          convergedAfterReadyMs: convergedAt - readyAt,
+          rejoined: rejoins,
+          connectAttempts: merged.connectAttempts,
+          serverCpuMs: cpuAtConverged - cpuAtReady,
+          // Includes the author's POSTs and their live deliveries meanwhile (a few per second).
+          serverCpuMsPerRejoin: (cpuAtConverged - cpuAtReady) / Math.max(1, rejoins),
+          writesRefused: written.refused,
+          writesDelayedOver1s: written.delayed,
+          writesHeldWhileDown: written.heldWhileDown,
+          generatorCpuShare: merged.saturation.cpuShare,
+        };
+        if (rejoins < readers) row.notes.push(`only ${rejoins} of ${readers} readers came back within the deadline`);
+        if (posted.failures.length) row.notes.push(`${posted.failures.length} writes failed: ${posted.failures.slice(0, 3).join('; ')}`);
+        if (posted.refusals.length) row.notes.push(`writes refused and sent again: ${posted.refusals.slice(0, 3).join('; ')}`);
+        row.notes.push('CPU per rejoin: the new process from answering /healthz until the last reader caught up (its start-up excluded), the author’s writes meanwhile included');
+      });
+    },
+    { upperBound: true },
+  );
+  return judged(row, readers);
+}
+
+/** (b) One fan-out node of the cluster is killed: its readers move to the other through nginx and converge. */
+export async function herdFanoutKilled(ctx: Ctx, jitter: boolean): Promise<Row> {
+  const { cfg, gens } = ctx;
+  const readers = cfg.herdReaders;
+  const entries = Math.round(cfg.herdEntriesPerSecond * AUTHOR_SECONDS);
+  const row = await withRetries(
+    ctx,
+    async () => {
+      const cluster = await BenchCluster.start(cfg.serverCpus, readers);
+      const row: Row = { scenario: 'herd', variant: `kill a fan-out node (SIGKILL), ${jitter ? 'full jitter (reader page)' : "socket.io-client's fixed backoff"}`, readers, metrics: {}, notes: [] };
+      return runAgainst(ctx, row, cluster, async () => {
+        const post = await cluster.createPost('Fan-out node lost');
+        await gens.all('setup', { url: cluster.url, slug: post.slug, jitter });
+        const shares = gens.share(readers);
+        const connected = await gens.all<ConnectResult>('sio-connect', (index) => ({ count: shares[index], addresses: clusterAddresses(index, CLUSTER_ADDRESSES), concurrency: 100, rejoin: true }));
+        const failure = connectFailures(connected);
+        if (failure) row.notes.push(failure);
+        const split = await cluster.connections();
+        // Kill the node holding more readers (ip_hash may not split evenly).
+        const victim = split[0]! >= split[1]! ? 0 : 1;
+        const survivor = 1 - victim;
+        await gens.all('measure-start', { entries, baseSeq: await lastSeq(cluster.topology.primaryUrl, post.slug), timeEntries: false });
+        const author = postEntries({ url: cluster.topology.primaryUrl, authHeaders: (key) => cluster.authHeaders(key) }, post.slug, entries, { perSecond: cfg.herdEntriesPerSecond, outbox: true });
+        await new Promise((done) => setTimeout(done, LOSS_AFTER_MS));
+        const cpuBefore = await cluster.cpuMs();
+        const killedAt = now();
+        await cluster.topology.stopFanout(victim, 'SIGKILL');
+        const statuses = await untilRejoined(ctx, split[victim]!, Date.now() + 120_000);
+        const cpuAfter = await cluster.cpuMs();
+        const after = await cluster.connections();
+        const posted = await author;
+        await waitDelivered(ctx, readers * entries, Date.now() + cfg.settleMs);
+        const reports = await gens.all<GenReport>('measure-report');
+        const merged = merge(ctx, reports, readers, entries);
+        const rejoins = statuses.reduce((sum, status) => sum + status.rejoined, 0);
+        const convergedAt = Math.max(...statuses.map((status) => status.lastRejoinAt));
+        const written = writes(posted, { from: 0, to: 0 });
+        Object.assign(row, { accounting: merged.accounting, saturation: merged.saturation, latency: summarize(mergeEncoded(reports.map((report) => report.joinHistogram))) });
+        const survivorCpu = (cpuAfter.fanouts[survivor] ?? 0) - (cpuBefore.fanouts[survivor] ?? 0);
+        row.metrics = {
+          readersPerNode: `${split.join('/')} → ${after.join('/')}`,
+          convergedMs: convergedAt - killedAt,
+          rejoined: rejoins,
+          connectAttempts: merged.connectAttempts,
+          serverCpuMs: survivorCpu,
+          serverCpuMsPerRejoin: survivorCpu / Math.max(1, rejoins),
+          primaryCpuMs: cpuAfter.primary - cpuBefore.primary,
+          writesRefused: written.refused,
+          writesDelayedOver1s: written.delayed,
+          generatorCpuShare: merged.saturation.cpuShare,
+        };
+        if (posted.failures.length) row.notes.push(`${posted.failures.length} writes failed: ${posted.failures.slice(0, 3).join('; ')}`);
+        if (rejoins < split[victim]!) row.notes.push(`only ${rejoins} of the ${split[victim]} readers of the killed node came back within the deadline`);
+        row.notes.push('CPU per rejoin: the surviving fan-out node, from the kill until the last reader caught up, its live deliveries meanwhile included');
+      });
+    },
+    { upperBound: true },
+  );
+  return judged(row, readers);
+}
+
+function judged(row: Row, readers: number): Row {
+  const cpu = Number(row.metrics.serverCpuMsPerRejoin);
+  const converged = Number(row.metrics.convergedMs);
+  const full = readers >= 10_000;
+  const writesOk = row.metrics.writesRefused === 0 && row.metrics.writesDelayedOver1s === 0;
+  const exactlyOnce = !row.error && (row.accounting?.complete ?? false) && (row.accounting?.duplicates ?? 1) === 0;
+  row.target = {
+    text: `every reader caught up exactly once; no write refused or delayed > 1 s${full ? '; ≤ 0.25 ms CPU/rejoin; converged ≤ 4 s' : ' (CPU ≤ 0.25 ms/rejoin and 4 s judged at 10,000 readers)'}`,
+    // Below 10,000 readers a rejoin's CPU is mostly the new process's cold start: only correctness is judged.
+    met: !exactlyOnce || !writesOk ? false : full ? cpu <= 0.25 && converged <= 4000 : null,
+  };
+  return row;
+}
