@@ -151,3 +151,31 @@ test('an admin adds a contributor on /admin/users, who then writes without a Pub
   await expect(desk.locator('#settings')).toHaveCount(0);
   await Promise.all([adminContext.close(), nia.close()]);
 });
+
+test('an editor schedules an entry from the box; it waits in the Drafts panel, then reaches an open reader page by itself', async ({ browser, baseURL }) => {
+  const slug = await createPost(admin(), uniqueTitle('Embargo'));
+  const eve = await person(browser, baseURL!, 'editor', 'Eve Embargo');
+  const reader = await browser.newContext({ baseURL });
+  const desk = await eve.newPage();
+  const readerPage = await reader.newPage();
+  await desk.goto(`/admin/posts/${slug}`);
+  await readerPage.goto(`/posts/${slug}`);
+  await expect(desk.locator('#connection')).toHaveText('Live');
+
+  // Four seconds from now, typed on the event's clock (UTC for this post), to the second.
+  const at = new Date(Date.now() + 4000);
+  const typed = at.toISOString().slice(0, 19);
+  await desk.locator('#entry-body').fill('Embargo lifted: the new chip ships today');
+  await desk.locator('#schedule-at').fill(typed);
+  await desk.locator('#schedule').click();
+  const waiting = desk.locator('#drafts-list .draft', { hasText: 'Embargo lifted' });
+  await expect(waiting).toContainText('Scheduled');
+  await expect(readerPage.locator('#entries')).not.toContainText('Embargo lifted');
+  await desk.locator('#drafts').screenshot({ path: test.info().outputPath('drafts-scheduled.png') });
+
+  // At its time it is published: the reader's open page gets it, once; the panel lets go of it.
+  await expect(readerPage.locator('#entries [data-entry-id]', { hasText: 'Embargo lifted' })).toHaveCount(1, { timeout: 15_000 });
+  await expect(waiting).toHaveCount(0);
+  await expect(desk.locator('#timeline .desk-entry', { hasText: 'Embargo lifted' })).toHaveCount(1);
+  await Promise.all([eve.close(), reader.close()]);
+});
