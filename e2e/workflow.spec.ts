@@ -13,7 +13,7 @@ import { createPost, uniqueTitle } from './support/api.js';
 const admin = adminSession();
 const PASSWORD = 'workflow password 1';
 
-async function person(browser: Browser, baseURL: string, role: 'contributor' | 'editor', name: string, viewport?: { width: number; height: number }): Promise<BrowserContext> {
+async function person(browser: Browser, baseURL: string, role: 'contributor' | 'author' | 'editor', name: string, viewport?: { width: number; height: number }): Promise<BrowserContext> {
   const email = `${role}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@e2e.test`;
   expect((await admin().post('/api/users', { headers: { 'x-csrf-token': await csrf() }, data: { name, email, role, password: PASSWORD } })).status()).toBe(201);
   const context = await browser.newContext({ baseURL, ...(viewport ? { viewport } : {}) });
@@ -150,4 +150,65 @@ test('an admin adds a contributor on /admin/users, who then writes without a Pub
   await expect(desk.locator('#publish')).toBeHidden();
   await expect(desk.locator('#settings')).toHaveCount(0);
   await Promise.all([adminContext.close(), nia.close()]);
+});
+
+test('an editor schedules an entry from the box; it waits in the Drafts panel, then reaches an open reader page by itself', async ({ browser, baseURL }) => {
+  const slug = await createPost(admin(), uniqueTitle('Embargo'));
+  const eve = await person(browser, baseURL!, 'editor', 'Eve Embargo');
+  const reader = await browser.newContext({ baseURL });
+  const desk = await eve.newPage();
+  const readerPage = await reader.newPage();
+  await desk.goto(`/admin/posts/${slug}`);
+  await readerPage.goto(`/posts/${slug}`);
+  await expect(desk.locator('#connection')).toHaveText('Live');
+
+  // Four seconds from now, typed on the event's clock (UTC for this post), to the second.
+  const at = new Date(Date.now() + 4000);
+  const typed = at.toISOString().slice(0, 19);
+  await desk.locator('#entry-body').fill('Embargo lifted: the new chip ships today');
+  await desk.locator('#schedule-at').fill(typed);
+  await desk.locator('#schedule').click();
+  const waiting = desk.locator('#drafts-list .draft', { hasText: 'Embargo lifted' });
+  await expect(waiting).toContainText('Scheduled');
+  await expect(readerPage.locator('#entries')).not.toContainText('Embargo lifted');
+  await desk.locator('#drafts').screenshot({ path: test.info().outputPath('drafts-scheduled.png') });
+
+  // At its time it is published: the reader's open page gets it, once; the panel lets go of it.
+  await expect(readerPage.locator('#entries [data-entry-id]', { hasText: 'Embargo lifted' })).toHaveCount(1, { timeout: 15_000 });
+  await expect(waiting).toHaveCount(0);
+  await expect(desk.locator('#timeline .desk-entry', { hasText: 'Embargo lifted' })).toHaveCount(1);
+  await Promise.all([eve.close(), reader.close()]);
+});
+
+test("an author picks up a colleague's draft from the Drafts panel, edits it in place and publishes it under the colleague's byline", async ({ browser, baseURL }) => {
+  const slug = await createPost(admin(), uniqueTitle('Shared drafts'));
+  const ada = await person(browser, baseURL!, 'author', 'Ada Writer');
+  const bob = await person(browser, baseURL!, 'author', 'Bob Picker');
+  const adaDesk = await ada.newPage();
+  const bobDesk = await bob.newPage();
+  await adaDesk.goto(`/admin/posts/${slug}`);
+  await bobDesk.goto(`/admin/posts/${slug}`);
+  await adaDesk.locator('#entry-body').fill('Half-written: the demo');
+  await adaDesk.locator('#save-draft').click();
+
+  // Bob sees Ada's draft appear live, edits it in place and publishes it.
+  const found = bobDesk.locator('#drafts-list .draft', { hasText: 'Half-written: the demo' });
+  await expect(found).toContainText('Ada Writer');
+  const shared = bobDesk.locator(`#drafts-list .draft[data-draft-id="${await found.getAttribute('data-draft-id')}"]`);
+  await shared.locator('[data-draft-action="edit"]').click();
+  const box = shared.locator('textarea');
+  await expect(box).toBeFocused();
+  await box.fill('The demo crashed, then worked on the second try');
+  await shared.getByRole('button', { name: 'Save' }).click();
+  const saved = bobDesk.locator('#drafts-list .draft', { hasText: 'The demo crashed' });
+  await expect(saved).toContainText('by Bob Picker');
+  // Ada's panel follows: her draft, saved by Bob.
+  await expect(adaDesk.locator('#drafts-list .draft', { hasText: 'The demo crashed' })).toContainText('by Bob Picker');
+  await saved.locator('[data-draft-action="publish"]').click();
+  await expect(bobDesk.locator('#drafts-list .draft')).toHaveCount(0);
+  await expect(adaDesk.locator('#drafts-list .draft')).toHaveCount(0);
+  const published = adaDesk.locator('#timeline .desk-entry', { hasText: 'The demo crashed' });
+  await expect(published).toHaveCount(1);
+  await expect(published.locator('.author')).toHaveText('Ada Writer');
+  await Promise.all([ada.close(), bob.close()]);
 });

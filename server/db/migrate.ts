@@ -11,8 +11,8 @@ export const MIGRATIONS_DIR = fileURLToPath(
 
 const FILE_NAME = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 
-/** A migration that rebuilds a referenced table says so on its first line (see migrate()). */
-const FOREIGN_KEYS_OFF = /^-- liveline: foreign-keys-off\b/;
+/** A migration that edits table definitions in place says so on its first line (see editSchema). */
+const EDITS_SCHEMA = /^-- liveline: edits-schema\b/;
 
 export type Migration = { version: number; name: string; sql: string; checksum: string };
 
@@ -55,25 +55,46 @@ export function migrate(db: Db, migrations: Migration[] = readMigrations()): { a
   const record = db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)');
   const applied: number[] = [];
   for (const migration of migrations.slice(appliedRows.length)) {
-    const rebuildsTables = FOREIGN_KEYS_OFF.test(migration.sql);
-    // SQLite's way to change a CHECK constraint is to rebuild the table, with foreign keys off
-    // (the pragma is a no-op inside a transaction), checking them all before COMMIT.
-    if (rebuildsTables) db.pragma('foreign_keys = OFF');
-    try {
+    if (EDITS_SCHEMA.test(migration.sql)) editSchema(db, migration);
+    else {
       db.transaction(() => {
         db.exec(migration.sql);
-        if (rebuildsTables) {
-          const broken = db.pragma('foreign_key_check') as unknown[];
-          if (broken.length > 0) throw new MigrationError(`Migration ${migration.version} (${migration.name}) leaves ${broken.length} broken foreign key(s)`);
-        }
         record.run(migration.version, migration.name, migration.checksum, new Date().toISOString());
       })();
-    } finally {
-      if (rebuildsTables) db.pragma('foreign_keys = ON');
     }
     applied.push(migration.version);
   }
   return { applied };
+}
+
+/**
+ * Widening a CHECK constraint (a new role, a new status) without rebuilding the table: SQLite
+ * cannot ALTER a constraint, and a rebuild would have to name every column, dropping those a
+ * later branch added. SQLite's documented alternative for changes that leave every stored row
+ * valid is to edit the table's definition in sqlite_schema (writable_schema, which better-sqlite3
+ * allows only outside its defensive mode) and bump schema_version. Here that runs in one
+ * transaction with its record, and is refused unless it changed a definition and the database
+ * is still sound.
+ */
+function editSchema(db: Db, migration: Migration): void {
+  const definitions = () => JSON.stringify(db.prepare('SELECT type, name, sql FROM sqlite_schema ORDER BY type, name').all());
+  const before = definitions();
+  db.unsafeMode(true);
+  try {
+    db.transaction(() => {
+      const version = db.pragma('schema_version', { simple: true }) as number;
+      db.pragma('writable_schema = ON');
+      db.exec(migration.sql);
+      db.pragma(`schema_version = ${version + 1}`);
+      db.pragma('writable_schema = OFF');
+      if (definitions() === before) throw new MigrationError(`Migration ${migration.version} (${migration.name}) changed no table definition`);
+      const check = db.pragma('integrity_check', { simple: true });
+      if (check !== 'ok') throw new MigrationError(`Migration ${migration.version} (${migration.name}) left the database unsound: ${String(check)}`);
+      db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)').run(migration.version, migration.name, migration.checksum, new Date().toISOString());
+    })();
+  } finally {
+    db.unsafeMode(false);
+  }
 }
 
 function verifyApplied(appliedRows: AppliedRow[], migrations: Migration[]): void {
