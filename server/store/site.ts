@@ -10,7 +10,7 @@ export type StoredSite = {
   accentDark: string | null;
   font: FontKey;
   footerLinks: FooterLink[];
-  /** Which link-embed providers are enabled and which load without a click (migration 0016). */
+  /** Which link-embed providers are enabled and which load without a click (migration 0015). */
   linkEmbeds: { enabled: LinkEmbedProvider[]; autoload: LinkEmbedProvider[] };
   version: number;
   updatedAt: string;
