@@ -44,7 +44,7 @@ describe('liveline CLI', () => {
   it('rejects bad arguments with a clear message', () => {
     const badRole = liveline(['token', 'create', '--name', 'X', '--role', 'owner']);
     expect(badRole.code).toBe(1);
-    expect(badRole.stderr).toContain('--role must be one of author, editor, admin');
+    expect(badRole.stderr).toContain('--role must be one of contributor, author, editor, admin');
     const unknown = liveline(['frobnicate']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('Unknown command "frobnicate"');

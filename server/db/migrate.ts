@@ -85,7 +85,7 @@ function editSchema(db: Db, migration: Migration): void {
       const version = db.pragma('schema_version', { simple: true }) as number;
       db.pragma('writable_schema = ON');
       db.exec(migration.sql);
-      db.pragma(`schema_version = ${version + 1}`);
+      db.pragma(`schema_version = ${sqlInteger(version + 1)}`);
       db.pragma('writable_schema = OFF');
       if (definitions() === before) throw new MigrationError(`Migration ${migration.version} (${migration.name}) changed no table definition`);
       const check = db.pragma('integrity_check', { simple: true });
@@ -111,4 +111,13 @@ function verifyApplied(appliedRows: AppliedRow[], migrations: Migration[]): void
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * An integer spelled into a pragma, which cannot take bound parameters: refused unless it is one
+ * (server/test/secrets.test.ts allows only this, or UPPER_CASE constants, inside SQL templates).
+ */
+function sqlInteger(value: number): string {
+  if (!Number.isSafeInteger(value)) throw new MigrationError(`Not an integer: ${String(value)}`);
+  return String(value);
 }

@@ -22,12 +22,13 @@ function database() {
 
 const all = readMigrations();
 const upTo11 = all.filter((migration) => migration.version <= 11);
+const upTo12 = all.filter((migration) => migration.version <= 12);
 
 it('keeps a column another branch added to users, and admits contributors', () => {
   const db = database();
   migrate(db, upTo11);
   db.exec("ALTER TABLE users ADD COLUMN avatar TEXT; INSERT INTO users (name, email, role, created_at, avatar) VALUES ('Ada', 'ada@example.org', 'author', 'now', 'ada.png')");
-  expect(migrate(db, all).applied).toEqual([12]);
+  expect(migrate(db, upTo12).applied).toEqual([12]);
   expect(db.prepare("SELECT name, role, avatar FROM users WHERE email = 'ada@example.org'").get()).toEqual({ name: 'Ada', role: 'author', avatar: 'ada.png' });
   db.prepare("INSERT INTO users (name, role, created_at) VALUES ('Cora', 'contributor', 'now')").run();
   expect(() => db.prepare("INSERT INTO users (name, role, created_at) VALUES ('Boss', 'owner', 'now')").run()).toThrow(/CHECK constraint/);
