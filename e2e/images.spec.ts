@@ -154,3 +154,26 @@ test('an author uploads photos, is asked for alt text, adds caption and credit, 
   for (const view of [phone, desktop]) await view.context().close();
   await author.close();
 });
+
+test('an editor sets the cover image in the post settings; the shared page shows it', async ({ browser }) => {
+  const { slug } = await setUp(admin());
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addCookies((await admin().storageState()).cookies);
+  const page = await context.newPage();
+  await page.goto(`/admin/posts/${slug}`);
+  await page.getByText('Post settings').click();
+  await page.locator('#cover-picker').setInputFiles({ name: 'cover.jpg', mimeType: 'image/jpeg', buffer: await phonePhoto('#c93', 'C') });
+  const cover = page.getByLabel(/^Cover image/);
+  await expect(cover).toHaveValue(/^\/uploads\/[0-9a-f]{64}\.jpg$/);
+  await expect(page.locator('.cover-preview')).toBeVisible();
+  const url = await cover.inputValue();
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.locator('#settings-form .settings-message')).toHaveText('Saved.');
+  await page.screenshot({ path: test.info().outputPath('cover-settings.png') });
+
+  const shared = await (await context.request.get(`/posts/${slug}`)).text();
+  // 1600 px wide: shared as the image itself, made absolute.
+  expect(shared).toMatch(new RegExp(`<meta property="og:image" content="https?://[^"]+${url}">`));
+  expect(shared).toMatch(new RegExp(`<meta name="twitter:image" content="https?://[^"]+${url}">`));
+  await context.close();
+});
