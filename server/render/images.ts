@@ -70,7 +70,9 @@ const isBlank = (token: Token) => token.type === 'text' && token.raw.trim() === 
 function lines(tokens: Token[]): Token[][] | undefined {
   const out: Token[][] = [[]];
   for (const token of tokens) {
-    if (token.type === 'text' && token.raw.trim() === '' && token.raw.includes('\n')) {
+    // A hard line break (two trailing spaces, or a backslash) ends a line as a newline does.
+    if (token.type === 'br') out.push([]);
+    else if (token.type === 'text' && token.raw.trim() === '' && token.raw.includes('\n')) {
       if ((token.raw.match(/\n/g)?.length ?? 0) > 1) return undefined;
       out.push([]);
     } else if (!isBlank(token)) out[out.length - 1]!.push(token);
