@@ -43,6 +43,14 @@ describe('image Markdown', () => {
     expect(imagesLackingAlt(render(`<img src="${URL}" role="presentation">`))).toEqual([URL]);
   });
 
+  it('points src at the widest rendition in the original format when the original is wider than 1600 px', () => {
+    const renditions = [480, 960, 1600].flatMap((width) => ['jpg', 'webp'].map((ext) => ({ url: `/uploads/bbbb-${width}.${ext}`, width, height: width / 2, mimeType: ext === 'jpg' ? 'image/jpeg' : 'image/webp' })));
+    const jpeg = renderMarkdownSync('![a](/uploads/bbbb.jpg)', { '/uploads/bbbb.jpg': { width: 4000, height: 2000, renditions } });
+    expect(jpeg).toContain('src="/uploads/bbbb-1600.jpg" alt="a" width="1600" height="800" srcset="/uploads/bbbb-480.webp 480w, /uploads/bbbb-960.webp 960w, /uploads/bbbb-1600.webp 1600w"');
+    const webp = renderMarkdownSync('![a](/uploads/bbbb.webp)', { '/uploads/bbbb.webp': { width: 4000, height: 2000, renditions: renditions.filter((r) => r.mimeType === 'image/webp') } });
+    expect(webp).toContain('src="/uploads/bbbb-1600.webp" alt="a" width="1600" height="800"');
+  });
+
   it('makes only the first lazy image eager', () => {
     const html = eagerFirstImage(render(`![a](${URL})\n\n![b](${URL})`));
     expect([...html.matchAll(/loading="(\w+)"/g)].map((match) => match[1])).toEqual(['eager', 'lazy']);
