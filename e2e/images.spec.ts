@@ -133,6 +133,8 @@ test('an author uploads photos, is asked for alt text, adds caption and credit, 
     await expect(image).toHaveAttribute('decoding', 'async');
     await expect(figures.first().locator('figcaption')).toHaveText('Thousands gathered before the vote. Photo: Jane Doe/AP');
     await expect(figures.nth(2).locator('img')).toHaveAttribute('alt', '');
+    // As a button, the decorative image is named by its place in the gallery.
+    await expect(figures.nth(2).getByRole('button', { name: '3 of 3' })).toBeVisible();
     await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), { message: name }).toBe(true);
     // The browser picked a WebP rendition, not the JPEG original.
     expect(await image.evaluate((img: HTMLImageElement) => img.currentSrc)).toMatch(/\.webp$/);
