@@ -35,6 +35,11 @@ function enhance(root: ParentNode & Partial<Pick<Element, 'matches'>>): void {
     image.tabIndex = 0;
     image.setAttribute('role', 'button');
     image.setAttribute('aria-haspopup', 'dialog');
+    // A decorative image (alt="") becomes a button too: it needs a name, its place in the gallery.
+    if (!image.alt.trim()) {
+      const all = [...(image.closest('figure.gallery')?.querySelectorAll(':scope > figure > img') ?? [])];
+      image.setAttribute('aria-label', ui.t('reader.gallery.position', { position: String(all.indexOf(image) + 1), total: String(all.length) }));
+    }
   }
 }
 

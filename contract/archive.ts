@@ -5,7 +5,7 @@ import { canonicalLanguage } from './i18n/languages.js';
 import { ENTRY_BODY_MAX, REVISION_ACTIONS, entrySchema, entryTombstoneSchema } from './entry.js';
 import { AUTHORS_MAX, CLAIMS, CORRECTION_NOTE_MAX, HEADLINE_MAX, LOCATION_MAX } from './entry-meta.js';
 import { normalizeTag, TAGS_MAX } from './tags.js';
-import { POST_STATUSES, SUMMARY_MAX, postSchema } from './post.js';
+import { POST_STATUSES, SUMMARY_MAX, coverImage, postSchema } from './post.js';
 import { ROLES } from './user.js';
 
 /** `POST /api/import?filename=NAME`. */
@@ -86,6 +86,8 @@ export const postRow = z.strictObject({
   // Added by migration 0009; archives written before it lack them. The HTML is rendered again on import.
   summary: z.string().max(SUMMARY_MAX).optional(),
   summary_html: text.optional(),
+  // Added by migration 0011 (issue 16); archives written before it lack it.
+  cover_image: coverImage.nullable().optional(),
 });
 
 export const entryRow = z.strictObject({

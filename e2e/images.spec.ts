@@ -133,6 +133,8 @@ test('an author uploads photos, is asked for alt text, adds caption and credit, 
     await expect(image).toHaveAttribute('decoding', 'async');
     await expect(figures.first().locator('figcaption')).toHaveText('Thousands gathered before the vote. Photo: Jane Doe/AP');
     await expect(figures.nth(2).locator('img')).toHaveAttribute('alt', '');
+    // As a button, the decorative image is named by its place in the gallery.
+    await expect(figures.nth(2).getByRole('button', { name: '3 of 3' })).toBeVisible();
     await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), { message: name }).toBe(true);
     // The browser picked a WebP rendition, not the JPEG original.
     expect(await image.evaluate((img: HTMLImageElement) => img.currentSrc)).toMatch(/\.webp$/);
@@ -153,4 +155,27 @@ test('an author uploads photos, is asked for alt text, adds caption and credit, 
 
   for (const view of [phone, desktop]) await view.context().close();
   await author.close();
+});
+
+test('an editor sets the cover image in the post settings; the shared page shows it', async ({ browser }) => {
+  const { slug } = await setUp(admin());
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addCookies((await admin().storageState()).cookies);
+  const page = await context.newPage();
+  await page.goto(`/admin/posts/${slug}`);
+  await page.getByText('Post settings').click();
+  await page.locator('#cover-picker').setInputFiles({ name: 'cover.jpg', mimeType: 'image/jpeg', buffer: await phonePhoto('#c93', 'C') });
+  const cover = page.getByLabel(/^Cover image/);
+  await expect(cover).toHaveValue(/^\/uploads\/[0-9a-f]{64}\.jpg$/);
+  await expect(page.locator('.cover-preview')).toBeVisible();
+  const url = await cover.inputValue();
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.locator('#settings-form .settings-message')).toHaveText('Saved.');
+  await page.screenshot({ path: test.info().outputPath('cover-settings.png') });
+
+  const shared = await (await context.request.get(`/posts/${slug}`)).text();
+  // 1600 px wide: shared as the image itself, made absolute.
+  expect(shared).toMatch(new RegExp(`<meta property="og:image" content="https?://[^"]+${url}">`));
+  expect(shared).toMatch(new RegExp(`<meta name="twitter:image" content="https?://[^"]+${url}">`));
+  await context.close();
 });

@@ -89,6 +89,7 @@ export function setupSettings(root: HTMLElement, current: () => Post): { update(
     tags.value = post.tags.join(', ');
     categories.value = post.categories.join(', ');
     cover.value = post.coverImage ?? ''; // change rows stored before the field lack it
+    coverStatus.textContent = '';
     showCover();
     when.load(post.startsAt, post.timezone);
     status.value = post.status;

@@ -70,7 +70,9 @@ const isBlank = (token: Token) => token.type === 'text' && token.raw.trim() === 
 function lines(tokens: Token[]): Token[][] | undefined {
   const out: Token[][] = [[]];
   for (const token of tokens) {
-    if (token.type === 'text' && token.raw.trim() === '' && token.raw.includes('\n')) {
+    // A hard line break (two trailing spaces, or a backslash) ends a line as a newline does.
+    if (token.type === 'br') out.push([]);
+    else if (token.type === 'text' && token.raw.trim() === '' && token.raw.includes('\n')) {
       if ((token.raw.match(/\n/g)?.length ?? 0) > 1) return undefined;
       out.push([]);
     } else if (!isBlank(token)) out[out.length - 1]!.push(token);
@@ -171,7 +173,7 @@ export function imageTransform(catalog: ImageCatalog): sanitizeHtml.Transformer 
     if (attribs.title === DECORATIVE_TITLE && !attribs.alt?.trim()) Object.assign(out, { alt: '', role: 'presentation' });
     else if (attribs.title) out.title = attribs.title;
     const info = Object.hasOwn(catalog, src) ? catalog[src] : undefined;
-    if (info) Object.assign(out, responsive(info, attribs[LAYOUT_ATTRIBUTE] === 'gallery' ? 'gallery' : 'single'));
+    if (info) Object.assign(out, responsive(src, info, attribs[LAYOUT_ATTRIBUTE] === 'gallery' ? 'gallery' : 'single'));
     else {
       // Dimensions an author typed stay (they only reserve room); nothing else of theirs does.
       if (attribs.width && /^\d{1,5}$/.test(attribs.width)) out.width = attribs.width;
@@ -183,11 +185,12 @@ export function imageTransform(catalog: ImageCatalog): sanitizeHtml.Transformer 
   };
 }
 
-function responsive(info: ImageInfo, layout: keyof typeof SIZES): sanitizeHtml.Attributes {
+function responsive(original: string, info: ImageInfo, layout: keyof typeof SIZES): sanitizeHtml.Attributes {
   const webp = info.renditions.filter((rendition) => rendition.mimeType === 'image/webp').sort((a, b) => a.width - b.width);
-  const own = info.renditions.filter((rendition) => rendition.mimeType !== 'image/webp' && rendition.width <= SRC_MAX_WIDTH).sort((a, b) => b.width - a.width);
-  // The original when it is small enough, else its widest rendition in the same format.
-  const src = info.width <= SRC_MAX_WIDTH || !own[0] ? undefined : own[0];
+  // The original when it is small enough, else its widest rendition in the same format (WebP for a WebP).
+  const extension = (url: string) => /\.(\w+)$/.exec(url)?.[1];
+  const own = (renditions: ImageInfo['renditions']) => renditions.filter((rendition) => rendition.width <= SRC_MAX_WIDTH && extension(rendition.url) === extension(original));
+  const src = info.width <= SRC_MAX_WIDTH ? undefined : own(info.renditions).sort((a, b) => b.width - a.width)[0];
   const out: sanitizeHtml.Attributes = {
     width: String(src?.width ?? info.width),
     height: String(src?.height ?? info.height),

@@ -13,7 +13,7 @@ export class ArchiveStore {
       setMeta: db.prepare('UPDATE posts SET front_matter = ?, import_key = ? WHERE id = ?'),
       // The columns of the archive's post row (contract/archive.ts); a deleted post is never exported.
       post: db.prepare(`SELECT id, slug, title, description, status, starts_at, ended_at, timezone, language, tags, categories, version, last_seq,
-        created_by, created_at, updated_at, front_matter, import_key, summary, summary_html FROM posts WHERE id = ?`),
+        created_by, created_at, updated_at, front_matter, import_key, summary, summary_html, cover_image FROM posts WHERE id = ?`),
       entries: db.prepare('SELECT * FROM entries WHERE post_id = ? ORDER BY id'),
       revisions: db.prepare(`SELECT r.* FROM entry_revisions r JOIN entries e ON e.id = r.entry_id WHERE e.post_id = ? ORDER BY r.id`),
       changes: db.prepare('SELECT post_id, seq, type, payload, created_at, actor_id FROM changes WHERE post_id = ? ORDER BY seq'),
@@ -79,9 +79,9 @@ type ArchiveTable = 'users' | 'posts' | 'entries' | 'entry_revisions' | 'user_pr
 const INSERT_SQL: Record<ArchiveTable, string> = {
   users: 'INSERT INTO users (id, name, email, role, created_at, disabled_at) VALUES (@id, @name, @email, @role, @created_at, @disabled_at)',
   posts: `INSERT INTO posts (id, slug, title, description, status, starts_at, ended_at, timezone, language, tags, categories, version, last_seq,
-    created_by, created_at, updated_at, front_matter, import_key, summary, summary_html) VALUES (@id, @slug, @title, @description, @status,
+    created_by, created_at, updated_at, front_matter, import_key, summary, summary_html, cover_image) VALUES (@id, @slug, @title, @description, @status,
     @starts_at, @ended_at, @timezone, @language, @tags, @categories, @version, @last_seq, @created_by, @created_at, @updated_at, @front_matter,
-    @import_key, @summary, @summary_html)`,
+    @import_key, @summary, @summary_html, @cover_image)`,
   entries: `INSERT INTO entries (id, post_id, author_id, body, html, key_event, pinned, version, created_at, updated_at, deleted_at, deleted_by,
     headline, location, tags, claim, correction_note, corrected_at, co_authors)
     VALUES (@id, @post_id, @author_id, @body, @html, @key_event, @pinned, @version, @created_at, @updated_at, @deleted_at, @deleted_by,
@@ -95,7 +95,7 @@ const INSERT_SQL: Record<ArchiveTable, string> = {
 
 const NULLABLE_DEFAULTS: Record<ArchiveTable, Row> = {
   users: {},
-  posts: { language: null, summary: '', summary_html: '' },
+  posts: { language: null, summary: '', summary_html: '', cover_image: null },
   entries: { headline: null, location: null, tags: '[]', claim: null, correction_note: null, corrected_at: null, co_authors: '[]' },
   entry_revisions: { shown_at: null },
   user_profiles: {},

@@ -35,7 +35,7 @@ describe('captions and credits in archives', () => {
     // The target has the same images (uploads travel beside the archive, not in it).
     expect((await upload(target, photo)).url).toBe(a.url);
     expect((await upload(target, second)).url).toBe(b.url);
-    const { slug } = await createPost(source, { title: 'Vote night' });
+    const { slug } = await createPost(source, { title: 'Vote night', coverImage: b.url });
     const bodies = [
       `![Crowds outside parliament](${a.url})\n*Thousands gathered before the vote — many of them students. — Photo: Jane Doe/AP*`,
       // One paragraph, no blank line: today's Jekyll format splits an entry at blank lines.
@@ -68,6 +68,8 @@ describe('captions and credits in archives', () => {
       const restored = await third.app.inject({ method: 'POST', url: `/api/import?filename=${slug}.json`, headers: third.auth('admin'), payload: archive as object });
       expect(restored.statusCode, restored.body).toBe(201);
       expect(entries(third, slug)).toEqual(before);
+      // The JSON archive restores the post's cover image too.
+      expect((await third.app.inject({ method: 'GET', url: `/api/posts/${slug}` })).json().post.coverImage).toBe(b.url);
     } finally {
       await third.close();
     }
