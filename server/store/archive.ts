@@ -18,6 +18,12 @@ export class ArchiveStore {
       revisions: db.prepare(`SELECT r.* FROM entry_revisions r JOIN entries e ON e.id = r.entry_id WHERE e.post_id = ? ORDER BY r.id`),
       changes: db.prepare('SELECT post_id, seq, type, payload, created_at, actor_id FROM changes WHERE post_id = ? ORDER BY seq'),
       user: db.prepare('SELECT id, name, email, role, created_at, disabled_at FROM users WHERE id = ?'),
+      historyRevision: db.prepare(`INSERT INTO entry_revisions (entry_id, version, action, body, key_event, shown_at, actor_id, created_at)
+        VALUES (@entryId, @version, @action, @body, @keyEvent, @shownAt, @actorId, @at)`),
+      historyDone: db.prepare('UPDATE entries SET version = @version, updated_at = @at WHERE id = @entryId'),
+      userByName: db.prepare('SELECT id FROM users WHERE name = ? ORDER BY id LIMIT 1'),
+      insertImportedUser: db.prepare(`INSERT INTO users (name, email, role, password_hash, created_at, disabled_at)
+        VALUES (@name, NULL, 'author', NULL, @now, @now) RETURNING id`),
     };
   }
 
@@ -48,6 +54,29 @@ export class ArchiveStore {
     for (const change of changes) add(change.actor_id);
     const users = [...userIds].sort((a, b) => a - b).map((id) => this.statements.user.get(id) as Row);
     return { users, post, entries, revisions, changes };
+  }
+
+  /**
+   * The user an imported byline names: the first account with that exact name, else a new
+   * author account that cannot log in (no e-mail, no password, disabled), so the entry keeps
+   * its byline and an admin can later enable or merge it.
+   */
+  userForByline(name: string, now: string): number {
+    const found = this.statements.userByName.get(name) as { id: number } | undefined;
+    if (found) return found.id;
+    return (this.statements.insertImportedUser.get({ name, now }) as { id: number }).id;
+  }
+
+  /**
+   * An imported entry's earlier versions as its revisions 1…N (the entry itself is version N),
+   * each at the time it was saved; the caller inserted the entry with the last version's body.
+   */
+  writeHistory(entryId: number, versions: { version: number; action: 'created' | 'updated'; body: string; keyEvent: boolean; shownAt: string; at: string; actorId?: number | null | undefined }[], actorId: number | null): void {
+    for (const version of versions) {
+      this.statements.historyRevision.run({ entryId, ...version, keyEvent: version.keyEvent ? 1 : 0, actorId: version.actorId ?? actorId });
+    }
+    const last = versions.at(-1);
+    if (last) this.statements.historyDone.run({ entryId, version: last.version, at: last.at });
   }
 
   userById(id: number): Row | undefined {
