@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { post as arbitraryPost } from './arbitraries.js';
+import { post as arbitraryPost } from '../test/archive-arbitraries.js';
 import { formatJekyll, parseJekyll } from './jekyll.js';
 
 describe('Jekyll export → import → export', () => {

@@ -1,11 +1,11 @@
 /**
  * Export → import → export is a fixed point through the database, for the Jekyll and the JSON
- * formats, on random posts (server/archive/arbitraries.ts): what the import stores and the next
+ * formats, on random posts (server/test/archive-arbitraries.ts): what the import stores and the next
  * export writes are the same post. Sized to run in about ten seconds.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { post as arbitraryPost } from '../archive/arbitraries.js';
+import { post as arbitraryPost } from './archive-arbitraries.js';
 import { formatJekyll } from '../archive/jekyll.js';
 import { createTestApp, type TestApp } from './helpers.js';
 

@@ -5,7 +5,7 @@
  * Test-only (imported by *.test.ts files).
  */
 import fc from 'fast-check';
-import type { ExportEntry, ExportPost } from './jekyll.js';
+import type { ExportEntry, ExportPost } from '../archive/jekyll.js';
 
 const WORDS = ['vote', 'minister', 'Zoë', 'naïve', 'مرحبا', 'שלום', '日本語', '🎉', '👩🏽‍💻', 'x²', '«quoted»', '**bold**', '_it_', '`code`', '[link](https://example.com/a?b=1)', '10:00', '50%', 'a&b', 'C#'];
 const word = fc.constantFrom(...WORDS);
