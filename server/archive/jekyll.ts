@@ -230,6 +230,10 @@ export type ExportEntry = Partial<EntryFields> & { body: string; createdAt: stri
  */
 export function formatJekyll(post: ExportPost, original: Record<string, unknown>, entries: ExportEntry[]): string {
   const fm = exportFrontMatter({ ...post, lastEntryAt: entries.at(-1)?.createdAt ?? null }, original);
+  // Jekyll runs Liquid over a post: `{{ … }}` or `{% … %}` in an entry would be evaluated, not shown.
+  if (!('render_with_liquid' in fm) && [post.summary ?? '', ...entries.map((entry) => entry.body)].some((text) => /\{[{%]/.test(text))) {
+    fm.render_with_liquid = false;
+  }
   const { startMs, date } = timing(post, original);
   const offsetMinutes = markerOffset(post, original, date, startMs);
   let reference = startMs;

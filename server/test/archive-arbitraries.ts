@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import type { ExportEntry, ExportPost } from '../archive/jekyll.js';
 
-const WORDS = ['vote', 'minister', 'Zoë', 'naïve', 'مرحبا', 'שלום', '日本語', '🎉', '👩🏽‍💻', 'x²', '«quoted»', '**bold**', '_it_', '`code`', '[link](https://example.com/a?b=1)', '10:00', '50%', 'a&b', 'C#'];
+const WORDS = ['vote', 'minister', 'Zoë', 'naïve', 'مرحبا', 'שלום', '日本語', '🎉', '👩🏽‍💻', 'x²', '«quoted»', '**bold**', '_it_', '`code`', '[link](https://example.com/a?b=1)', '10:00', '50%', 'a&b', 'C#', '{{ site.title }}'];
 const word = fc.constantFrom(...WORDS);
 const line = fc.array(word, { minLength: 1, maxLength: 8 }).map((words) => words.join(' '));
 
