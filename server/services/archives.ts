@@ -68,6 +68,8 @@ export class ArchiveService {
     htmls: string[],
     summary: Summary | undefined,
     actor: Actor | null,
+    /** false: the post's fields only; the caller writes its entries (WordPress liveblog entries). */
+    pairEntries = true,
   ): { result: ImportResult; changes: LoggedChange[]; post: Post } {
     const { stores } = this.deps;
     const now = nowIso(this.deps);
@@ -92,10 +94,11 @@ export class ArchiveService {
       changes.push(stores.changes.append(existing.id, { type: 'post.updated', post: updated }, actorId, now));
     }
     this.archive.setMeta(post.id, parsed.frontMatter, parsed.importKey);
-    const authorOf = (entry: ImportedEntry): number | null => (entry.authorId !== undefined ? entry.authorId : entry.author ? this.archive.userForByline(entry.author, now) : null);
+    const authorOf = (entry: ImportedEntry): number | null => (entry.authorId !== undefined ? entry.authorId : entry.author ? this.archive.userForByline(entry.author, now).id : null);
 
     // Pair the post's entries with the file's, in timeline order: same → nothing, different →
     // an edit (with its revision), extra in the file → new entries, missing from it → deletions.
+    if (!pairEntries) return { result: { file, slug: post.slug, action: !existing ? 'created' : changes.length ? 'updated' : 'unchanged', entries: 0 }, changes, post };
     const current = existing ? stores.entries.latest(post.id, ALL) : [];
     const kept: { id: number; pinned: boolean }[] = [];
     parsed.entries.forEach((entry, index) => {
@@ -256,7 +259,7 @@ export class ArchiveService {
    * The render budget counts time queued behind other renders, and a batch import queues many on a
    * busy machine: a timeout is retried before the entry counts as unrenderable.
    */
-  private async renderForImport(file: string, entry: { body: string; line: number }): Promise<string> {
+  async renderForImport(file: string, entry: { body: string; line: number }): Promise<string> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.deps.renderer.render(entry.body);

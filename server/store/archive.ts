@@ -21,6 +21,9 @@ export class ArchiveStore {
       historyRevision: db.prepare(`INSERT INTO entry_revisions (entry_id, version, action, body, key_event, shown_at, actor_id, created_at)
         VALUES (@entryId, @version, @action, @body, @keyEvent, @shownAt, @actorId, @at)`),
       historyDone: db.prepare('UPDATE entries SET version = @version, updated_at = @at WHERE id = @entryId'),
+      firstRevisions: db.prepare(`SELECT e.id, r.created_at FROM entries e JOIN entry_revisions r ON r.entry_id = e.id AND r.version = 1
+        WHERE e.post_id = ? ORDER BY e.id`),
+      revisionCount: db.prepare('SELECT count(*) AS n FROM entry_revisions'),
       userByName: db.prepare('SELECT id FROM users WHERE name = ? ORDER BY id LIMIT 1'),
       insertImportedUser: db.prepare(`INSERT INTO users (name, email, role, password_hash, created_at, disabled_at)
         VALUES (@name, NULL, 'author', NULL, @now, @now) RETURNING id`),
@@ -61,10 +64,27 @@ export class ArchiveStore {
    * author account that cannot log in (no e-mail, no password, disabled), so the entry keeps
    * its byline and an admin can later enable or merge it.
    */
-  userForByline(name: string, now: string): number {
+  userForByline(name: string, now: string): { id: number; created: boolean } {
     const found = this.statements.userByName.get(name) as { id: number } | undefined;
-    if (found) return found.id;
-    return (this.statements.insertImportedUser.get({ name, now }) as { id: number }).id;
+    if (found) return { id: found.id, created: false };
+    return { id: (this.statements.insertImportedUser.get({ name, now }) as { id: number }).id, created: true };
+  }
+
+  /**
+   * A post's entries (deleted ones too) by the time of their first revision: an imported
+   * WordPress entry's is the time WordPress created it, which no later edit changes, so a
+   * re-import finds it there. Same-time entries are told apart by their order.
+   */
+  entriesByFirstRevision(postId: number): Map<string, number> {
+    const rows = this.statements.firstRevisions.all(postId) as { id: number; created_at: string }[];
+    const out = new Map<string, number>();
+    const seen = new Map<string, number>();
+    for (const row of rows) {
+      const ordinal = seen.get(row.created_at) ?? 0;
+      seen.set(row.created_at, ordinal + 1);
+      out.set(`${row.created_at}#${ordinal}`, row.id);
+    }
+    return out;
   }
 
   /**
@@ -77,6 +97,11 @@ export class ArchiveStore {
     }
     const last = versions.at(-1);
     if (last) this.statements.historyDone.run({ entryId, version: last.version, at: last.at });
+  }
+
+  /** How many revisions the database holds (an import reports how many it wrote). */
+  revisionCount(): number {
+    return (this.statements.revisionCount.get() as { n: number }).n;
   }
 
   userById(id: number): Row | undefined {
