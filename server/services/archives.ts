@@ -5,6 +5,7 @@ import { ArchiveFormatError } from '../archive/errors.js';
 import { formatHtmlArchive } from '../archive/html-archive.js';
 import { formatJekyll, type ParsedEntry, type ParsedPost } from '../archive/jekyll.js';
 import { toJsonArchive } from '../archive/json-archive.js';
+import { isWxr } from '../archive/wxr/parse.js';
 import { errors } from '../domain/errors.js';
 import { RenderError } from '../render/markdown.js';
 import { CLIENT_DIST } from '../render/assets.js';
@@ -42,6 +43,7 @@ export class ArchiveService {
       }
       return await this.importJson(file, data);
     }
+    if (isWxr(text)) throw new ArchiveFormatError(file, 1, 'this is a WordPress export (WXR): import it with `liveline import FILE`');
     // Never parseJekyll here: reading a file is super-linear on hostile input, so it runs in a worker.
     return this.importJekyll(file, await this.deps.importParser.parse(text, file), actor);
   }

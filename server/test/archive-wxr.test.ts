@@ -156,6 +156,12 @@ describe('liveline import of a WordPress export', () => {
     expect((await t.app.inject('/api/posts/product-launch-live')).statusCode).toBe(200);
   });
 
+  it('POST /api/import says a WXR file is for `liveline import` (422 with the file and line)', async () => {
+    const response = await t.app.inject({ method: 'POST', url: `/api/import?filename=${LIVEBLOG}`, headers: { ...t.auth('editor'), 'content-type': 'text/markdown' }, payload: read(LIVEBLOG) });
+    expect(response.statusCode).toBe(422);
+    expect(response.json()).toMatchObject({ file: LIVEBLOG, line: 1, detail: expect.stringMatching(/WordPress export \(WXR\): import it with `liveline import FILE`/) });
+  });
+
   it('refuses a DOCTYPE (entity expansion) at its line, and reads nothing of the file', async () => {
     const bomb = `<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n${read(LIVEBLOG).split('\n').slice(1).join('\n')}`;
     await expect(wordpress.importWxr('bomb.xml', bomb, null)).rejects.toMatchObject({ line: 2, message: expect.stringMatching(/DOCTYPE/) });
