@@ -74,7 +74,12 @@ export function parseWxr(raw: string, file: string): WxrFile {
   const { items, head } = cutItems(text, file, lineAt);
   const authors: WxrAuthor[] = [];
   for (const match of head.matchAll(/<wp:author>[\s\S]*?<\/wp:author>/g)) {
-    const node = parseFragment(match[0]);
+    let node: Node;
+    try {
+      node = parseFragment(match[0]);
+    } catch (error) {
+      throw new ArchiveFormatError(file, lineAt(match.index), `an author cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+    }
     for (const author of asArray(node['wp:author'])) {
       const a = author as Node;
       authors.push({ login: str(a['wp:author_login']), email: str(a['wp:author_email']), name: str(a['wp:author_display_name']) || str(a['wp:author_login']), wpId: str(a['wp:author_id']) || null });
@@ -91,12 +96,19 @@ export function parseWxr(raw: string, file: string): WxrFile {
       broken.push({ line, reason: `the item is larger than ${WXR_MAX_ITEM_BYTES / (1024 * 1024)} MiB` });
       continue;
     }
-    const valid = XMLValidator.validate(source, { allowBooleanAttributes: true });
-    if (valid !== true) {
-      broken.push({ line: line + valid.err.line - 1, reason: `broken XML: ${valid.err.msg}` });
+    let node: Node;
+    try {
+      const valid = XMLValidator.validate(source, { allowBooleanAttributes: true });
+      if (valid !== true) {
+        broken.push({ line: line + valid.err.line - 1, reason: `broken XML: ${valid.err.msg}` });
+        continue;
+      }
+      node = (parseFragment(source).item ?? {}) as Node;
+    } catch (error) {
+      // fast-xml-parser's own limits (elements nested too deep, say), or a stack overflow.
+      broken.push({ line, reason: `the item cannot be read: ${error instanceof Error ? error.message : String(error)}` });
       continue;
     }
-    const node = (parseFragment(source).item ?? {}) as Node;
     const comments = asArray(node['wp:comment']);
     if (comments.length > WXR_MAX_COMMENTS_PER_ITEM) {
       broken.push({ line, reason: `the item has more than ${WXR_MAX_COMMENTS_PER_ITEM} comments` });
