@@ -75,6 +75,8 @@ async function runImport(paths: string[]): Promise<void> {
   if (paths.length === 0) throw new ArchiveUsageError('Usage: liveline import FILE_OR_DIR...');
   const files = collectFiles(paths);
   let failed = 0;
+  /** WordPress exports that went in with some items left out for the file's faults. */
+  let partial = 0;
   await withServices(async ({ archives, wordpress }) => {
     for (const file of files) {
       try {
@@ -84,7 +86,7 @@ async function runImport(paths: string[]): Promise<void> {
           for (const result of summary.results) console.log(`${file} → ${result.slug} (${result.action}, ${result.entries} entries)`);
           console.log(formatWxrSummary(summary));
           for (const skip of summary.skipped) if (skip.error) console.error(`${file}:${skip.line}: ${skip.what}: ${skip.reason} (skipped)`);
-          if (summary.skipped.some((skip) => skip.error)) failed += 1;
+          if (summary.skipped.some((skip) => skip.error)) partial += 1;
           continue;
         }
         const result = await archives.importFile(file, text, null);
@@ -98,8 +100,8 @@ async function runImport(paths: string[]): Promise<void> {
       }
     }
   });
-  console.error(`Imported ${files.length - failed} of ${files.length} files${failed ? `; ${failed} skipped or imported in part` : ''}.`);
-  if (failed) process.exitCode = 1;
+  console.error(`Imported ${files.length - failed} of ${files.length} files${failed ? `; ${failed} skipped` : ''}${partial ? `; ${partial} with broken items left out` : ''}.`);
+  if (failed || partial) process.exitCode = 1;
 }
 
 /**

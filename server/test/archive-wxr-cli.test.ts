@@ -36,6 +36,7 @@ describe('liveline import of a WXR file', () => {
     expect(failed).toMatchObject({ code: 1 });
     const { stdout: out, stderr: err } = failed as { stdout: string; stderr: string };
     expect(err).toContain(`${broken}:${line}: item: broken XML:`);
+    expect(err).toContain('Imported 1 of 1 files; 1 with broken items left out.');
     // The liveblog post of the same site went in again as the same post: updated in place, not duplicated.
     expect(out).toContain(`${broken} → product-launch-live (unchanged, 6 entries)`);
     expect(out).not.toContain('what-we-expect');
