@@ -104,6 +104,10 @@ describe('liveline import of a WordPress export', () => {
     const publicText = [(await t.app.inject('/posts/product-launch-live')).body, (await t.app.inject('/api/posts/product-launch-live/changes?since=0')).body, (await t.app.inject('/posts/product-launch-live.md')).body].join('\n');
     expect(publicText).not.toContain('$199');
     expect(publicText).toContain('The CEO takes the stage');
+    // The Markdown export (times in the site's UTC+1) carries the key moment and bylines, and no WordPress login or e-mail.
+    const markdown = (await t.app.inject('/posts/product-launch-live.md')).body;
+    expect(markdown).toContain('**10:10**\n{: .entry .key}\n{: author="Alice Editor"}\n\nPrice: $99 for the base model.');
+    expect(markdown).not.toMatch(/alice@|author: alice/);
 
     // History, as the newsroom sees it.
     const history = async (body: string) => {

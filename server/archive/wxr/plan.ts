@@ -110,7 +110,8 @@ function planPost(item: WxrItem, wxr: WxrFile, authors: Map<string, WxrAuthor>, 
     tags: labels(item.tags),
     categories: labels(item.categories),
     author,
-    frontMatter: { title, date: startsAt, slug, wordpress_id: Number(item.wpId) || item.wpId, ...(item.creator ? { author: item.creator } : {}) },
+    // No author login here: the front matter is public in the Markdown export (/posts/:slug.md).
+    frontMatter: { title, date: startsAt, slug, wordpress_id: Number(item.wpId) || item.wpId },
   };
   if (!liveblog) {
     const content = item.content.replace(/<!--\s*\/?wp:[\s\S]*?-->/g, '');
