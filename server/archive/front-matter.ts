@@ -30,6 +30,8 @@ export const frontMatterSchema = z.looseObject({
   lang: scalar.pipe(z.string().refine((tag) => canonicalLanguage(tag) !== undefined, 'must be a BCP 47 language tag such as en, de-AT or pt-BR')).optional(),
   /** When an ended post ended, if not at its last entry. */
   ended: scalar.optional(),
+  /** `none`: the post has no start time (`date` is then when it was created). */
+  starts: scalar.optional(),
   /** "What we know": the post's summary, Markdown (usually a short list). */
   summary: scalar.pipe(z.string().max(SUMMARY_MAX, `must be at most ${SUMMARY_MAX} characters`)).optional(),
   wordpress_id: z.union([z.number().int(), z.string().min(1)]).optional(),
@@ -45,6 +47,8 @@ export type PostMeta = {
   timezone: string;
   /** From `lang:`; null (no `lang`) follows the site's DEFAULT_LANGUAGE. */
   language: string | null;
+  /** `starts: none`: the post has no start time of its own; `startsAt` (its date) still times the entries. */
+  noStart: boolean;
   /** From `ended:`; null: an ended post ended with its last entry. */
   endedAt: string | null;
   /** From `summary:`; null (no `summary`) keeps the post's current one on a re-import. */
@@ -133,6 +137,7 @@ export function readFrontMatter(yamlText: string, file: string): PostMeta {
     language: fm.lang === undefined ? null : canonicalLanguage(fm.lang)!,
     summary: fm.summary ?? null,
     endedAt: endedAt === null ? null : new Date(endedAt.ms).toISOString(),
+    noStart: fm.starts === 'none',
     startsAt: new Date(date.ms).toISOString(),
     offsetMinutes: markerOffsetMinutes(fm.timezone, date, date.ms),
     tags: fm.tags,

@@ -157,7 +157,7 @@ export function parseJekyll(text: string, file: string): ParsedPost {
   const { yaml, body, bodyLine } = splitFrontMatter(text, file);
   const meta = readFrontMatter(yaml, file);
   const entries = readEntries(body, bodyLine, file, Date.parse(meta.startsAt), meta.offsetMinutes);
-  const frontMatter = exportFrontMatter({ ...meta, summary: meta.summary ?? '', createdAt: meta.startsAt, lastEntryAt: entries.at(-1)?.createdAt ?? null }, meta.frontMatter);
+  const frontMatter = exportFrontMatter({ ...meta, startsAt: meta.noStart ? null : meta.startsAt, summary: meta.summary ?? '', createdAt: meta.startsAt, lastEntryAt: entries.at(-1)?.createdAt ?? null }, meta.frontMatter);
   return { ...meta, frontMatter, entries };
 }
 
@@ -199,6 +199,8 @@ export function exportFrontMatter(post: ExportPost, original: Record<string, unk
   else delete fm.lang;
   if (post.summary) fm.summary = post.summary;
   else delete fm.summary;
+  if (post.startsAt === null) fm.starts = 'none';
+  else if (fm.starts === 'none') delete fm.starts;
   const impliedEnd = post.lastEntryAt ?? post.startsAt;
   if (post.status === 'ended' && post.endedAt && post.endedAt !== impliedEnd) {
     fm.ended = fm.ended !== undefined && parseDate(String(fm.ended))?.ms === Date.parse(post.endedAt) ? fm.ended : formatDate(Date.parse(post.endedAt), markerOffset(post, original, date, startMs));
@@ -213,7 +215,9 @@ export function exportFrontMatter(post: ExportPost, original: Record<string, unk
 function timing(post: ExportPost, original: Record<string, unknown>) {
   const zone = 'timezone' in original || post.timezone !== 'UTC' ? post.timezone : undefined;
   const date = typeof original.date === 'string' ? parseDate(original.date, zone) : null;
-  return { startMs: Date.parse(post.startsAt ?? post.createdAt), date, zone };
+  // A post without a start time is dated by the file it came from, else by when it was created.
+  const startMs = post.startsAt !== null ? Date.parse(post.startsAt) : (date?.ms ?? Date.parse(post.createdAt));
+  return { startMs, date, zone };
 }
 
 function markerOffset(post: ExportPost, original: Record<string, unknown>, date: ParsedDate | null, startMs: number): number {

@@ -24,11 +24,12 @@ describe('Jekyll export → import → export', () => {
           timezone: post.timezone,
           language: post.language,
           summary: post.summary || null,
-          startsAt: post.startsAt,
+          startsAt: post.startsAt ?? post.createdAt,
+          noStart: post.startsAt === null,
           tags: post.tags,
           categories: post.categories,
         });
-        const again = formatJekyll({ ...parsed, summary: parsed.summary, createdAt: parsed.startsAt }, parsed.frontMatter, parsed.entries);
+        const again = formatJekyll({ ...parsed, startsAt: parsed.noStart ? null : parsed.startsAt, createdAt: parsed.startsAt }, parsed.frontMatter, parsed.entries);
         expect(again).toBe(text);
       }),
       { numRuns: 300 },

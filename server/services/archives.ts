@@ -81,7 +81,7 @@ export class ArchiveService {
       title: parsed.title,
       description: parsed.description,
       status: parsed.status,
-      startsAt: parsed.startsAt,
+      startsAt: parsed.noStart ? null : parsed.startsAt,
       endedAt: parsed.status === 'ended' ? (parsed.endedAt ?? lastEntry?.createdAt ?? parsed.startsAt) : null,
       timezone: parsed.timezone,
       language: parsed.language,

@@ -95,6 +95,7 @@ export class WordPressImportService {
         timezone: planned.timezone,
         language: null,
         summary: null,
+        noStart: false,
         endedAt: planned.status === 'ended' ? (visible.at(-1)?.createdAt ?? planned.startsAt) : null,
         startsAt: planned.startsAt,
         offsetMinutes: 0,

@@ -47,6 +47,8 @@ export const post = fc
     language: fc.constantFrom(null, 'de', 'ar', 'ja', 'pt-BR'),
     summary: fc.oneof(fc.constant(''), list),
     // 1990–2035, whole seconds or not.
+    /** A post with no start time of its own (made in the newsroom without one). */
+    noStart: fc.boolean(),
     startMs: fc.integer({ min: 631_152_000, max: 2_082_758_400 }).chain((s) => fc.constantFrom(s * 1000, s * 1000 + 250)),
     /** How far the first entry is from the post's start: before it (up to two days) or after. */
     lead: fc.integer({ min: -48 * 60, max: 48 * 60 }).map((m) => m * MINUTE),
@@ -84,7 +86,7 @@ export const post = fc
         timezone: raw.timezone,
         language: raw.language,
         summary: raw.summary,
-        startsAt: new Date(raw.startMs).toISOString(),
+        startsAt: raw.noStart ? null : new Date(raw.startMs).toISOString(),
         createdAt: new Date(raw.startMs).toISOString(),
         tags: raw.tags,
         categories: raw.categories,

@@ -34,13 +34,13 @@ async function snapshot(t: TestApp, slug: string) {
   };
 }
 
-async function newsroomPost(t: TestApp): Promise<string> {
+async function newsroomPost(t: TestApp, { withStart = true } = {}): Promise<string> {
   const { slug } = await createPost(t, {
     title: 'Budget night',
     description: 'The vote, live.',
     summary: '- The vote is at **22:00**\n- The union says no',
     status: 'live',
-    startsAt: '2026-03-14T08:00:00.000Z',
+    ...(withStart ? { startsAt: '2026-03-14T08:00:00.000Z' } : {}),
     timezone: 'Europe/Berlin',
     language: 'de',
     tags: ['Budget', 'Parliament'],
@@ -87,12 +87,15 @@ describe('the newsroom post of issue 18', () => {
     expect((await target.app.services.archives.importFile(`${slug}.md`, exported, null)).action).toBe('unchanged');
   });
 
-  it('an ended post keeps the time it ended', async () => {
-    const slug = await newsroomPost(source);
+  it('an ended post keeps the time it ended, and a post without a start time keeps none', async () => {
+    const slug = await newsroomPost(source, { withStart: false });
     const ended = await source.app.inject({ method: 'PATCH', url: `/api/posts/${slug}`, headers: { ...source.auth('editor'), 'if-match': '1' }, payload: { status: 'ended' } });
     expect(ended.statusCode, ended.body).toBe(200);
     const exported = (await source.app.inject(`/posts/${slug}.md`)).body;
     await target.app.services.archives.importFile(`${slug}.md`, exported, null);
-    expect(await snapshot(target, slug)).toEqual(await snapshot(source, slug));
+    const copy = await snapshot(target, slug);
+    expect(copy.post).toMatchObject({ status: 'ended', startsAt: null, endedAt: expect.any(String) });
+    expect(copy).toEqual(await snapshot(source, slug));
+    expect((await target.app.inject(`/posts/${slug}.md`)).body).toBe(exported);
   });
 });
