@@ -89,6 +89,7 @@ async function runImport(paths: string[]): Promise<void> {
           if (summary.skipped.some((skip) => skip.error)) partial += 1;
           continue;
         }
+        if (/\.xml$/i.test(file)) throw new ArchiveFormatError(file, 1, 'not a WordPress export (WXR): an .xml file must be an RSS document in the wordpress.org/export namespace');
         const result = await archives.importFile(file, text, null);
         console.log(`${file} → ${result.slug} (${result.action}, ${result.entries} entries)`);
       } catch (error) {

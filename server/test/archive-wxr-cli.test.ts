@@ -40,5 +40,10 @@ describe('liveline import of a WXR file', () => {
     // The liveblog post of the same site went in again as the same post: updated in place, not duplicated.
     expect(out).toContain(`${broken} → product-launch-live (unchanged, 6 entries)`);
     expect(out).not.toContain('what-we-expect');
+
+    const other = join(dir, 'sitemap.xml');
+    writeFileSync(other, '<?xml version="1.0"?><urlset></urlset>\n');
+    const notWxr = await cli('import', other).catch((error: { code: number; stderr: string }) => error);
+    expect(notWxr).toMatchObject({ code: 1, stderr: expect.stringContaining(`${other}:1: not a WordPress export (WXR)`) });
   }, 60_000);
 });
