@@ -4,7 +4,7 @@ import { SLUG_PATTERN, slugify } from '../domain/slug.js';
 import { dateFromFileName, markerOffsetMinutes, parseDate } from './dates.js';
 import { ArchiveFormatError } from './errors.js';
 import { FRONT_MATTER_MAX_BYTES, YAML_MAX_ALIAS_COUNT } from './limits.js';
-import { POST_STATUSES, canonicalLanguage, isTimeZone } from '../../contract/index.js';
+import { POST_STATUSES, SUMMARY_MAX, canonicalLanguage, isTimeZone } from '../../contract/index.js';
 
 /** Jekyll / WordPress-export front matter: the fields Liveline understands; every other field is kept as is. */
 
@@ -28,6 +28,12 @@ export const frontMatterSchema = z.looseObject({
   timezone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').optional(),
   /** The post's language, as Jekyll sites write it (jekyll-seo-tag, Polyglot): a BCP 47 tag. */
   lang: scalar.pipe(z.string().refine((tag) => canonicalLanguage(tag) !== undefined, 'must be a BCP 47 language tag such as en, de-AT or pt-BR')).optional(),
+  /** When an ended post ended, if not at its last entry. */
+  ended: scalar.optional(),
+  /** `none`: the post has no start time (`date` is then when it was created). */
+  starts: scalar.optional(),
+  /** "What we know": the post's summary, Markdown (usually a short list). */
+  summary: scalar.pipe(z.string().max(SUMMARY_MAX, `must be at most ${SUMMARY_MAX} characters`)).optional(),
   wordpress_id: z.union([z.number().int(), z.string().min(1)]).optional(),
   categories: labelList,
   tags: labelList,
@@ -41,6 +47,12 @@ export type PostMeta = {
   timezone: string;
   /** From `lang:`; null (no `lang`) follows the site's DEFAULT_LANGUAGE. */
   language: string | null;
+  /** `starts: none`: the post has no start time of its own; `startsAt` (its date) still times the entries. */
+  noStart: boolean;
+  /** From `ended:`; null: an ended post ended with its last entry. */
+  endedAt: string | null;
+  /** From `summary:`; null (no `summary`) keeps the post's current one on a re-import. */
+  summary: string | null;
   startsAt: string;
   /** UTC offset the date was written in; time markers are read in it. */
   offsetMinutes: number;
@@ -114,6 +126,8 @@ export function readFrontMatter(yamlText: string, file: string): PostMeta {
   const date = parseDate(dateText, fm.timezone);
   if (!date) throw new ArchiveFormatError(file, lineOf('date'), `date: "${dateText}" is not a date such as 2011-03-14 09:02:44+00:00`);
   const slug = fm.slug ?? slugify(fm.title);
+  const endedAt = fm.ended === undefined ? null : parseDate(fm.ended, fm.timezone);
+  if (fm.ended !== undefined && !endedAt) throw new ArchiveFormatError(file, lineOf('ended'), `ended: "${fm.ended}" is not a date such as 2011-03-14 18:00:00+00:00`);
   return {
     title: fm.title,
     slug,
@@ -121,6 +135,9 @@ export function readFrontMatter(yamlText: string, file: string): PostMeta {
     status: fm.status ?? 'ended',
     timezone: fm.timezone ?? 'UTC',
     language: fm.lang === undefined ? null : canonicalLanguage(fm.lang)!,
+    summary: fm.summary ?? null,
+    endedAt: endedAt === null ? null : new Date(endedAt.ms).toISOString(),
+    noStart: fm.starts === 'none',
     startsAt: new Date(date.ms).toISOString(),
     offsetMinutes: markerOffsetMinutes(fm.timezone, date, date.ms),
     tags: fm.tags,

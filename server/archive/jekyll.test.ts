@@ -109,6 +109,6 @@ describe('formatJekyll', () => {
       { date: '2026-03-14 10:00:00+02:00', layout: 'post', tags: 'A' },
       [{ body: '- a list', createdAt: '2026-03-14T08:30:15.000Z' }],
     );
-    expect(text).toBe('---\ndate: 2026-03-14 10:00:00+02:00\nlayout: post\ntags: A\ntitle: Berlin\n---\n\n**10:30:15**\n- a list\n');
+    expect(text).toBe('---\ndate: 2026-03-14 10:00:00+02:00\nlayout: post\ntags: A\ntitle: Berlin\n---\n\n**10:30:15**\n{: .entry}\n\n- a list\n');
   });
 });

@@ -28,3 +28,15 @@ export const MAX_BLOCKS = 10_000;
  * limits reads in about 0.3 s on a busy two-core machine; a file that runs past this is refused.
  */
 export const PARSE_TIME_LIMIT_MS = 5_000;
+
+/** A WordPress export (WXR): posts, pages, attachments and menu items are all `<item>`s. */
+export const WXR_MAX_ITEMS = 50_000;
+
+/** One `<item>` (a post with its comments): a liveblog of a thousand entries and their edits is a few MiB. */
+export const WXR_MAX_ITEM_BYTES = 8 * 1024 * 1024;
+
+/** Comments of one item: a liveblog's entries and each of their edits and deletions are comments. */
+export const WXR_MAX_COMMENTS_PER_ITEM = 20_000;
+
+/** How long the worker may spend reading one WXR file: a whole site's export is larger than one post. */
+export const WXR_PARSE_TIME_LIMIT_MS = 30_000;

@@ -11,7 +11,9 @@
  */
 import { ArchiveFormatError } from './errors.js';
 import type { ParsedPost } from './jekyll.js';
-import { PARSE_TIME_LIMIT_MS } from './limits.js';
+import { PARSE_TIME_LIMIT_MS, WXR_PARSE_TIME_LIMIT_MS } from './limits.js';
+import type { WxrPlan } from './wxr/plan.js';
+import type { WxrOutcome } from './wxr/wxr.worker.js';
 import { TimedWorkerPool, WorkerLimitError, type Clocked } from '../render/worker-pool.js';
 
 export type ParseTask = Clocked<{ text: string; file: string }>;
@@ -59,6 +61,43 @@ export class ArchiveParser {
     }
     if (!outcome.ok) throw new ArchiveFormatError(file, outcome.line, outcome.message);
     return outcome.post;
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.close();
+  }
+}
+
+/**
+ * WordPress exports (wxr/), read and planned in a worker of their own like Markdown files, with a
+ * longer time limit: one file is a whole site.
+ */
+export class WxrParser {
+  readonly #pool: TimedWorkerPool<{ text: string; file: string }, WxrOutcome>;
+  readonly #timeoutMs: number;
+
+  constructor(options: ArchiveParserOptions = {}) {
+    this.#timeoutMs = options.timeoutMs ?? WXR_PARSE_TIME_LIMIT_MS;
+    this.#pool = new TimedWorkerPool({
+      // The worker lives in wxr/; any file there with this file's extension (.ts in tests, .js built) locates it.
+      worker: { name: 'wxr.worker', besideUrl: new URL(`./wxr/plan${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href },
+      timeoutMs: this.#timeoutMs,
+      queueTimeoutMs: options.queueTimeoutMs ?? 60_000,
+      minThreads: 0,
+      maxThreads: 1,
+    });
+  }
+
+  async plan(text: string, file: string): Promise<WxrPlan> {
+    let outcome: WxrOutcome;
+    try {
+      outcome = await this.#pool.run({ text, file });
+    } catch (error) {
+      if (!(error instanceof WorkerLimitError)) throw error;
+      throw new ArchiveFormatError(file, 1, error.reason === 'timeout' ? `reading the file took longer than ${this.#timeoutMs / 1000} s; export the site in parts (Tools → Export by date)` : 'the file is too large or too deeply nested to read');
+    }
+    if (!outcome.ok) throw new ArchiveFormatError(file, outcome.line, outcome.message);
+    return outcome.plan;
   }
 
   async close(): Promise<void> {

@@ -88,7 +88,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
       await sleep(Math.min(wait, options.maxWaitMs ?? Number.POSITIVE_INFINITY));
     }
     previousMs = at;
-    const response = await call('POST', `/api/posts/${slug}/entries`, { body: entry.body }, { 'idempotency-key': `${keyPrefix}-${index}` });
+    const response = await call('POST', `/api/posts/${slug}/entries`, { body: entry.body, ...(entry.keyEvent ? { keyEvent: true } : {}) }, { 'idempotency-key': `${keyPrefix}-${index}` });
     if (response.status !== 200 && response.status !== 201) {
       throw new ReplayError(`entry ${index + 1} (${options.file}:${entry.line}) failed: ${response.status} ${await response.text()}`);
     }

@@ -80,14 +80,15 @@ export const DEFAULT_STEP_MS = 60_000;
  * Instants for a post's blocks in file order. Marked blocks take their marker's time; runs of
  * unmarked blocks are spread evenly between the times around them (from the post's date for
  * the first run), or one minute apart when no marked block follows. Whole seconds, so an
- * export's markers reproduce them exactly.
+ * export's markers reproduce them exactly. A marker may be an exact instant (ms) instead of a clock time.
  */
-export function assignTimes(markers: (ClockTime | null)[], startMs: number, offsetMinutes: number): number[] {
+export function assignTimes(markers: (ClockTime | number | null)[], startMs: number, offsetMinutes: number): number[] {
   const anchored: (number | null)[] = [];
   let reference = startMs;
   for (const marker of markers) {
-    if (marker) reference = instantOnDay(marker, reference, offsetMinutes);
-    anchored.push(marker ? reference : null);
+    // A number is an exact instant (an entry header's `at`): it is the next reference as it is.
+    if (marker !== null) reference = typeof marker === 'number' ? marker : instantOnDay(marker, reference, offsetMinutes);
+    anchored.push(marker !== null ? reference : null);
   }
   const times: number[] = [];
   let index = 0;

@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ArchiveFormatError } from '../archive/errors.js';
-import { ArchiveParser } from '../archive/parse-pool.js';
+import { ArchiveParser, WxrParser } from '../archive/parse-pool.js';
+import { isWxr } from '../archive/wxr/parse.js';
 import { replay, ReplayError } from '../archive/replay.js';
 import { ensureDatabaseDirectory, loadConfig } from '../config.js';
 import { openDatabase } from '../db/connection.js';
@@ -15,10 +16,12 @@ import { ArchiveService } from '../services/archives.js';
 import { backupDatabase, BackupError, restoreDatabase } from '../db/backup.js';
 import { createStores } from '../services/context.js';
 import { nullPublisher } from '../services/publisher.js';
+import { WordPressImportService, type WxrSummary } from '../services/wordpress-import.js';
 
 /** `liveline import | export | replay | backup | restore`: archives in and out. */
 
-export const ARCHIVE_USAGE = `  import FILE_OR_DIR...                          import Jekyll/WordPress Markdown files or JSON archives
+export const ARCHIVE_USAGE = `  import FILE_OR_DIR...                          import Jekyll/WordPress Markdown files, JSON archives or
+                                                WordPress exports (WXR .xml, with liveblog-plugin entries)
   export SLUG [--format jekyll|json|html] [--output FILE]
                                                 write a post as Markdown (default), JSON or a static page
   replay FILE [--speed 20] [--url URL] [--token T] [--slug S] [--max-wait SECONDS]
@@ -28,9 +31,11 @@ export const ARCHIVE_USAGE = `  import FILE_OR_DIR...                          i
 
 export class ArchiveUsageError extends Error {}
 
-const ARCHIVE_FILE = /\.(md|markdown|json)$/i;
+const ARCHIVE_FILE = /\.(md|markdown|json|xml)$/i;
 
-async function withService<T>(use: (service: ArchiveService) => Promise<T> | T): Promise<T> {
+type Services = { archives: ArchiveService; wordpress: WordPressImportService };
+
+async function withServices<T>(use: (services: Services) => Promise<T> | T): Promise<T> {
   const config = loadConfig();
   ensureDatabaseDirectory(config.storage.databasePath);
   const db = openDatabase(config.storage.databasePath);
@@ -38,12 +43,19 @@ async function withService<T>(use: (service: ArchiveService) => Promise<T> | T):
   const stores = createStores(db, { defaultLanguage: config.site.defaultLanguage });
   const renderer = new MarkdownRenderer({ images: (body) => imageCatalog(stores.uploads, body) });
   const importParser = new ArchiveParser();
+  const wxrParser = new WxrParser();
   try {
-    return await use(new ArchiveService({ stores, publisher: nullPublisher, renderer, importParser }));
+    const deps = { stores, publisher: nullPublisher, renderer, importParser };
+    const archives = new ArchiveService(deps);
+    return await use({ archives, wordpress: new WordPressImportService(deps, archives, wxrParser) });
   } finally {
-    await Promise.all([renderer.close(), importParser.close()]);
+    await Promise.all([renderer.close(), importParser.close(), wxrParser.close()]);
     db.close();
   }
+}
+
+async function withService<T>(use: (service: ArchiveService) => Promise<T> | T): Promise<T> {
+  return withServices(({ archives }) => use(archives));
 }
 
 /** Files of the arguments: files as given, directories walked for .md, .markdown and .json, in name order. */
@@ -65,10 +77,22 @@ async function runImport(paths: string[]): Promise<void> {
   if (paths.length === 0) throw new ArchiveUsageError('Usage: liveline import FILE_OR_DIR...');
   const files = collectFiles(paths);
   let failed = 0;
-  await withService(async (service) => {
+  /** WordPress exports that went in with some items left out for the file's faults. */
+  let partial = 0;
+  await withServices(async ({ archives, wordpress }) => {
     for (const file of files) {
       try {
-        const result = await service.importFile(file, readFileSync(file, 'utf8'), null);
+        const text = readFileSync(file, 'utf8');
+        if (isWxr(text)) {
+          const summary = await wordpress.importWxr(file, text, null);
+          for (const result of summary.results) console.log(`${file} → ${result.slug} (${result.action}, ${result.entries} entries)`);
+          console.log(formatWxrSummary(summary));
+          for (const skip of summary.skipped) if (skip.error) console.error(`${file}:${skip.line}: ${skip.what}: ${skip.reason} (skipped)`);
+          if (summary.skipped.some((skip) => skip.error)) partial += 1;
+          continue;
+        }
+        if (/\.xml$/i.test(file)) throw new ArchiveFormatError(file, 1, 'not a WordPress export (WXR): an .xml file must be an RSS document in the wordpress.org/export namespace');
+        const result = await archives.importFile(file, text, null);
         console.log(`${file} → ${result.slug} (${result.action}, ${result.entries} entries)`);
       } catch (error) {
         // A bad file, or one that clashes with a post it did not create: report it, import the rest.
@@ -79,8 +103,28 @@ async function runImport(paths: string[]): Promise<void> {
       }
     }
   });
-  console.error(`Imported ${files.length - failed} of ${files.length} files${failed ? `; ${failed} skipped` : ''}.`);
-  if (failed) process.exitCode = 1;
+  console.error(`Imported ${files.length - failed} of ${files.length} files${failed ? `; ${failed} skipped` : ''}${partial ? `; ${partial} with broken items left out` : ''}.`);
+  if (failed || partial) process.exitCode = 1;
+}
+
+/**
+ * The table a WordPress import ends with: what went in, and what was left out and why (reasons
+ * counted; the items left out because of a fault of the file are also printed with file:line).
+ */
+export function formatWxrSummary(summary: WxrSummary): string {
+  const { posts, entries, users } = summary;
+  const row = (what: string, count: number, detail = '') => `  ${what.padEnd(10)}${String(count).padStart(6)}${detail ? `  ${detail}` : ''}`;
+  const reasons = new Map<string, number>();
+  for (const skip of summary.skipped) reasons.set(skip.reason, (reasons.get(skip.reason) ?? 0) + 1);
+  return [
+    `${summary.file}: WordPress export of ${summary.site}`,
+    row('posts', posts.created + posts.updated + posts.unchanged, `${posts.created} created, ${posts.updated} updated, ${posts.unchanged} unchanged`),
+    row('entries', entries.visible + entries.deleted, `${entries.visible} published, ${entries.deleted} deleted in WordPress (kept for the newsroom, never shown)`),
+    row('revisions', summary.revisions, 'written by this import'),
+    row('users', users.created + users.matched, `${users.created} created (cannot log in), ${users.matched} matched to existing accounts`),
+    row('skipped', summary.skipped.length),
+    ...[...reasons].sort((a, b) => b[1] - a[1]).map(([reason, count]) => `  ${String(count).padStart(16)}  ${reason}`),
+  ].join('\n');
 }
 
 const exportArgs = z.object({ format: z.enum(['jekyll', 'json', 'html'], { error: '--format must be jekyll, json or html' }).default('jekyll'), output: z.string().optional() });

@@ -3,13 +3,15 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ArchiveFormatError } from '../archive/errors.js';
 import { formatHtmlArchive } from '../archive/html-archive.js';
-import { formatJekyll, type ParsedPost } from '../archive/jekyll.js';
+import { formatJekyll, type ParsedEntry, type ParsedPost } from '../archive/jekyll.js';
 import { toJsonArchive } from '../archive/json-archive.js';
+import { isWxr } from '../archive/wxr/parse.js';
 import { errors } from '../domain/errors.js';
 import { RenderError } from '../render/markdown.js';
 import { CLIENT_DIST } from '../render/assets.js';
 import { ArchiveStore } from '../store/archive.js';
 import type { LoggedChange } from '../store/changes.js';
+import type { Summary } from '../store/posts.js';
 import { presentEntry, tombstoneOf } from '../store/entries.js';
 import { nowIso, type ServiceDeps } from './context.js';
 import { jsonArchive, type Actor, type Change, type ImportResult, type JsonArchive, type Post, type StoredEntry } from '../../contract/index.js';
@@ -41,6 +43,7 @@ export class ArchiveService {
       }
       return await this.importJson(file, data);
     }
+    if (isWxr(text)) throw new ArchiveFormatError(file, 1, 'this is a WordPress export (WXR): import it with `liveline import FILE`');
     // Never parseJekyll here: reading a file is super-linear on hostile input, so it runs in a worker.
     return this.importJekyll(file, await this.deps.importParser.parse(text, file), actor);
   }
@@ -51,6 +54,25 @@ export class ArchiveService {
     // Render first (in workers, async); the transaction below is synchronous.
     const htmls: string[] = [];
     for (const entry of parsed.entries) htmls.push(await this.renderForImport(file, entry));
+    const summary = parsed.summary === null ? undefined : { markdown: parsed.summary, html: parsed.summary.trim() ? await this.renderForImport(file, { body: parsed.summary, line: 1 }) : '' };
+    const { result, changes } = this.deps.stores.db.transaction(() => this.writeImported(file, parsed, htmls, summary, actor))();
+    for (const change of changes) this.deps.publisher.publish(change);
+    return result;
+  }
+
+  /**
+   * One imported post, in the caller's transaction: create it or update the post this import
+   * created before. Shared by Markdown and WordPress imports.
+   */
+  writeImported(
+    file: string,
+    parsed: ImportedPost,
+    htmls: string[],
+    summary: Summary | undefined,
+    actor: Actor | null,
+    /** false: the post's fields only; the caller writes its entries (WordPress liveblog entries). */
+    pairEntries = true,
+  ): { result: ImportResult; changes: LoggedChange[]; post: Post } {
     const { stores } = this.deps;
     const now = nowIso(this.deps);
     const actorId = actor?.id ?? null;
@@ -59,51 +81,80 @@ export class ArchiveService {
       title: parsed.title,
       description: parsed.description,
       status: parsed.status,
-      startsAt: parsed.startsAt,
-      endedAt: parsed.status === 'ended' ? (lastEntry?.createdAt ?? parsed.startsAt) : null,
+      startsAt: parsed.noStart ? null : parsed.startsAt,
+      endedAt: parsed.status === 'ended' ? (parsed.endedAt ?? lastEntry?.createdAt ?? parsed.startsAt) : null,
       timezone: parsed.timezone,
       language: parsed.language,
       tags: parsed.tags,
       categories: parsed.categories,
     };
-    const { result, changes } = stores.db.transaction(() => {
-      const changes: LoggedChange[] = [];
-      const existing = this.findImported(file, parsed);
-      const post =
-        existing ??
-        stores.posts.insert({ ...fields, slug: parsed.slug, createdBy: actorId, now });
-      if (existing && postDiffers(existing, fields)) {
-        const updated = stores.posts.update(existing.id, fields, now);
-        changes.push(stores.changes.append(existing.id, { type: 'post.updated', post: updated }, actorId, now));
-      }
-      this.archive.setMeta(post.id, parsed.frontMatter, parsed.importKey);
+    const changes: LoggedChange[] = [];
+    const existing = this.findImported(file, parsed);
+    const post = existing ?? stores.posts.insert({ ...fields, summary, slug: parsed.slug, createdBy: actorId, now });
+    if (existing && (postDiffers(existing, fields) || (summary !== undefined && summary.markdown !== existing.summary))) {
+      const updated = stores.posts.update(existing.id, { ...fields, summary }, now);
+      changes.push(stores.changes.append(existing.id, { type: 'post.updated', post: updated }, actorId, now));
+    }
+    this.archive.setMeta(post.id, parsed.frontMatter, parsed.importKey);
+    const authorOf = (entry: ImportedEntry): number | null => (entry.authorId !== undefined ? entry.authorId : entry.author ? this.archive.userForByline(entry.author, now).id : null);
 
-      // Pair the post's entries with the file's, in timeline order: same → nothing, different →
-      // an edit (with its revision), extra in the file → new entries, missing from it → deletions.
-      const current = existing ? stores.entries.latest(post.id, ALL) : [];
-      parsed.entries.forEach((entry, index) => {
-        const html = htmls[index]!;
-        const before = current[index];
-        if (!before) {
-          const created = stores.entries.insert({ postId: post.id, authorId: null, body: entry.body, html, keyEvent: false, createdAt: entry.createdAt, now });
-          stores.entries.recordRevision(created, 'created', actorId, now);
-          changes.push(stores.changes.append(post.id, { type: 'entry.created', entry: presentEntry(created) }, actorId, now));
-        } else if (before.body !== entry.body || before.createdAt !== entry.createdAt) {
-          const updated = stores.entries.update(before.id, { body: entry.body, html, keyEvent: before.keyEvent, createdAt: entry.createdAt }, now);
+    // Pair the post's entries with the file's, in timeline order: same → nothing, different →
+    // an edit (with its revision), extra in the file → new entries, missing from it → deletions.
+    if (!pairEntries) return { result: { file, slug: post.slug, action: !existing ? 'created' : changes.length ? 'updated' : 'unchanged', entries: 0 }, changes, post };
+    const current = existing ? stores.entries.latest(post.id, ALL) : [];
+    const kept: { id: number; pinned: boolean }[] = [];
+    parsed.entries.forEach((entry, index) => {
+      const html = htmls[index]!;
+      const before = current[index];
+      if (!before) {
+        const created = stores.entries.insert({ postId: post.id, authorId: authorOf(entry), body: entry.body, html, keyEvent: entry.keyEvent, createdAt: entry.createdAt, now: entry.revisions?.[0]?.at ?? now });
+        this.recordImportedHistory(created, entry, actorId, now);
+        changes.push(stores.changes.append(post.id, { type: 'entry.created', entry: presentEntry(stores.entries.byId(created.id)!) }, actorId, now));
+        kept.push({ id: created.id, pinned: entry.pinned });
+      } else {
+        if (before.body !== entry.body || before.createdAt !== entry.createdAt || before.keyEvent !== entry.keyEvent) {
+          const updated = stores.entries.update(before.id, { body: entry.body, html, keyEvent: entry.keyEvent, createdAt: entry.createdAt }, now);
           stores.entries.recordRevision(updated, 'updated', actorId, now);
           changes.push(stores.changes.append(post.id, { type: 'entry.updated', entry: presentEntry(updated) }, actorId, now));
         }
-      });
-      for (const gone of current.slice(parsed.entries.length)) {
-        const deleted = stores.entries.softDelete(gone.id, actorId, now);
-        stores.entries.recordRevision(deleted, 'deleted', actorId, now);
-        changes.push(stores.changes.append(post.id, { type: 'entry.deleted', entry: tombstoneOf(deleted, now) }, actorId, now));
+        kept.push({ id: before.id, pinned: entry.pinned });
       }
-      const action: ImportResult['action'] = !existing ? 'created' : changes.length ? 'updated' : 'unchanged';
-      return { result: { file, slug: post.slug, action, entries: parsed.entries.length }, changes };
-    })();
-    for (const change of changes) this.deps.publisher.publish(change);
-    return result;
+    });
+    for (const gone of current.slice(parsed.entries.length)) {
+      const deleted = stores.entries.softDelete(gone.id, actorId, now);
+      stores.entries.recordRevision(deleted, 'deleted', actorId, now);
+      changes.push(stores.changes.append(post.id, { type: 'entry.deleted', entry: tombstoneOf(deleted, now) }, actorId, now));
+    }
+    // Pins last, unpinning first: a post has one pinned entry (a unique index says so).
+    const wanted = kept.find((entry) => entry.pinned)?.id;
+    const pinnedNow = stores.entries.pinnedIn(post.id);
+    if (pinnedNow && pinnedNow.id !== wanted) {
+      const unpinned = stores.entries.setPinned(pinnedNow.id, false, now);
+      stores.entries.recordRevision(unpinned, 'unpinned', actorId, now);
+      changes.push(stores.changes.append(post.id, { type: 'entry.updated', entry: presentEntry(unpinned) }, actorId, now));
+    }
+    if (wanted !== undefined && pinnedNow?.id !== wanted) {
+      const pinned = stores.entries.setPinned(wanted, true, now);
+      stores.entries.recordRevision(pinned, 'pinned', actorId, now);
+      changes.push(stores.changes.append(post.id, { type: 'entry.updated', entry: presentEntry(pinned) }, actorId, now));
+    }
+    const action: ImportResult['action'] = !existing ? 'created' : changes.length ? 'updated' : 'unchanged';
+    return { result: { file, slug: post.slug, action, entries: parsed.entries.length }, changes, post };
+  }
+
+  /**
+   * A new entry's revisions: one `created`, or, for an entry that arrives with its history (a
+   * WordPress liveblog entry and its edits), each earlier version as it was then, the last one
+   * being the entry as it is now.
+   */
+  private recordImportedHistory(created: StoredEntry, entry: ImportedEntry, actorId: number | null, now: string): void {
+    const { entries } = this.deps.stores;
+    const history = entry.revisions ?? [];
+    if (history.length <= 1) {
+      entries.recordRevision(created, 'created', actorId, history[0]?.at ?? now);
+      return;
+    }
+    this.archive.writeHistory(created.id, history.map((version, index) => ({ ...version, version: index + 1, action: index === 0 ? 'created' : 'updated', shownAt: entry.createdAt })), actorId);
   }
 
   /**
@@ -190,7 +241,11 @@ export class ArchiveService {
 
   exportJekyll(slug: string): string {
     const { post, entries } = this.visible(slug);
-    return formatJekyll({ ...post, language: post.languageIsDefault ? null : post.language }, this.archive.meta(post.id).frontMatter, entries);
+    return formatJekyll(
+      { ...post, language: post.languageIsDefault ? null : post.language },
+      this.archive.meta(post.id).frontMatter,
+      entries.map((entry) => ({ body: entry.body, createdAt: entry.createdAt, keyEvent: entry.keyEvent, pinned: entry.pinned, author: entry.author?.name ?? null })),
+    );
   }
 
   exportJson(slug: string): JsonArchive {
@@ -207,7 +262,7 @@ export class ArchiveService {
    * The render budget counts time queued behind other renders, and a batch import queues many on a
    * busy machine: a timeout is retried before the entry counts as unrenderable.
    */
-  private async renderForImport(file: string, entry: { body: string; line: number }): Promise<string> {
+  async renderForImport(file: string, entry: { body: string; line: number }): Promise<string> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.deps.renderer.render(entry.body);
@@ -228,7 +283,7 @@ export class ArchiveService {
    * wordpress_id, else the slug it was first imported under). A post made in the newsroom, or by
    * another file, is never rewritten by an import that happens to share its title or slug.
    */
-  private findImported(file: string, parsed: ParsedPost): Post | undefined {
+  private findImported(file: string, parsed: Pick<ParsedPost, 'importKey' | 'slug'>): Post | undefined {
     const { posts } = this.deps.stores;
     const byKey = this.archive.idByImportKey(parsed.importKey);
     if (byKey !== undefined) return posts.byId(byKey);
@@ -249,6 +304,15 @@ export class ArchiveService {
     return { post, entries: this.deps.stores.entries.latest(post.id, ALL) };
   }
 }
+
+/** An entry to import: fields of a Markdown file, or a WordPress entry with its author and history resolved. */
+export type ImportedEntry = ParsedEntry & {
+  /** Already resolved to a user (WordPress authors); else `author` is a byline looked up by name. */
+  authorId?: number | null;
+  /** Earlier versions, oldest first, the last being the entry as it is now (`at`: when it was saved). */
+  revisions?: { body: string; keyEvent: boolean; at: string; actorId?: number | null }[];
+};
+export type ImportedPost = Omit<ParsedPost, 'entries'> & { entries: ImportedEntry[] };
 
 type PostFields = Pick<Post, 'title' | 'description' | 'status' | 'startsAt' | 'endedAt' | 'timezone' | 'tags' | 'categories'> & { language: string | null };
 

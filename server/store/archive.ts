@@ -19,6 +19,15 @@ export class ArchiveStore {
       changes: db.prepare('SELECT post_id, seq, type, payload, created_at, actor_id FROM changes WHERE post_id = ? ORDER BY seq'),
       user: db.prepare('SELECT id, name, email, role, created_at, disabled_at FROM users WHERE id = ?'),
       profiles: db.prepare('SELECT user_id, display_name, job_title, avatar, updated_at FROM user_profiles WHERE user_id IN (SELECT value FROM json_each(?)) ORDER BY user_id'),
+      historyRevision: db.prepare(`INSERT INTO entry_revisions (entry_id, version, action, body, key_event, shown_at, actor_id, created_at)
+        VALUES (@entryId, @version, @action, @body, @keyEvent, @shownAt, @actorId, @at)`),
+      historyDone: db.prepare('UPDATE entries SET version = @version, updated_at = @at WHERE id = @entryId'),
+      firstRevisions: db.prepare(`SELECT e.id, r.created_at FROM entries e JOIN entry_revisions r ON r.entry_id = e.id AND r.version = 1
+        WHERE e.post_id = ? ORDER BY e.id`),
+      revisionCount: db.prepare('SELECT count(*) AS n FROM entry_revisions'),
+      userByName: db.prepare('SELECT id FROM users WHERE name = ? ORDER BY id LIMIT 1'),
+      insertImportedUser: db.prepare(`INSERT INTO users (name, email, role, password_hash, created_at, disabled_at)
+        VALUES (@name, NULL, 'author', NULL, @now, @now) RETURNING id`),
     };
   }
 
@@ -52,6 +61,51 @@ export class ArchiveStore {
     const users = [...userIds].sort((a, b) => a - b).map((id) => this.statements.user.get(id) as Row);
     const profiles = this.statements.profiles.all(JSON.stringify([...userIds])) as Row[];
     return { users, post, entries, revisions, changes, profiles };
+  }
+
+  /**
+   * The user an imported byline names: the first account with that exact name, else a new
+   * author account that cannot log in (no e-mail, no password, disabled), so the entry keeps
+   * its byline and an admin can later enable or merge it.
+   */
+  userForByline(name: string, now: string): { id: number; created: boolean } {
+    const found = this.statements.userByName.get(name) as { id: number } | undefined;
+    if (found) return { id: found.id, created: false };
+    return { id: (this.statements.insertImportedUser.get({ name, now }) as { id: number }).id, created: true };
+  }
+
+  /**
+   * A post's entries (deleted ones too) by the time of their first revision: an imported
+   * WordPress entry's is the time WordPress created it, which no later edit changes, so a
+   * re-import finds it there. Same-time entries are told apart by their order.
+   */
+  entriesByFirstRevision(postId: number): Map<string, number> {
+    const rows = this.statements.firstRevisions.all(postId) as { id: number; created_at: string }[];
+    const out = new Map<string, number>();
+    const seen = new Map<string, number>();
+    for (const row of rows) {
+      const ordinal = seen.get(row.created_at) ?? 0;
+      seen.set(row.created_at, ordinal + 1);
+      out.set(`${row.created_at}#${ordinal}`, row.id);
+    }
+    return out;
+  }
+
+  /**
+   * An imported entry's earlier versions as its revisions 1…N (the entry itself is version N),
+   * each at the time it was saved; the caller inserted the entry with the last version's body.
+   */
+  writeHistory(entryId: number, versions: { version: number; action: 'created' | 'updated'; body: string; keyEvent: boolean; shownAt: string; at: string; actorId?: number | null | undefined }[], actorId: number | null): void {
+    for (const version of versions) {
+      this.statements.historyRevision.run({ entryId, ...version, keyEvent: version.keyEvent ? 1 : 0, actorId: version.actorId ?? actorId });
+    }
+    const last = versions.at(-1);
+    if (last) this.statements.historyDone.run({ entryId, version: last.version, at: last.at });
+  }
+
+  /** How many revisions the database holds (an import reports how many it wrote). */
+  revisionCount(): number {
+    return (this.statements.revisionCount.get() as { n: number }).n;
   }
 
   userById(id: number): Row | undefined {

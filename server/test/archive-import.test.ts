@@ -155,7 +155,7 @@ describe('POST /api/import and GET /posts/:slug.md', () => {
     expect(markdown.headers['content-type']).toBe('text/markdown; charset=utf-8');
     expect(markdown.body).toMatch(/^---\nauthor: jdoe\ncomments: true\ndate: 2011-03-14 09:02:44\+00:00\nlayout: post\n/);
     expect(markdown.body).toContain('wordpress_id: 2210');
-    expect(markdown.body).toContain('**09:40** The demo shows a **live** migration between two arrays.');
+    expect(markdown.body).toContain('**09:40**\n{: .entry}\n\nThe demo shows a **live** migration between two arrays.');
 
     const reader = await t.app.inject('/posts/storage-summit-opening-keynote');
     expect(reader.headers['content-type']).toMatch(/text\/html/);

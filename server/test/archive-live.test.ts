@@ -88,7 +88,7 @@ describe('liveline import / export', () => {
       expect(stderr).toMatch(/Imported 3 of 6 files; 3 skipped\./);
 
       const jekyll = await cli('export', 'quiet-launch', '--format', 'jekyll');
-      expect(jekyll.stdout).toBe('---\ntitle: Quiet Launch\ndate: 2012-06-01 00:00:00+00:00\n---\n\n**00:00** First paragraph, no time marker.\n\n**00:01** Second paragraph, a minute later.\n\n**00:02** Third paragraph, again a minute later.\n');
+      expect(jekyll.stdout).toBe('---\ntitle: Quiet Launch\ndate: 2012-06-01 00:00:00+00:00\n---\n\n**00:00**\n{: .entry}\n\nFirst paragraph, no time marker.\n\n**00:01**\n{: .entry}\n\nSecond paragraph, a minute later.\n\n**00:02**\n{: .entry}\n\nThird paragraph, again a minute later.\n');
       const json = JSON.parse((await cli('export', 'quiet-launch', '--format', 'json')).stdout);
       expect(json).toMatchObject({ format: 'liveline-archive', post: { slug: 'quiet-launch' }, entries: [{}, {}, {}], changes: [{ seq: 1 }, { seq: 2 }, { seq: 3 }] });
       const missing = await cli('export', 'nope').catch((error: { code: number; stderr: string }) => error);

@@ -60,6 +60,17 @@ describe('replay', () => {
     expect(new Set(all).size).toBe(8);
   });
 
+  it('replays an export: multi-block entries whole, key moments kept', async () => {
+    const file = '---\ntitle: Night vote\ndate: 2026-03-14 21:00:00+01:00\n---\n\n**21:05**\n{: .entry .key}\n\nThe vote opens.\n\n- yes\n- no\n\n**21:06**\n{: .entry}\n\nDone.\n';
+    const result = await replay({ file: 'night.md', text: file, url, token: t.tokens.editor, speed: 1000, sleep: async () => {} });
+    expect(result.posted).toBe(2);
+    const entries = (await t.app.inject(`/api/posts/${result.slug}`)).json().entries as { body: string; keyEvent: boolean }[];
+    expect(entries.map((entry) => [entry.body, entry.keyEvent])).toEqual([
+      ['The vote opens.\n\n- yes\n- no', true],
+      ['Done.', false],
+    ]);
+  });
+
   it('refuses without a valid token', async () => {
     await expect(replay({ file: FILE, text, url, token: 'll_wrong', speed: 20, sleep: async () => {} })).rejects.toThrow(/401/);
   });
