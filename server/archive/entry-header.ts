@@ -14,29 +14,70 @@
  *     - a list, still the same entry
  *
  * Fields are rows of ENTRY_ATTRIBUTES: a flag is a class on the first line, a text field a line
- * of its own. Adding a field (headline, location, claim…) is one row. Pure functions.
+ * of its own. Adding a field is one row. Pure functions.
  */
 import { formatMarker, splitMarker, type ClockTime } from './time-markers.js';
 
-/** What a header carries besides the time; every field is optional in a file. */
-export type EntryFields = { keyEvent: boolean; pinned: boolean; author: string | null };
+/**
+ * What a header carries besides the time; every field is optional in a file. People are names
+ * (ids do not carry across databases): `author` is the byline, `coAuthors` the others, in order.
+ */
+export type EntryFields = {
+  keyEvent: boolean;
+  pinned: boolean;
+  author: string | null;
+  coAuthors: string[];
+  headline: string | null;
+  location: string | null;
+  tags: string[];
+  claim: string | null;
+  correctionNote: string | null;
+  correctedAt: string | null;
+};
 
-export const EMPTY_FIELDS: EntryFields = { keyEvent: false, pinned: false, author: null };
+export const EMPTY_FIELDS: EntryFields = {
+  keyEvent: false,
+  pinned: false,
+  author: null,
+  coAuthors: [],
+  headline: null,
+  location: null,
+  tags: [],
+  claim: null,
+  correctionNote: null,
+  correctedAt: null,
+};
+
+/** Names are separated by semicolons (a name may hold a comma), tags by commas (a tag holds neither). */
+const list = (separator: string) => ({
+  write: (values: string[]) => (values.length ? values.join(`${separator} `) : null),
+  read: (value: string) => value.split(separator).map((item) => item.trim()).filter(Boolean),
+});
+const names = list(';');
+const tagList = list(',');
 
 type FlagRow = { kind: 'flag'; className: string; get: (fields: EntryFields) => boolean; set: (fields: EntryFields) => void };
 type TextRow = { kind: 'text'; attribute: string; get: (fields: EntryFields) => string | null; set: (fields: EntryFields, value: string) => void };
 type AttributeRow = FlagRow | TextRow;
 
 /**
- * One row per field, in the order lines are written. Planned rows, as the fields land:
- * `{: headline="…"}`, `{: authors="Ada Lovelace; Bob Author"}` (co-authors), `{: location="…"}`,
- * `{: tags="a, b"}`, `{: correction="…" corrected="2026-03-14T10:05:00Z"}`, `{: claim="…"}`.
- * Image captions and credits are Markdown lines under the image, so they ride in the body.
+ * One row per field, in the order lines are written: `{: author="Ada Lovelace"}`,
+ * `{: coauthors="Bob Author; Cora Smith"}`, `{: headline="…"}`, `{: location="…"}`,
+ * `{: tags="keynote, phones"}`, `{: claim="unconfirmed"}`, `{: correction="…"}` with
+ * `{: corrected="2026-03-14T10:05:00.000Z"}`. Image captions and credits are Markdown lines under
+ * the image, so they ride in the body.
  */
 export const ENTRY_ATTRIBUTES: readonly AttributeRow[] = [
   { kind: 'flag', className: 'key', get: (f) => f.keyEvent, set: (f) => void (f.keyEvent = true) },
   { kind: 'flag', className: 'pinned', get: (f) => f.pinned, set: (f) => void (f.pinned = true) },
   { kind: 'text', attribute: 'author', get: (f) => f.author, set: (f, value) => void (f.author = value) },
+  { kind: 'text', attribute: 'coauthors', get: (f) => names.write(f.coAuthors), set: (f, value) => void (f.coAuthors = names.read(value)) },
+  { kind: 'text', attribute: 'headline', get: (f) => f.headline, set: (f, value) => void (f.headline = value) },
+  { kind: 'text', attribute: 'location', get: (f) => f.location, set: (f, value) => void (f.location = value) },
+  { kind: 'text', attribute: 'tags', get: (f) => tagList.write(f.tags), set: (f, value) => void (f.tags = tagList.read(value)) },
+  { kind: 'text', attribute: 'claim', get: (f) => f.claim, set: (f, value) => void (f.claim = value) },
+  { kind: 'text', attribute: 'correction', get: (f) => f.correctionNote, set: (f, value) => void (f.correctionNote = value) },
+  { kind: 'text', attribute: 'corrected', get: (f) => f.correctedAt, set: (f, value) => void (f.correctedAt = value) },
 ];
 
 /** The class every header carries: it says "a Liveline entry starts here" to readers and stylesheets. */

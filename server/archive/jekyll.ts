@@ -5,6 +5,8 @@ import { formatDate, markerOffsetMinutes, parseDate, type ParsedDate } from './d
 import { ArchiveFormatError } from './errors.js';
 import { readFrontMatter, splitFrontMatter, type PostMeta } from './front-matter.js';
 import { MAX_BLOCK_NESTING, MAX_BLOCKS } from './limits.js';
+import { AUTHORS_MAX, CLAIMS, CORRECTION_NOTE_MAX, HEADLINE_MAX, LOCATION_MAX } from '../../contract/entry-meta.js';
+import { normalizeTag, TAGS_MAX } from '../../contract/tags.js';
 import { EMPTY_FIELDS, formatHeader, readHeader, type EntryFields } from './entry-header.js';
 import { assignTimes, clockAt, instantOnDay, splitMarker, type ClockTime } from './time-markers.js';
 import { ENTRY_BODY_MAX } from '../../contract/index.js';
@@ -139,7 +141,7 @@ export function readEntries(body: string, bodyLine: number, file: string, startM
         if (pinnedLine !== null) throw new ArchiveFormatError(file, block.line, `a post has one pinned entry; line ${pinnedLine} is pinned already`);
         pinnedLine = block.line;
       }
-      pieces.push({ time, body: text, line: block.line, fields: header.fields });
+      pieces.push({ time, body: text, line: block.line, fields: checkedFields(header.fields, file, block.line) });
       index = next;
     }
   }
@@ -150,6 +152,26 @@ export function readEntries(body: string, bodyLine: number, file: string, startM
   }
   const times = assignTimes(pieces.map((piece) => piece.time), startMs, offsetMinutes);
   return pieces.map((piece, index) => ({ body: piece.body, createdAt: new Date(times[index]!).toISOString(), line: piece.line, ...piece.fields }));
+}
+
+/**
+ * A header's fields held to the API's rules (contract/entry-meta.ts, contract/tags.ts), so a file
+ * cannot import what the newsroom could not write; the error names the header's line.
+ */
+function checkedFields(fields: EntryFields, file: string, line: number): EntryFields {
+  const fail = (message: string) => new ArchiveFormatError(file, line, message);
+  if (fields.headline !== null && fields.headline.length > HEADLINE_MAX) throw fail(`headline is longer than ${HEADLINE_MAX} characters`);
+  if (fields.location !== null && fields.location.length > LOCATION_MAX) throw fail(`location is longer than ${LOCATION_MAX} characters`);
+  if (fields.claim !== null && !(CLAIMS as readonly string[]).includes(fields.claim)) throw fail(`claim="${fields.claim}" is not one of ${CLAIMS.join(', ')}`);
+  if (fields.coAuthors.length > AUTHORS_MAX - 1) throw fail(`at most ${AUTHORS_MAX - 1} co-authors`);
+  const tags = [...new Set(fields.tags.map(normalizeTag).filter(Boolean))];
+  if (tags.length > TAGS_MAX) throw fail(`at most ${TAGS_MAX} tags`);
+  if ((fields.correctionNote === null) !== (fields.correctedAt === null)) throw fail('a correction needs both its note (correction="…") and its time (corrected="…")');
+  if (fields.correctionNote !== null && fields.correctionNote.length > CORRECTION_NOTE_MAX) throw fail(`the correction note is longer than ${CORRECTION_NOTE_MAX} characters`);
+  if (fields.correctedAt !== null && (Number.isNaN(Date.parse(fields.correctedAt)) || !/^\d{4}-\d\d-\d\dT/.test(fields.correctedAt))) {
+    throw fail(`corrected="${fields.correctedAt}" is not an instant such as 2026-03-14T10:05:00.000Z`);
+  }
+  return { ...fields, tags, correctedAt: fields.correctedAt === null ? null : new Date(fields.correctedAt).toISOString() };
 }
 
 /** Parses one file; throws ArchiveFormatError (file and line) for anything it cannot import. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ArchiveFormatError } from '../archive/errors.js';
 import { formatHtmlArchive } from '../archive/html-archive.js';
+import type { EntryFields } from '../archive/entry-header.js';
 import { formatJekyll, type ParsedEntry, type ParsedPost } from '../archive/jekyll.js';
 import { toJsonArchive } from '../archive/json-archive.js';
 import { isWxr } from '../archive/wxr/parse.js';
@@ -13,8 +14,9 @@ import { ArchiveStore } from '../store/archive.js';
 import type { LoggedChange } from '../store/changes.js';
 import type { Summary } from '../store/posts.js';
 import { presentEntry, tombstoneOf } from '../store/entries.js';
+import type { MetaFields } from '../store/entry-meta.js';
 import { nowIso, type ServiceDeps } from './context.js';
-import { jsonArchive, type Actor, type Change, type ImportResult, type JsonArchive, type Post, type StoredEntry } from '../../contract/index.js';
+import { jsonArchive, type Actor, type Change, type Claim, type ImportResult, type JsonArchive, type Post, type StoredEntry } from '../../contract/index.js';
 
 /** Everything there is to know about one post, newest state, for exports. */
 const ALL = Number.MAX_SAFE_INTEGER;
@@ -108,12 +110,19 @@ export class ArchiveService {
       const before = current[index];
       if (!before) {
         const created = stores.entries.insert({ postId: post.id, authorId: authorOf(entry), body: entry.body, html, keyEvent: entry.keyEvent, createdAt: entry.createdAt, now: entry.revisions?.[0]?.at ?? now });
+        if (hasMeta(entry)) stores.entryMeta.set(created.id, this.metaFields(entry, created.author?.id ?? null, now));
         this.recordImportedHistory(created, entry, actorId, now);
         changes.push(stores.changes.append(post.id, { type: 'entry.created', entry: presentEntry(stores.entries.byId(created.id)!) }, actorId, now));
         kept.push({ id: created.id, pinned: entry.pinned });
       } else {
-        if (before.body !== entry.body || before.createdAt !== entry.createdAt || before.keyEvent !== entry.keyEvent) {
-          const updated = stores.entries.update(before.id, { body: entry.body, html, keyEvent: entry.keyEvent, createdAt: entry.createdAt }, now);
+        const meta = this.metaFields(entry, before.author?.id ?? null, now);
+        const metaChanged = !sameMeta(before, meta);
+        if (before.body !== entry.body || before.createdAt !== entry.createdAt || before.keyEvent !== entry.keyEvent || metaChanged) {
+          let updated = stores.entries.update(before.id, { body: entry.body, html, keyEvent: entry.keyEvent, createdAt: entry.createdAt }, now);
+          if (metaChanged) {
+            stores.entryMeta.set(before.id, meta);
+            updated = stores.entries.byId(before.id)!;
+          }
           stores.entries.recordRevision(updated, 'updated', actorId, now);
           changes.push(stores.changes.append(post.id, { type: 'entry.updated', entry: presentEntry(updated) }, actorId, now));
         }
@@ -147,6 +156,23 @@ export class ArchiveService {
    * WordPress liveblog entry and its edits), each earlier version as it was then, the last one
    * being the entry as it is now.
    */
+  /**
+   * The newsroom fields (issue 17) a Markdown file gave an entry, people looked up by the name
+   * their byline shows (or created, unable to sign in, like bylines). The byline stays the one
+   * the entry has: `author` decides it on import, as before.
+   */
+  private metaFields(entry: ImportedEntry, authorId: number | null, now: string): MetaFields {
+    return {
+      headline: entry.headline ?? null,
+      authorId,
+      coAuthors: entry.coAuthors.map((name) => this.archive.userForByline(name, now).id).filter((id) => id !== authorId),
+      location: entry.location ?? null,
+      tags: entry.tags,
+      claim: (entry.claim as Claim | null) ?? null,
+      correction: entry.correctionNote !== null && entry.correctedAt !== null ? { note: entry.correctionNote, at: entry.correctedAt } : null,
+    };
+  }
+
   private recordImportedHistory(created: StoredEntry, entry: ImportedEntry, actorId: number | null, now: string): void {
     const { entries } = this.deps.stores;
     const history = entry.revisions ?? [];
@@ -244,7 +270,7 @@ export class ArchiveService {
     return formatJekyll(
       { ...post, language: post.languageIsDefault ? null : post.language },
       this.archive.meta(post.id).frontMatter,
-      entries.map((entry) => ({ body: entry.body, createdAt: entry.createdAt, keyEvent: entry.keyEvent, pinned: entry.pinned, author: entry.author?.name ?? null })),
+      entries.map((entry) => ({ body: entry.body, createdAt: entry.createdAt, keyEvent: entry.keyEvent, pinned: entry.pinned, author: entry.author?.name ?? null, ...headerMeta(entry) })),
     );
   }
 
@@ -331,4 +357,35 @@ function readStyles(): string {
     if (file && existsSync(join(CLIENT_DIST, file))) return readFileSync(join(CLIENT_DIST, file), 'utf8');
   }
   return 'body{font-family:system-ui,sans-serif;max-width:44rem;margin:0 auto;padding:1rem;line-height:1.55}';
+}
+
+/** An entry's newsroom fields as a Jekyll header writes them: people by the names their bylines show. */
+function headerMeta(entry: StoredEntry): Partial<EntryFields> {
+  return {
+    coAuthors: (entry.authors ?? []).slice(1).map((person) => person.name),
+    headline: entry.headline ?? null,
+    location: entry.location ?? null,
+    tags: entry.tags ?? [],
+    claim: entry.claim ?? null,
+    correctionNote: entry.correction?.note ?? null,
+    correctedAt: entry.correction?.at ?? null,
+  };
+}
+
+/** Whether a file gave an entry any newsroom field (most plain posts give none). */
+function hasMeta(entry: ImportedEntry): boolean {
+  return Boolean(entry.headline || entry.location || entry.claim || entry.correctionNote || entry.coAuthors.length || entry.tags.length);
+}
+
+/** Whether an entry already has these fields (the byline aside: import never changes it). */
+function sameMeta(entry: StoredEntry, meta: MetaFields): boolean {
+  const coAuthors = (entry.authors ?? []).slice(1).map((person) => person.id);
+  return (
+    (entry.headline ?? null) === meta.headline &&
+    (entry.location ?? null) === meta.location &&
+    (entry.claim ?? null) === meta.claim &&
+    JSON.stringify(entry.tags ?? []) === JSON.stringify(meta.tags) &&
+    JSON.stringify(coAuthors) === JSON.stringify(meta.coAuthors) &&
+    JSON.stringify(entry.correction ?? null) === JSON.stringify(meta.correction)
+  );
 }

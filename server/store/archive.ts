@@ -25,7 +25,9 @@ export class ArchiveStore {
       firstRevisions: db.prepare(`SELECT e.id, r.created_at FROM entries e JOIN entry_revisions r ON r.entry_id = e.id AND r.version = 1
         WHERE e.post_id = ? ORDER BY e.id`),
       revisionCount: db.prepare('SELECT count(*) AS n FROM entry_revisions'),
-      userByName: db.prepare('SELECT id FROM users WHERE name = ? ORDER BY id LIMIT 1'),
+      // The name a byline shows (the profile's display name, else the account's), as an export writes it.
+      userByName: db.prepare(`SELECT u.id FROM users u LEFT JOIN user_profiles p ON p.user_id = u.id
+        WHERE COALESCE(p.display_name, u.name) = ? ORDER BY u.id LIMIT 1`),
       insertImportedUser: db.prepare(`INSERT INTO users (name, email, role, password_hash, created_at, disabled_at)
         VALUES (@name, NULL, 'author', NULL, @now, @now) RETURNING id`),
     };

@@ -5,6 +5,7 @@
  * Test-only (imported by *.test.ts files).
  */
 import fc from 'fast-check';
+import type { EntryFields } from '../archive/entry-header.js';
 import type { ExportEntry, ExportPost } from '../archive/jekyll.js';
 
 const WORDS = ['vote', 'minister', 'Zoë', 'naïve', 'مرحبا', 'שלום', '日本語', '🎉', '👩🏽‍💻', 'x²', '«quoted»', '**bold**', '_it_', '`code`', '[link](https://example.com/a?b=1)', '10:00', '50%', 'a&b', 'C#', '{{ site.title }}'];
@@ -32,7 +33,7 @@ export const body = fc.array(block, { minLength: 1, maxLength: 4 }).map((blocks)
 const ZONES = ['UTC', 'Europe/Berlin', 'America/Los_Angeles', 'Asia/Kolkata', 'Australia/Lord_Howe', 'America/St_Johns', 'Pacific/Chatham'];
 const AUTHORS = ['Ada Lovelace', 'Zoë Ølsen', 'محمد علي', '李雷', 'Bob "B" {Builder}'];
 
-export type GeneratedPost = { post: ExportPost; entries: (ExportEntry & { keyEvent: boolean; pinned: boolean; author: string | null })[] };
+export type GeneratedPost = { post: ExportPost; entries: (ExportEntry & EntryFields)[] };
 
 const MINUTE = 60_000;
 /** Gaps between entries: the same instant, seconds, minutes, hours, or days (a multi-day event). */
@@ -62,6 +63,13 @@ export const post = fc
         keyEvent: fc.boolean(),
         pin: fc.boolean(),
         author: fc.option(fc.constantFrom(...AUTHORS), { nil: null }),
+        // The newsroom's fields (issue 17), as the API would have written them.
+        coAuthors: fc.uniqueArray(fc.constantFrom(...AUTHORS), { maxLength: 2 }),
+        headline: fc.option(line.map((text) => text.slice(0, 200)), { nil: null }),
+        location: fc.option(fc.constantFrom('San Francisco', 'Zürich', 'القاهرة', '東京', 'Hall "B"'), { nil: null }),
+        tags: fc.uniqueArray(fc.constantFrom('keynote', 'wahl', '選挙', 'big-news', 'q_and_a'), { maxLength: 3 }),
+        claim: fc.constantFrom(null, 'unconfirmed', 'confirmed', 'denied'),
+        correction: fc.option(fc.tuple(line.map((text) => text.slice(0, 280)), fc.integer({ min: 631_152_000_000, max: 2_082_758_400_000 })), { nil: null }),
       }),
       { minLength: 1, maxLength: 12 },
     ),
@@ -73,7 +81,21 @@ export const post = fc
       at += entry.gap;
       const pin = entry.pin && !pinned && entry.body.length % 3 === 0;
       pinned ||= pin;
-      return { body: entry.body, createdAt: new Date(Math.floor(at / 1000) * 1000 + entry.millis).toISOString(), keyEvent: entry.keyEvent, pinned: pin, author: entry.author };
+      return {
+        body: entry.body,
+        createdAt: new Date(Math.floor(at / 1000) * 1000 + entry.millis).toISOString(),
+        keyEvent: entry.keyEvent,
+        pinned: pin,
+        author: entry.author,
+        // Co-authors follow a byline (the first author is the byline).
+        coAuthors: entry.author === null ? [] : entry.coAuthors.filter((name) => name !== entry.author),
+        headline: entry.headline,
+        location: entry.location,
+        tags: entry.tags,
+        claim: entry.claim,
+        correctionNote: entry.correction?.[0] ?? null,
+        correctedAt: entry.correction ? new Date(entry.correction[1]).toISOString() : null,
+      };
     });
     entries.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     const title = raw.title.replace(/\*\*|`|_/g, '').trim() || 'Untitled';

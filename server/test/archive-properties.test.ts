@@ -29,6 +29,13 @@ function visible(t: TestApp, slug: string) {
     keyEvent: entry.keyEvent,
     pinned: entry.pinned,
     author: entry.author?.name ?? null,
+    coAuthors: (entry.authors ?? []).slice(1).map((person) => person.name),
+    headline: entry.headline ?? null,
+    location: entry.location ?? null,
+    tags: entry.tags ?? [],
+    claim: entry.claim ?? null,
+    correctionNote: entry.correction?.note ?? null,
+    correctedAt: entry.correction?.at ?? null,
   }));
   const { id: _id, createdAt: _c, updatedAt: _u, version: _v, lastSeq: _l, ...fields } = post;
   return { fields, entries };
