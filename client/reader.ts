@@ -8,6 +8,7 @@ import { LiveSync, type ConnectionLabels } from './live-sync.js';
 import { PostStatus, showReaders } from './post-status.js';
 import { SinceLastVisit } from './since-last-visit.js';
 import { OrderControl } from './order.js';
+import { Reactions } from './reactions.js';
 import { Share } from './share.js';
 import { showSummary } from './summary.js';
 import { Timeline } from './timeline.js';
@@ -71,7 +72,13 @@ function start(list: HTMLElement): void {
   const order = embedded ? undefined : new OrderControl(timeline, list);
   const share = embedded ? undefined : new Share();
   share?.addToAll(document);
-  if (share) timeline.onRender = (article) => share.addTo(article);
+  // Reactions (issue 19) on every entry, live ones too; not in a partner's embed.
+  const reactions = embedded ? undefined : new Reactions(slug, list);
+  reactions?.addToAll();
+  timeline.onRender = (article) => {
+    share?.addTo(article);
+    reactions?.addTo(article);
+  };
   timeline.onLayout = () => {
     days.refresh();
     order?.refresh();
@@ -94,6 +101,7 @@ function start(list: HTMLElement): void {
     connection: connectionPill(),
     labels: CONNECTION_LABELS,
     presence: showReaders,
+    onSocket: (socket) => reactions?.follow(socket),
   });
   // Key-moment links and shared permalinks may point at entries older than the first page.
   if (embedded) return;

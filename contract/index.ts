@@ -14,5 +14,6 @@ export * from './archive.js';
 export * from './oembed.js';
 export * from './search.js';
 export * from './site.js';
+export * from './participation.js';
 // Language tags (pure functions, no catalogue): the catalogues themselves are in contract/i18n/index.ts.
 export * from './i18n/languages.js';

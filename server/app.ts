@@ -24,6 +24,7 @@ import { feedRoutes } from './http/routes/feeds/feeds.js';
 import { healthRoutes } from './http/routes/health/health.js';
 import { pageRoutes } from './http/routes/pages/pages.js';
 import { postRoutes } from './http/routes/posts/posts.js';
+import { reactionRoutes } from './http/routes/reactions/reactions.js';
 import { searchRoutes } from './http/routes/search/search.js';
 import { sessionRoutes } from './http/routes/session/session.js';
 import { siteRoutes } from './http/routes/site/site.js';
@@ -35,6 +36,7 @@ import { databasePlugin } from './plugins/database.js';
 import { housekeepingPlugin } from './plugins/housekeeping.js';
 import { importParserPlugin } from './plugins/import-parser.js';
 import { metricsPlugin } from './plugins/metrics.js';
+import { participationPlugin } from './plugins/participation.js';
 import { rendererPlugin } from './plugins/renderer.js';
 import { servicesPlugin } from './plugins/services.js';
 import { buildRealtimeNode, type RealtimeNode } from './realtime/node.js';
@@ -104,6 +106,7 @@ export async function buildApp({ config, db, logger = true, logStream, renderer,
   const publisher = buildRealtime(app);
   await app.register(servicesPlugin, { publisher });
   await app.register(housekeepingPlugin);
+  await app.register(participationPlugin);
 
   // --- what every route shares. Load shedding first, so a request it refuses costs nothing else.
   await app.register(problems);
@@ -136,6 +139,7 @@ export async function buildApp({ config, db, logger = true, logStream, renderer,
   await app.register(userRoutes);
   await app.register(uploadRoutes);
   await app.register(siteRoutes);
+  await app.register(reactionRoutes);
   return app;
 }
 

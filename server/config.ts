@@ -90,6 +90,13 @@ const variables = {
         "Extra browser origins allowed to open a Socket.IO connection (comma-separated), e.g. a site that embeds the reader. The server's own origin (Host header, PUBLIC_URL) is always allowed.",
     }),
   RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120).meta({ description: 'Writes (POST/PUT/PATCH/DELETE under /api/) one person may make per minute, across every route; anonymous requests count per address, apart.' }),
+  READER_WRITES_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .default(600)
+    .meta({ description: "Reactions one client address may send per minute (issue 19), apart from RATE_LIMIT_WRITES_PER_MINUTE's budget: readers behind one address (a venue's Wi-Fi) share it." }),
   SOCKET_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(0).max(1_000_000).default(200).meta({ description: 'Socket.IO connections one client address may hold at once; 0 disables the cap.' }),
   SOCKET_MAX_BUFFERED_KB: z.coerce
     .number()
@@ -162,7 +169,7 @@ const configSchema = z
         metricsToken: env.METRICS_TOKEN,
         embedOrigins: env.EMBED_ORIGINS,
         timeouts: { requestMs: env.REQUEST_TIMEOUT_MS, headersMs: env.HEADERS_TIMEOUT_MS, keepAliveMs: env.KEEP_ALIVE_TIMEOUT_MS },
-        rateLimit: { writesPerMinute: env.RATE_LIMIT_WRITES_PER_MINUTE },
+        rateLimit: { writesPerMinute: env.RATE_LIMIT_WRITES_PER_MINUTE, readerWritesPerMinute: env.READER_WRITES_PER_MINUTE },
         loadShedding: { readDelayMs: env.LOAD_SHED_READ_DELAY_MS, writeDelayMs: env.LOAD_SHED_WRITE_DELAY_MS },
       },
       /** Socket.IO's guards. */

@@ -5,6 +5,7 @@ import { setupDeskTools } from './desk-tools.js';
 import { Feed } from './feed.js';
 import { setupPostNotice } from './post-notice.js';
 import { setupSettings } from './settings.js';
+import { setupParticipation } from './participation.js';
 import type { Viewer } from './timeline.js';
 import { setupWriting } from './writing.js';
 
@@ -41,6 +42,7 @@ export function startComposer(root: HTMLElement, viewer: Viewer): void {
     },
   });
   const settings = setupSettings(root, () => post);
+  setupParticipation(root, () => post.slug);
   void feed.start();
 }
 

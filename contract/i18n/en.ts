@@ -68,6 +68,14 @@ export const en = {
   'reader.since.jump': 'Read from the first new one',
   'reader.since.dismiss': 'Dismiss',
   'reader.since.dismissLabel': 'Dismiss what is new since your last visit',
+  'reader.reactions': 'Reactions',
+  'reader.reaction.like': 'Like',
+  'reader.reaction.love': 'Love',
+  'reader.reaction.wow': 'Wow',
+  'reader.reaction.laugh': 'Funny',
+  'reader.reaction.clap': 'Applause',
+  'reader.reactionCount': { one: '{name}: {count} reaction', other: '{name}: {count} reactions' },
+  'reader.reactionFailed': 'Your reaction was not saved. Please try again.',
 
   // --- the post page and the embed (server only)
   'page.skipToContent': 'Skip to content',

@@ -32,6 +32,9 @@ import { PreSerialized, preSerializedParser } from './wire/pre-serialized.js';
  */
 
 /** What a realtime node reads from the configuration: the one place to change when Config is regrouped. */
+/** The socket events that carry participation rather than changes. */
+export type ParticipationEvent = 'reactions';
+
 export type NodeSettings = {
   guards: GuardOptions;
   /** SOCKET_MAX_BUFFERED_KB: unsent data one reader may have before it is dropped (0: no cap). */
@@ -84,6 +87,12 @@ export type RealtimeNode = {
   readonly io: ReaderServer;
   /** Where services publish committed changes (the primary); it never throws. A fan-out node publishes nothing. */
   readonly publisher: Publisher;
+  /**
+   * Sends a participation event (issue 19: `reactions`) to a post's readers on every node: framed
+   * once to this node's, through Redis to the others'. Not a change: no seq, no replay. The
+   * primary only; a fan-out node's does nothing.
+   */
+  signal<E extends ParticipationEvent>(postId: number, event: E, payload: Parameters<ServerToClient[E]>[0]): void;
   /** Whether changes are framed once (true) or go through Socket.IO's ordinary path, and why not. */
   readonly wire: { readonly fastPath: boolean; readonly reason: string | undefined };
   /** What /readyz reports for the realtime side of this node. */
@@ -164,6 +173,14 @@ export function buildRealtimeNode(options: RealtimeNodeOptions): RealtimeNode {
   return {
     io,
     publisher,
+    signal(postId, event, payload) {
+      if (role !== 'primary') return;
+      try {
+        broadcast.emit(roomOf(postId), event, payload);
+      } finally {
+        scaleOut.relay(postId, event, payload);
+      }
+    },
     wire,
     checks: () => scaleOut.checks(),
     async close() {

@@ -121,6 +121,12 @@ export class ScaleOut {
     };
   }
 
+  /** The primary: an event for a post's readers on the other nodes (they get it through the Redis adapter). */
+  relay(postId: number, event: string, payload: unknown): void {
+    if (!this.link) return;
+    this.options.io.to(roomOf(postId)).except(nodeRoom(this.nodeId)).emit(event, payload);
+  }
+
   /** What /readyz reports for the cluster side of this node. */
   checks(): Record<string, boolean> {
     if (!this.link) return {};

@@ -1,0 +1,90 @@
+import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { adminSession } from './support/admin.js';
+import { createPost, postEntry, uniqueTitle } from './support/api.js';
+
+/**
+ * Issue 19, "Readers take part", as readers and editors do it: reacting under entries (old and
+ * live ones), on a phone and a desktop at once, each seeing the other's reactions arrive; an
+ * editor turning reactions off in the post settings.
+ */
+const admin = adminSession();
+
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+const DESKTOP = { viewport: { width: 1280, height: 900 } };
+
+async function reader(browser: Browser, slug: string, options: Parameters<Browser['newContext']>[0]): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  await page.goto(`/posts/${slug}`);
+  await expect(page.locator('#connection')).toHaveAttribute('data-state', 'live');
+  return { context, page };
+}
+
+const entry = (page: Page, id: number) => page.locator(`#entries > article[data-entry-id="${id}"]`);
+const reaction = (page: Page, id: number, name: RegExp) => entry(page, id).getByRole('group', { name: 'Reactions' }).getByRole('button', { name });
+
+test('readers on a phone and a desktop react to entries, old and live, and see each other’s reactions arrive', async ({ browser, request }, testInfo) => {
+  const slug = await createPost(request, uniqueTitle('Reactions'));
+  const first = await postEntry(request, slug, 'The keynote begins.');
+  const phone = await reader(browser, slug, PHONE);
+  const desktop = await reader(browser, slug, DESKTOP);
+
+  const like = reaction(phone.page, first.id, /^Like: 0 reactions$/);
+  await expect(like).toHaveAttribute('aria-pressed', 'false');
+  await like.click();
+  await expect(reaction(phone.page, first.id, /^Like: 1 reaction$/)).toHaveAttribute('aria-pressed', 'true');
+  // The other reader's page hears it in the next batch, not pressed there.
+  await expect(reaction(desktop.page, first.id, /^Like: 1 reaction$/)).toHaveAttribute('aria-pressed', 'false');
+
+  await reaction(desktop.page, first.id, /^Like: /).click();
+  await expect(reaction(phone.page, first.id, /^Like: 2 reactions$/)).toBeVisible();
+  // Once per entry per reader: choosing another moves the reaction, choosing it again takes it back.
+  await reaction(desktop.page, first.id, /^Applause: /).click();
+  await expect(reaction(desktop.page, first.id, /^Applause: 1 reaction$/)).toHaveAttribute('aria-pressed', 'true');
+  await expect(reaction(desktop.page, first.id, /^Like: 1 reaction$/)).toHaveAttribute('aria-pressed', 'false');
+  await expect(reaction(phone.page, first.id, /^Applause: 1 reaction$/)).toBeVisible();
+
+  // An entry that arrives live has its row too.
+  const live = await postEntry(request, slug, 'A surprise guest walks on stage.');
+  await expect(entry(phone.page, live.id)).toBeVisible();
+  await reaction(phone.page, live.id, /^Surprised|^Wow: 0/).click();
+  await expect(reaction(desktop.page, live.id, /^Wow: 1 reaction$/)).toBeVisible();
+
+  // A reload remembers what this browser chose, and the server still counts it once.
+  await phone.page.reload();
+  await expect(reaction(phone.page, first.id, /^Like: 1 reaction$/)).toHaveAttribute('aria-pressed', 'true');
+  await reaction(phone.page, first.id, /^Like: /).click();
+  await expect(reaction(phone.page, first.id, /^Like: 0 reactions$/)).toHaveAttribute('aria-pressed', 'false');
+  await expect(reaction(desktop.page, first.id, /^Like: 0 reactions$/)).toBeVisible();
+
+  await reaction(phone.page, first.id, /^Love: /).click();
+  await expect(reaction(phone.page, first.id, /^Love: 1 reaction$/)).toHaveAttribute('aria-pressed', 'true');
+  await phone.page.screenshot({ path: testInfo.outputPath('reactions-phone.png') });
+  await desktop.page.screenshot({ path: testInfo.outputPath('reactions-desktop.png') });
+  await phone.context.close();
+  await desktop.context.close();
+});
+
+test('an editor turns reactions off in the post settings; the reader’s buttons go, and come back when turned on', async ({ browser, request }) => {
+  const slug = await createPost(request, uniqueTitle('Reactions off'));
+  const first = await postEntry(request, slug, 'Quiet, please.');
+  const { context, page } = await reader(browser, slug, DESKTOP);
+  await expect(reaction(page, first.id, /^Like: 0 reactions$/)).toBeVisible();
+
+  const editorContext = await browser.newContext(DESKTOP);
+  await editorContext.addCookies((await admin().storageState()).cookies);
+  const desk = await editorContext.newPage();
+  await desk.goto(`/admin/posts/${slug}`);
+  await desk.getByText('Post settings').click();
+  const toggle = desk.getByLabel(/Reactions under each entry/);
+  await expect(toggle).toBeChecked();
+  await toggle.uncheck();
+  await expect(desk.locator('#participation-message')).toHaveText('Reactions are off.');
+  await expect(entry(page, first.id).getByRole('group', { name: 'Reactions' })).toHaveCount(0);
+
+  await toggle.check();
+  await expect(desk.locator('#participation-message')).toHaveText('Reactions are on.');
+  await expect(reaction(page, first.id, /^Like: 0 reactions$/)).toBeVisible();
+  await context.close();
+  await editorContext.close();
+});
