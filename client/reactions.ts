@@ -77,7 +77,12 @@ export class Reactions {
     socket.on('connect', () => void this.load());
   }
 
+  /** When the counts were last asked for: the page's first load and the socket's first connect come together. */
+  private loadedAt = -Infinity;
+
   async load(): Promise<void> {
+    if (performance.now() - this.loadedAt < 1500) return;
+    this.loadedAt = performance.now();
     try {
       const response = await fetch(`/api/posts/${encodeURIComponent(this.slug)}/reactions`, { headers: { accept: 'application/json' } });
       if (!response.ok) return;

@@ -8,6 +8,7 @@ import { LiveSync, type ConnectionLabels } from './live-sync.js';
 import { PostStatus, showReaders } from './post-status.js';
 import { SinceLastVisit } from './since-last-visit.js';
 import { OrderControl } from './order.js';
+import { Polls } from './polls.js';
 import { Reactions } from './reactions.js';
 import { Share } from './share.js';
 import { showSummary } from './summary.js';
@@ -75,8 +76,13 @@ function start(list: HTMLElement): void {
   // Reactions (issue 19) on every entry, live ones too; not in a partner's embed.
   const reactions = embedded ? undefined : new Reactions(slug, list);
   reactions?.addToAll();
+  // Polls inside entries (issue 19): in the embed too, where readers vote as on the page.
+  const polls = new Polls(slug, list);
+  void polls.load();
+  void reactions?.load();
   timeline.onRender = (article) => {
     share?.addTo(article);
+    polls.addTo(article);
     reactions?.addTo(article);
   };
   timeline.onLayout = () => {
@@ -101,7 +107,10 @@ function start(list: HTMLElement): void {
     connection: connectionPill(),
     labels: CONNECTION_LABELS,
     presence: showReaders,
-    onSocket: (socket) => reactions?.follow(socket),
+    onSocket: (socket) => {
+      reactions?.follow(socket);
+      polls.follow(socket);
+    },
   });
   // Key-moment links and shared permalinks may point at entries older than the first page.
   if (embedded) return;

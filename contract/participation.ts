@@ -41,3 +41,45 @@ export type ReactionsEvent = z.infer<typeof reactionsEvent>;
 export const participationSettings = z.object({ reactions: z.boolean() });
 export type ParticipationSettings = z.infer<typeof participationSettings>;
 export const participationPatch = participationSettings.partial().strict();
+
+// --- polls
+
+export const POLL_OPTIONS_MIN = 2;
+export const POLL_OPTIONS_MAX = 6;
+
+/** POST /api/posts/:slug/polls: a new entry holding a poll (its text defaults to the question). */
+export const pollInput = z.strictObject({
+  question: z.string().trim().min(1).max(200),
+  options: z.array(z.string().trim().min(1).max(100)).min(POLL_OPTIONS_MIN).max(POLL_OPTIONS_MAX),
+  /** When voting stops by itself; without it, an author or editor closes the poll by hand. */
+  closesAt: z.iso.datetime({ offset: true }).optional(),
+  /** The entry's Markdown; the question in bold when absent. */
+  body: z.string().trim().min(1).max(2000).optional(),
+  keyEvent: z.boolean().optional(),
+});
+export type PollInput = z.infer<typeof pollInput>;
+
+export const pollSchema = z.object({
+  id: z.number(),
+  entryId: z.number(),
+  question: z.string(),
+  options: z.array(z.object({ label: z.string(), votes: z.number().int().min(0) })),
+  total: z.number().int().min(0),
+  closesAt: z.string().nullable(),
+  /** When it closed (by hand or at closesAt); null while open. */
+  closedAt: z.string().nullable(),
+  closed: z.boolean(),
+});
+export type Poll = z.infer<typeof pollSchema>;
+
+/** POST /api/polls/:id/votes: a reader votes once; a second vote changes nothing and answers with the first. */
+export const voteInput = z.strictObject({ reader: readerId, option: z.number().int().min(0).max(POLL_OPTIONS_MAX - 1) });
+export type VoteInput = z.infer<typeof voteInput>;
+export const voteOutput = z.object({ poll: pollSchema, option: z.number().int() });
+
+export const postPolls = z.object({ polls: z.array(pollSchema) });
+export type PostPolls = z.infer<typeof postPolls>;
+
+/** The `polls` socket event: polls whose results changed (or that opened or closed), at most once a second per post. */
+export const pollsEvent = z.object({ slug: z.string(), polls: z.array(pollSchema) });
+export type PollsEvent = z.infer<typeof pollsEvent>;

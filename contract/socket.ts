@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Change } from './change.js';
-import type { ReactionsEvent } from './participation.js';
+import type { PollsEvent, ReactionsEvent } from './participation.js';
 import { slugParam } from './common.js';
 
 /** The Socket.IO protocol (path `/socket.io/`), from the reader's point of view. Readers only receive. */
@@ -34,6 +34,8 @@ export type ServerToClient = {
   presence: (presence: Presence) => void;
   /** Reaction counts of the post's entries that changed (issue 19): at most one a second per post, not in the change log. */
   reactions: (reactions: ReactionsEvent) => void;
+  /** Polls whose results changed, or that opened or closed (issue 19): in batches, at most one a second per post. */
+  polls: (polls: PollsEvent) => void;
 };
 
 /** Payloads are `unknown` on purpose: the server validates them with the schemas above. */

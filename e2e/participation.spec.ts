@@ -88,3 +88,53 @@ test('an editor turns reactions off in the post settings; the reader’s buttons
   await context.close();
   await editorContext.close();
 });
+
+test('an editor adds a poll in the composer; readers on a phone and a desktop vote once, see results live, then the final results', async ({ browser, request }, testInfo) => {
+  const slug = await createPost(request, uniqueTitle('Poll'));
+  await postEntry(request, slug, 'Before the poll.');
+  const phone = await reader(browser, slug, PHONE);
+  const desktop = await reader(browser, slug, DESKTOP);
+
+  const editorContext = await browser.newContext(DESKTOP);
+  await editorContext.addCookies((await admin().storageState()).cookies);
+  const desk = await editorContext.newPage();
+  await desk.goto(`/admin/posts/${slug}`);
+  await desk.getByText('Add a poll').click();
+  await desk.getByLabel('Question').fill('Which launch matters most?');
+  await desk.getByLabel('Option 1').fill('The phone');
+  await desk.getByLabel('Option 2').fill('The watch');
+  await desk.getByRole('button', { name: 'Add an option' }).click();
+  await desk.getByLabel('Option 3').fill('The glasses');
+  await desk.getByRole('button', { name: 'Publish poll' }).click();
+  await expect(desk.locator('#poll-message')).toHaveText('Poll published.');
+
+  // The poll arrives live on both pages, as buttons.
+  const phonePoll = phone.page.getByRole('region', { name: /Which launch matters most\?/ });
+  const desktopPoll = desktop.page.getByRole('region', { name: /Which launch matters most\?/ });
+  await expect(phonePoll.getByRole('button', { name: 'Vote for The watch' })).toBeVisible();
+  await phonePoll.getByRole('button', { name: 'Vote for The watch' }).click();
+  await expect(phonePoll.getByText('You voted: The watch')).toBeVisible();
+  await expect(phonePoll.locator('.poll-results li').nth(1)).toContainText('100% · 1 vote');
+  // The desktop reader has not voted: still buttons, with the total moving live.
+  await expect(desktopPoll.getByText('1 vote', { exact: true })).toBeVisible();
+  await desktopPoll.getByRole('button', { name: 'Vote for The phone' }).click();
+  await expect(desktopPoll.getByText(/You voted: The phone/)).toBeVisible();
+  await expect(phonePoll.locator('.poll-results li').nth(0)).toContainText('50% · 1 vote');
+
+  // A reload remembers the vote: results, not buttons.
+  await phone.page.reload();
+  await expect(phonePoll.getByText(/You voted: The watch/)).toBeVisible();
+  await expect(phonePoll.getByRole('button', { name: /^Vote for/ })).toHaveCount(0);
+  await phone.page.screenshot({ path: testInfo.outputPath('poll-phone.png') });
+
+  // The editor closes it; every page shows the final results.
+  await desk.getByRole('button', { name: 'Close poll' }).click();
+  await expect(desk.locator('#poll-list')).toContainText('Closed');
+  await expect(phonePoll.getByText(/Final results/)).toBeVisible();
+  await expect(desktopPoll.getByText(/Final results/)).toBeVisible();
+  await desktop.page.screenshot({ path: testInfo.outputPath('poll-desktop-final.png') });
+  await desk.screenshot({ path: testInfo.outputPath('poll-composer.png') });
+  await phone.context.close();
+  await desktop.context.close();
+  await editorContext.close();
+});

@@ -20,3 +20,27 @@ CREATE TABLE reactions (
   PRIMARY KEY (entry_id, reader)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX reactions_by_post ON reactions (post_id, entry_id, kind);
+
+-- Polls (issue 19): an entry may hold one. `options` is a JSON array of 2–6 labels; a poll is
+-- closed once `closed_at` is set (by hand) or `closes_at` has passed.
+CREATE TABLE polls (
+  id         INTEGER PRIMARY KEY,
+  post_id    INTEGER NOT NULL REFERENCES posts (id),
+  entry_id   INTEGER NOT NULL UNIQUE REFERENCES entries (id),
+  question   TEXT NOT NULL,
+  options    TEXT NOT NULL,
+  closes_at  TEXT,
+  closed_at  TEXT,
+  created_by INTEGER REFERENCES users (id),
+  created_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX polls_by_post ON polls (post_id);
+
+-- One vote per reader per poll (the reader digest as for reactions); results are these rows counted.
+CREATE TABLE poll_votes (
+  poll_id  INTEGER NOT NULL REFERENCES polls (id),
+  reader   TEXT NOT NULL,
+  option   INTEGER NOT NULL CHECK (option BETWEEN 0 AND 5),
+  voted_at TEXT NOT NULL,
+  PRIMARY KEY (poll_id, reader)
+) STRICT, WITHOUT ROWID;

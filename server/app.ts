@@ -23,6 +23,7 @@ import { entryRoutes } from './http/routes/entries/entries.js';
 import { feedRoutes } from './http/routes/feeds/feeds.js';
 import { healthRoutes } from './http/routes/health/health.js';
 import { pageRoutes } from './http/routes/pages/pages.js';
+import { pollRoutes } from './http/routes/polls/polls.js';
 import { postRoutes } from './http/routes/posts/posts.js';
 import { reactionRoutes } from './http/routes/reactions/reactions.js';
 import { searchRoutes } from './http/routes/search/search.js';
@@ -140,6 +141,7 @@ export async function buildApp({ config, db, logger = true, logStream, renderer,
   await app.register(uploadRoutes);
   await app.register(siteRoutes);
   await app.register(reactionRoutes);
+  await app.register(pollRoutes);
   return app;
 }
 

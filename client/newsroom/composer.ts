@@ -6,6 +6,7 @@ import { Feed } from './feed.js';
 import { setupPostNotice } from './post-notice.js';
 import { setupSettings } from './settings.js';
 import { setupParticipation } from './participation.js';
+import { setupPollComposer } from './polls.js';
 import type { Viewer } from './timeline.js';
 import { setupWriting } from './writing.js';
 
@@ -43,6 +44,7 @@ export function startComposer(root: HTMLElement, viewer: Viewer): void {
   });
   const settings = setupSettings(root, () => post);
   setupParticipation(root, () => post.slug);
+  setupPollComposer(root, () => post.slug);
   void feed.start();
 }
 

@@ -17,7 +17,7 @@ export function setupParticipation(root: HTMLElement, slug: () => string): void 
     'fieldset',
     { id: 'participation', className: 'participation-settings' },
     element('legend', {}, 'Readers take part'),
-    element('label', {}, reactions, ' Reactions under each entry (👍 ❤️ 😮 😂 👏)'),
+    element('label', { className: 'inline-check' }, reactions, ' Reactions under each entry (👍 ❤️ 😮 😂 👏)'),
     ' ',
     message,
   );

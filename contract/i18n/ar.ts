@@ -83,6 +83,13 @@ export const ar: Catalogue = {
   'reader.reaction.clap': 'تصفيق',
   'reader.reactionCount': { zero: '{name}: لا تفاعلات', one: '{name}: تفاعل واحد', two: '{name}: تفاعلان', few: '{name}: {count} تفاعلات', many: '{name}: {count} تفاعلًا', other: '{name}: {count} تفاعل' },
   'reader.reactionFailed': 'لم يُحفظ تفاعلك. حاول مرة أخرى.',
+  'reader.poll': 'استطلاع',
+  'reader.poll.vote': 'صوّت لـ {option}',
+  'reader.poll.votes': { zero: 'لا أصوات', one: 'صوت واحد', two: 'صوتان', few: '{count} أصوات', many: '{count} صوتًا', other: '{count} صوت' },
+  'reader.poll.final': 'النتائج النهائية',
+  'reader.poll.closesAt': 'يُغلق التصويت في {time}',
+  'reader.poll.youVoted': 'صوّتَّ لـ: {option}',
+  'reader.poll.failed': 'لم يُحفظ صوتك. حاول مرة أخرى.',
 
   'page.skipToContent': 'انتقل إلى المحتوى',
   'page.pinned': 'مثبّت',

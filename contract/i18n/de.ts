@@ -66,6 +66,13 @@ export const de: Catalogue = {
   'reader.reaction.clap': 'Applaus',
   'reader.reactionCount': { one: '{name}: {count} Reaktion', other: '{name}: {count} Reaktionen' },
   'reader.reactionFailed': 'Ihre Reaktion wurde nicht gespeichert. Bitte erneut versuchen.',
+  'reader.poll': 'Umfrage',
+  'reader.poll.vote': 'Für {option} stimmen',
+  'reader.poll.votes': { one: '{count} Stimme', other: '{count} Stimmen' },
+  'reader.poll.final': 'Endergebnis',
+  'reader.poll.closesAt': 'Abstimmung endet um {time}',
+  'reader.poll.youVoted': 'Ihre Stimme: {option}',
+  'reader.poll.failed': 'Ihre Stimme wurde nicht gespeichert. Bitte erneut versuchen.',
 
   'page.skipToContent': 'Zum Inhalt springen',
   'page.pinned': 'Angeheftet',

@@ -76,6 +76,13 @@ export const en = {
   'reader.reaction.clap': 'Applause',
   'reader.reactionCount': { one: '{name}: {count} reaction', other: '{name}: {count} reactions' },
   'reader.reactionFailed': 'Your reaction was not saved. Please try again.',
+  'reader.poll': 'Poll',
+  'reader.poll.vote': 'Vote for {option}',
+  'reader.poll.votes': { one: '{count} vote', other: '{count} votes' },
+  'reader.poll.final': 'Final results',
+  'reader.poll.closesAt': 'Voting closes at {time}',
+  'reader.poll.youVoted': 'You voted: {option}',
+  'reader.poll.failed': 'Your vote was not saved. Please try again.',
 
   // --- the post page and the embed (server only)
   'page.skipToContent': 'Skip to content',

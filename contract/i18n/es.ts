@@ -66,6 +66,13 @@ export const es: Catalogue = {
   'reader.reaction.clap': 'Aplausos',
   'reader.reactionCount': { one: '{name}: {count} reacción', many: '{name}: {count} de reacciones', other: '{name}: {count} reacciones' },
   'reader.reactionFailed': 'Tu reacción no se ha guardado. Inténtalo de nuevo.',
+  'reader.poll': 'Encuesta',
+  'reader.poll.vote': 'Votar por {option}',
+  'reader.poll.votes': { one: '{count} voto', many: '{count} de votos', other: '{count} votos' },
+  'reader.poll.final': 'Resultados finales',
+  'reader.poll.closesAt': 'La votación cierra a las {time}',
+  'reader.poll.youVoted': 'Tu voto: {option}',
+  'reader.poll.failed': 'Tu voto no se ha guardado. Inténtalo de nuevo.',
 
   'page.skipToContent': 'Saltar al contenido',
   'page.pinned': 'Fijada',

@@ -66,6 +66,13 @@ export const fr: Catalogue = {
   'reader.reaction.clap': 'Bravo',
   'reader.reactionCount': { one: '{name} : {count} réaction', many: '{name} : {count} de réactions', other: '{name} : {count} réactions' },
   'reader.reactionFailed': 'Votre réaction n’a pas été enregistrée. Veuillez réessayer.',
+  'reader.poll': 'Sondage',
+  'reader.poll.vote': 'Voter pour {option}',
+  'reader.poll.votes': { one: '{count} vote', many: '{count} de votes', other: '{count} votes' },
+  'reader.poll.final': 'Résultats définitifs',
+  'reader.poll.closesAt': 'Le vote se termine à {time}',
+  'reader.poll.youVoted': 'Votre vote : {option}',
+  'reader.poll.failed': 'Votre vote n’a pas été enregistré. Veuillez réessayer.',
 
   'page.skipToContent': 'Aller au contenu',
   'page.pinned': 'Épinglé',

@@ -66,6 +66,13 @@ export const it: Catalogue = {
   'reader.reaction.clap': 'Applausi',
   'reader.reactionCount': { one: '{name}: {count} reazione', many: '{name}: {count} di reazioni', other: '{name}: {count} reazioni' },
   'reader.reactionFailed': 'La tua reazione non è stata salvata. Riprova.',
+  'reader.poll': 'Sondaggio',
+  'reader.poll.vote': 'Vota {option}',
+  'reader.poll.votes': { one: '{count} voto', many: '{count} di voti', other: '{count} voti' },
+  'reader.poll.final': 'Risultati finali',
+  'reader.poll.closesAt': 'Il voto si chiude alle {time}',
+  'reader.poll.youVoted': 'Il tuo voto: {option}',
+  'reader.poll.failed': 'Il tuo voto non è stato salvato. Riprova.',
 
   'page.skipToContent': 'Vai al contenuto',
   'page.pinned': 'In evidenza',

@@ -66,6 +66,13 @@ export const ja: Catalogue = {
   'reader.reaction.clap': '拍手',
   'reader.reactionCount': { other: '{name}：{count}件' },
   'reader.reactionFailed': 'リアクションを保存できませんでした。もう一度お試しください。',
+  'reader.poll': '投票',
+  'reader.poll.vote': '{option}に投票',
+  'reader.poll.votes': { other: '{count}票' },
+  'reader.poll.final': '最終結果',
+  'reader.poll.closesAt': '投票締め切り：{time}',
+  'reader.poll.youVoted': 'あなたの投票：{option}',
+  'reader.poll.failed': '投票を保存できませんでした。もう一度お試しください。',
 
   'page.skipToContent': '本文へ移動',
   'page.pinned': '固定',

@@ -66,6 +66,13 @@ export const nl: Catalogue = {
   'reader.reaction.clap': 'Applaus',
   'reader.reactionCount': { one: '{name}: {count} reactie', other: '{name}: {count} reacties' },
   'reader.reactionFailed': 'Je reactie is niet opgeslagen. Probeer het opnieuw.',
+  'reader.poll': 'Peiling',
+  'reader.poll.vote': 'Stem op {option}',
+  'reader.poll.votes': { one: '{count} stem', other: '{count} stemmen' },
+  'reader.poll.final': 'Einduitslag',
+  'reader.poll.closesAt': 'Stemmen kan tot {time}',
+  'reader.poll.youVoted': 'Jouw stem: {option}',
+  'reader.poll.failed': 'Je stem is niet opgeslagen. Probeer het opnieuw.',
 
   'page.skipToContent': 'Naar de inhoud',
   'page.pinned': 'Vastgezet',

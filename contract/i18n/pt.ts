@@ -66,6 +66,13 @@ export const pt: Catalogue = {
   'reader.reaction.clap': 'Aplausos',
   'reader.reactionCount': { one: '{name}: {count} reação', many: '{name}: {count} de reações', other: '{name}: {count} reações' },
   'reader.reactionFailed': 'A sua reação não foi guardada. Tente novamente.',
+  'reader.poll': 'Sondagem',
+  'reader.poll.vote': 'Votar em {option}',
+  'reader.poll.votes': { one: '{count} voto', many: '{count} de votos', other: '{count} votos' },
+  'reader.poll.final': 'Resultados finais',
+  'reader.poll.closesAt': 'A votação termina às {time}',
+  'reader.poll.youVoted': 'O seu voto: {option}',
+  'reader.poll.failed': 'O seu voto não foi guardado. Tente novamente.',
 
   'page.skipToContent': 'Ir para o conteúdo',
   'page.pinned': 'Fixado',

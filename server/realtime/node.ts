@@ -33,7 +33,7 @@ import { PreSerialized, preSerializedParser } from './wire/pre-serialized.js';
 
 /** What a realtime node reads from the configuration: the one place to change when Config is regrouped. */
 /** The socket events that carry participation rather than changes. */
-export type ParticipationEvent = 'reactions';
+export type ParticipationEvent = 'reactions' | 'polls';
 
 export type NodeSettings = {
   guards: GuardOptions;

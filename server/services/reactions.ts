@@ -177,6 +177,6 @@ function total(counts: ReactionCounts): number {
 }
 
 /** The table keeps a digest of the browser's id, not the id itself. */
-function hashReader(reader: string): string {
+export function hashReader(reader: string): string {
   return createHash('sha256').update(reader).digest('base64url').slice(0, 32);
 }
