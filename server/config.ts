@@ -96,7 +96,7 @@ const variables = {
     .min(1)
     .max(1_000_000)
     .default(600)
-    .meta({ description: "Reactions one client address may send per minute (issue 19), apart from RATE_LIMIT_WRITES_PER_MINUTE's budget: readers behind one address (a venue's Wi-Fi) share it." }),
+    .meta({ description: "Reactions, votes and questions one client address may send per minute (issue 19), apart from RATE_LIMIT_WRITES_PER_MINUTE's budget: readers behind one address (a venue's Wi-Fi) share it." }),
   SOCKET_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(0).max(1_000_000).default(200).meta({ description: 'Socket.IO connections one client address may hold at once; 0 disables the cap.' }),
   SOCKET_MAX_BUFFERED_KB: z.coerce
     .number()
