@@ -38,7 +38,13 @@ export const reactionsEvent = z.object({ slug: z.string(), enabled: z.boolean(),
 export type ReactionsEvent = z.infer<typeof reactionsEvent>;
 
 /** What readers may do on a post (GET/PATCH /api/posts/:slug/participation; PATCH is for editors). */
-export const participationSettings = z.object({ reactions: z.boolean() });
+export const participationSettings = z.object({
+  reactions: z.boolean(),
+  /** Readers may send questions to the desk. */
+  questions: z.boolean(),
+  /** A question may contain links (else it is refused, 422 `links-not-allowed`). */
+  questionLinks: z.boolean(),
+});
 export type ParticipationSettings = z.infer<typeof participationSettings>;
 export const participationPatch = participationSettings.partial().strict();
 
@@ -83,3 +89,45 @@ export type PostPolls = z.infer<typeof postPolls>;
 /** The `polls` socket event: polls whose results changed (or that opened or closed), at most once a second per post. */
 export const pollsEvent = z.object({ slug: z.string(), polls: z.array(pollSchema) });
 export type PollsEvent = z.infer<typeof pollsEvent>;
+
+// --- questions to the desk
+
+export const QUESTION_MAX = 1000;
+export const QUESTION_NAME_MAX = 60;
+
+/** GET /api/posts/:slug/questions/ticket: what the question form sends back (time-to-submit check). */
+export const questionTicket = z.object({ ticket: z.string() });
+
+/**
+ * POST /api/posts/:slug/questions. `website` is the honeypot: a field people never see (hidden
+ * from sight and from assistive technology) that form-filling scripts fill in.
+ */
+export const questionInput = z.strictObject({
+  name: z.string().trim().max(QUESTION_NAME_MAX).optional(),
+  question: z.string().trim().min(1).max(QUESTION_MAX),
+  ticket: z.string().max(200),
+  website: z.string().max(500).optional(),
+});
+export type QuestionInput = z.infer<typeof questionInput>;
+
+/** A question in the desk's moderation queue (never public). */
+export const readerQuestion = z.object({
+  id: z.number(),
+  name: z.string().nullable(),
+  question: z.string(),
+  /** The sender's client address, for the block list. */
+  address: z.string(),
+  receivedAt: z.string(),
+});
+export type ReaderQuestion = z.infer<typeof readerQuestion>;
+export const questionQueue = z.object({ questions: z.array(readerQuestion), received: z.number() });
+
+/** POST /api/questions/:id/publish: the question quoted in a new entry, with the desk's answer. */
+export const publishQuestionInput = z.strictObject({ answer: z.string().trim().min(1).max(10_000), keyEvent: z.boolean().optional() });
+
+/** The desk's block list (site-wide): questions with one of these words, or from one of these addresses, are dropped. */
+export const questionBlocklist = z.strictObject({
+  words: z.array(z.string().trim().min(1).max(100)).max(1000),
+  addresses: z.array(z.string().trim().min(1).max(64)).max(1000),
+});
+export type QuestionBlocklist = z.infer<typeof questionBlocklist>;

@@ -2,9 +2,15 @@
 -- runner allows no gaps.)
 -- What readers may do on a post, set by editors (PUT /api/posts/:slug/participation). A post
 -- without a row has the defaults: reactions on.
+--   questions           readers may send questions to the desk (default on);
+--   question_links      a question may contain links (default off: refused with 422);
+--   questions_received  how many arrived (insights), kept when the questions themselves are purged.
 CREATE TABLE participation_settings (
-  post_id   INTEGER PRIMARY KEY REFERENCES posts (id),
-  reactions INTEGER NOT NULL DEFAULT 1 CHECK (reactions IN (0, 1))
+  post_id            INTEGER PRIMARY KEY REFERENCES posts (id),
+  reactions          INTEGER NOT NULL DEFAULT 1 CHECK (reactions IN (0, 1)),
+  questions          INTEGER NOT NULL DEFAULT 1 CHECK (questions IN (0, 1)),
+  question_links     INTEGER NOT NULL DEFAULT 0 CHECK (question_links IN (0, 1)),
+  questions_received INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 
 -- One reaction per reader per entry (server/services/reactions.ts). `reader` is a SHA-256 of the
@@ -43,4 +49,25 @@ CREATE TABLE poll_votes (
   option   INTEGER NOT NULL CHECK (option BETWEEN 0 AND 5),
   voted_at TEXT NOT NULL,
   PRIMARY KEY (poll_id, reader)
+) STRICT, WITHOUT ROWID;
+
+-- Questions to the desk (issue 19): personal data. Kept for QUESTION_RETENTION at most (purged
+-- hourly), deleted when an editor deletes or publishes one (the published text lives on in the
+-- entry), never exported. `address` is the sender's client address, for the block list.
+CREATE TABLE reader_questions (
+  id          INTEGER PRIMARY KEY,
+  post_id     INTEGER NOT NULL REFERENCES posts (id),
+  name        TEXT,
+  body        TEXT NOT NULL,
+  address     TEXT NOT NULL,
+  received_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX reader_questions_by_post ON reader_questions (post_id, id);
+CREATE INDEX reader_questions_by_age ON reader_questions (received_at);
+
+-- Words and client addresses whose questions are dropped (editors keep the list; site-wide).
+CREATE TABLE question_blocklist (
+  kind  TEXT NOT NULL CHECK (kind IN ('word', 'address')),
+  value TEXT NOT NULL,
+  PRIMARY KEY (kind, value)
 ) STRICT, WITHOUT ROWID;

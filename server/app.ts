@@ -25,6 +25,7 @@ import { healthRoutes } from './http/routes/health/health.js';
 import { pageRoutes } from './http/routes/pages/pages.js';
 import { pollRoutes } from './http/routes/polls/polls.js';
 import { postRoutes } from './http/routes/posts/posts.js';
+import { questionRoutes } from './http/routes/questions/questions.js';
 import { reactionRoutes } from './http/routes/reactions/reactions.js';
 import { searchRoutes } from './http/routes/search/search.js';
 import { sessionRoutes } from './http/routes/session/session.js';
@@ -142,6 +143,7 @@ export async function buildApp({ config, db, logger = true, logStream, renderer,
   await app.register(siteRoutes);
   await app.register(reactionRoutes);
   await app.register(pollRoutes);
+  await app.register(questionRoutes);
   return app;
 }
 

@@ -97,6 +97,21 @@ const variables = {
     .max(1_000_000)
     .default(600)
     .meta({ description: "Reactions, votes and questions one client address may send per minute (issue 19), apart from RATE_LIMIT_WRITES_PER_MINUTE's budget: readers behind one address (a venue's Wi-Fi) share it." }),
+  QUESTION_RETENTION: z
+    .string()
+    .regex(/^\d+\s*[smhd]?$/i, 'must be a duration such as 30d or 72h')
+    .transform(parseDuration)
+    .refine((ms) => ms >= 60_000, 'must be at least a minute')
+    .prefault('30d')
+    .meta({ description: 'How long a reader\'s question to the desk (personal data: name, text, address) is kept unless published or deleted sooner; then the hourly purge deletes it.' }),
+  QUESTION_MIN_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3600)
+    .default(3)
+    .meta({ description: 'A question sent sooner than this after its form was opened is refused (422 too-fast): people take a few seconds to write, scripts do not. 0 turns the check off.' }),
+  QUESTIONS_PER_10_MINUTES: z.coerce.number().int().min(1).max(1_000_000).default(10).meta({ description: 'Questions one client address may send to the desk per 10 minutes (on top of READER_WRITES_PER_MINUTE); 429 beyond.' }),
   SOCKET_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(0).max(1_000_000).default(200).meta({ description: 'Socket.IO connections one client address may hold at once; 0 disables the cap.' }),
   SOCKET_MAX_BUFFERED_KB: z.coerce
     .number()
@@ -190,6 +205,8 @@ const configSchema = z
         },
         backup: env.BACKUP_DIR ? { dir: resolve(env.BACKUP_DIR), intervalMs: env.BACKUP_INTERVAL, keep: env.BACKUP_KEEP } : undefined,
       },
+      /** Readers taking part (issue 19): questions to the desk. */
+      participation: { questionRetentionMs: env.QUESTION_RETENTION, questionMinMs: env.QUESTION_MIN_SECONDS * 1000, questionsPer10Minutes: env.QUESTIONS_PER_10_MINUTES },
       /** What readers see around the posts: the site's default language (branding is set in the newsroom, site_settings). */
       site: { defaultLanguage: env.DEFAULT_LANGUAGE },
       /** One process (no Redis, the default) or a primary and fan-out nodes sharing readers through Redis. */

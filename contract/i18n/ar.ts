@@ -91,6 +91,9 @@ export const ar: Catalogue = {
   'reader.poll.youVoted': 'صوّتَّ لـ: {option}',
   'reader.poll.failed': 'لم يُحفظ صوتك. حاول مرة أخرى.',
 
+  // --- questions to the desk, quoted in a published entry (server only)
+  'question.from': 'سؤال من {name}:',
+  'question.anonymous': 'سؤال من أحد القرّاء:',
   'page.skipToContent': 'انتقل إلى المحتوى',
   'page.pinned': 'مثبّت',
   'page.whatWeKnow': 'ما نعرفه',

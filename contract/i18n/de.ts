@@ -74,6 +74,9 @@ export const de: Catalogue = {
   'reader.poll.youVoted': 'Ihre Stimme: {option}',
   'reader.poll.failed': 'Ihre Stimme wurde nicht gespeichert. Bitte erneut versuchen.',
 
+  // --- questions to the desk, quoted in a published entry (server only)
+  'question.from': 'Frage von {name}:',
+  'question.anonymous': 'Frage aus dem Publikum:',
   'page.skipToContent': 'Zum Inhalt springen',
   'page.pinned': 'Angeheftet',
   'page.whatWeKnow': 'Was wir wissen',

@@ -85,6 +85,9 @@ export const en = {
   'reader.poll.failed': 'Your vote was not saved. Please try again.',
 
   // --- the post page and the embed (server only)
+  // --- questions to the desk, quoted in a published entry (server only)
+  'question.from': 'Q from {name}:',
+  'question.anonymous': 'Q from a reader:',
   'page.skipToContent': 'Skip to content',
   'page.pinned': 'Pinned',
   'page.whatWeKnow': 'What we know',

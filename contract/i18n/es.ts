@@ -74,6 +74,9 @@ export const es: Catalogue = {
   'reader.poll.youVoted': 'Tu voto: {option}',
   'reader.poll.failed': 'Tu voto no se ha guardado. Inténtalo de nuevo.',
 
+  // --- questions to the desk, quoted in a published entry (server only)
+  'question.from': 'Pregunta de {name}:',
+  'question.anonymous': 'Pregunta de un lector:',
   'page.skipToContent': 'Saltar al contenido',
   'page.pinned': 'Fijada',
   'page.whatWeKnow': 'Lo que sabemos',

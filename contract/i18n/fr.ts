@@ -74,6 +74,9 @@ export const fr: Catalogue = {
   'reader.poll.youVoted': 'Votre vote : {option}',
   'reader.poll.failed': 'Votre vote n’a pas été enregistré. Veuillez réessayer.',
 
+  // --- questions to the desk, quoted in a published entry (server only)
+  'question.from': 'Question de {name} :',
+  'question.anonymous': 'Question d’un lecteur :',
   'page.skipToContent': 'Aller au contenu',
   'page.pinned': 'Épinglé',
   'page.whatWeKnow': 'Ce que l’on sait',

@@ -74,6 +74,9 @@ export const it: Catalogue = {
   'reader.poll.youVoted': 'Il tuo voto: {option}',
   'reader.poll.failed': 'Il tuo voto non è stato salvato. Riprova.',
 
+  // --- questions to the desk, quoted in a published entry (server only)
+  'question.from': 'Domanda di {name}:',
+  'question.anonymous': 'Domanda di un lettore:',
   'page.skipToContent': 'Vai al contenuto',
   'page.pinned': 'In evidenza',
   'page.whatWeKnow': 'Cosa sappiamo',

@@ -74,6 +74,9 @@ export const ja: Catalogue = {
   'reader.poll.youVoted': 'あなたの投票：{option}',
   'reader.poll.failed': '投票を保存できませんでした。もう一度お試しください。',
 
+  // --- questions to the desk, quoted in a published entry (server only)
+  'question.from': '{name}さんからの質問：',
+  'question.anonymous': '読者からの質問：',
   'page.skipToContent': '本文へ移動',
   'page.pinned': '固定',
   'page.whatWeKnow': 'わかっていること',

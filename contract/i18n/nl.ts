@@ -74,6 +74,9 @@ export const nl: Catalogue = {
   'reader.poll.youVoted': 'Jouw stem: {option}',
   'reader.poll.failed': 'Je stem is niet opgeslagen. Probeer het opnieuw.',
 
+  // --- questions to the desk, quoted in a published entry (server only)
+  'question.from': 'Vraag van {name}:',
+  'question.anonymous': 'Vraag van een lezer:',
   'page.skipToContent': 'Naar de inhoud',
   'page.pinned': 'Vastgezet',
   'page.whatWeKnow': 'Wat we weten',

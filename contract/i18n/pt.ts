@@ -74,6 +74,9 @@ export const pt: Catalogue = {
   'reader.poll.youVoted': 'O seu voto: {option}',
   'reader.poll.failed': 'O seu voto não foi guardado. Tente novamente.',
 
+  // --- questions to the desk, quoted in a published entry (server only)
+  'question.from': 'Pergunta de {name}:',
+  'question.anonymous': 'Pergunta de um leitor:',
   'page.skipToContent': 'Ir para o conteúdo',
   'page.pinned': 'Fixado',
   'page.whatWeKnow': 'O que sabemos',

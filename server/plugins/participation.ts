@@ -1,7 +1,9 @@
 import fp from 'fastify-plugin';
 import { PollService } from '../services/polls.js';
+import { QuestionService } from '../services/questions.js';
 import { ReactionService, type ReactionTiming } from '../services/reactions.js';
 import { PollStore } from '../store/polls.js';
+import { QuestionStore } from '../store/questions.js';
 import { ReactionStore } from '../store/reactions.js';
 
 /**
@@ -13,16 +15,32 @@ import { ReactionStore } from '../store/reactions.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    participation: { reactions: ReactionService; polls: PollService };
+    participation: { reactions: ReactionService; polls: PollService; questions: QuestionService };
   }
 }
 
 export const participationPlugin = fp<{ timing?: ReactionTiming }>(
   async (app, { timing }) => {
-    const reactions = new ReactionService(app.stores, new ReactionStore(app.stores.db), (postId, event, payload) => app.realtime.signal(postId, event, payload), app.log, timing);
+    const settings = new ReactionStore(app.stores.db);
+    const reactions = new ReactionService(app.stores, settings, (postId, event, payload) => app.realtime.signal(postId, event, payload), app.log, timing);
     const polls = new PollService(app.stores, new PollStore(app.stores.db), app.services.entries, (postId, event, payload) => app.realtime.signal(postId, event, payload), app.log, timing?.flushMs);
-    app.decorate('participation', { reactions, polls });
+    const { questionMinMs, questionRetentionMs } = app.config.participation;
+    const questions = new QuestionService(app.stores, new QuestionStore(app.stores.db), settings, app.services.entries, { minMs: questionMinMs, retentionMs: questionRetentionMs });
+    app.decorate('participation', { reactions, polls, questions });
+    // Questions are personal data: older than QUESTION_RETENTION, they go (at start, then hourly).
+    const purge = () => {
+      try {
+        const purged = questions.purge();
+        if (purged > 0) app.log.info({ purged }, `deleted ${purged} reader question(s) past QUESTION_RETENTION`);
+      } catch (error) {
+        app.log.error({ err: error }, 'purging old reader questions failed; the next hour tries again');
+      }
+    };
+    purge();
+    const purgeTimer = setInterval(purge, Math.min(3_600_000, questionRetentionMs));
+    purgeTimer.unref();
     app.addHook('onClose', async () => {
+      clearInterval(purgeTimer);
       reactions.close();
       polls.shutdown();
     });

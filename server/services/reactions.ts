@@ -81,14 +81,16 @@ export class ReactionService {
   }
 
   settings(postId: number): ParticipationSettings {
-    return { reactions: this.store.reactionsEnabled(postId) };
+    return this.store.settings(postId);
   }
 
-  /** An editor turns reactions on or off; the post's readers are told at once. */
-  setReactionsEnabled(postId: number, slug: string, enabled: boolean): ParticipationSettings {
-    this.store.setReactionsEnabled(postId, enabled);
-    this.emit(postId, { slug, enabled, entries: enabled ? this.ofPost(postId).entries : [] });
-    return this.settings(postId);
+  /** An editor changes what readers may do; when reactions turn on or off, the post's readers are told at once. */
+  updateSettings(postId: number, slug: string, patch: Partial<ParticipationSettings>): ParticipationSettings {
+    const before = this.store.settings(postId);
+    const after = { ...before, ...patch };
+    this.store.saveSettings(postId, after);
+    if (before.reactions !== after.reactions) this.emit(postId, { slug, enabled: after.reactions, entries: after.reactions ? this.ofPost(postId).entries : [] });
+    return after;
   }
 
   /** Writes what is queued (one transaction), acknowledges it, and schedules the broadcasts. */

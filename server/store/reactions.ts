@@ -1,10 +1,12 @@
-import type { ReactionCounts, ReactionKind } from '../../contract/index.js';
+import type { ParticipationSettings, ReactionCounts, ReactionKind } from '../../contract/index.js';
 import type { Db } from '../db/connection.js';
 
 /**
  * SQL for reactions and the per-post participation settings (issue 19). One row per reader per
  * entry; counts are those rows counted, so they are exact whatever crashed in between.
  */
+
+type SettingsRow = { reactions: number; questions: number; question_links: number };
 
 export type ReactionOp = { postId: number; entryId: number; reader: string; kind: ReactionKind | null; at: string };
 
@@ -22,9 +24,9 @@ export class ReactionStore {
          WHERE r.post_id = ? AND e.deleted_at IS NULL GROUP BY r.entry_id, r.kind`,
       ),
       postExists: db.prepare<[number], { id: number }>('SELECT id FROM posts WHERE id = ? AND deleted_at IS NULL'),
-      settings: db.prepare<[number], { reactions: number }>('SELECT reactions FROM participation_settings WHERE post_id = ?'),
-      saveSettings: db.prepare(`INSERT INTO participation_settings (post_id, reactions) VALUES (@postId, @reactions)
-        ON CONFLICT (post_id) DO UPDATE SET reactions = excluded.reactions`),
+      settings: db.prepare<[number], SettingsRow>('SELECT reactions, questions, question_links FROM participation_settings WHERE post_id = ?'),
+      saveSettings: db.prepare(`INSERT INTO participation_settings (post_id, reactions, questions, question_links) VALUES (@postId, @reactions, @questions, @questionLinks)
+        ON CONFLICT (post_id) DO UPDATE SET reactions = excluded.reactions, questions = excluded.questions, question_links = excluded.question_links`),
     };
   }
 
@@ -63,10 +65,16 @@ export class ReactionStore {
   }
 
   reactionsEnabled(postId: number): boolean {
-    return (this.statements.settings.get(postId)?.reactions ?? 1) === 1;
+    return this.settings(postId).reactions;
   }
 
-  setReactionsEnabled(postId: number, enabled: boolean): void {
-    this.statements.saveSettings.run({ postId, reactions: enabled ? 1 : 0 });
+  /** What readers may do on the post (defaults for a post without a row). */
+  settings(postId: number): ParticipationSettings {
+    const row = this.statements.settings.get(postId) ?? { reactions: 1, questions: 1, question_links: 0 };
+    return { reactions: row.reactions === 1, questions: row.questions === 1, questionLinks: row.question_links === 1 };
+  }
+
+  saveSettings(postId: number, settings: ParticipationSettings): void {
+    this.statements.saveSettings.run({ postId, reactions: Number(settings.reactions), questions: Number(settings.questions), questionLinks: Number(settings.questionLinks) });
   }
 }

@@ -100,7 +100,7 @@ describe('reactions', () => {
     const author = await t.app.inject({ method: 'PATCH', url: `/api/posts/${slug}/participation`, headers: t.auth('author'), payload: { reactions: false } });
     expect(author.statusCode).toBe(403);
     const off = await t.app.inject({ method: 'PATCH', url: `/api/posts/${slug}/participation`, headers: t.auth('editor'), payload: { reactions: false } });
-    expect(off.json()).toEqual({ reactions: false });
+    expect(off.json()).toMatchObject({ reactions: false });
     await until(() => events.some((event) => !event.enabled), 'readers told that reactions are off');
 
     const refused = await react(entry.id, reader(2), 'like');

@@ -56,7 +56,7 @@ export const reactionRoutes: FastifyPluginAsyncZod = async (app) => {
     { preHandler: requireRole('editor'), schema: { params: slugParams, body: participationPatch, response: { 200: participationSettings } } },
     async (request, reply) => {
       const post = app.services.posts.bySlug(request.params.slug);
-      const settings = request.body.reactions === undefined ? reactions.settings(post.id) : reactions.setReactionsEnabled(post.id, post.slug, request.body.reactions);
+      const settings = reactions.updateSettings(post.id, post.slug, request.body);
       return reply.header('Cache-Control', 'no-store').send(settings);
     },
   );
