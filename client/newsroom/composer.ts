@@ -7,6 +7,7 @@ import { setupPostNotice } from './post-notice.js';
 import { setupSettings } from './settings.js';
 import { setupParticipation } from './participation.js';
 import { setupPollComposer } from './polls.js';
+import { setupQuestions } from './questions.js';
 import type { Viewer } from './timeline.js';
 import { setupWriting } from './writing.js';
 
@@ -45,6 +46,7 @@ export function startComposer(root: HTMLElement, viewer: Viewer): void {
   const settings = setupSettings(root, () => post);
   setupParticipation(root, () => post.slug);
   setupPollComposer(root, () => post.slug);
+  setupQuestions(root, () => post.slug, viewer);
   void feed.start();
 }
 

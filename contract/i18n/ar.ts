@@ -90,6 +90,18 @@ export const ar: Catalogue = {
   'reader.poll.closesAt': 'يُغلق التصويت في {time}',
   'reader.poll.youVoted': 'صوّتَّ لـ: {option}',
   'reader.poll.failed': 'لم يُحفظ صوتك. حاول مرة أخرى.',
+  'reader.ask.open': 'اسأل فريق التحرير',
+  'reader.ask.title': 'أرسل سؤالًا أو تعليقًا إلى فريق التحرير',
+  'reader.ask.name': 'اسمك (اختياري)',
+  'reader.ask.question': 'سؤالك أو تعليقك',
+  'reader.ask.send': 'إرسال',
+  'reader.ask.close': 'إغلاق',
+  'reader.ask.note': 'يقرأ فريق التحرير كل رسالة. لا تُنشر إلا إذا قرر ذلك، وتُحذف في غير ذلك.',
+  'reader.ask.sent': 'شكرًا: وصلت رسالتك إلى فريق التحرير.',
+  'reader.ask.failed': 'لم تُرسل. حاول مرة أخرى.',
+  'reader.ask.tooFast': 'انتظر بضع ثوانٍ أخرى ثم أرسل مجددًا.',
+  'reader.ask.noLinks': 'الروابط غير مسموح بها هنا. يُرجى حذفها.',
+  'reader.ask.honeypot': 'اترك هذا الحقل فارغًا',
 
   // --- questions to the desk, quoted in a published entry (server only)
   'question.from': 'سؤال من {name}:',

@@ -73,6 +73,18 @@ export const de: Catalogue = {
   'reader.poll.closesAt': 'Abstimmung endet um {time}',
   'reader.poll.youVoted': 'Ihre Stimme: {option}',
   'reader.poll.failed': 'Ihre Stimme wurde nicht gespeichert. Bitte erneut versuchen.',
+  'reader.ask.open': 'Frage an die Redaktion',
+  'reader.ask.title': 'Eine Frage oder einen Kommentar an die Redaktion senden',
+  'reader.ask.name': 'Ihr Name (optional)',
+  'reader.ask.question': 'Ihre Frage oder Ihr Kommentar',
+  'reader.ask.send': 'Senden',
+  'reader.ask.close': 'Schließen',
+  'reader.ask.note': 'Die Redaktion liest jede Nachricht. Sie wird nur veröffentlicht, wenn die Redaktion es möchte, und sonst gelöscht.',
+  'reader.ask.sent': 'Danke: Ihre Nachricht ist bei der Redaktion angekommen.',
+  'reader.ask.failed': 'Nicht gesendet. Bitte erneut versuchen.',
+  'reader.ask.tooFast': 'Bitte nehmen Sie sich noch ein paar Sekunden und senden Sie dann erneut.',
+  'reader.ask.noLinks': 'Links sind hier nicht erlaubt. Bitte entfernen Sie sie.',
+  'reader.ask.honeypot': 'Dieses Feld leer lassen',
 
   // --- questions to the desk, quoted in a published entry (server only)
   'question.from': 'Frage von {name}:',

@@ -83,6 +83,18 @@ export const en = {
   'reader.poll.closesAt': 'Voting closes at {time}',
   'reader.poll.youVoted': 'You voted: {option}',
   'reader.poll.failed': 'Your vote was not saved. Please try again.',
+  'reader.ask.open': 'Ask the desk',
+  'reader.ask.title': 'Send a question or comment to the desk',
+  'reader.ask.name': 'Your name (optional)',
+  'reader.ask.question': 'Your question or comment',
+  'reader.ask.send': 'Send',
+  'reader.ask.close': 'Close',
+  'reader.ask.note': 'The editors read every message. It is published only if they choose to, and deleted otherwise.',
+  'reader.ask.sent': 'Thank you: your message has reached the desk.',
+  'reader.ask.failed': 'Not sent. Please try again.',
+  'reader.ask.tooFast': 'Please take a few more seconds, then send again.',
+  'reader.ask.noLinks': 'Links are not allowed here. Please remove them.',
+  'reader.ask.honeypot': 'Leave this field empty',
 
   // --- the post page and the embed (server only)
   // --- questions to the desk, quoted in a published entry (server only)

@@ -73,6 +73,18 @@ export const es: Catalogue = {
   'reader.poll.closesAt': 'La votación cierra a las {time}',
   'reader.poll.youVoted': 'Tu voto: {option}',
   'reader.poll.failed': 'Tu voto no se ha guardado. Inténtalo de nuevo.',
+  'reader.ask.open': 'Pregunta a la redacción',
+  'reader.ask.title': 'Enviar una pregunta o un comentario a la redacción',
+  'reader.ask.name': 'Tu nombre (opcional)',
+  'reader.ask.question': 'Tu pregunta o comentario',
+  'reader.ask.send': 'Enviar',
+  'reader.ask.close': 'Cerrar',
+  'reader.ask.note': 'La redacción lee cada mensaje. Solo se publica si así lo decide; si no, se borra.',
+  'reader.ask.sent': 'Gracias: tu mensaje ha llegado a la redacción.',
+  'reader.ask.failed': 'No enviado. Inténtalo de nuevo.',
+  'reader.ask.tooFast': 'Tómate unos segundos más y vuelve a enviarlo.',
+  'reader.ask.noLinks': 'Aquí no se permiten enlaces. Elimínalos, por favor.',
+  'reader.ask.honeypot': 'Deja este campo vacío',
 
   // --- questions to the desk, quoted in a published entry (server only)
   'question.from': 'Pregunta de {name}:',

@@ -73,6 +73,18 @@ export const fr: Catalogue = {
   'reader.poll.closesAt': 'Le vote se termine à {time}',
   'reader.poll.youVoted': 'Votre vote : {option}',
   'reader.poll.failed': 'Votre vote n’a pas été enregistré. Veuillez réessayer.',
+  'reader.ask.open': 'Question à la rédaction',
+  'reader.ask.title': 'Envoyer une question ou un commentaire à la rédaction',
+  'reader.ask.name': 'Votre nom (facultatif)',
+  'reader.ask.question': 'Votre question ou commentaire',
+  'reader.ask.send': 'Envoyer',
+  'reader.ask.close': 'Fermer',
+  'reader.ask.note': 'La rédaction lit chaque message. Il n’est publié que si elle le choisit, et supprimé sinon.',
+  'reader.ask.sent': 'Merci : votre message est bien arrivé à la rédaction.',
+  'reader.ask.failed': 'Non envoyé. Veuillez réessayer.',
+  'reader.ask.tooFast': 'Prenez encore quelques secondes, puis envoyez à nouveau.',
+  'reader.ask.noLinks': 'Les liens ne sont pas autorisés ici. Veuillez les retirer.',
+  'reader.ask.honeypot': 'Laissez ce champ vide',
 
   // --- questions to the desk, quoted in a published entry (server only)
   'question.from': 'Question de {name} :',

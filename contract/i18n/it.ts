@@ -73,6 +73,18 @@ export const it: Catalogue = {
   'reader.poll.closesAt': 'Il voto si chiude alle {time}',
   'reader.poll.youVoted': 'Il tuo voto: {option}',
   'reader.poll.failed': 'Il tuo voto non è stato salvato. Riprova.',
+  'reader.ask.open': 'Domanda alla redazione',
+  'reader.ask.title': 'Invia una domanda o un commento alla redazione',
+  'reader.ask.name': 'Il tuo nome (facoltativo)',
+  'reader.ask.question': 'La tua domanda o il tuo commento',
+  'reader.ask.send': 'Invia',
+  'reader.ask.close': 'Chiudi',
+  'reader.ask.note': 'La redazione legge ogni messaggio. Viene pubblicato solo se lo decide, altrimenti viene eliminato.',
+  'reader.ask.sent': 'Grazie: il tuo messaggio è arrivato alla redazione.',
+  'reader.ask.failed': 'Non inviato. Riprova.',
+  'reader.ask.tooFast': 'Prenditi ancora qualche secondo, poi invia di nuovo.',
+  'reader.ask.noLinks': 'Qui i link non sono ammessi. Rimuovili, per favore.',
+  'reader.ask.honeypot': 'Lascia vuoto questo campo',
 
   // --- questions to the desk, quoted in a published entry (server only)
   'question.from': 'Domanda di {name}:',

@@ -73,6 +73,18 @@ export const ja: Catalogue = {
   'reader.poll.closesAt': '投票締め切り：{time}',
   'reader.poll.youVoted': 'あなたの投票：{option}',
   'reader.poll.failed': '投票を保存できませんでした。もう一度お試しください。',
+  'reader.ask.open': '編集部に質問',
+  'reader.ask.title': '編集部に質問やコメントを送る',
+  'reader.ask.name': 'お名前（任意）',
+  'reader.ask.question': '質問またはコメント',
+  'reader.ask.send': '送信',
+  'reader.ask.close': '閉じる',
+  'reader.ask.note': '編集部はすべてのメッセージを読みます。掲載するかどうかは編集部が判断し、掲載しないものは削除されます。',
+  'reader.ask.sent': 'ありがとうございます。メッセージは編集部に届きました。',
+  'reader.ask.failed': '送信できませんでした。もう一度お試しください。',
+  'reader.ask.tooFast': '数秒おいてから、もう一度送信してください。',
+  'reader.ask.noLinks': 'ここではリンクは使えません。削除してください。',
+  'reader.ask.honeypot': 'この欄は空のままにしてください',
 
   // --- questions to the desk, quoted in a published entry (server only)
   'question.from': '{name}さんからの質問：',

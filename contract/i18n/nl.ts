@@ -73,6 +73,18 @@ export const nl: Catalogue = {
   'reader.poll.closesAt': 'Stemmen kan tot {time}',
   'reader.poll.youVoted': 'Jouw stem: {option}',
   'reader.poll.failed': 'Je stem is niet opgeslagen. Probeer het opnieuw.',
+  'reader.ask.open': 'Vraag aan de redactie',
+  'reader.ask.title': 'Stuur een vraag of opmerking naar de redactie',
+  'reader.ask.name': 'Je naam (optioneel)',
+  'reader.ask.question': 'Je vraag of opmerking',
+  'reader.ask.send': 'Versturen',
+  'reader.ask.close': 'Sluiten',
+  'reader.ask.note': 'De redactie leest elk bericht. Het wordt alleen gepubliceerd als zij daarvoor kiest, en anders verwijderd.',
+  'reader.ask.sent': 'Bedankt: je bericht is bij de redactie aangekomen.',
+  'reader.ask.failed': 'Niet verstuurd. Probeer het opnieuw.',
+  'reader.ask.tooFast': 'Wacht nog een paar seconden en verstuur het dan opnieuw.',
+  'reader.ask.noLinks': 'Links zijn hier niet toegestaan. Verwijder ze alsjeblieft.',
+  'reader.ask.honeypot': 'Laat dit veld leeg',
 
   // --- questions to the desk, quoted in a published entry (server only)
   'question.from': 'Vraag van {name}:',

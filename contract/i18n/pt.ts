@@ -73,6 +73,18 @@ export const pt: Catalogue = {
   'reader.poll.closesAt': 'A votação termina às {time}',
   'reader.poll.youVoted': 'O seu voto: {option}',
   'reader.poll.failed': 'O seu voto não foi guardado. Tente novamente.',
+  'reader.ask.open': 'Pergunta à redação',
+  'reader.ask.title': 'Enviar uma pergunta ou um comentário à redação',
+  'reader.ask.name': 'O seu nome (opcional)',
+  'reader.ask.question': 'A sua pergunta ou comentário',
+  'reader.ask.send': 'Enviar',
+  'reader.ask.close': 'Fechar',
+  'reader.ask.note': 'A redação lê todas as mensagens. Só é publicada se a redação o decidir; caso contrário, é apagada.',
+  'reader.ask.sent': 'Obrigado: a sua mensagem chegou à redação.',
+  'reader.ask.failed': 'Não enviada. Tente novamente.',
+  'reader.ask.tooFast': 'Aguarde mais alguns segundos e envie novamente.',
+  'reader.ask.noLinks': 'Não são permitidas ligações aqui. Remova-as, por favor.',
+  'reader.ask.honeypot': 'Deixe este campo vazio',
 
   // --- questions to the desk, quoted in a published entry (server only)
   'question.from': 'Pergunta de {name}:',
