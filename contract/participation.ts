@@ -131,3 +131,19 @@ export const questionBlocklist = z.strictObject({
   addresses: z.array(z.string().trim().min(1).max(64)).max(1000),
 });
 export type QuestionBlocklist = z.infer<typeof questionBlocklist>;
+
+// --- Web Push alerts
+
+/** A browser's PushSubscription as `toJSON()` gives it (RFC 8291 keys, base64url). */
+export const pushSubscription = z.object({
+  endpoint: z.url({ protocol: /^https?$/ }).max(2000),
+  expirationTime: z.number().nullable().optional(),
+  keys: z.object({ p256dh: z.string().regex(/^[A-Za-z0-9_-]{80,100}={0,2}$/, 'must be a P-256 public key, base64url'), auth: z.string().regex(/^[A-Za-z0-9_-]{16,24}={0,2}$/, 'must be a 16-byte secret, base64url') }),
+});
+export const pushSubscribeInput = z.strictObject({ subscription: pushSubscription });
+export const pushUnsubscribeInput = z.strictObject({ endpoint: z.url().max(2000) });
+export const pushKey = z.object({ publicKey: z.string() });
+
+/** What a push carries (encrypted per RFC 8291); the reader service worker shows it. */
+export const pushPayload = z.object({ title: z.string(), body: z.string(), url: z.string(), tag: z.string() });
+export type PushPayload = z.infer<typeof pushPayload>;

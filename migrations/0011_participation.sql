@@ -71,3 +71,31 @@ CREATE TABLE question_blocklist (
   value TEXT NOT NULL,
   PRIMARY KEY (kind, value)
 ) STRICT, WITHOUT ROWID;
+
+-- Web Push (issue 19). The server's VAPID key pair, made on first start (one row).
+CREATE TABLE push_keys (
+  id          INTEGER PRIMARY KEY CHECK (id = 1),
+  public_key  TEXT NOT NULL,
+  private_key TEXT NOT NULL,
+  created_at  TEXT NOT NULL
+) STRICT;
+
+-- A browser that opted in to a post's alerts: its push service endpoint and keys (RFC 8291).
+-- Removed when the reader turns alerts off or the push service says it is gone (404/410).
+CREATE TABLE push_subscriptions (
+  id         INTEGER PRIMARY KEY,
+  post_id    INTEGER NOT NULL REFERENCES posts (id),
+  endpoint   TEXT NOT NULL,
+  p256dh     TEXT NOT NULL,
+  auth       TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  UNIQUE (post_id, endpoint)
+) STRICT;
+
+-- What was already announced, so an edit or a replay never alerts twice: 'entry:<id>' or 'live:<post id>'.
+CREATE TABLE push_sent (
+  post_id INTEGER NOT NULL REFERENCES posts (id),
+  what    TEXT NOT NULL,
+  sent_at TEXT NOT NULL,
+  PRIMARY KEY (post_id, what)
+) STRICT, WITHOUT ROWID;

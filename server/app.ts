@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { Agent } from 'node:https';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -25,6 +26,7 @@ import { healthRoutes } from './http/routes/health/health.js';
 import { pageRoutes } from './http/routes/pages/pages.js';
 import { pollRoutes } from './http/routes/polls/polls.js';
 import { postRoutes } from './http/routes/posts/posts.js';
+import { pushRoutes } from './http/routes/push/push.js';
 import { questionRoutes } from './http/routes/questions/questions.js';
 import { reactionRoutes } from './http/routes/reactions/reactions.js';
 import { searchRoutes } from './http/routes/search/search.js';
@@ -38,7 +40,7 @@ import { databasePlugin } from './plugins/database.js';
 import { housekeepingPlugin } from './plugins/housekeeping.js';
 import { importParserPlugin } from './plugins/import-parser.js';
 import { metricsPlugin } from './plugins/metrics.js';
-import { participationPlugin } from './plugins/participation.js';
+import { participationPlugin, withAlerts } from './plugins/participation.js';
 import { rendererPlugin } from './plugins/renderer.js';
 import { servicesPlugin } from './plugins/services.js';
 import { buildRealtimeNode, type RealtimeNode } from './realtime/node.js';
@@ -68,6 +70,8 @@ export type BuildOptions = {
   renderer?: Renderer;
   /** How often event-loop delay is sampled for load shedding (tests use a short interval). */
   pressureSampleIntervalMs?: number;
+  /** The HTTPS agent Web Push alerts are sent with (tests: one that trusts a local push service). */
+  pushAgent?: Agent;
 };
 
 /** Every request body is small JSON (a post with 100 escaped tags fits); 413 beyond. */
@@ -76,7 +80,7 @@ export const BODY_LIMIT = 64 * 1024;
 /** Log paths that may carry credentials; pino replaces their values with [Redacted]. */
 const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'headers.authorization', 'headers.cookie', '*.password', '*.token'];
 
-export async function buildApp({ config, db, logger = true, logStream, renderer, pressureSampleIntervalMs }: BuildOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, db, logger = true, logStream, renderer, pressureSampleIntervalMs, pushAgent }: BuildOptions): Promise<FastifyInstance> {
   // Refuse to serve user HTML at all if the sanitizer would let a known vector through.
   assertSanitizerSafe();
 
@@ -105,10 +109,11 @@ export async function buildApp({ config, db, logger = true, logStream, renderer,
   await app.register(rendererPlugin, { renderer });
   await app.register(importParserPlugin);
   await app.register(assetsPlugin);
-  const publisher = buildRealtime(app);
+  // Key moments also go out as Web Push alerts (issue 19), once the participation plugin is up.
+  const publisher = withAlerts(buildRealtime(app), () => (app.hasDecorator('participation') ? app.participation.push : undefined));
   await app.register(servicesPlugin, { publisher });
   await app.register(housekeepingPlugin);
-  await app.register(participationPlugin);
+  await app.register(participationPlugin, pushAgent ? { pushAgent } : {});
 
   // --- what every route shares. Load shedding first, so a request it refuses costs nothing else.
   await app.register(problems);
@@ -144,6 +149,7 @@ export async function buildApp({ config, db, logger = true, logStream, renderer,
   await app.register(reactionRoutes);
   await app.register(pollRoutes);
   await app.register(questionRoutes);
+  await app.register(pushRoutes);
   return app;
 }
 

@@ -112,6 +112,17 @@ const variables = {
     .default(3)
     .meta({ description: 'A question sent sooner than this after its form was opened is refused (422 too-fast): people take a few seconds to write, scripts do not. 0 turns the check off.' }),
   QUESTIONS_PER_10_MINUTES: z.coerce.number().int().min(1).max(1_000_000).default(10).meta({ description: 'Questions one client address may send to the desk per 10 minutes (on top of READER_WRITES_PER_MINUTE); 429 beyond.' }),
+  PUSH_SERVICE_ORIGINS: z
+    .string()
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d+)?$/i, 'must list origins such as https://fcm.googleapis.com or https://*.push.apple.com, comma-separated')))
+    .prefault('https://fcm.googleapis.com,https://updates.push.services.mozilla.com,https://web.push.apple.com,https://*.push.apple.com,https://*.notify.windows.com')
+    .meta({ description: 'The push services (origins, `*.` for any subdomain) a reader\'s alert subscription may point at; the server sends alerts only there, so a subscription cannot make it call anything else.' }),
+  PUSH_CONTACT: z
+    .string()
+    .regex(/^(mailto:.+|https:\/\/.+)$/, 'must be a mailto: address or an https: URL')
+    .optional()
+    .meta({ description: 'How push services reach the operator (VAPID subject): mailto:ops@example.com or an https URL; default PUBLIC_URL when it is https, else mailto:webmaster@ its host name.' }),
   SOCKET_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(0).max(1_000_000).default(200).meta({ description: 'Socket.IO connections one client address may hold at once; 0 disables the cap.' }),
   SOCKET_MAX_BUFFERED_KB: z.coerce
     .number()
@@ -206,7 +217,9 @@ const configSchema = z
         backup: env.BACKUP_DIR ? { dir: resolve(env.BACKUP_DIR), intervalMs: env.BACKUP_INTERVAL, keep: env.BACKUP_KEEP } : undefined,
       },
       /** Readers taking part (issue 19): questions to the desk. */
-      participation: { questionRetentionMs: env.QUESTION_RETENTION, questionMinMs: env.QUESTION_MIN_SECONDS * 1000, questionsPer10Minutes: env.QUESTIONS_PER_10_MINUTES },
+      participation: {
+        push: { serviceOrigins: env.PUSH_SERVICE_ORIGINS, contact: env.PUSH_CONTACT ?? (env.PUBLIC_URL?.startsWith('https://') ? env.PUBLIC_URL : `mailto:webmaster@${env.PUBLIC_URL ? new URL(env.PUBLIC_URL).hostname : 'localhost'}`) },
+        questionRetentionMs: env.QUESTION_RETENTION, questionMinMs: env.QUESTION_MIN_SECONDS * 1000, questionsPer10Minutes: env.QUESTIONS_PER_10_MINUTES },
       /** What readers see around the posts: the site's default language (branding is set in the newsroom, site_settings). */
       site: { defaultLanguage: env.DEFAULT_LANGUAGE },
       /** One process (no Redis, the default) or a primary and fan-out nodes sharing readers through Redis. */

@@ -1,8 +1,12 @@
+import type { Agent } from 'node:https';
 import fp from 'fastify-plugin';
 import { PollService } from '../services/polls.js';
+import type { Publisher } from '../services/publisher.js';
+import { PushService } from '../services/push.js';
 import { QuestionService } from '../services/questions.js';
 import { ReactionService, type ReactionTiming } from '../services/reactions.js';
 import { PollStore } from '../store/polls.js';
+import { PushStore } from '../store/push.js';
 import { QuestionStore } from '../store/questions.js';
 import { ReactionStore } from '../store/reactions.js';
 
@@ -15,18 +19,19 @@ import { ReactionStore } from '../store/reactions.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    participation: { reactions: ReactionService; polls: PollService; questions: QuestionService };
+    participation: { reactions: ReactionService; polls: PollService; questions: QuestionService; push: PushService };
   }
 }
 
-export const participationPlugin = fp<{ timing?: ReactionTiming }>(
-  async (app, { timing }) => {
+export const participationPlugin = fp<{ timing?: ReactionTiming; pushAgent?: Agent }>(
+  async (app, { timing, pushAgent }) => {
     const settings = new ReactionStore(app.stores.db);
     const reactions = new ReactionService(app.stores, settings, (postId, event, payload) => app.realtime.signal(postId, event, payload), app.log, timing);
     const polls = new PollService(app.stores, new PollStore(app.stores.db), app.services.entries, (postId, event, payload) => app.realtime.signal(postId, event, payload), app.log, timing?.flushMs);
     const { questionMinMs, questionRetentionMs } = app.config.participation;
     const questions = new QuestionService(app.stores, new QuestionStore(app.stores.db), settings, app.services.entries, { minMs: questionMinMs, retentionMs: questionRetentionMs });
-    app.decorate('participation', { reactions, polls, questions });
+    const push = new PushService(app.stores, new PushStore(app.stores.db), { ...app.config.participation.push, ...(pushAgent ? { agent: pushAgent } : {}) }, app.log);
+    app.decorate('participation', { reactions, polls, questions, push });
     // Questions are personal data: older than QUESTION_RETENTION, they go (at start, then hourly).
     const purge = () => {
       try {
@@ -43,7 +48,21 @@ export const participationPlugin = fp<{ timing?: ReactionTiming }>(
       clearInterval(purgeTimer);
       reactions.close();
       polls.shutdown();
+      await push.settled();
     });
   },
   { name: 'participation', dependencies: ['stores', 'services'] },
 );
+
+/**
+ * The primary's publisher, also telling the push service of each committed change (key moments,
+ * a post going live). Push never holds up or breaks a publish: it sends in the background.
+ */
+export function withAlerts(publisher: Publisher, push: () => PushService | undefined): Publisher {
+  return {
+    publish(change) {
+      publisher.publish(change);
+      push()?.observe(change);
+    },
+  };
+}
