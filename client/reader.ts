@@ -8,6 +8,7 @@ import { LiveSync, type ConnectionLabels } from './live-sync.js';
 import { PostStatus, showReaders } from './post-status.js';
 import { SinceLastVisit } from './since-last-visit.js';
 import { OrderControl } from './order.js';
+import { Alerts } from './alerts.js';
 import { Ask } from './ask.js';
 import { Polls } from './polls.js';
 import { Reactions } from './reactions.js';
@@ -116,7 +117,10 @@ function start(list: HTMLElement): void {
   // Key-moment links and shared permalinks may point at entries older than the first page.
   if (embedded) return;
   // Questions to the desk (issue 19), on the post's own page.
-  if (list.dataset.status !== 'ended') void new Ask(slug).start();
+  if (list.dataset.status !== 'ended') {
+    void new Ask(slug).start();
+    new Alerts(slug).start();
+  }
   window.addEventListener('hashchange', () => void earlier.revealPermalink());
   if (location.hash) void earlier.revealPermalink();
   // Newest first, the page opens at its top (title, summary, newest entry); a live post read

@@ -165,6 +165,8 @@ test('readers on a phone and a desktop ask the desk; an editor sees the question
 
   const phone = await reader(browser, slug, PHONE);
   const desktop = await reader(browser, slug, DESKTOP);
+  // The key-moment bell is there too (Web Push itself needs a real push service; server/test/push.test.ts).
+  await expect(phone.page.getByRole('button', { name: 'Alerts for the key moments of this liveblog' })).toHaveAttribute('aria-pressed', 'false');
   await askTheDesk(phone.page, 'Will the slides be shared after the talk?', 'Maria');
   await phone.page.screenshot({ path: testInfo.outputPath('ask-phone.png') });
   await phone.page.getByRole('button', { name: 'Close' }).click();

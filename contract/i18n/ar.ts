@@ -102,6 +102,13 @@ export const ar: Catalogue = {
   'reader.ask.tooFast': 'انتظر بضع ثوانٍ أخرى ثم أرسل مجددًا.',
   'reader.ask.noLinks': 'الروابط غير مسموح بها هنا. يُرجى حذفها.',
   'reader.ask.honeypot': 'اترك هذا الحقل فارغًا',
+  'reader.alerts.on': 'التنبيهات مفعّلة',
+  'reader.alerts.off': 'تلقَّ التنبيهات',
+  'reader.alerts.label': 'تنبيهات باللحظات المهمة في هذه المدونة المباشرة',
+  'reader.alerts.subscribed': 'التنبيهات مفعّلة: سيُعلمك هذا المتصفح باللحظات المهمة.',
+  'reader.alerts.unsubscribed': 'التنبيهات متوقفة.',
+  'reader.alerts.denied': 'الإشعارات محظورة لهذا الموقع في إعدادات المتصفح.',
+  'reader.alerts.failed': 'تعذّر تفعيل التنبيهات.',
 
   // --- questions to the desk, quoted in a published entry (server only)
   'question.from': 'سؤال من {name}:',

@@ -85,6 +85,13 @@ export const de: Catalogue = {
   'reader.ask.tooFast': 'Bitte nehmen Sie sich noch ein paar Sekunden und senden Sie dann erneut.',
   'reader.ask.noLinks': 'Links sind hier nicht erlaubt. Bitte entfernen Sie sie.',
   'reader.ask.honeypot': 'Dieses Feld leer lassen',
+  'reader.alerts.on': 'Benachrichtigungen an',
+  'reader.alerts.off': 'Benachrichtigen',
+  'reader.alerts.label': 'Benachrichtigungen zu den Schlüsselmomenten dieses Liveblogs',
+  'reader.alerts.subscribed': 'Benachrichtigungen an: Dieser Browser meldet Ihnen Schlüsselmomente.',
+  'reader.alerts.unsubscribed': 'Benachrichtigungen aus.',
+  'reader.alerts.denied': 'Benachrichtigungen sind für diese Website in den Browsereinstellungen blockiert.',
+  'reader.alerts.failed': 'Benachrichtigungen konnten nicht eingeschaltet werden.',
 
   // --- questions to the desk, quoted in a published entry (server only)
   'question.from': 'Frage von {name}:',

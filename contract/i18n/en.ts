@@ -95,6 +95,13 @@ export const en = {
   'reader.ask.tooFast': 'Please take a few more seconds, then send again.',
   'reader.ask.noLinks': 'Links are not allowed here. Please remove them.',
   'reader.ask.honeypot': 'Leave this field empty',
+  'reader.alerts.on': 'Alerts on',
+  'reader.alerts.off': 'Get alerts',
+  'reader.alerts.label': 'Alerts for the key moments of this liveblog',
+  'reader.alerts.subscribed': 'Alerts on: this browser will tell you of key moments.',
+  'reader.alerts.unsubscribed': 'Alerts off.',
+  'reader.alerts.denied': 'Notifications are blocked for this site in your browser’s settings.',
+  'reader.alerts.failed': 'Alerts could not be turned on.',
 
   // --- the post page and the embed (server only)
   // --- questions to the desk, quoted in a published entry (server only)

@@ -85,6 +85,13 @@ export const es: Catalogue = {
   'reader.ask.tooFast': 'Tómate unos segundos más y vuelve a enviarlo.',
   'reader.ask.noLinks': 'Aquí no se permiten enlaces. Elimínalos, por favor.',
   'reader.ask.honeypot': 'Deja este campo vacío',
+  'reader.alerts.on': 'Alertas activadas',
+  'reader.alerts.off': 'Recibir alertas',
+  'reader.alerts.label': 'Alertas de los momentos clave de este directo',
+  'reader.alerts.subscribed': 'Alertas activadas: este navegador te avisará de los momentos clave.',
+  'reader.alerts.unsubscribed': 'Alertas desactivadas.',
+  'reader.alerts.denied': 'Las notificaciones de este sitio están bloqueadas en los ajustes del navegador.',
+  'reader.alerts.failed': 'No se han podido activar las alertas.',
 
   // --- questions to the desk, quoted in a published entry (server only)
   'question.from': 'Pregunta de {name}:',

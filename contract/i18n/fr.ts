@@ -85,6 +85,13 @@ export const fr: Catalogue = {
   'reader.ask.tooFast': 'Prenez encore quelques secondes, puis envoyez à nouveau.',
   'reader.ask.noLinks': 'Les liens ne sont pas autorisés ici. Veuillez les retirer.',
   'reader.ask.honeypot': 'Laissez ce champ vide',
+  'reader.alerts.on': 'Alertes activées',
+  'reader.alerts.off': 'Recevoir les alertes',
+  'reader.alerts.label': 'Alertes pour les moments clés de ce direct',
+  'reader.alerts.subscribed': 'Alertes activées : ce navigateur vous signalera les moments clés.',
+  'reader.alerts.unsubscribed': 'Alertes désactivées.',
+  'reader.alerts.denied': 'Les notifications de ce site sont bloquées dans les réglages du navigateur.',
+  'reader.alerts.failed': 'Les alertes n’ont pas pu être activées.',
 
   // --- questions to the desk, quoted in a published entry (server only)
   'question.from': 'Question de {name} :',

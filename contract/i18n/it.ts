@@ -85,6 +85,13 @@ export const it: Catalogue = {
   'reader.ask.tooFast': 'Prenditi ancora qualche secondo, poi invia di nuovo.',
   'reader.ask.noLinks': 'Qui i link non sono ammessi. Rimuovili, per favore.',
   'reader.ask.honeypot': 'Lascia vuoto questo campo',
+  'reader.alerts.on': 'Avvisi attivi',
+  'reader.alerts.off': 'Ricevi avvisi',
+  'reader.alerts.label': 'Avvisi per i momenti chiave di questa diretta',
+  'reader.alerts.subscribed': 'Avvisi attivi: questo browser ti segnalerà i momenti chiave.',
+  'reader.alerts.unsubscribed': 'Avvisi disattivati.',
+  'reader.alerts.denied': 'Le notifiche di questo sito sono bloccate nelle impostazioni del browser.',
+  'reader.alerts.failed': 'Non è stato possibile attivare gli avvisi.',
 
   // --- questions to the desk, quoted in a published entry (server only)
   'question.from': 'Domanda di {name}:',

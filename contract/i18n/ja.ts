@@ -85,6 +85,13 @@ export const ja: Catalogue = {
   'reader.ask.tooFast': '数秒おいてから、もう一度送信してください。',
   'reader.ask.noLinks': 'ここではリンクは使えません。削除してください。',
   'reader.ask.honeypot': 'この欄は空のままにしてください',
+  'reader.alerts.on': '通知オン',
+  'reader.alerts.off': '通知を受け取る',
+  'reader.alerts.label': 'このライブブログの重要な場面の通知',
+  'reader.alerts.subscribed': '通知オン：重要な場面をこのブラウザでお知らせします。',
+  'reader.alerts.unsubscribed': '通知オフ。',
+  'reader.alerts.denied': 'このサイトの通知はブラウザの設定でブロックされています。',
+  'reader.alerts.failed': '通知をオンにできませんでした。',
 
   // --- questions to the desk, quoted in a published entry (server only)
   'question.from': '{name}さんからの質問：',

@@ -85,6 +85,13 @@ export const nl: Catalogue = {
   'reader.ask.tooFast': 'Wacht nog een paar seconden en verstuur het dan opnieuw.',
   'reader.ask.noLinks': 'Links zijn hier niet toegestaan. Verwijder ze alsjeblieft.',
   'reader.ask.honeypot': 'Laat dit veld leeg',
+  'reader.alerts.on': 'Meldingen aan',
+  'reader.alerts.off': 'Meldingen ontvangen',
+  'reader.alerts.label': 'Meldingen bij de hoofdmomenten van dit liveblog',
+  'reader.alerts.subscribed': 'Meldingen aan: deze browser meldt je de hoofdmomenten.',
+  'reader.alerts.unsubscribed': 'Meldingen uit.',
+  'reader.alerts.denied': 'Meldingen van deze site zijn geblokkeerd in de browserinstellingen.',
+  'reader.alerts.failed': 'Meldingen konden niet worden ingeschakeld.',
 
   // --- questions to the desk, quoted in a published entry (server only)
   'question.from': 'Vraag van {name}:',

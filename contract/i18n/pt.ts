@@ -85,6 +85,13 @@ export const pt: Catalogue = {
   'reader.ask.tooFast': 'Aguarde mais alguns segundos e envie novamente.',
   'reader.ask.noLinks': 'Não são permitidas ligações aqui. Remova-as, por favor.',
   'reader.ask.honeypot': 'Deixe este campo vazio',
+  'reader.alerts.on': 'Alertas ativados',
+  'reader.alerts.off': 'Receber alertas',
+  'reader.alerts.label': 'Alertas dos momentos-chave deste direto',
+  'reader.alerts.subscribed': 'Alertas ativados: este navegador vai avisá-lo dos momentos-chave.',
+  'reader.alerts.unsubscribed': 'Alertas desativados.',
+  'reader.alerts.denied': 'As notificações deste site estão bloqueadas nas definições do navegador.',
+  'reader.alerts.failed': 'Não foi possível ativar os alertas.',
 
   // --- questions to the desk, quoted in a published entry (server only)
   'question.from': 'Pergunta de {name}:',
