@@ -32,7 +32,8 @@ export class Polls {
     this.status = document.createElement('p');
     this.status.className = 'visually-hidden polls-status';
     this.status.setAttribute('role', 'status');
-    list.after(this.status);
+    // Before the list, without margins: a hidden status after it made an embed's document taller than its frame.
+    list.before(this.status);
   }
 
   follow(socket: Socket<ServerToClient, ClientToServer>): void {

@@ -62,7 +62,8 @@ export class Reactions {
     this.status = document.createElement('p');
     this.status.className = 'visually-hidden reactions-status';
     this.status.setAttribute('role', 'status');
-    list.after(this.status);
+    // Before the list, without margins: a hidden status after it made an embed's document taller than its frame.
+    list.before(this.status);
   }
 
   /** Listens to the socket: counts as they change, and a fresh read at every (re)connection. */

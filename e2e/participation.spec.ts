@@ -166,7 +166,8 @@ test('readers on a phone and a desktop ask the desk; an editor sees the question
   const phone = await reader(browser, slug, PHONE);
   const desktop = await reader(browser, slug, DESKTOP);
   // The key-moment bell is there too (Web Push itself needs a real push service; server/test/push.test.ts).
-  await expect(phone.page.getByRole('button', { name: 'Alerts for the key moments of this liveblog' })).toHaveAttribute('aria-pressed', 'false');
+  await expect(phone.page.getByRole('button', { name: /Get alerts/ })).toHaveAttribute('aria-pressed', 'false');
+  await expect(phone.page.getByRole('button', { name: /Get alerts/ })).toHaveAttribute('title', 'Alerts for the key moments of this liveblog');
   await askTheDesk(phone.page, 'Will the slides be shared after the talk?', 'Maria');
   await phone.page.screenshot({ path: testInfo.outputPath('ask-phone.png') });
   await phone.page.getByRole('button', { name: 'Close' }).click();
@@ -198,5 +199,30 @@ test('readers on a phone and a desktop ask the desk; an editor sees the question
   await expect(queue.getByText('No questions waiting.')).toBeVisible();
   await phone.context.close();
   await desktop.context.close();
+  await editorContext.close();
+});
+
+test('an editor opens the post’s insights from the desk: charts drawn on the server, counts only', async ({ browser, request }, testInfo) => {
+  const slug = await createPost(request, uniqueTitle('Insights'));
+  const first = await postEntry(request, slug, 'Doors open.');
+  await postEntry(request, slug, 'The keynote starts.');
+  for (let i = 0; i < 3; i++) await request.post(`/api/entries/${first.id}/reactions`, { data: { reader: `insights-reader-${i}-000`, reaction: i ? 'clap' : 'love' } });
+  const { context, page } = await reader(browser, slug, PHONE);
+  const editorContext = await browser.newContext(DESKTOP);
+  await editorContext.addCookies((await admin().storageState()).cookies);
+  const desk = await editorContext.newPage();
+  await desk.goto(`/admin/posts/${slug}`);
+  await desk.getByRole('link', { name: 'Insights' }).click();
+  await expect(desk.getByRole('heading', { name: /^Insights: / })).toBeVisible();
+  await expect(desk.locator('#insights-entries')).toHaveText('2');
+  await expect(desk.locator('#insights-reactions')).toHaveText('3');
+  await expect(desk.getByRole('img', { name: /^Reactions per entry/ })).toBeVisible();
+  // Readers are sampled every few seconds while the phone reader reads.
+  await expect(async () => {
+    await desk.reload();
+    await expect(desk.getByRole('img', { name: /^Readers over time/ })).toBeVisible({ timeout: 500 });
+  }).toPass({ intervals: [2000], timeout: 25_000 });
+  await desk.screenshot({ path: testInfo.outputPath('insights.png'), fullPage: true });
+  await context.close();
   await editorContext.close();
 });

@@ -99,3 +99,12 @@ CREATE TABLE push_sent (
   sent_at TEXT NOT NULL,
   PRIMARY KEY (post_id, what)
 ) STRICT, WITHOUT ROWID;
+
+-- Insights (issue 19): readers per post, sampled every few seconds from presence. A count, no
+-- reader, no address, no cookie.
+CREATE TABLE reader_samples (
+  post_id INTEGER NOT NULL REFERENCES posts (id),
+  at      TEXT NOT NULL,
+  readers INTEGER NOT NULL,
+  PRIMARY KEY (post_id, at)
+) STRICT, WITHOUT ROWID;

@@ -25,6 +25,7 @@ import { feedRoutes } from './http/routes/feeds/feeds.js';
 import { healthRoutes } from './http/routes/health/health.js';
 import { pageRoutes } from './http/routes/pages/pages.js';
 import { pollRoutes } from './http/routes/polls/polls.js';
+import { insightsRoutes } from './http/routes/insights/insights.js';
 import { postRoutes } from './http/routes/posts/posts.js';
 import { pushRoutes } from './http/routes/push/push.js';
 import { questionRoutes } from './http/routes/questions/questions.js';
@@ -150,6 +151,7 @@ export async function buildApp({ config, db, logger = true, logStream, renderer,
   await app.register(pollRoutes);
   await app.register(questionRoutes);
   await app.register(pushRoutes);
+  await app.register(insightsRoutes);
   return app;
 }
 

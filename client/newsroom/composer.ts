@@ -8,6 +8,7 @@ import { setupSettings } from './settings.js';
 import { setupParticipation } from './participation.js';
 import { setupPollComposer } from './polls.js';
 import { setupQuestions } from './questions.js';
+import { setupInsightsLink } from './insights.js';
 import type { Viewer } from './timeline.js';
 import { setupWriting } from './writing.js';
 
@@ -47,6 +48,7 @@ export function startComposer(root: HTMLElement, viewer: Viewer): void {
   setupParticipation(root, () => post.slug);
   setupPollComposer(root, () => post.slug);
   setupQuestions(root, () => post.slug, viewer);
+  setupInsightsLink(root, () => post.slug);
   void feed.start();
 }
 

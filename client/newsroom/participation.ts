@@ -16,12 +16,12 @@ export function setupParticipation(root: HTMLElement, slug: () => string): void 
     questions: element('input', { type: 'checkbox', id: 'participation-questions' }),
     questionLinks: element('input', { type: 'checkbox', id: 'participation-question-links' }),
   } satisfies Record<keyof ParticipationSettings, HTMLInputElement>;
-  const message = element('span', { className: 'settings-message', id: 'participation-message' });
+  const message = element('span', { className: 'participation-message', id: 'participation-message' });
   message.setAttribute('role', 'status');
   const words = element('textarea', { id: 'blocked-words', rows: 3 });
   const addresses = element('textarea', { id: 'blocked-addresses', rows: 2 });
   const saveList = element('button', { type: 'button', id: 'blocklist-save' }, 'Save block list');
-  const listMessage = element('span', { className: 'settings-message', id: 'blocklist-message' });
+  const listMessage = element('span', { className: 'participation-message', id: 'blocklist-message' });
   listMessage.setAttribute('role', 'status');
   const fieldset = element(
     'fieldset',

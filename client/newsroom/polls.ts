@@ -28,7 +28,7 @@ export function setupPollComposer(root: HTMLElement, slug: () => string): void {
   const closes = element('select', { id: 'poll-closes' }, ...CLOSES.map(([value, label]) => element('option', { value }, label)));
   const keyEvent = element('input', { type: 'checkbox', id: 'poll-key-event' });
   const publish = element('button', { type: 'submit', id: 'poll-publish' }, 'Publish poll');
-  const message = element('p', { id: 'poll-message', className: 'settings-message' });
+  const message = element('p', { id: 'poll-message', className: 'participation-message' });
   message.setAttribute('role', 'status');
   const list = element('ul', { id: 'poll-list', className: 'poll-list' });
 

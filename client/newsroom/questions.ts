@@ -52,7 +52,7 @@ function item(question: ReaderQuestion, editor: boolean): HTMLLIElement {
   const text = element('blockquote', { className: 'question-text' }, question.question);
   const li = element('li', { className: 'question', dataset: { questionId: String(question.id) } }, meta, text);
   if (!editor) return li;
-  const message = element('p', { className: 'settings-message' });
+  const message = element('p', { className: 'participation-message' });
   message.setAttribute('role', 'status');
   const gone = () => li.closest('section')?.dispatchEvent(new CustomEvent('question-gone', { detail: question.id }));
   const answer = element('button', { type: 'button', className: 'question-answer' }, 'Answer and publish');

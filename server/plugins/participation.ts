@@ -1,10 +1,12 @@
 import type { Agent } from 'node:https';
 import fp from 'fastify-plugin';
+import { InsightsService, SAMPLE_MS } from '../services/insights.js';
 import { PollService } from '../services/polls.js';
 import type { Publisher } from '../services/publisher.js';
 import { PushService } from '../services/push.js';
 import { QuestionService } from '../services/questions.js';
 import { ReactionService, type ReactionTiming } from '../services/reactions.js';
+import { InsightsStore } from '../store/insights.js';
 import { PollStore } from '../store/polls.js';
 import { PushStore } from '../store/push.js';
 import { QuestionStore } from '../store/questions.js';
@@ -19,7 +21,7 @@ import { ReactionStore } from '../store/reactions.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    participation: { reactions: ReactionService; polls: PollService; questions: QuestionService; push: PushService };
+    participation: { reactions: ReactionService; polls: PollService; questions: QuestionService; push: PushService; insights: InsightsService };
   }
 }
 
@@ -31,7 +33,17 @@ export const participationPlugin = fp<{ timing?: ReactionTiming; pushAgent?: Age
     const { questionMinMs, questionRetentionMs } = app.config.participation;
     const questions = new QuestionService(app.stores, new QuestionStore(app.stores.db), settings, app.services.entries, { minMs: questionMinMs, retentionMs: questionRetentionMs });
     const push = new PushService(app.stores, new PushStore(app.stores.db), { ...app.config.participation.push, ...(pushAgent ? { agent: pushAgent } : {}) }, app.log);
-    app.decorate('participation', { reactions, polls, questions, push });
+    const insights = new InsightsService(app.stores, new InsightsStore(app.stores.db), polls);
+    app.decorate('participation', { reactions, polls, questions, push, insights });
+    // Readers over time: presence's counts (summed across nodes), sampled every few seconds.
+    const sampler = setInterval(() => {
+      try {
+        insights.sample(app.realtime.readers());
+      } catch (error) {
+        app.log.error({ err: error }, 'sampling reader counts failed');
+      }
+    }, SAMPLE_MS);
+    sampler.unref();
     // Questions are personal data: older than QUESTION_RETENTION, they go (at start, then hourly).
     const purge = () => {
       try {
@@ -46,6 +58,7 @@ export const participationPlugin = fp<{ timing?: ReactionTiming; pushAgent?: Age
     purgeTimer.unref();
     app.addHook('onClose', async () => {
       clearInterval(purgeTimer);
+      clearInterval(sampler);
       reactions.close();
       polls.shutdown();
       await push.settled();

@@ -93,6 +93,8 @@ export type RealtimeNode = {
    * primary only; a fan-out node's does nothing.
    */
   signal<E extends ParticipationEvent>(postId: number, event: E, payload: Parameters<ServerToClient[E]>[0]): void;
+  /** Readers per post across every node, as presence last summed them (issue 19's insights sample it). */
+  readers(): ReadonlyMap<number, number>;
   /** Whether changes are framed once (true) or go through Socket.IO's ordinary path, and why not. */
   readonly wire: { readonly fastPath: boolean; readonly reason: string | undefined };
   /** What /readyz reports for the realtime side of this node. */
@@ -181,6 +183,7 @@ export function buildRealtimeNode(options: RealtimeNodeOptions): RealtimeNode {
         scaleOut.relay(postId, event, payload);
       }
     },
+    readers: () => scaleOut.allReaders(),
     wire,
     checks: () => scaleOut.checks(),
     async close() {

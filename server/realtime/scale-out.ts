@@ -135,6 +135,11 @@ export class ScaleOut {
     return checks;
   }
 
+  /** Readers per post across all nodes, as last summed (insights sample it). */
+  allReaders(): ReadonlyMap<number, number> {
+    return this.presence.all();
+  }
+
   /** Readers of a post across all nodes, as last summed. */
   readers(postId: number): number {
     return this.presence.readers(postId);
