@@ -26,12 +26,17 @@ export type BenchConfig = {
   pageConnections: number;
   writeEntries: number;
   writeConcurrency: number;
+  /** Issue 19: readers connected while 10% of them react every 5 s (reactions per second = participationReaders / 50). */
+  participationReaders: number;
+  /** Issue 19: readers voting in one poll within voteSeconds. */
+  voters: number;
+  voteSeconds: number;
   /** How long to wait for the last deliveries after the last POST. */
   settleMs: number;
   outDir: string;
 };
 
-export const SCENARIOS = ['fanout', 'ws', 'poll', 'storm', 'page', 'writes', 'catchup'] as const;
+export const SCENARIOS = ['fanout', 'ws', 'poll', 'storm', 'page', 'writes', 'catchup', 'react', 'vote'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 const FULL: Omit<BenchConfig, 'quick' | 'only' | 'outDir'> = {
@@ -54,6 +59,9 @@ const FULL: Omit<BenchConfig, 'quick' | 'only' | 'outDir'> = {
   pageConnections: 50,
   writeEntries: 3000,
   writeConcurrency: 8,
+  participationReaders: 10_000,
+  voters: 10_000,
+  voteSeconds: 10,
   settleMs: 30_000,
 };
 
@@ -68,6 +76,8 @@ const QUICK: Partial<typeof FULL> = {
   catchupEntries: 100,
   pageSeconds: 3,
   writeEntries: 300,
+  participationReaders: 500,
+  voters: 500,
   settleMs: 20_000,
 };
 
@@ -99,6 +109,9 @@ const OPTIONS = {
   'page-connections': { type: 'string' },
   'write-entries': { type: 'string' },
   'write-concurrency': { type: 'string' },
+  'participation-readers': { type: 'string' },
+  voters: { type: 'string' },
+  'vote-seconds': { type: 'string' },
   'settle-ms': { type: 'string' },
   out: { type: 'string' },
 } as const;
@@ -117,6 +130,8 @@ export const USAGE = `npm run bench [-- OPTIONS]
   --catchup-readers=N --catchup-entries=N  (default 1000 and 100)
   --page-entries=N --page-seconds=S --page-connections=C  (default 2000, 10, 50)
   --write-entries=N --write-concurrency=C  (default 3000, 8)
+  --participation-readers=N  readers of the react scenario, 10% reacting every 5 s (default 10000)
+  --voters=N --vote-seconds=S  the vote scenario (default 10000 in 10 s)
   --settle-ms=MS           wait for late deliveries after the last POST (default 30000)
   --out=DIR                results folder (default bench/results)
 Every option also reads BENCH_<NAME> from the environment (BENCH_READERS=1000,5000 ...).`;
@@ -165,6 +180,9 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = {}
     pageConnections: int('page-connections', base.pageConnections),
     writeEntries: int('write-entries', base.writeEntries),
     writeConcurrency: Math.max(1, int('write-concurrency', base.writeConcurrency)),
+    participationReaders: Math.max(50, int('participation-readers', base.participationReaders)),
+    voters: Math.max(1, int('voters', base.voters)),
+    voteSeconds: Math.max(1, int('vote-seconds', base.voteSeconds)),
     settleMs: int('settle-ms', base.settleMs),
     outDir: get('out') ?? 'bench/results',
   };
