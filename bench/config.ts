@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 
-export const SCENARIOS = ['fanout', 'ws', 'poll', 'storm', 'page', 'writes', 'catchup', 'cluster', 'herd', 'arrival', 'memory'] as const;
+export const SCENARIOS = ['fanout', 'ws', 'poll', 'storm', 'page', 'writes', 'catchup', 'cluster', 'herd', 'arrival', 'memory', 'react', 'vote'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 const count = z.number().int().nonnegative();
@@ -44,6 +44,11 @@ export const benchConfigSchema = z.strictObject({
   arrivalSeconds: positive,
   /** Reader counts of the memory scenario (RSS per reader against the bare ws floor). */
   memoryReaders: z.array(z.number().int().positive()).min(1),
+  /** Issue 19: readers connected while 10% of them react every 5 s (reactions per second = participationReaders / 50). */
+  participationReaders: z.number().int().positive(),
+  /** Issue 19: readers voting in one poll within voteSeconds. */
+  voters: z.number().int().positive(),
+  voteSeconds: positive,
   /** How long to wait for the last deliveries after the last POST. */
   settleMs: count,
   outDir: z.string().min(1),
@@ -76,6 +81,9 @@ const FULL: Omit<BenchConfig, 'quick' | 'only' | 'outDir'> = {
   arrivalReaders: 10_000,
   arrivalSeconds: 10,
   memoryReaders: [1000, 5000, 10_000],
+  participationReaders: 10_000,
+  voters: 10_000,
+  voteSeconds: 10,
   settleMs: 30_000,
 };
 
@@ -95,6 +103,8 @@ const QUICK: Partial<typeof FULL> = {
   arrivalReaders: 200,
   arrivalSeconds: 4,
   memoryReaders: [1000],
+  participationReaders: 500,
+  voters: 500,
   settleMs: 20_000,
 };
 
@@ -132,6 +142,9 @@ const OPTIONS = {
   'arrival-readers': { type: 'string' },
   'arrival-seconds': { type: 'string' },
   'memory-readers': { type: 'string' },
+  'participation-readers': { type: 'string' },
+  voters: { type: 'string' },
+  'vote-seconds': { type: 'string' },
   'settle-ms': { type: 'string' },
   out: { type: 'string' },
 } as const;
@@ -154,6 +167,8 @@ export const USAGE = `npm run bench [-- OPTIONS]
   --herd-readers=N --herd-rate=R   readers rejoining after a restart / a killed fan-out node, author pace (default 10000, 5/s)
   --arrival-readers=N --arrival-seconds=S   new readers loading the page then subscribing (default 10000 in 10 s)
   --memory-readers=LIST    reader counts of the memory scenario (default 1000,5000,10000; quick 1000)
+  --participation-readers=N  readers of the react scenario, 10% reacting every 5 s (default 10000)
+  --voters=N --vote-seconds=S  the vote scenario (default 10000 in 10 s)
   --settle-ms=MS           wait for late deliveries after the last POST (default 30000)
   --out=DIR                results folder (default bench/results)
 Every option also reads BENCH_<NAME> from the environment (BENCH_READERS=1000,5000 ...).`;
@@ -211,6 +226,9 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = {}
     arrivalReaders: int('arrival-readers', base.arrivalReaders),
     arrivalSeconds: Number(get('arrival-seconds') ?? base.arrivalSeconds),
     memoryReaders: list('memory-readers', base.memoryReaders),
+    participationReaders: Math.max(50, int('participation-readers', base.participationReaders)),
+    voters: Math.max(1, int('voters', base.voters)),
+    voteSeconds: Math.max(1, int('vote-seconds', base.voteSeconds)),
     settleMs: int('settle-ms', base.settleMs),
     outDir: get('out') ?? 'bench/results',
   });

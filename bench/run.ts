@@ -13,6 +13,7 @@ import { ROOT } from './lib/server.js';
 import type { Ctx } from './scenarios/context.js';
 import { fanoutOurs, fanoutWs } from './scenarios/fanout.js';
 import { pages } from './scenarios/page.js';
+import { reactionsUnderFanout, votes } from './scenarios/participation.js';
 import { polling } from './scenarios/polling.js';
 import { catchUp, joinStorm } from './scenarios/storm.js';
 import { clusterFanout } from './scenarios/cluster.js';
@@ -143,6 +144,14 @@ async function main(): Promise<void> {
     if (want('writes')) {
       log(`writes: ${cfg.writeEntries} entries…`);
       await add(await writes(ctx));
+    }
+    if (want('react')) {
+      log(`reactions: ${cfg.participationReaders} readers, ${cfg.participationReaders / 50} reactions/s, with and without…`);
+      await add(await reactionsUnderFanout(ctx));
+    }
+    if (want('vote')) {
+      log(`votes: ${cfg.voters} in ${cfg.voteSeconds} s…`);
+      await add(await votes(ctx));
     }
   } finally {
     await gens.stop();

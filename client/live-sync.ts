@@ -33,6 +33,11 @@ export type LiveSyncOptions = {
   presence?(readers: number): void;
   /** The newsroom's desk: followed like a reader, not counted as one. */
   desk?: boolean;
+  /**
+   * Handed the socket once, to listen to the events that are not changes (issue 19's
+   * `reactions`) and to its `connect` (refresh what the page may have missed while away).
+   */
+  onSocket?(socket: Socket<ServerToClient, ClientToServer>): void;
 };
 
 export type ConnectionState = 'connecting' | 'live' | 'slower' | 'reconnecting' | 'offline' | 'unavailable';
@@ -124,6 +129,7 @@ export class LiveSync {
       if (!this.socket.connected) this.reconnectNow();
       void this.catchUp();
     });
+    options.onSocket?.(this.socket);
     this.show('connecting');
   }
 

@@ -10,6 +10,10 @@ import { LiveSync, type ConnectionLabels } from './live-sync.js';
 import { PostStatus, showReaders } from './post-status.js';
 import { SinceLastVisit } from './since-last-visit.js';
 import { OrderControl } from './order.js';
+import { Alerts } from './alerts.js';
+import { Ask } from './ask.js';
+import { Polls } from './polls.js';
+import { Reactions } from './reactions.js';
 import { Share } from './share.js';
 import { showSummary } from './summary.js';
 import { Timeline } from './timeline.js';
@@ -80,7 +84,18 @@ function start(list: HTMLElement): void {
   const order = embedded ? undefined : new OrderControl(timeline, list);
   const share = embedded ? undefined : new Share();
   share?.addToAll(document);
-  if (share) timeline.onRender = (article) => share.addTo(article);
+  // Reactions (issue 19) on every entry, live ones too; not in a partner's embed.
+  const reactions = embedded ? undefined : new Reactions(slug, list);
+  reactions?.addToAll();
+  // Polls inside entries (issue 19): in the embed too, where readers vote as on the page.
+  const polls = new Polls(slug, list);
+  void polls.load();
+  void reactions?.load();
+  timeline.onRender = (article) => {
+    share?.addTo(article);
+    polls.addTo(article);
+    reactions?.addTo(article);
+  };
   timeline.onLayout = () => {
     days.refresh();
     order?.refresh();
@@ -103,9 +118,18 @@ function start(list: HTMLElement): void {
     connection: connectionPill(),
     labels: CONNECTION_LABELS,
     presence: showReaders,
+    onSocket: (socket) => {
+      reactions?.follow(socket);
+      polls.follow(socket);
+    },
   });
   // Key-moment links and shared permalinks may point at entries older than the first page.
   if (embedded) return;
+  // Questions to the desk (issue 19), on the post's own page.
+  if (list.dataset.status !== 'ended') {
+    void new Ask(slug).start();
+    new Alerts(slug).start();
+  }
   window.addEventListener('hashchange', () => void earlier.revealPermalink());
   if (location.hash) void earlier.revealPermalink();
   // Newest first, the page opens at its top (title, summary, newest entry); a live post read

@@ -157,6 +157,20 @@ export const changeRow = z.strictObject({
 });
 export type ChangeRow = z.infer<typeof changeRow>;
 
+/**
+ * A poll's results as exported (issue 19): a record for the archive, not restored by an import
+ * (votes are anonymous and the entry it belongs to is re-created with a new id elsewhere).
+ */
+export const pollResultRow = z.strictObject({
+  id,
+  entry_id: id,
+  question: z.string(),
+  options: z.array(z.strictObject({ label: z.string(), votes: z.number().int().min(0) })),
+  closes_at: time.nullable(),
+  closed_at: time.nullable(),
+});
+export type PollResultRow = z.infer<typeof pollResultRow>;
+
 export const jsonArchive = z
   .strictObject({
     format: z.literal(ARCHIVE_FORMAT),
@@ -169,6 +183,8 @@ export const jsonArchive = z
     changes: z.array(changeRow),
     // Byline profiles of the archive's users (migration 0013); older archives have none.
     profiles: z.array(profileRow).optional(),
+    /** Polls of the post's live entries with their results (issue 19); absent in older archives. */
+    polls: z.array(pollResultRow).optional(),
   })
   .superRefine((archive, ctx) => {
     // The change log must be whole: seq 1, 2, 3… up to the post's last_seq.

@@ -19,5 +19,6 @@ export * from './oembed.js';
 export * from './search.js';
 export * from './site.js';
 export * from './webhook.js';
+export * from './participation.js';
 // Language tags (pure functions, no catalogue): the catalogues themselves are in contract/i18n/index.ts.
 export * from './i18n/languages.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Change } from './change.js';
+import type { PollsEvent, ReactionsEvent } from './participation.js';
 import { slugParam } from './common.js';
 
 /** The Socket.IO protocol (path `/socket.io/`), from the reader's point of view. Readers only receive. */
@@ -31,6 +32,10 @@ export type ServerToClient = {
   /** The changes missed before a `subscribe` that asked for `batch: true`, in seq order, in one message. */
   changes: (changes: Change[]) => void;
   presence: (presence: Presence) => void;
+  /** Reaction counts of the post's entries that changed (issue 19): at most one a second per post, not in the change log. */
+  reactions: (reactions: ReactionsEvent) => void;
+  /** Polls whose results changed, or that opened or closed (issue 19): in batches, at most one a second per post. */
+  polls: (polls: PollsEvent) => void;
 };
 
 /** Payloads are `unknown` on purpose: the server validates them with the schemas above. */

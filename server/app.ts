@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { Agent } from 'node:https';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -24,7 +25,12 @@ import { eventRoutes } from './http/routes/events/events.js';
 import { feedRoutes } from './http/routes/feeds/feeds.js';
 import { healthRoutes } from './http/routes/health/health.js';
 import { pageRoutes } from './http/routes/pages/pages.js';
+import { pollRoutes } from './http/routes/polls/polls.js';
+import { insightsRoutes } from './http/routes/insights/insights.js';
 import { postRoutes } from './http/routes/posts/posts.js';
+import { pushRoutes } from './http/routes/push/push.js';
+import { questionRoutes } from './http/routes/questions/questions.js';
+import { reactionRoutes } from './http/routes/reactions/reactions.js';
 import { searchRoutes } from './http/routes/search/search.js';
 import { sessionRoutes } from './http/routes/session/session.js';
 import { siteRoutes } from './http/routes/site/site.js';
@@ -38,6 +44,7 @@ import { databasePlugin } from './plugins/database.js';
 import { housekeepingPlugin } from './plugins/housekeeping.js';
 import { importParserPlugin } from './plugins/import-parser.js';
 import { metricsPlugin } from './plugins/metrics.js';
+import { participationPlugin, withAlerts } from './plugins/participation.js';
 import { rendererPlugin } from './plugins/renderer.js';
 import { servicesPlugin } from './plugins/services.js';
 import { draftsPlugin } from './plugins/drafts.js';
@@ -70,6 +77,8 @@ export type BuildOptions = {
   renderer?: Renderer;
   /** How often event-loop delay is sampled for load shedding (tests use a short interval). */
   pressureSampleIntervalMs?: number;
+  /** The HTTPS agent Web Push alerts are sent with (tests: one that trusts a local push service). */
+  pushAgent?: Agent;
 };
 
 /** Every request body is small JSON (a post with 100 escaped tags fits); 413 beyond. */
@@ -78,7 +87,7 @@ export const BODY_LIMIT = 64 * 1024;
 /** Log paths that may carry credentials; pino replaces their values with [Redacted]. */
 const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'headers.authorization', 'headers.cookie', '*.password', '*.token'];
 
-export async function buildApp({ config, db, logger = true, logStream, renderer, pressureSampleIntervalMs }: BuildOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, db, logger = true, logStream, renderer, pressureSampleIntervalMs, pushAgent }: BuildOptions): Promise<FastifyInstance> {
   // Refuse to serve user HTML at all if the sanitizer would let a known vector through.
   assertSanitizerSafe();
 
@@ -109,11 +118,16 @@ export async function buildApp({ config, db, logger = true, logStream, renderer,
   await app.register(assetsPlugin);
   // Webhooks (primary only): every publish also wakes the deliverer, which reads the change log.
   await app.register(webhooksPlugin);
-  const publisher = alsoWaking(buildRealtime(app), () => app.webhooks.deliverer.wake());
+  // Key moments also go out as Web Push alerts (issue 19), once the participation plugin is up.
+  const publisher = alsoWaking(
+    withAlerts(buildRealtime(app), () => (app.hasDecorator('participation') ? app.participation.push : undefined)),
+    () => app.webhooks.deliverer.wake(),
+  );
   await app.register(servicesPlugin, { publisher });
   // Drafts, the review queue, scheduled entries and the newsroom socket (issue 17): the primary's alone.
   await app.register(draftsPlugin);
   await app.register(housekeepingPlugin);
+  await app.register(participationPlugin, pushAgent ? { pushAgent } : {});
 
   // --- what every route shares. Load shedding first, so a request it refuses costs nothing else.
   await app.register(problems);
@@ -150,6 +164,11 @@ export async function buildApp({ config, db, logger = true, logStream, renderer,
   await app.register(peopleRoutes);
   await app.register(siteRoutes);
   await app.register(webhookRoutes);
+  await app.register(reactionRoutes);
+  await app.register(pollRoutes);
+  await app.register(questionRoutes);
+  await app.register(pushRoutes);
+  await app.register(insightsRoutes);
   return app;
 }
 

@@ -90,6 +90,39 @@ const variables = {
         "Extra browser origins allowed to open a Socket.IO connection (comma-separated), e.g. a site that embeds the reader. The server's own origin (Host header, PUBLIC_URL) is always allowed.",
     }),
   RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120).meta({ description: 'Writes (POST/PUT/PATCH/DELETE under /api/) one person may make per minute, across every route; anonymous requests count per address, apart.' }),
+  READER_WRITES_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .default(600)
+    .meta({ description: "Reactions, votes and questions one client address may send per minute (issue 19), apart from RATE_LIMIT_WRITES_PER_MINUTE's budget: readers behind one address (a venue's Wi-Fi) share it." }),
+  QUESTION_RETENTION: z
+    .string()
+    .regex(/^\d+\s*[smhd]?$/i, 'must be a duration such as 30d or 72h')
+    .transform(parseDuration)
+    .refine((ms) => ms >= 60_000, 'must be at least a minute')
+    .prefault('30d')
+    .meta({ description: 'How long a reader\'s question to the desk (personal data: name, text, address) is kept unless published or deleted sooner; then the hourly purge deletes it.' }),
+  QUESTION_MIN_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3600)
+    .default(3)
+    .meta({ description: 'A question sent sooner than this after its form was opened is refused (422 too-fast): people take a few seconds to write, scripts do not. 0 turns the check off.' }),
+  QUESTIONS_PER_10_MINUTES: z.coerce.number().int().min(1).max(1_000_000).default(10).meta({ description: 'Questions one client address may send to the desk per 10 minutes (on top of READER_WRITES_PER_MINUTE); 429 beyond.' }),
+  PUSH_SERVICE_ORIGINS: z
+    .string()
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d+)?$/i, 'must list origins such as https://fcm.googleapis.com or https://*.push.apple.com, comma-separated')))
+    .prefault('https://fcm.googleapis.com,https://updates.push.services.mozilla.com,https://web.push.apple.com,https://*.push.apple.com,https://*.notify.windows.com')
+    .meta({ description: 'The push services (origins, `*.` for any subdomain) a reader\'s alert subscription may point at; the server sends alerts only there, so a subscription cannot make it call anything else.' }),
+  PUSH_CONTACT: z
+    .string()
+    .regex(/^(mailto:.+|https:\/\/.+)$/, 'must be a mailto: address or an https: URL')
+    .optional()
+    .meta({ description: 'How push services reach the operator (VAPID subject): mailto:ops@example.com or an https URL; default PUBLIC_URL when it is https, else mailto:webmaster@ its host name.' }),
   SOCKET_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(0).max(1_000_000).default(200).meta({ description: 'Socket.IO connections one client address may hold at once; 0 disables the cap.' }),
   SOCKET_MAX_BUFFERED_KB: z.coerce
     .number()
@@ -171,7 +204,7 @@ const configSchema = z
         metricsToken: env.METRICS_TOKEN,
         embedOrigins: env.EMBED_ORIGINS,
         timeouts: { requestMs: env.REQUEST_TIMEOUT_MS, headersMs: env.HEADERS_TIMEOUT_MS, keepAliveMs: env.KEEP_ALIVE_TIMEOUT_MS },
-        rateLimit: { writesPerMinute: env.RATE_LIMIT_WRITES_PER_MINUTE },
+        rateLimit: { writesPerMinute: env.RATE_LIMIT_WRITES_PER_MINUTE, readerWritesPerMinute: env.READER_WRITES_PER_MINUTE },
         loadShedding: { readDelayMs: env.LOAD_SHED_READ_DELAY_MS, writeDelayMs: env.LOAD_SHED_WRITE_DELAY_MS },
       },
       /** Socket.IO's guards. */
@@ -192,6 +225,10 @@ const configSchema = z
         },
         backup: env.BACKUP_DIR ? { dir: resolve(env.BACKUP_DIR), intervalMs: env.BACKUP_INTERVAL, keep: env.BACKUP_KEEP } : undefined,
       },
+      /** Readers taking part (issue 19): questions to the desk. */
+      participation: {
+        push: { serviceOrigins: env.PUSH_SERVICE_ORIGINS, contact: env.PUSH_CONTACT ?? (env.PUBLIC_URL?.startsWith('https://') ? env.PUBLIC_URL : `mailto:webmaster@${env.PUBLIC_URL ? new URL(env.PUBLIC_URL).hostname : 'localhost'}`) },
+        questionRetentionMs: env.QUESTION_RETENTION, questionMinMs: env.QUESTION_MIN_SECONDS * 1000, questionsPer10Minutes: env.QUESTIONS_PER_10_MINUTES },
       /** What readers see around the posts: the site's default language (branding is set in the newsroom, site_settings). */
       site: { defaultLanguage: env.DEFAULT_LANGUAGE },
       /** Partners following posts: Server-Sent Events and webhooks (server/syndication/). */

@@ -2,7 +2,7 @@ import type { Accounting, LatencySummary, Saturation } from './stats.js';
 
 /** One line of the results: a scenario, a variant (ours or a baseline) and what was measured. */
 export type Row = {
-  scenario: 'fanout' | 'capacity' | 'storm' | 'page' | 'writes' | 'catchup' | 'cluster' | 'herd' | 'arrival' | 'memory';
+  scenario: 'fanout' | 'capacity' | 'storm' | 'page' | 'writes' | 'catchup' | 'cluster' | 'herd' | 'arrival' | 'memory' | 'react' | 'vote';
   variant: string;
   readers?: number;
   latency?: LatencySummary;

@@ -5,6 +5,10 @@ import { setupDeskTools } from './desk-tools.js';
 import { Feed } from './feed.js';
 import { setupPostNotice } from './post-notice.js';
 import { setupSettings } from './settings.js';
+import { setupParticipation } from './participation.js';
+import { setupPollComposer } from './polls.js';
+import { setupQuestions } from './questions.js';
+import { setupInsightsLink } from './insights.js';
 import type { Viewer } from './timeline.js';
 import { setupWorkflow } from './workflow.js';
 import { setupWriting } from './writing.js';
@@ -43,6 +47,10 @@ export function startComposer(root: HTMLElement, viewer: Viewer): void {
     },
   });
   const settings = setupSettings(root, () => post);
+  setupParticipation(root, () => post.slug);
+  setupPollComposer(root, () => post.slug);
+  setupQuestions(root, () => post.slug, viewer);
+  setupInsightsLink(root, () => post.slug);
   void feed.start();
 }
 

@@ -34,6 +34,9 @@ import type { StreamNode } from '../syndication/sse.js';
  */
 
 /** What a realtime node reads from the configuration: the one place to change when Config is regrouped. */
+/** The socket events that carry participation rather than changes. */
+export type ParticipationEvent = 'reactions' | 'polls';
+
 export type NodeSettings = {
   guards: GuardOptions;
   /** SOCKET_MAX_BUFFERED_KB: unsent data one reader may have before it is dropped (0: no cap). */
@@ -86,6 +89,14 @@ export type RealtimeNode = {
   readonly io: ReaderServer;
   /** Where services publish committed changes (the primary); it never throws. A fan-out node publishes nothing. */
   readonly publisher: Publisher;
+  /**
+   * Sends a participation event (issue 19: `reactions`) to a post's readers on every node: framed
+   * once to this node's, through Redis to the others'. Not a change: no seq, no replay. The
+   * primary only; a fan-out node's does nothing.
+   */
+  signal<E extends ParticipationEvent>(postId: number, event: E, payload: Parameters<ServerToClient[E]>[0]): void;
+  /** Readers per post across every node, as presence last summed them (issue 19's insights sample it). */
+  readers(): ReadonlyMap<number, number>;
   /** Whether changes are framed once (true) or go through Socket.IO's ordinary path, and why not. */
   readonly wire: { readonly fastPath: boolean; readonly reason: string | undefined };
   /** Server-Sent Events on this node: the same changes its sockets get (server/syndication/sse.ts). */
@@ -201,6 +212,15 @@ export function buildRealtimeNode(options: RealtimeNodeOptions): RealtimeNode {
   return {
     io,
     publisher,
+    signal(postId, event, payload) {
+      if (role !== 'primary') return;
+      try {
+        broadcast.emit(roomOf(postId), event, payload);
+      } finally {
+        scaleOut.relay(postId, event, payload);
+      }
+    },
+    readers: () => scaleOut.allReaders(),
     wire,
     events,
     checks: () => scaleOut.checks(),

@@ -44,6 +44,11 @@ export class Presence {
     return counts;
   }
 
+  /** Readers of every post someone reads, across all nodes, as last summed. */
+  all(): ReadonlyMap<number, number> {
+    return this.totals;
+  }
+
   /** Readers of a post across all nodes, as last summed. */
   readers(postId: number): number {
     return this.totals.get(postId) ?? 0;

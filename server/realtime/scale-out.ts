@@ -131,12 +131,23 @@ export class ScaleOut {
     };
   }
 
+  /** The primary: an event for a post's readers on the other nodes (they get it through the Redis adapter). */
+  relay(postId: number, event: string, payload: unknown): void {
+    if (!this.link) return;
+    this.options.io.to(roomOf(postId)).except(nodeRoom(this.nodeId)).emit(event, payload);
+  }
+
   /** What /readyz reports for the cluster side of this node. */
   checks(): Record<string, boolean> {
     if (!this.link) return {};
     const checks: Record<string, boolean> = { redis: this.redisUp() };
     if (this.options.role === 'fanout') checks.primaryStream = this.streamFlowing();
     return checks;
+  }
+
+  /** Readers per post across all nodes, as last summed (insights sample it). */
+  allReaders(): ReadonlyMap<number, number> {
+    return this.presence.all();
   }
 
   /** Readers of a post across all nodes, as last summed. */

@@ -17,9 +17,9 @@ import { FONT_STACKS, type SiteSettings } from '../../contract/index.js';
  * words stay English.
  */
 
-type Layout = { title: string; assets: Assets; body: RawHtml; page: string; actor?: Actor | undefined; csrf?: string | undefined; data?: unknown; brand?: Brand | undefined };
+export type Layout = { title: string; assets: Assets; body: RawHtml; page: string; actor?: Actor | undefined; csrf?: string | undefined; data?: unknown; brand?: Brand | undefined };
 
-function layout({ title, assets, body, page, actor, csrf, data, brand = DEFAULT_BRAND }: Layout): string {
+export function layout({ title, assets, body, page, actor, csrf, data, brand = DEFAULT_BRAND }: Layout): string {
   const stylesheet = assets.url('styles.css');
   const branding = brandStylesheetUrl(brand);
   const newsroomCss = assets.url('newsroom.css');

@@ -11,6 +11,7 @@ import { errors } from '../domain/errors.js';
 import { RenderError } from '../render/markdown.js';
 import { CLIENT_DIST } from '../render/assets.js';
 import { ArchiveStore } from '../store/archive.js';
+import { PollStore } from '../store/polls.js';
 import type { LoggedChange } from '../store/changes.js';
 import type { Summary } from '../store/posts.js';
 import { presentEntry, tombstoneOf } from '../store/entries.js';
@@ -276,12 +277,14 @@ export class ArchiveService {
 
   exportJson(slug: string): JsonArchive {
     const post = this.post(slug);
-    return toJsonArchive(this.archive.dump(post.id), nowIso(this.deps));
+    // Poll results are exported (issue 19); reactions are counts nobody asked to keep, questions personal data.
+    const polls = new PollStore(this.deps.stores.db).results(post.id);
+    return toJsonArchive({ ...this.archive.dump(post.id), ...(polls.length ? { polls } : {}) }, nowIso(this.deps));
   }
 
   exportHtml(slug: string): string {
     const { post, entries } = this.visible(slug);
-    return formatHtmlArchive(post, entries.map(presentEntry), readStyles(), nowIso(this.deps));
+    return formatHtmlArchive(post, entries.map(presentEntry), readStyles(), nowIso(this.deps), new PollStore(this.deps.stores.db).results(post.id));
   }
 
   /**
