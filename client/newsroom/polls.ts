@@ -58,7 +58,7 @@ export function setupPollComposer(root: HTMLElement, slug: () => string): void {
     element('fieldset', {}, element('legend', {}, `Options (${MIN_OPTIONS} to ${MAX_OPTIONS})`), options, addOption),
     element('label', { htmlFor: 'poll-closes' }, 'Voting closes'),
     closes,
-    element('label', { className: 'inline-check' }, keyEvent, ' Key moment'),
+    element('label', { className: 'inline-check' }, keyEvent, ' The poll is a key moment'),
     element('div', {}, publish),
     message,
   );
