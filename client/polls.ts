@@ -1,7 +1,7 @@
 import type { Socket } from 'socket.io-client';
 import type { ClientToServer, Poll, PostPolls, ServerToClient } from '../contract/index.js';
 import { locale, ui } from './i18n.js';
-import { readerId } from './reactions.js';
+import { hiddenStatus, readerId, RememberedChoices } from './reader-choices.js';
 
 /**
  * Polls inside entries (issue 19). An entry holding a poll shows its question with one button
@@ -19,7 +19,7 @@ export class Polls {
   /** By entry id. */
   private readonly polls = new Map<number, Poll>();
   /** This browser's votes: poll id → option index. */
-  private readonly voted: Map<number, number>;
+  private readonly voted: RememberedChoices<number>;
   private readonly sending = new Set<number>();
   private readonly reader = readerId();
   private readonly status: HTMLElement;
@@ -28,12 +28,8 @@ export class Polls {
     private readonly slug: string,
     private readonly list: HTMLElement,
   ) {
-    this.voted = new Map(this.loadVotes());
-    this.status = document.createElement('p');
-    this.status.className = 'visually-hidden polls-status';
-    this.status.setAttribute('role', 'status');
-    // Before the list, without margins: a hidden status after it made an embed's document taller than its frame.
-    list.before(this.status);
+    this.voted = new RememberedChoices(`liveline:votes:${slug}`, (value): value is number => typeof value === 'number');
+    this.status = hiddenStatus(list, 'polls-status');
   }
 
   follow(socket: Socket<ServerToClient, ClientToServer>): void {
@@ -180,28 +176,9 @@ export class Polls {
 
   private remember(pollId: number, option: number): void {
     this.voted.set(pollId, option);
-    this.saveVotes();
   }
 
   private forget(pollId: number): void {
-    this.voted.delete(pollId);
-    this.saveVotes();
-  }
-
-  private saveVotes(): void {
-    try {
-      localStorage.setItem(`liveline:votes:${this.slug}`, JSON.stringify([...this.voted]));
-    } catch {
-      // Not remembered across reloads; the server still keeps one vote per browser.
-    }
-  }
-
-  private loadVotes(): [number, number][] {
-    try {
-      const stored = JSON.parse(localStorage.getItem(`liveline:votes:${this.slug}`) ?? '[]') as unknown;
-      return Array.isArray(stored) ? stored.filter((pair): pair is [number, number] => Array.isArray(pair) && typeof pair[0] === 'number' && typeof pair[1] === 'number') : [];
-    } catch {
-      return [];
-    }
+    this.voted.set(pollId, null);
   }
 }

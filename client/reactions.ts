@@ -1,6 +1,7 @@
 import type { Socket } from 'socket.io-client';
 import type { ClientToServer, EntryReactions, PostReactions, ReactionCounts, ReactionKind, ServerToClient } from '../contract/index.js';
 import { ui } from './i18n.js';
+import { hiddenStatus, readerId, RememberedChoices } from './reader-choices.js';
 
 /**
  * Reactions under each entry (issue 19): a row of five buttons with their counts, for entries in
@@ -22,33 +23,13 @@ export const REACTIONS: readonly { kind: ReactionKind; emoji: string }[] = [
   { kind: 'clap', emoji: '👏' },
 ];
 
-const READER_KEY = 'liveline:reader';
-
-/** This browser's anonymous id (128 random bits), made once; a fresh one per page without storage. */
-export function readerId(): string {
-  try {
-    const known = localStorage.getItem(READER_KEY);
-    if (known && /^[A-Za-z0-9_-]{16,64}$/.test(known)) return known;
-  } catch {
-    // Storage blocked: this page's reactions count, a reload may count again (the rate limit bounds it).
-  }
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  const id = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-  try {
-    localStorage.setItem(READER_KEY, id);
-  } catch {
-    // see above
-  }
-  return id;
-}
-
 const label = (kind: ReactionKind) => ui.t(`reader.reaction.${kind}`);
 
 export class Reactions {
   private enabled = true;
   private readonly counts = new Map<number, ReactionCounts>();
   /** What this browser chose, per entry (remembered across reloads for this post). */
-  private readonly mine: Map<number, ReactionKind>;
+  private readonly mine: RememberedChoices<ReactionKind>;
   /** Entries with a reaction on its way: broadcasts for them wait for the server's answer. */
   private readonly inFlight = new Set<number>();
   private readonly reader = readerId();
@@ -58,12 +39,8 @@ export class Reactions {
     private readonly slug: string,
     private readonly list: HTMLElement,
   ) {
-    this.mine = new Map(this.loadMine());
-    this.status = document.createElement('p');
-    this.status.className = 'visually-hidden reactions-status';
-    this.status.setAttribute('role', 'status');
-    // Before the list, without margins: a hidden status after it made an embed's document taller than its frame.
-    list.before(this.status);
+    this.mine = new RememberedChoices(`liveline:reactions:${slug}`, (value): value is ReactionKind => REACTIONS.some((r) => r.kind === value));
+    this.status = hiddenStatus(list, 'reactions-status');
   }
 
   /** Listens to the socket: counts as they change, and a fresh read at every (re)connection. */
@@ -170,7 +147,7 @@ export class Reactions {
     const guess = { ...beforeCounts };
     if (before) guess[before] = Math.max(0, (guess[before] ?? 0) - 1);
     if (reaction) guess[reaction] = (guess[reaction] ?? 0) + 1;
-    this.setMine(id, reaction);
+    this.mine.set(id, reaction);
     this.counts.set(id, guess);
     this.inFlight.add(id);
     this.refresh(id);
@@ -184,31 +161,12 @@ export class Reactions {
       const saved = (await response.json()) as { counts: ReactionCounts };
       this.counts.set(id, saved.counts);
     } catch {
-      this.setMine(id, before ?? null);
+      this.mine.set(id, before ?? null);
       this.counts.set(id, beforeCounts);
       this.status.textContent = ui.t('reader.reactionFailed');
     } finally {
       this.inFlight.delete(id);
       this.refresh(id);
-    }
-  }
-
-  private setMine(id: number, kind: ReactionKind | null): void {
-    if (kind) this.mine.set(id, kind);
-    else this.mine.delete(id);
-    try {
-      localStorage.setItem(`liveline:reactions:${this.slug}`, JSON.stringify([...this.mine]));
-    } catch {
-      // Not remembered across reloads; the server still counts it once.
-    }
-  }
-
-  private loadMine(): [number, ReactionKind][] {
-    try {
-      const stored = JSON.parse(localStorage.getItem(`liveline:reactions:${this.slug}`) ?? '[]') as unknown;
-      return Array.isArray(stored) ? stored.filter((pair): pair is [number, ReactionKind] => Array.isArray(pair) && typeof pair[0] === 'number' && REACTIONS.some((r) => r.kind === pair[1])) : [];
-    } catch {
-      return [];
     }
   }
 }
