@@ -1,13 +1,11 @@
-import { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { peopleOutput, profilePatch, profileSchema, ROLES } from '../../../../contract/index.js';
-import { errors } from '../../../domain/errors.js';
 import { acceptAvatar } from '../../../media/avatars.js';
 import { UploadDirectory, uploadUrl } from '../../../media/storage.js';
 import { ImageUploads, UPLOAD_MAX_BYTES } from '../../../media/uploads.js';
 import { requireRole } from '../../plugins/auth.js';
+import { imageFile } from '../uploads/image-file.js';
 
 /**
  * Bylines (issue 17): the newsroom's names for `@name` in the composer, and each person's own
@@ -46,16 +44,7 @@ export const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
 
   /** The avatar: multipart/form-data with the image in `file`; stored cropped square (media/avatars.ts). */
   app.put('/api/profile/avatar', { preHandler: signedIn, schema: { response: { 200: profileSchema } } }, async (request) => {
-    if (!request.isMultipart()) throw errors.validation('Send the image as multipart/form-data in a field named "file".', [{ field: 'body.file', message: 'is required' }]);
-    const file = await request.file();
-    if (!file) throw errors.validation('Send the image in a field named "file".', [{ field: 'body.file', message: 'is required' }]);
-    try {
-      images.assertRoomFor(request.actor.id);
-    } catch (error) {
-      // Read the rest of the request to nowhere, so the client gets the answer rather than a reset.
-      await pipeline(file.file, new Writable({ write: (_chunk, _encoding, done) => done() }));
-      throw error;
-    }
+    const file = await imageFile(request, images, request.actor.id);
     const now = new Date().toISOString();
     const avatar = await acceptAvatar(images, directory, uploads, file.file, () => file.file.truncated, request.actor.id, now);
     const current = profiles.byId(request.actor.id)!;

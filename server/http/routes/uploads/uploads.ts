@@ -1,13 +1,11 @@
-import { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { uploadOutput } from '../../../../contract/index.js';
-import { errors } from '../../../domain/errors.js';
 import { UPLOAD_URL_PREFIX, UploadDirectory, uploadUrl } from '../../../media/storage.js';
 import { ImageUploads, UPLOAD_MAX_BYTES } from '../../../media/uploads.js';
 import { requireUser } from '../../plugins/auth.js';
+import { imageFile } from './image-file.js';
 
 /**
  * Image uploads: stored once under UPLOAD_DIR as <sha256>.<ext>, so the same image uploaded twice
@@ -40,16 +38,7 @@ export const uploadRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/api/uploads', { preHandler: requireUser, schema: { response: { 201: uploadOutput } } }, async (request, reply) => {
-    if (!request.isMultipart()) throw errors.validation('Send the image as multipart/form-data in a field named "file".', [{ field: 'body.file', message: 'is required' }]);
-    const file = await request.file();
-    if (!file) throw errors.validation('Send the image in a field named "file".', [{ field: 'body.file', message: 'is required' }]);
-    try {
-      images.assertRoomFor(request.actor.id);
-    } catch (error) {
-      // Read the rest of the request to nowhere, so the client gets the answer rather than a reset.
-      await pipeline(file.file, new Writable({ write: (_chunk, _encoding, done) => done() }));
-      throw error;
-    }
+    const file = await imageFile(request, images, request.actor.id);
     const upload = await images.accept(file.file, () => file.file.truncated, request.actor.id, new Date().toISOString());
     const url = uploadUrl(upload.fileName);
     const alt = file.filename.replace(/\.[a-z0-9]+$/i, '').replace(/[[\]()\\]/g, '').slice(0, 100) || 'image';
