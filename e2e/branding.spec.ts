@@ -116,6 +116,38 @@ test('an admin sets the branding on /admin/site; an unreadable accent is refused
   await page.context().close();
 });
 
+test('a form used before the newsroom script has loaded neither reloads nor loses what was typed', async ({ browser }) => {
+  // A first visit: no service worker has the bundle yet (and Playwright's routes cannot see one).
+  const page = await newPage(browser, { viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
+  await page.goto('/login?next=/admin/users');
+  await page.getByLabel('Email').fill(ADMIN.email);
+  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(/\/admin\/users$/);
+  // A slow connection: the page is there, its script is not yet.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/assets\/newsroom[.-][^/]*\.js$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.reload({ waitUntil: 'commit' });
+  await page.getByLabel('Initial password').fill('a password typed early');
+  // The button cannot send the form natively, which would put the password in the address.
+  await expect(page.getByRole('button', { name: 'Add user' })).toBeDisabled();
+  expect(page.url()).not.toContain('password');
+
+  await page.goto('/admin/site', { waitUntil: 'commit' });
+  await page.getByLabel('On the light background').fill('#ffcc00');
+  await expect(page.getByRole('button', { name: 'Save branding' })).toBeDisabled();
+  release();
+  // Once the script runs, the typed accent is kept and checked, and the form can be sent.
+  await expect(page.getByRole('button', { name: 'Save branding' })).toBeEnabled();
+  await expect(page.getByLabel('On the light background')).toHaveValue('#ffcc00');
+  await expect(page.locator('#site-accent-check')).toContainText('too low');
+  await page.context().close();
+});
+
 test('the reader page and the embed wear the branding, in light and in dark', async ({ browser }) => {
   const site = (await (await api.get('/api/site')).json()) as { status?: number };
   // Editors may not read the branding through the API: the pages are where it shows.

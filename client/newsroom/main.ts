@@ -36,3 +36,7 @@ switch (document.body.dataset.page) {
     startWebhooks();
     break;
 }
+// Forms the script submits render their button disabled, so a click before the bundle has
+// bound them cannot fall through to a native GET that puts the fields (a password, too) in the
+// URL and reloads the page over what was typed. Their handlers are bound now.
+for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-needs-script]')) button.disabled = false;

@@ -52,6 +52,9 @@ export function startSite(): void {
   });
   logoRemove.addEventListener('click', () => showLogo(''));
 
+  // Footer links the admin has added, removed or edited since the form was last filled.
+  let linksTouched = false;
+  links.addEventListener('input', () => (linksTouched = true));
   const linkRow = (link: FooterLink = { label: '', url: '' }) => {
     const index = links.children.length + 1;
     const label = element('input', { value: link.label, maxLength: 60, required: true, className: 'footer-link-label' });
@@ -59,6 +62,7 @@ export function startSite(): void {
     const remove = element('button', { type: 'button' }, 'Remove');
     const row = element('li', { className: 'footer-link' }, element('label', {}, `Link ${index} text `, label), element('label', {}, `Link ${index} address `, url), remove);
     remove.addEventListener('click', () => {
+      linksTouched = true;
       row.remove();
       addLink.disabled = links.children.length >= MAX_LINKS;
     });
@@ -66,7 +70,10 @@ export function startSite(): void {
     addLink.disabled = links.children.length >= MAX_LINKS;
     return label;
   };
-  addLink.addEventListener('click', () => linkRow().focus());
+  addLink.addEventListener('click', () => {
+    linksTouched = true;
+    linkRow().focus();
+  });
 
   /** The live check beside each accent field, and the two swatches as the pages will show them. */
   const check = () => {
@@ -82,20 +89,30 @@ export function startSite(): void {
   accent.addEventListener('input', check);
   accentDark.addEventListener('input', check);
 
-  const fill = (settings: SiteSettings) => {
+  /** Shows saved settings; at start-up (`keepTyped`) a field the admin changed before the script ran keeps its value. */
+  const fill = (settings: SiteSettings, keepTyped = false) => {
     site = settings;
-    name.value = settings.name;
-    showLogo(settings.logo ?? '');
-    accent.value = settings.accent ?? '';
-    accentDark.value = settings.accentDark ?? '';
-    font.value = settings.font;
-    links.replaceChildren();
-    for (const link of settings.footerLinks) linkRow(link);
-    for (const box of form.querySelectorAll<HTMLInputElement>('input.link-embed-enabled')) box.checked = settings.linkEmbeds.enabled.includes(box.value as LinkEmbedProvider);
-    for (const box of form.querySelectorAll<HTMLInputElement>('input.link-embed-autoload')) box.checked = settings.linkEmbeds.autoload.includes(box.value as LinkEmbedProvider);
+    const set = (input: HTMLInputElement, value: string) => {
+      if (!keepTyped || input.value === input.defaultValue) input.value = value;
+    };
+    set(name, settings.name);
+    if (!keepTyped) showLogo(settings.logo ?? '');
+    set(accent, settings.accent ?? '');
+    set(accentDark, settings.accentDark ?? '');
+    if (!keepTyped || [...font.options].every((option) => option.selected === option.defaultSelected)) font.value = settings.font;
+    if (!keepTyped || !linksTouched) {
+      links.replaceChildren();
+      for (const link of settings.footerLinks) linkRow(link);
+      linksTouched = false;
+    }
+    const tick = (box: HTMLInputElement, on: boolean) => {
+      if (!keepTyped || box.checked === box.defaultChecked) box.checked = on;
+    };
+    for (const box of form.querySelectorAll<HTMLInputElement>('input.link-embed-enabled')) tick(box, settings.linkEmbeds.enabled.includes(box.value as LinkEmbedProvider));
+    for (const box of form.querySelectorAll<HTMLInputElement>('input.link-embed-autoload')) tick(box, settings.linkEmbeds.autoload.includes(box.value as LinkEmbedProvider));
     check();
   };
-  fill(site);
+  fill(site, true);
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -126,8 +143,9 @@ export function startSite(): void {
       if (error instanceof ApiError) markFields(form, error.problem.errors ?? []);
     }
   });
-  // A page kept from before another admin's save: start from what is stored now.
-  void getSite().then(fill, () => undefined);
+  // A page kept from before another admin's save: start from what is stored now, except what
+  // this admin has already changed.
+  void getSite().then((current) => fill(current, true), () => undefined);
 }
 
 function checkedProviders(form: HTMLFormElement, className: string): LinkEmbedProvider[] {

@@ -88,7 +88,7 @@ export function adminHomePage(assets: Assets, actor: Actor, csrf: string, posts:
 <label>New post title <input name="title" required maxlength="200"></label>
 <div id="new-post-when" class="stack"></div>
 <p class="muted">A new post starts scheduled: readers see it as upcoming until you press “Go live”.</p>
-<button type="submit">Create post</button>
+<button type="submit" disabled data-needs-script>Create post</button>
 <span class="error" role="alert" id="new-post-error"></span>
 </form>`
     : '';
@@ -190,7 +190,7 @@ export function profilePage(assets: Assets, actor: Actor, csrf: string, profile:
 <form id="profile-form" class="stack">
 <label>Display name <input name="displayName" id="profile-display-name" maxlength="100" value="${profile.displayName ?? ''}" placeholder="${profile.accountName}"></label>
 <label>Role title <input name="jobTitle" id="profile-job-title" maxlength="80" value="${profile.jobTitle ?? ''}" placeholder="e.g. Senior reporter"></label>
-<button type="submit">Save</button>
+<button type="submit" disabled data-needs-script>Save</button>
 </form>
 <h2>Avatar</h2>
 <p id="profile-avatar">${avatar ? html`<img src="${avatar}" alt="Your avatar" width="96" height="96" class="profile-avatar">` : html`<span class="muted">No avatar yet.</span>`}</p>
@@ -209,14 +209,14 @@ export function usersPage(assets: Assets, actor: Actor, csrf: string, brand?: Br
 <label>Email <input type="email" name="email" required></label>
 <label>Role <select name="role"><option>contributor</option><option selected>author</option><option>editor</option><option>admin</option></select></label>
 <label>Initial password <input type="password" name="password" minlength="10" required autocomplete="new-password"></label>
-<button type="submit">Add user</button> <span class="error" role="alert" id="new-user-error"></span>
+<button type="submit" disabled data-needs-script>Add user</button> <span class="error" role="alert" id="new-user-error"></span>
 </form>
 <h1>API tokens</h1>
 <table class="tokens" id="tokens"><thead><tr><th>#</th><th>Name</th><th>User</th><th>Last used</th><th>State</th><th></th></tr></thead><tbody></tbody></table>
 <form id="new-token" class="inline-form">
 <label>User <select name="userId" id="token-user"></select></label>
 <label>Token name <input name="name" required></label>
-<button type="submit">Create token</button>
+<button type="submit" disabled data-needs-script>Create token</button>
 </form>
 <p id="new-token-secret" class="secret" hidden></p>`;
   return layout({ title: 'Users & tokens', assets, body, page: 'users', actor, csrf, brand });
@@ -267,7 +267,7 @@ export function sitePage(assets: Assets, actor: Actor, csrf: string, site: SiteS
 <button type="button" id="site-footer-add">Add a link</button>
 </fieldset>
 ${linkEmbedFieldset(site)}
-<button type="submit" id="site-save">Save branding</button>
+<button type="submit" disabled data-needs-script id="site-save">Save branding</button>
 <p id="site-message" role="status" class="settings-message"></p>
 </form>`;
   return layout({ title: 'Site & branding', assets, body, page: 'site', actor, csrf, data: { site }, brand: site });
@@ -290,7 +290,7 @@ export function webhooksPage(assets: Assets, actor: Actor, csrf: string, posts: 
 <label>URL <input type="url" name="url" id="webhook-url" required placeholder="https://partner.example/hooks/liveline"></label>
 <label>Follows <select name="post" id="webhook-post"><option value="">Every post of the site</option>${options}</select></label>
 <label>Description (optional) <input name="description" maxlength="200"></label>
-<button type="submit">Register endpoint</button>
+<button type="submit" disabled data-needs-script>Register endpoint</button>
 <p class="error" role="alert" id="new-webhook-error"></p>
 </form>
 <div id="new-webhook-secret" class="secret" role="status" hidden></div>
@@ -299,7 +299,7 @@ export function webhooksPage(assets: Assets, actor: Actor, csrf: string, posts: 
 <form id="replay" class="inline-form">
 <label id="replay-post-label">Post <select name="post" id="replay-post">${options}</select></label>
 <label>Replay from seq <input type="number" name="fromSeq" id="replay-from" min="1" step="1" required inputmode="numeric"></label>
-<button type="submit">Replay</button>
+<button type="submit" disabled data-needs-script>Replay</button>
 <span class="settings-message" role="status" id="replay-message"></span>
 </form>
 <div class="table-scroll"><table class="webhooks deliveries-log" id="deliveries-log"><thead><tr><th>Seq</th><th>Post</th><th>Type</th><th>Status</th><th>Attempts</th><th>HTTP</th><th>Last error</th><th>Updated</th></tr></thead><tbody></tbody></table></div>
