@@ -226,3 +226,33 @@ test('an editor opens the post’s insights from the desk: charts drawn on the s
   await context.close();
   await editorContext.close();
 });
+
+test('on a phone the floating “Get alerts” and “Ask the desk” buttons never cover the page’s last lines or the new-entries pill', async ({ browser, request }, testInfo) => {
+  const slug = await createPost(request, uniqueTitle('Corners'));
+  for (let n = 1; n <= 12; n += 1) await postEntry(request, slug, `Update ${n}: a sentence long enough to wrap onto a second line on a phone screen, as real updates do.`);
+  const { context, page } = await reader(browser, slug, PHONE);
+  const ask = page.getByRole('button', { name: 'Ask the desk' });
+  const alerts = page.getByRole('button', { name: /Get alerts/ });
+  await expect(ask).toBeVisible();
+  await expect(alerts).toBeVisible();
+  const overlaps = async (a: { x: number; y: number; width: number; height: number } | null, b: { x: number; y: number; width: number; height: number } | null) =>
+    a !== null && b !== null && a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+  // Scrolled to the very end, the last thing on the page is readable beside the buttons.
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  const last = page.locator('body > :not(script, dialog, button, [hidden])').last();
+  const lastText = page.locator('#entries > article').last();
+  for (const button of [ask, alerts]) {
+    expect(await overlaps(await button.boundingBox(), await lastText.boundingBox())).toBe(false);
+    expect(await overlaps(await button.boundingBox(), await last.boundingBox())).toBe(false);
+  }
+
+  // A new entry while the reader is down the page: the pill says so, clear of both buttons.
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight / 2));
+  await postEntry(request, slug, 'Update 13 arrives while the reader is reading further down.');
+  const pill = page.locator('.new-entries');
+  await expect(pill).toBeVisible();
+  for (const button of [ask, alerts]) expect(await overlaps(await button.boundingBox(), await pill.boundingBox())).toBe(false);
+  await page.screenshot({ path: testInfo.outputPath('corners-phone.png') });
+  await context.close();
+});
