@@ -7,7 +7,7 @@
  * distinct /24s of 127/8 (clusterAddresses).
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,6 +16,29 @@ import { processCpuMs } from './rpc.js';
 import { ROOT, waitFor } from './server.js';
 
 const run = promisify(execFile);
+
+export type ClusterCpu = { fanouts: number[]; primary: number; nginx: number; redis: number };
+
+export type Switches = { voluntary: number; forced: number };
+
+/** A process's context switches, every thread's (from /proc/PID/task/N/status). */
+async function contextSwitches(pid: number): Promise<Switches> {
+  const tasks = await readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
+  const counts = await Promise.all(
+    tasks.map(async (task) => {
+      const status = await readFile(`/proc/${pid}/task/${task}/status`, 'utf8').catch(() => '');
+      const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+      return { voluntary: field('voluntary_ctxt_switches'), forced: field('nonvoluntary_ctxt_switches') };
+    }),
+  );
+  return counts.reduce((a, b) => ({ voluntary: a.voluntary + b.voluntary, forced: a.forced + b.forced }), { voluntary: 0, forced: 0 });
+}
+
+/** A process's children (nginx's workers), from /proc. */
+async function childPids(pid: number): Promise<number[]> {
+  const text = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
+  return text.split(/\s+/).filter(Boolean).map(Number);
+}
 
 export class BenchCluster {
   private constructor(
@@ -74,15 +97,39 @@ export class BenchCluster {
     );
   }
 
-  /** CPU milliseconds used so far by each process: the fan-out nodes, the primary, nginx, Redis. */
-  async cpuMs(): Promise<{ fanouts: number[]; primary: number; nginx: number; redis: number }> {
+  /**
+   * CPU milliseconds used so far by each process: the fan-out nodes, the primary, nginx (its
+   * workers, which do the proxying, with the master), Redis.
+   */
+  async cpuMs(): Promise<ClusterCpu> {
     const of = async (pid: number | undefined) => (pid === undefined ? 0 : processCpuMs(pid).catch(() => 0));
     const { topology } = this;
+    const nginx = topology.nginx.child?.pid;
+    const workers = nginx === undefined ? [] : await childPids(nginx);
+    const [fanouts, primary, nginxMs, redis] = await Promise.all([
+      Promise.all(topology.fanouts.map((node) => of(node.child?.pid))),
+      of(topology.primary.child?.pid),
+      Promise.all([nginx, ...workers].map(of)).then((all) => all.reduce((a, b) => a + b, 0)),
+      of(topology.redis.child?.pid),
+    ]);
+    return { fanouts, primary, nginx: nginxMs, redis };
+  }
+
+  /**
+   * Context switches so far (voluntary: the process went to sleep, e.g. waiting in epoll; forced:
+   * preempted), summed over the fan-out nodes and over nginx's processes: how often the processes
+   * that share the server CPUs hand the CPU to each other.
+   */
+  async switches(): Promise<{ fanouts: Switches; nginx: Switches }> {
+    const { topology } = this;
+    const nginx = topology.nginx.child?.pid;
+    const sum = async (pids: (number | undefined)[]) => {
+      const all = await Promise.all(pids.filter((pid): pid is number => pid !== undefined).map(contextSwitches));
+      return all.reduce((a, b) => ({ voluntary: a.voluntary + b.voluntary, forced: a.forced + b.forced }), { voluntary: 0, forced: 0 });
+    };
     return {
-      fanouts: await Promise.all(topology.fanouts.map((node) => of(node.child?.pid))),
-      primary: await of(topology.primary.child?.pid),
-      nginx: await of(topology.nginx.child?.pid),
-      redis: await of(topology.redis.child?.pid),
+      fanouts: await sum(topology.fanouts.map((node) => node.child?.pid)),
+      nginx: await sum(nginx === undefined ? [] : [nginx, ...(await childPids(nginx))]),
     };
   }
 

@@ -40,6 +40,13 @@ export function summaryOf(row: Row): string {
       if (typeof m.cpuPerDeliveryVsSingle === 'number') parts.push(`${fmt(m.cpuPerDeliveryVsSingle, 2)}× single CPU/delivery`);
       if (typeof m.p99MinusSingleMs === 'number') parts.push(`p99 ${m.p99MinusSingleMs >= 0 ? '+' : ''}${fmt(m.p99MinusSingleMs, 1)} ms vs single`);
       if (typeof m.readersPerNode === 'string') parts.push(`readers per node ${m.readersPerNode}`);
+      if (typeof m.serverCoreMsPerChange === 'number' && typeof m.singleCoreMsPerChange === 'number') {
+        const cpu = (key: string) => fmt(Number(m[key]), 1);
+        parts.push(
+          `server CPU per change ${fmt(m.serverCoreMsPerChange, 1)} ms against the single node's ${fmt(m.singleCoreMsPerChange, 1)} (nodes ${cpu('fanoutMsPerChange')}, nginx ${cpu('nginxMsPerChange')}, primary ${cpu('primaryMsPerChange')}, Redis ${cpu('redisMsPerChange')} ms; nginx ${fmt(Number(m.nginxCpuUsPerDelivery), 1)} µs per proxied frame)`,
+        );
+        if (typeof m.p99BeyondExtraCpuMs === 'number') parts.push(`p99 beyond that extra CPU ${m.p99BeyondExtraCpuMs >= 0 ? '+' : ''}${fmt(m.p99BeyondExtraCpuMs, 1)} ms`);
+      }
       break;
     case 'herd':
       parts.push(`all caught up in ${ms(Number(m.convergedMs))} after ${m.downMs === undefined ? 'the loss' : `${ms(Number(m.downMs))} down`}`);
