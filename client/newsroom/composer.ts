@@ -58,7 +58,8 @@ export function startComposer(root: HTMLElement, viewer: Viewer): void {
 function showPost(root: HTMLElement, post: Post): void {
   root.querySelector('#post-title')!.textContent = post.title;
   const status = root.querySelector('#post-status')!;
-  status.textContent = post.status;
+  // As server/render/newsroom.ts's badge: a draft post says it is private (issue 17).
+  status.textContent = post.status === 'draft' ? 'Draft — not public' : post.status;
   status.className = `status status-${post.status}`;
   root.querySelector<HTMLAnchorElement>('#reader-link')!.href = `/posts/${post.slug}`;
   if (location.pathname !== `/admin/posts/${post.slug}`) history.replaceState(null, '', `/admin/posts/${post.slug}`);
