@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type BrowserContext } from '@playwright/test';
 import { adminSession } from './support/admin.js';
-import { uniqueTitle } from './support/api.js';
+import { createPost, postEntry, uniqueTitle } from './support/api.js';
 
 /**
  * Issue 17, post-level draft, as the people do it: an editor creates a post as a draft and writes
@@ -12,11 +12,11 @@ import { uniqueTitle } from './support/api.js';
 const admin = adminSession();
 const PASSWORD = 'post draft password 1';
 
-async function editor(browser: Browser, baseURL: string, name: string): Promise<BrowserContext> {
+async function editor(browser: Browser, baseURL: string, name: string, viewport?: { width: number; height: number }): Promise<BrowserContext> {
   const csrf = ((await (await admin().get('/api/session')).json()) as { csrfToken: string }).csrfToken;
   const email = `editor-${Date.now()}-${Math.floor(Math.random() * 1e6)}@e2e.test`;
   expect((await admin().post('/api/users', { headers: { 'x-csrf-token': csrf }, data: { name, email, role: 'editor', password: PASSWORD } })).status()).toBe(201);
-  const context = await browser.newContext({ baseURL });
+  const context = await browser.newContext({ baseURL, ...(viewport ? { viewport } : {}) });
   expect((await context.request.post('/login', { data: { email, password: PASSWORD } })).status()).toBe(200);
   return context;
 }
@@ -89,4 +89,20 @@ test('a draft post is prepared privately on a live desk, then goes live with eve
   await expect(desk.locator('#timeline .desk-entry', { hasText: 'Prices announced' })).toHaveCount(1);
 
   await Promise.all([eve.close(), max.close(), reader.close()]);
+});
+
+test('on a phone, a draft post\'s desk says it is a draft, and its entries show live', async ({ browser, baseURL, request }) => {
+  const slug = await createPost(request, uniqueTitle('Phone draft'), { status: 'draft' });
+  const phone = await editor(browser, baseURL!, 'Pat Phone', { width: 390, height: 844 });
+  const desk = await phone.newPage();
+  await desk.goto(`/admin/posts/${slug}`);
+  await expect(desk.locator('#post-status')).toHaveText('Draft — not public');
+  await expect(desk.locator('#post-status')).toBeInViewport();
+  await expect(desk.locator('#post-notice')).toContainText('Draft: readers see nothing');
+  await expect(desk.locator('#connection')).toHaveText('Live');
+  // Written by someone else (the API): it arrives on the phone's desk over the newsroom socket.
+  await postEntry(request, slug, 'Posted from the hall while still a draft');
+  await expect(desk.locator('#timeline .desk-entry', { hasText: 'Posted from the hall while still a draft' })).toHaveCount(1);
+  await desk.screenshot({ path: test.info().outputPath('draft-desk-phone.png') });
+  await phone.close();
 });

@@ -202,6 +202,14 @@ describe('a draft post', () => {
     const live = await t.app.inject({ method: 'POST', url: `/api/posts/${post.slug}/entries`, headers: t.auth('editor'), payload: { body: 'Fourth prepared entry: Bluebird launch time' } });
     entries.push(live.json());
     await until(() => desk.changes.some((change) => change.seq === lastSeq + 1), 'the live change on the desk');
+    // An entry draft published into the draft post (the drafts service's own publisher): the desk too.
+    const saved = await t.app.inject({ method: 'POST', url: `/api/posts/${post.slug}/entries`, headers: t.auth('author'), payload: { body: 'Fifth, from a draft: Bluebird FAQ', state: 'draft' } });
+    expect(saved.statusCode, saved.body).toBe(201);
+    const fromDraft = await t.app.inject({ method: 'POST', url: `/api/drafts/${saved.json<{ id: number }>().id}/publish`, headers: { ...t.auth('author'), 'if-match': '1' } });
+    expect(fromDraft.statusCode, fromDraft.body).toBe(201);
+    entries.push(fromDraft.json());
+    await until(() => desk.changes.some((change) => change.type === 'entry.created' && change.entry.body === 'Fifth, from a draft: Bluebird FAQ'), 'the published draft on the desk');
+    expect((await anonymous(`/api/entries/${fromDraft.json<{ id: number }>().id}`)).statusCode).toBe(404);
 
     // Without a session there is no newsroom socket at all.
     const stranger = connect(url, { path: '/newsroom/socket.io', transports: ['websocket'], reconnection: false, forceNew: true });
