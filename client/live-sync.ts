@@ -1,4 +1,4 @@
-import type { Change, ClientToServer, ServerToClient } from '../contract/index.js';
+import type { Change, ClientToServer, NewsroomClientToServer, NewsroomServerToClient, ServerToClient } from '../contract/index.js';
 import { io, type Socket } from 'socket.io-client';
 import { changesSince } from './api-client.js';
 import { reconnectDelay, RECONNECT_DEFAULTS } from './reconnect.js';
@@ -33,6 +33,11 @@ export type LiveSyncOptions = {
   presence?(readers: number): void;
   /** The newsroom's desk: followed like a reader, not counted as one. */
   desk?: boolean;
+  /**
+   * Follow over the newsroom socket (`desk:follow`, session only) instead of the readers' one:
+   * a draft post's desk (issue 17), which the readers' socket does not know.
+   */
+  newsroom?: boolean;
   /**
    * Handed the socket once, to listen to the events that are not changes (issue 19's
    * `reactions`) and to its `connect` (refresh what the page may have missed while away).
@@ -92,7 +97,10 @@ export class LiveSync {
   constructor(private readonly options: LiveSyncOptions) {
     this.seq = options.lastSeq;
     this.labels = options.labels ?? ENGLISH_LABELS;
-    this.socket = io({ transports: ['websocket', 'polling'], reconnection: false });
+    this.socket = options.newsroom
+      ? // The same protocol (`changes`, `change`, the subscribe ack) under another path and event name (see subscribe()).
+        (io({ path: '/newsroom/socket.io', transports: ['websocket', 'polling'], reconnection: false }) as unknown as Socket<ServerToClient, ClientToServer>)
+      : io({ transports: ['websocket', 'polling'], reconnection: false });
     this.socket.on('connect', () => {
       this.reconnectAttempt = 0;
       this.stopPolling();
@@ -198,6 +206,10 @@ export class LiveSync {
   }
 
   private subscribe(attempt = 0): void {
+    if (this.options.newsroom) {
+      this.followDesk(attempt);
+      return;
+    }
     const since = this.seq;
     const batch = this.batch;
     const desk = batch && this.options.desk === true;
@@ -224,6 +236,20 @@ export class LiveSync {
         return;
       }
       // The socket replays a bounded number of missed changes; anything beyond comes over HTTP.
+      if (ack.lastSeq > this.seq) void this.catchUp();
+    });
+  }
+
+  /** subscribe() on the newsroom socket: `desk:follow`, with the same ack. */
+  private followDesk(attempt: number): void {
+    const socket = this.socket as unknown as Socket<NewsroomServerToClient, NewsroomClientToServer>;
+    socket.emit('desk:follow', { slug: this.options.slug, since: this.seq }, (ack) => {
+      if (!ack.ok) {
+        this.show('unavailable', ack.error.message);
+        if (ack.error.code !== 'not-found' && ack.error.code !== 'invalid-payload' && this.socket.connected) window.setTimeout(() => this.followDesk(attempt + 1), retryDelay(attempt));
+        return;
+      }
+      this.show('live');
       if (ack.lastSeq > this.seq) void this.catchUp();
     });
   }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { isoDateTime, personRef, slugParam } from './common.js';
 import { ENTRY_BODY_MAX, entryInput } from './entry.js';
+import type { Change } from './change.js';
+import type { SubscribeAck } from './socket.js';
 
 /**
  * Entries before they are public (issue 17): drafts shared with the post's newsroom, entries
@@ -101,7 +103,18 @@ export type DeskPresence = z.infer<typeof deskPresenceSchema>;
 /** A draft left the drafts (published, deleted); `entryId` when it became that entry. */
 export type DraftGone = { id: number; postId: number; reason: 'published' | 'deleted'; entryId?: number };
 
+/**
+ * `desk:follow` (issue 17, post-level draft): the desk follows the post's change log over this
+ * socket instead of the readers' one, which knows no draft post. As the readers' `subscribe`
+ * (`since`: the seq the desk shows); the missed changes come as one `changes` message, then each
+ * as `change`, and the ack is the readers' `SubscribeAck`.
+ */
+export const deskFollowPayload = z.strictObject({ slug: slugParam, since: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional() });
+
 export type NewsroomServerToClient = {
+  /** A change of a post this socket follows (`desk:follow`), as readers get it: drafts posts' too. */
+  change: (change: Change) => void;
+  changes: (changes: Change[]) => void;
   /** A draft was saved (created, edited, submitted, returned, rejected, scheduled): upsert by id and version. */
   draft: (draft: Draft) => void;
   'draft.gone': (gone: DraftGone) => void;
@@ -115,4 +128,5 @@ export type NewsroomClientToServer = {
   'desk:join': (payload: unknown, ack: (result: DeskJoinAck) => void) => void;
   'desk:leave': (payload: unknown) => void;
   'desk:typing': (payload: unknown) => void;
+  'desk:follow': (payload: unknown, ack: (result: SubscribeAck) => void) => void;
 };

@@ -4,7 +4,12 @@ import { entrySchema } from './entry.js';
 
 /** A liveblog: usually one event. See ARCHITECTURE.md's vocabulary. */
 
-export const POST_STATUSES = ['scheduled', 'live', 'ended'] as const;
+/**
+ * `draft` (issue 17): prepared privately, before it is scheduled or live. No public surface
+ * (page, API, feeds, socket, webhooks…) knows a draft post exists; only the newsroom does. Once
+ * public (scheduled, live, ended) a post never goes back to draft: readers have seen it.
+ */
+export const POST_STATUSES = ['draft', 'scheduled', 'live', 'ended'] as const;
 export const postStatus = z.enum(POST_STATUSES);
 export type PostStatus = z.infer<typeof postStatus>;
 
@@ -56,7 +61,7 @@ export const postInput = z.strictObject({
   slug: slugParam.optional(),
   description: z.string().max(2000).optional(),
   summary: z.string().max(SUMMARY_MAX).optional(),
-  /** Default `scheduled`: a post goes live when someone says so. */
+  /** Default `scheduled`: a post goes live when someone says so; `draft` keeps it private until then. */
   status: postStatus.optional(),
   startsAt: isoDateTime.optional(),
   timezone: timezone.optional(),

@@ -56,6 +56,7 @@ import { CLIENT_DIST } from './render/assets.js';
 import { assertSanitizerSafe } from './render/markdown.js';
 import type { Renderer } from './services/context.js';
 import type { Publisher } from './services/publisher.js';
+import { DraftPostGate } from './services/draft-post-gate.js';
 
 /**
  * Builds the primary's whole server without listening: main.ts listens, tests use it directly.
@@ -119,9 +120,14 @@ export async function buildApp({ config, db, logger = true, logStream, renderer,
   // Webhooks (primary only): every publish also wakes the deliverer, which reads the change log.
   await app.register(webhooksPlugin);
   // Key moments also go out as Web Push alerts (issue 19), once the participation plugin is up.
-  const publisher = alsoWaking(
-    withAlerts(buildRealtime(app), () => (app.hasDecorator('participation') ? app.participation.push : undefined)),
-    () => app.webhooks.deliverer.wake(),
+  // A draft post's changes reach only the newsroom's desks (issue 17, services/draft-post-gate.ts).
+  const draftPosts = new DraftPostGate((postId) => app.stores.posts.isDraft(postId), app.log);
+  app.decorate('draftPosts', draftPosts);
+  const publisher = draftPosts.wrap(
+    alsoWaking(
+      withAlerts(buildRealtime(app), () => (app.hasDecorator('participation') ? app.participation.push : undefined)),
+      () => app.webhooks.deliverer.wake(),
+    ),
   );
   await app.register(servicesPlugin, { publisher });
   // Drafts, the review queue, scheduled entries and the newsroom socket (issue 17): the primary's alone.
@@ -181,6 +187,8 @@ export async function buildApp({ config, db, logger = true, logStream, renderer,
 declare module 'fastify' {
   interface FastifyInstance {
     realtime: RealtimeNode;
+    /** Wraps every publisher services use: a draft post's changes go to the desks only. */
+    draftPosts: DraftPostGate;
   }
 }
 

@@ -39,7 +39,9 @@ export function startAdminHome(): void {
       return;
     }
     try {
-      const post = await createPost({ title: field(new FormData(form), 'title'), status: 'scheduled', startsAt, timezone });
+      const data = new FormData(form);
+      // A draft (issue 17) stays private until someone makes it scheduled or live.
+      const post = await createPost({ title: field(data, 'title'), status: data.get('draft') === 'on' ? 'draft' : 'scheduled', startsAt, timezone });
       location.assign(`/admin/posts/${post.slug}`);
     } catch (problem) {
       if (error) error.textContent = problem instanceof Error ? problem.message : String(problem);

@@ -58,8 +58,12 @@ export function startComposer(root: HTMLElement, viewer: Viewer): void {
 function showPost(root: HTMLElement, post: Post): void {
   root.querySelector('#post-title')!.textContent = post.title;
   const status = root.querySelector('#post-status')!;
-  status.textContent = post.status;
+  // As server/render/newsroom.ts's badge: a draft post says it is private (issue 17).
+  status.textContent = post.status === 'draft' ? 'Draft — not public' : post.status;
   status.className = `status status-${post.status}`;
-  root.querySelector<HTMLAnchorElement>('#reader-link')!.href = `/posts/${post.slug}`;
+  const readerLink = root.querySelector<HTMLAnchorElement>('#reader-link')!;
+  readerLink.href = `/posts/${post.slug}`;
+  // A draft post has no reader page yet (it answers 404 to everyone): no link to it.
+  root.querySelector<HTMLElement>('#reader-link-item')!.hidden = post.status === 'draft';
   if (location.pathname !== `/admin/posts/${post.slug}`) history.replaceState(null, '', `/admin/posts/${post.slug}`);
 }

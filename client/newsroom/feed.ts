@@ -30,11 +30,14 @@ export class Feed {
   ) {}
 
   async start(): Promise<void> {
-    await this.loadLatest();
-    new LiveSync({ slug: this.slug, lastSeq: this.lastSeq, desk: true, apply: (change) => this.apply(change), connection: (state) => this.on.connection(state) });
+    const post = await this.loadLatest();
+    // The readers' socket knows no draft post (issue 17): its desk follows over the newsroom socket,
+    // and keeps doing so once the post is public.
+    const newsroom = post.status === 'draft';
+    new LiveSync({ slug: this.slug, lastSeq: this.lastSeq, desk: true, newsroom, apply: (change) => this.apply(change), connection: (state) => this.on.connection(state) });
   }
 
-  private async loadLatest(): Promise<void> {
+  private async loadLatest(): Promise<Post> {
     for (let attempt = 0; ; attempt++) {
       try {
         const page = await latest(this.slug);
@@ -42,7 +45,7 @@ export class Feed {
         this.on.post(page.post);
         this.on.page(page.entries);
         this.on.older(page.nextCursor);
-        return;
+        return page.post;
       } catch {
         this.on.connection('Offline');
         await new Promise((resolve) => setTimeout(resolve, RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]));

@@ -29,6 +29,10 @@ export function setupPostNotice(root: HTMLElement, viewer: Viewer, initial: Post
       const when = post.startsAt ? ['Scheduled to start ', clockElement(post.startsAt), '. '] : ['Scheduled, with no start time yet. '];
       const next = !isEditor(viewer) ? 'An editor takes it live when the event begins.' : 'Press “Go live” when the event begins.';
       notice.replaceChildren(...when, 'What you publish now is already public on the reader page. ', next);
+    } else if (post.status === 'draft') {
+      // Issue 17: a draft post is private; nothing of it is public until it is scheduled or live.
+      const next = !isEditor(viewer) ? 'An editor makes it public.' : 'Press “Go live” (or set it to scheduled in the settings) to make it public.';
+      notice.replaceChildren('Draft: readers see nothing of this post yet, not even that it exists. What you publish now appears to them once it is public. ', next);
     } else if (post.status === 'ended') {
       notice.replaceChildren(!isEditor(viewer) ? 'This liveblog has ended: only editors can add entries now.' : 'This liveblog has ended. What you publish still reaches readers; “Reopen” makes it live again.');
     } else notice.replaceChildren();

@@ -9,7 +9,7 @@ import { uploadImage } from './uploads.js';
 /** Post settings for editors: PATCH with If-Match; a rename moves this page to the new slug. */
 
 /** As the contract's POST_STATUSES, which cannot be imported as a value: it would bundle zod. */
-const STATUSES: readonly PostStatus[] = ['scheduled', 'live', 'ended'];
+const STATUSES: readonly PostStatus[] = ['draft', 'scheduled', 'live', 'ended'];
 
 export function setupSettings(root: HTMLElement, current: () => Post): { update(post: Post): void } | undefined {
   const form = root.querySelector<HTMLFormElement>('#settings-form');
@@ -93,6 +93,9 @@ export function setupSettings(root: HTMLElement, current: () => Post): { update(
     showCover();
     when.load(post.startsAt, post.timezone);
     status.value = post.status;
+    // Readers have seen a public post: it cannot go back to draft (the server says 409 post-public).
+    const draftOption = status.querySelector<HTMLOptionElement>('option[value="draft"]');
+    if (draftOption) draftOption.disabled = post.status !== 'draft';
     language.value = post.language;
     languageHint.textContent = post.languageIsDefault ? `The site's default (${post.language}); type another to give this post its own.` : '';
     dirty = false;
@@ -141,13 +144,13 @@ export function setupSettings(root: HTMLElement, current: () => Post): { update(
   });
   // One click for the transitions a newsroom makes during an event.
   const statusAction = root.querySelector<HTMLButtonElement>('#status-action');
-  const next: Record<PostStatus, [PostStatus, string]> = { scheduled: ['live', 'Go live'], live: ['ended', 'End liveblog'], ended: ['live', 'Reopen'] };
+  const next: Record<PostStatus, [PostStatus, string]> = { draft: ['live', 'Go live'], scheduled: ['live', 'Go live'], live: ['ended', 'End liveblog'], ended: ['live', 'Reopen'] };
   const showStatusAction = (post: Post) => {
     if (!statusAction) return;
     statusAction.hidden = false;
     statusAction.textContent = next[post.status][1];
     // Before the event, going live is the one thing left to do: the button says so.
-    statusAction.classList.toggle('primary', post.status === 'scheduled');
+    statusAction.classList.toggle('primary', post.status === 'scheduled' || post.status === 'draft');
   };
   statusAction?.addEventListener('click', async () => {
     const post = current();

@@ -137,8 +137,9 @@ async function runExport(argv: string[]): Promise<void> {
   if (!slug || positionals.length > 1) throw new ArchiveUsageError('Usage: liveline export SLUG [--format jekyll|json|html] [--output FILE]');
   const { format, output } = parsed.data;
   const text = await withService((service) => {
-    if (format === 'json') return `${JSON.stringify(service.exportJson(slug), null, 2)}\n`;
-    return format === 'html' ? service.exportHtml(slug) : service.exportJekyll(slug);
+    // The operator's export, on the machine itself: a draft post (issue 17) too.
+    if (format === 'json') return `${JSON.stringify(service.exportJson(slug, 'newsroom'), null, 2)}\n`;
+    return format === 'html' ? service.exportHtml(slug, 'newsroom') : service.exportJekyll(slug, 'newsroom');
   });
   if (output) {
     writeFileSync(output, text);

@@ -35,7 +35,8 @@ export const draftsPlugin = fp(
     drafts = new DraftService({
       stores,
       drafts: new DraftStore(stores.db),
-      publisher: app.realtime.publisher,
+      // Gated (issue 17): an entry published into a draft post reaches its desks, not readers.
+      publisher: app.draftPosts.wrap(app.realtime.publisher),
       renderer: app.renderer,
       importParser: app.importParser,
       desk: socket,
@@ -43,6 +44,7 @@ export const draftsPlugin = fp(
     const scheduler = new EntryScheduler(drafts, app.log);
     app.decorate('drafts', drafts);
     app.decorate('newsroomSocket', socket);
+    app.draftPosts.followWith(socket.follow);
     app.addHook('onReady', async () => scheduler.start());
     app.addHook('preClose', async () => {
       scheduler.stop();

@@ -15,6 +15,7 @@ import { hasRole } from '../domain/roles.js';
 import type { DeskNotifier } from '../services/drafts.js';
 import type { Stores } from '../services/context.js';
 import type { SocketGuards } from './guards.js';
+import { DeskFollow } from './desk-follow.js';
 
 /**
  * The newsroom's own socket (issue 17), beside the readers' and apart from it: its own path
@@ -28,6 +29,7 @@ import type { SocketGuards } from './guards.js';
  * - `desk:<postId>`: every desk following the post: who is here.
  * - `staff:<postId>`: the desks of authors and above: every draft of the post.
  * - `person:<userId>`: all of one person's sockets: their own drafts (a contributor's only view).
+ * - `follow:<postId>`: the desks following the post's change log (`desk:follow`, desk-follow.ts).
  */
 
 export const NEWSROOM_SOCKET_PATH = '/newsroom/socket.io';
@@ -71,6 +73,8 @@ export class NewsroomSocket implements DeskNotifier {
   private readonly expiries = new Map<number, NodeJS.Timeout>();
   private readonly now: () => number;
   private readonly revalidation: NodeJS.Timeout;
+  /** `desk:follow`: the post's change log for its desks, a draft post's too (issue 17). */
+  readonly follow: DeskFollow;
 
   constructor(private readonly options: NewsroomSocketOptions) {
     this.now = options.clock ?? Date.now;
@@ -92,6 +96,7 @@ export class NewsroomSocket implements DeskNotifier {
       socket.data = { actor, secret };
       next();
     });
+    this.follow = new DeskFollow(this.io, options.stores);
     this.io.on('connection', (socket) => {
       options.guards.limitEvents(socket);
       this.serve(socket);
@@ -149,6 +154,7 @@ export class NewsroomSocket implements DeskNotifier {
 
   private serve(socket: DeskSocket): void {
     void socket.join(personRoom(socket.data.actor.id));
+    this.follow.serve(socket, () => this.actorOf(socket.data.secret));
     socket.on('desk:join', (payload, ack) => {
       const reply = typeof ack === 'function' ? ack : () => {};
       const parsed = deskJoinPayload.safeParse(payload);
@@ -160,7 +166,8 @@ export class NewsroomSocket implements DeskNotifier {
         return void socket.disconnect(true);
       }
       socket.data.actor = actor;
-      const post = this.options.stores.posts.bySlug(parsed.data.slug);
+      // The newsroom's: a draft post's desk too (issue 17).
+      const post = this.options.stores.posts.bySlugIncludingDrafts(parsed.data.slug);
       if (!post) return reply({ ok: false, error: 'not-found' });
       void socket.join(hasRole(actor, 'author') ? [deskRoom(post.id), staffRoom(post.id)] : deskRoom(post.id));
       this.at(post.id).set(socket.id, { actor, typingUntil: 0 });
@@ -169,12 +176,12 @@ export class NewsroomSocket implements DeskNotifier {
     });
     socket.on('desk:leave', (payload) => {
       const parsed = deskJoinPayload.safeParse(payload);
-      const post = parsed.success ? this.options.stores.posts.bySlug(parsed.data.slug) : undefined;
+      const post = parsed.success ? this.options.stores.posts.bySlugIncludingDrafts(parsed.data.slug) : undefined;
       if (post) this.leave(socket, post.id);
     });
     socket.on('desk:typing', (payload) => {
       const parsed = deskTypingPayload.safeParse(payload);
-      const post = parsed.success ? this.options.stores.posts.bySlug(parsed.data.slug) : undefined;
+      const post = parsed.success ? this.options.stores.posts.bySlugIncludingDrafts(parsed.data.slug) : undefined;
       const here = post && this.here.get(post.id)?.get(socket.id);
       if (!post || !here || !parsed.success) return;
       const wasTyping = here.typingUntil > this.now();

@@ -80,6 +80,11 @@ ${model.error ? html`<p class="error" role="alert">${model.error}</p>` : ''}
   return layout({ title: 'Set up', assets, body, page: 'setup' });
 }
 
+/** The newsroom's status badge; a draft post says it is private (issue 17). As client/newsroom/composer.ts's. */
+function statusBadge(status: Post['status']): string {
+  return status === 'draft' ? 'Draft — not public' : status;
+}
+
 export function adminHomePage(assets: Assets, actor: Actor, csrf: string, posts: (Post & PostActivity)[], now = new Date(), brand?: Brand): string {
   // Posts are the desk's (editors create them); authors write into the ones they are given.
   const create = canCreatePost(actor)
@@ -87,7 +92,8 @@ export function adminHomePage(assets: Assets, actor: Actor, csrf: string, posts:
 <h2 id="new-post-heading">New post</h2>
 <label>New post title <input name="title" required maxlength="200"></label>
 <div id="new-post-when" class="stack"></div>
-<p class="muted">A new post starts scheduled: readers see it as upcoming until you press “Go live”.</p>
+<p class="muted">A new post starts scheduled: readers see it as upcoming until you press “Go live”. A draft is private: readers see nothing of it until you make it scheduled or live.</p>
+<label class="inline"><input type="checkbox" name="draft" id="new-post-draft"> Start as a draft (not public)</label>
 <button type="submit" disabled data-needs-script>Create post</button>
 <span class="error" role="alert" id="new-post-error"></span>
 </form>`
@@ -98,7 +104,7 @@ export function adminHomePage(assets: Assets, actor: Actor, csrf: string, posts:
 <tbody>
 ${posts.map((post) => {
   const last = post.lastChangeAt ?? post.updatedAt;
-  return html`<tr data-slug="${post.slug}"><td><a href="/admin/posts/${post.slug}">${post.title}</a></td><td><span class="status status-${post.status}">${post.status}</span></td><td class="count">${post.entries}</td><td><time datetime="${last}" title="${last}">${ago(last, now)}</time></td><td><a href="/posts/${post.slug}" class="muted">reader page</a></td></tr>`;
+  return html`<tr data-slug="${post.slug}"><td><a href="/admin/posts/${post.slug}">${post.title}</a></td><td><span class="status status-${post.status}">${statusBadge(post.status)}</span></td><td class="count">${post.entries}</td><td><time datetime="${last}" title="${last}">${ago(last, now)}</time></td><td>${post.status === 'draft' ? html`<span class="muted">not public yet</span>` : html`<a href="/posts/${post.slug}" class="muted">reader page</a>`}</td></tr>`;
 })}
 </tbody></table>`
     : html`<div class="empty-state" id="post-list-empty"><h2>No posts yet</h2>${
@@ -143,7 +149,7 @@ export function composerPage(assets: Assets, actor: Actor, csrf: string, post: P
   const body = html`<div class="composer" id="composer" data-slug="${post.slug}" data-timezone="${post.timezone}"${linkEmbedAttributes(linkEmbeds)}>
 <header class="composer-header">
 <h1 id="post-title">${post.title}</h1>
-<p><span class="status status-${post.status}" id="post-status">${post.status}</span> <span id="post-start" class="post-start"${post.startsAt ? '' : raw(' hidden')}>${post.startsAt ? html`· Starts <time datetime="${post.startsAt}">${startInZone(post.startsAt, post.timezone)}</time>` : ''}</span>${isEditor(actor) ? html` <button type="button" id="status-action" hidden></button>` : ''} · <a href="/posts/${post.slug}" id="reader-link" target="_blank" rel="noopener">Reader page</a> · <span id="connection" role="status">Connecting…</span></p>
+<p><span class="status status-${post.status}" id="post-status">${statusBadge(post.status)}</span> <span id="post-start" class="post-start"${post.startsAt ? '' : raw(' hidden')}>${post.startsAt ? html`· Starts <time datetime="${post.startsAt}">${startInZone(post.startsAt, post.timezone)}</time>` : ''}</span>${isEditor(actor) ? html` <button type="button" id="status-action" hidden></button>` : ''}<span id="reader-link-item"${post.status === 'draft' ? raw(' hidden') : ''}> · <a href="/posts/${post.slug}" id="reader-link" target="_blank" rel="noopener">Reader page</a></span> · <span id="connection" role="status">Connecting…</span></p>
 </header>
 <section class="write" aria-label="Write an entry">
 <p class="post-notice" id="post-notice" role="status" hidden></p>

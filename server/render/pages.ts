@@ -29,7 +29,9 @@ export type SiteContext = { brand: Brand; language: string };
 const DEFAULT_SITE: SiteContext = { brand: DEFAULT_BRAND, language: 'en' };
 
 export function statusLabel(ui: Ui, status: PostStatus): string {
-  return ui.t(`reader.status.${status}`);
+  // No reader page, card or feed is ever made of a draft post (store/posts.ts leaves them out):
+  // it has no reader word of its own; should one slip through, it reads as upcoming.
+  return ui.t(`reader.status.${status === 'draft' ? 'scheduled' : status}`);
 }
 
 type Head = {

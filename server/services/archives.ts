@@ -17,6 +17,7 @@ import type { Summary } from '../store/posts.js';
 import { presentEntry, tombstoneOf } from '../store/entries.js';
 import type { MetaFields } from '../store/entry-meta.js';
 import { nowIso, type ServiceDeps } from './context.js';
+import type { Audience } from './posts.js';
 import { jsonArchive, type Actor, type Change, type Claim, type ImportResult, type JsonArchive, type Post, type StoredEntry } from '../../contract/index.js';
 
 /** Everything there is to know about one post, newest state, for exports. */
@@ -199,7 +200,7 @@ export class ArchiveService {
     const { db, posts, changes } = this.deps.stores;
     try {
       db.transaction(() => {
-        if (posts.bySlug(archive.post.slug) || this.archive.anyIdTaken('posts', [archive.post.id])) {
+        if (posts.bySlugIncludingDrafts(archive.post.slug) || this.archive.anyIdTaken('posts', [archive.post.id])) {
           throw new ArchiveFormatError(file, 1, `the post "${archive.post.slug}" (id ${archive.post.id}) already exists; JSON archives restore into a database without it (use the jekyll format to merge)`);
         }
         if (this.archive.anyIdTaken('entries', archive.entries.map((e) => e.id)) || this.archive.anyIdTaken('entry_revisions', archive.revisions.map((r) => r.id))) {
@@ -266,8 +267,9 @@ export class ArchiveService {
     return { ...archive, post, entries, changes };
   }
 
-  exportJekyll(slug: string): string {
-    const { post, entries } = this.visible(slug);
+  /** `audience` 'newsroom': the CLI's export (the operator's), a draft post too; the public `.md` route asks as the public. */
+  exportJekyll(slug: string, audience: Audience = 'public'): string {
+    const { post, entries } = this.visible(slug, audience);
     return formatJekyll(
       { ...post, language: post.languageIsDefault ? null : post.language },
       this.archive.meta(post.id).frontMatter,
@@ -275,15 +277,15 @@ export class ArchiveService {
     );
   }
 
-  exportJson(slug: string): JsonArchive {
-    const post = this.post(slug);
+  exportJson(slug: string, audience: Audience = 'public'): JsonArchive {
+    const post = this.post(slug, audience);
     // Poll results are exported (issue 19); reactions are counts nobody asked to keep, questions personal data.
     const polls = new PollStore(this.deps.stores.db).results(post.id);
     return toJsonArchive({ ...this.archive.dump(post.id), ...(polls.length ? { polls } : {}) }, nowIso(this.deps));
   }
 
-  exportHtml(slug: string): string {
-    const { post, entries } = this.visible(slug);
+  exportHtml(slug: string, audience: Audience = 'public'): string {
+    const { post, entries } = this.visible(slug, audience);
     return formatHtmlArchive(post, entries.map(presentEntry), readStyles(), nowIso(this.deps), new PollStore(this.deps.stores.db).results(post.id));
   }
 
@@ -316,20 +318,21 @@ export class ArchiveService {
     const { posts } = this.deps.stores;
     const byKey = this.archive.idByImportKey(parsed.importKey);
     if (byKey !== undefined) return posts.byId(byKey);
-    if (posts.bySlug(parsed.slug) || posts.movedTo(parsed.slug)) {
+    if (posts.bySlugIncludingDrafts(parsed.slug) || posts.movedToIncludingDrafts(parsed.slug)) {
       throw errors.conflict('slug-taken', `${file}: the slug "${parsed.slug}" is taken by another post; give this file another slug`, { file, slug: parsed.slug });
     }
     return undefined;
   }
 
-  private post(slug: string): Post {
-    const post = this.deps.stores.posts.bySlug(slug);
+  private post(slug: string, audience: Audience): Post {
+    const { posts } = this.deps.stores;
+    const post = audience === 'newsroom' ? posts.bySlugIncludingDrafts(slug) : posts.bySlug(slug);
     if (!post) throw errors.notFound(`The post "${slug}"`);
     return post;
   }
 
-  private visible(slug: string): { post: Post; entries: StoredEntry[] } {
-    const post = this.post(slug);
+  private visible(slug: string, audience: Audience): { post: Post; entries: StoredEntry[] } {
+    const post = this.post(slug, audience);
     return { post, entries: this.deps.stores.entries.latest(post.id, ALL) };
   }
 }

@@ -202,7 +202,7 @@ export class DraftService {
       if (!action) return undefined;
       const post = stores.posts.byId(current.postId);
       // A post deleted since: its drafts stay drafts (nobody can read them), never published into it.
-      if (!post || !stores.posts.bySlug(post.slug)) {
+      if (!post || !stores.posts.bySlugIncludingDrafts(post.slug)) {
         if (actor) throw errors.notFound(`The post of draft ${id}`);
         drafts.update(id, { ...fieldsOf(current), state: 'draft', publishAt: null }, current.updatedBy?.id ?? current.author.id, now);
         return undefined;
@@ -284,7 +284,7 @@ export class DraftService {
   }
 
   private post(slug: string): Post {
-    const post = this.deps.stores.posts.bySlug(slug);
+    const post = this.deps.stores.posts.bySlugIncludingDrafts(slug);
     if (!post) throw errors.notFound(`The post "${slug}"`);
     return post;
   }

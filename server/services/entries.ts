@@ -23,7 +23,8 @@ export class EntryService {
 
   async create(actor: Actor, slug: string, input: EntryInput, idempotencyKey?: string): Promise<{ entry: Entry; replayed: boolean }> {
     const { stores } = this.deps;
-    const post = stores.posts.bySlug(slug);
+    // Signed-in writers only (the route's preHandler): a draft post's desk writes into it too (issue 17).
+    const post = stores.posts.bySlugIncludingDrafts(slug);
     if (!post) throw errors.notFound(`The post "${slug}"`);
     // A retry of an accepted entry gets its answer whatever happened since (the post ended...).
     const requestHash = idempotencyKey === undefined ? '' : hashRequest(slug, input);

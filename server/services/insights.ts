@@ -29,7 +29,8 @@ export class InsightsService {
   }
 
   report(slug: string): InsightsReport {
-    const post = this.stores.posts.bySlug(slug);
+    // Signed-in only (routes/insights): a draft post's figures too.
+    const post = this.stores.posts.bySlugIncludingDrafts(slug);
     if (!post) throw errors.notFound(`The post "${slug}"`);
     const samples = this.store.samples(post.id);
     const peak = samples.reduce<{ readers: number; at: string } | null>((best, sample) => (!best || sample.readers > best.readers ? { readers: sample.readers, at: sample.at } : best), null);

@@ -73,6 +73,8 @@ export class PollService {
   /** A reader's vote: once per poll; resolves once it is on disk, with the option that counts. */
   async vote(pollId: number, input: VoteInput): Promise<{ poll: Poll; option: number }> {
     const row = this.liveRow(pollId);
+    // A poll in a draft post (issue 17) takes no votes: readers cannot know it.
+    if (!this.stores.posts.isPublic(row.post_id)) throw errors.notFound(`The poll ${pollId}`);
     const poll = this.present(row);
     if (poll.closed) throw new AppError(409, 'poll-closed', 'Poll closed', 'This poll is closed; its results are final.', { poll });
     if (input.option >= poll.options.length) {

@@ -16,6 +16,13 @@ const KEY_EVENTS_SHOWN = 100;
 /** A catch-up response carries about this much; the client asks again until it reaches lastSeq. */
 export const CHANGES_MAX_BYTES = 512 * 1024;
 
+/**
+ * Who is reading (issue 17, post-level draft): `public` (anyone: a draft post does not exist) or
+ * `newsroom` (a signed-in person: drafts too). Every read defaults to `public`; only signed-in
+ * routes pass `newsroom` (routes/audience.ts).
+ */
+export type Audience = 'public' | 'newsroom';
+
 /** Use cases of posts: create, update, read with entries, page back, catch up. */
 export class PostService {
   constructor(private readonly deps: ServiceDeps) {}
@@ -77,17 +84,21 @@ export class PostService {
     const { db, posts, changes } = this.deps.stores;
     const version = requireVersion(ifMatch);
     // Rendered before the transaction (in a worker); If-Match below refuses it if the post moved on meanwhile.
-    const before = this.bySlug(slug);
+    const before = this.bySlug(slug, 'newsroom');
     const summary =
       patch.summary === undefined ? undefined : patch.summary === before.summary ? { markdown: before.summary, html: before.summaryHtml } : await this.renderSummary(patch.summary);
     if (patch.coverImage !== before.coverImage) this.assertUploaded(patch.coverImage);
     const now = nowIso(this.deps);
     const logged = db.transaction(() => {
-      const current = this.bySlug(slug);
+      const current = this.bySlug(slug, 'newsroom');
       if (current.version !== version) {
         throw errors.preconditionFailed(`The post is at version ${current.version}, not ${version}.`, { post: current });
       }
       const status = patch.status ?? current.status;
+      // Readers (and feeds, webhooks, caches) have had it: hiding it again would not unsay it.
+      if (status === 'draft' && current.status !== 'draft') {
+        throw errors.conflict('post-public', `The post is ${current.status}: readers have seen it, so it cannot go back to draft.`, { currentStatus: current.status });
+      }
       const endedAt = status === 'ended' ? (current.endedAt ?? now) : null;
       if (patch.slug !== undefined && patch.slug !== current.slug) this.rename(current, patch.slug, now, patch.reclaimSlug);
       if (patch.coverImage !== undefined) posts.setCoverImage(current.id, patch.coverImage);
@@ -125,7 +136,7 @@ export class PostService {
     const { db, posts, entries, changes, audit } = this.deps.stores;
     const now = nowIso(this.deps);
     const logged = db.transaction(() => {
-      const current = this.bySlug(slug);
+      const current = this.bySlug(slug, 'newsroom');
       if (current.version !== version) {
         throw errors.preconditionFailed(`The post is at version ${current.version}, not ${version}.`, { post: current });
       }
@@ -155,7 +166,7 @@ export class PostService {
   /** Changes the slug; the old one keeps redirecting (301) to the post. Runs inside update's transaction. */
   private rename(current: Post, slug: string, now: string, reclaim: boolean | undefined): void {
     const { posts } = this.deps.stores;
-    const owner = posts.bySlug(slug);
+    const owner = posts.bySlugIncludingDrafts(slug);
     if (owner) throw errors.conflict('slug-taken', `A post with the slug "${slug}" already exists; choose another slug.`, { slug });
     this.refuseRedirectingSlug(slug, current.id, reclaim);
     posts.rename(current.id, current.slug, slug, now);
@@ -167,31 +178,35 @@ export class PostService {
    */
   private refuseRedirectingSlug(slug: string, ownId: number | undefined, reclaim: boolean | undefined): void {
     const { posts } = this.deps.stores;
-    const movedTo = posts.movedTo(slug);
+    const movedTo = posts.movedToIncludingDrafts(slug);
     if (movedTo === undefined || reclaim) return;
-    if (ownId !== undefined && posts.bySlug(movedTo)?.id === ownId) return;
+    if (ownId !== undefined && posts.bySlugIncludingDrafts(movedTo)?.id === ownId) return;
     throw errors.conflict('slug-redirects', `The slug "${slug}" still redirects to the post "${movedTo}"; choose another slug, or send reclaimSlug: true to take it over.`, { slug, redirectsTo: movedTo });
   }
 
   /** The current slug of a post that used to be at `slug`, if it moved. */
-  movedTo(slug: string): string | undefined {
-    return this.deps.stores.posts.movedTo(slug);
+  movedTo(slug: string, audience: Audience = 'public'): string | undefined {
+    const { posts } = this.deps.stores;
+    return audience === 'newsroom' ? posts.movedToIncludingDrafts(slug) : posts.movedTo(slug);
   }
 
-  bySlug(slug: string): Post {
-    const post = this.deps.stores.posts.bySlug(slug);
+  /** The post at `slug` (404 otherwise); a draft post only for the newsroom. */
+  bySlug(slug: string, audience: Audience = 'public'): Post {
+    const { posts } = this.deps.stores;
+    const post = audience === 'newsroom' ? posts.bySlugIncludingDrafts(slug) : posts.bySlug(slug);
     if (!post) throw errors.notFound(`The post "${slug}"`);
     return post;
   }
 
-  list(filter: { status?: PostStatus | undefined; limit: number }): Post[] {
-    return this.deps.stores.posts.list(filter);
+  list(filter: { status?: PostStatus | undefined; limit: number }, audience: Audience = 'public'): Post[] {
+    const { posts } = this.deps.stores;
+    return audience === 'newsroom' ? posts.listIncludingDrafts(filter) : posts.list(filter);
   }
 
-  /** The newsroom's post list: each post with its entry count and when it last changed. */
+  /** The newsroom's post list: each post (drafts too) with its entry count and when it last changed. */
   withActivity(limit: number): (Post & PostActivity)[] {
     const { posts } = this.deps.stores;
-    return posts.list({ limit }).map((post) => ({ ...post, ...posts.activity(post.id) }));
+    return posts.listIncludingDrafts({ limit }).map((post) => ({ ...post, ...posts.activity(post.id) }));
   }
 
   /** The home page's cards: each post with its entry count, last change and image (shareImage). */
@@ -224,8 +239,8 @@ export class PostService {
   }
 
   /** The post with its newest entries; read in one synchronous step, so lastSeq matches the entries. */
-  withLatestEntries(slug: string, limit = FIRST_PAGE_SIZE): { post: Post } & EntryPage {
-    const post = this.bySlug(slug);
+  withLatestEntries(slug: string, limit = FIRST_PAGE_SIZE, audience: Audience = 'public'): { post: Post } & EntryPage {
+    const post = this.bySlug(slug, audience);
     return { post, ...this.page(this.deps.stores.entries.latest(post.id, limit + 1), limit) };
   }
 
@@ -255,8 +270,8 @@ export class PostService {
     return { keyEvents: entries.keyEvents(post.id, KEY_EVENTS_SHOWN).map(presentEntry), pinned: pinned ? presentEntry(pinned) : null };
   }
 
-  entriesBefore(slug: string, cursor: EntryCursor | undefined, limit: number): EntryPage & { lastSeq: number } {
-    const post = this.bySlug(slug);
+  entriesBefore(slug: string, cursor: EntryCursor | undefined, limit: number, audience: Audience = 'public'): EntryPage & { lastSeq: number } {
+    const post = this.bySlug(slug, audience);
     const { entries } = this.deps.stores;
     // One more row than asked tells whether anything is left: a post of exactly 50 entries
     // has no earlier page, and "Load earlier" no empty last click.
@@ -269,8 +284,8 @@ export class PostService {
    * start, like an article) or those just after `cursor` ("Load later entries"), weighing at most
    * what any page may weigh; `laterCursor` points at the last entry kept when more follow.
    */
-  entriesAfter(slug: string, cursor: EntryCursor | undefined, limit: number): EntryPage & { lastSeq: number } {
-    const post = this.bySlug(slug);
+  entriesAfter(slug: string, cursor: EntryCursor | undefined, limit: number, audience: Audience = 'public'): EntryPage & { lastSeq: number } {
+    const post = this.bySlug(slug, audience);
     return { ...this.forwardPage(post, cursor, limit), lastSeq: post.lastSeq };
   }
 
@@ -302,9 +317,10 @@ export class PostService {
     };
   }
 
-  changesSince(slug: string, since: number, limit: number): { changes: Change[]; lastSeq: number } {
+  changesSince(slug: string, since: number, limit: number, audience: Audience = 'public'): { changes: Change[]; lastSeq: number } {
     // Catch-up from a page opened before a slug rename still works.
-    const post = this.deps.stores.posts.bySlugOrFormer(slug);
+    const { posts } = this.deps.stores;
+    const post = audience === 'newsroom' ? posts.bySlugOrFormerIncludingDrafts(slug) : posts.bySlugOrFormer(slug);
     if (!post) throw errors.notFound(`The post "${slug}"`);
     return { changes: this.deps.stores.changes.since(post.id, since, limit, CHANGES_MAX_BYTES), lastSeq: post.lastSeq };
   }

@@ -97,7 +97,10 @@ export class PostStore {
     this.statements = {
       insert: db.prepare(`INSERT INTO posts (slug, title, description, summary, summary_html, status, starts_at, ended_at, timezone, language, tags, categories, created_by, created_at, updated_at)
         VALUES (@slug, @title, @description, @summary, @summaryHtml, @status, @startsAt, @endedAt, @timezone, @language, @tags, @categories, @createdBy, @now, @now) RETURNING *`),
-      bySlug: db.prepare('SELECT * FROM posts WHERE slug = ? AND deleted_at IS NULL'),
+      // `@drafts = 0` (every lookup but the *IncludingDrafts ones): a draft post does not exist.
+      bySlug: db.prepare(`SELECT * FROM posts WHERE slug = @slug AND deleted_at IS NULL AND (@drafts = 1 OR status != 'draft')`),
+      isDraft: db.prepare(`SELECT 1 FROM posts WHERE id = ? AND status = 'draft'`).pluck(),
+      isPublic: db.prepare(`SELECT 1 FROM posts WHERE id = ? AND deleted_at IS NULL AND status != 'draft'`).pluck(),
       byId: db.prepare('SELECT * FROM posts WHERE id = ?'),
       activity: db.prepare(`SELECT
         (SELECT COUNT(*) FROM entries e WHERE e.post_id = p.id AND e.deleted_at IS NULL) AS entries,
@@ -106,7 +109,7 @@ export class PostStore {
       // Sanitized HTML (render/markdown.ts): an <img> keeps only src, alt, title, width and height, quoted.
       firstImageHtml: db.prepare(`SELECT html FROM entries WHERE post_id = ? AND deleted_at IS NULL AND instr(html, '<img') > 0
         ORDER BY created_at, id LIMIT 1`).pluck(),
-      list: db.prepare(`SELECT * FROM posts WHERE deleted_at IS NULL AND (@status IS NULL OR status = @status)
+      list: db.prepare(`SELECT * FROM posts WHERE deleted_at IS NULL AND (@status IS NULL OR status = @status) AND (@drafts = 1 OR status != 'draft')
         ORDER BY created_at DESC, id DESC LIMIT @limit`),
       update: db.prepare(`UPDATE posts SET title = @title, description = @description, summary = COALESCE(@summary, summary),
         summary_html = COALESCE(@summaryHtml, summary_html), status = @status, starts_at = @startsAt,
@@ -120,10 +123,11 @@ export class PostStore {
         ON CONFLICT (slug) DO UPDATE SET post_id = excluded.post_id, created_at = excluded.created_at`),
       setSlug: db.prepare('UPDATE posts SET slug = ? WHERE id = ?'),
       idBySlugOrFormer: db.prepare(
-        'SELECT COALESCE((SELECT id FROM posts WHERE slug = @slug AND deleted_at IS NULL), (SELECT post_id FROM post_slug_history WHERE slug = @slug)) AS id',
+        `SELECT COALESCE((SELECT id FROM posts WHERE slug = @slug AND deleted_at IS NULL AND status != 'draft'),
+          (SELECT h.post_id FROM post_slug_history h JOIN posts p ON p.id = h.post_id WHERE h.slug = @slug AND p.status != 'draft')) AS id`,
       ),
       lastSeq: db.prepare('SELECT last_seq FROM posts WHERE id = ?'),
-      movedTo: db.prepare('SELECT p.slug FROM post_slug_history h JOIN posts p ON p.id = h.post_id WHERE h.slug = ? AND p.deleted_at IS NULL'),
+      movedTo: db.prepare(`SELECT p.slug FROM post_slug_history h JOIN posts p ON p.id = h.post_id WHERE h.slug = @slug AND p.deleted_at IS NULL AND (@drafts = 1 OR p.status != 'draft')`),
       // The slug becomes one no URL can name (SLUG_PATTERN has no "~"), so the real one is free again.
       markDeleted: db.prepare(`UPDATE posts SET deleted_at = @now, updated_at = @now, slug = '~deleted-' || id, import_key = NULL WHERE id = @id AND deleted_at IS NULL`),
       forgetSlugs: db.prepare('DELETE FROM post_slug_history WHERE post_id = ?'),
@@ -141,18 +145,46 @@ export class PostStore {
     return this.toPost(row as PostRow);
   }
 
+  /** The public post at `slug`: a draft post (issue 17) is not found, so a surface that forgets to ask gives a 404, never a leak. */
   bySlug(slug: string): Post | undefined {
-    const row = this.statements.bySlug.get(slug) as PostRow | undefined;
+    const row = this.statements.bySlug.get({ slug, drafts: 0 }) as PostRow | undefined;
     return row && this.toPost(row);
   }
 
+  /** The post at `slug`, a draft too: for the newsroom's signed-in routes only. */
+  bySlugIncludingDrafts(slug: string): Post | undefined {
+    const row = this.statements.bySlug.get({ slug, drafts: 1 }) as PostRow | undefined;
+    return row && this.toPost(row);
+  }
+
+  /** Whether the post is a draft (issue 17): its changes go to the newsroom's desks only (services/draft-post-gate.ts). */
+  isDraft(id: number): boolean {
+    return this.statements.isDraft.get(id) === 1;
+  }
+
+  /** Whether readers may know the post (not deleted, not a draft): for public routes that reach a post by an entry's or poll's id. */
+  isPublic(id: number): boolean {
+    return this.statements.isPublic.get(id) === 1;
+  }
+
+  /**
+   * Any post by its id, drafts and deleted ones too: ids the server holds itself (a change, a
+   * draft entry, a question). A public route that takes an id from its URL checks isPublic.
+   */
   byId(id: number): Post | undefined {
     const row = this.statements.byId.get(id) as PostRow | undefined;
     return row && this.toPost(row);
   }
 
+  /** The public posts, newest first: never a draft. */
   list(filter: { status?: PostStatus | undefined; limit: number }): Post[] {
-    const rows = this.statements.list.all({ status: filter.status ?? null, limit: filter.limit }) as PostRow[];
+    const rows = this.statements.list.all({ status: filter.status ?? null, limit: filter.limit, drafts: 0 }) as PostRow[];
+    return rows.map((row) => this.toPost(row));
+  }
+
+  /** Every post, drafts too: the newsroom's lists. */
+  listIncludingDrafts(filter: { status?: PostStatus | undefined; limit: number }): Post[] {
+    const rows = this.statements.list.all({ status: filter.status ?? null, limit: filter.limit, drafts: 1 }) as PostRow[];
     return rows.map((row) => this.toPost(row));
   }
 
@@ -204,7 +236,13 @@ export class PostStore {
     return this.bySlug(moved ?? slug);
   }
 
-  /** bySlugOrFormer's id alone, in one query: what every subscribing reader asks. */
+  /** bySlugOrFormer, drafts too: the newsroom's. */
+  bySlugOrFormerIncludingDrafts(slug: string): Post | undefined {
+    const moved = this.bySlugIncludingDrafts(slug) ? undefined : this.movedToIncludingDrafts(slug);
+    return this.bySlugIncludingDrafts(moved ?? slug);
+  }
+
+  /** bySlugOrFormer's id alone, in one query: what every subscribing reader asks (never a draft). */
   idBySlugOrFormer(slug: string): number | undefined {
     return (this.statements.idBySlugOrFormer.get({ slug }) as { id: number | null }).id ?? undefined;
   }
@@ -223,9 +261,14 @@ export class PostStore {
     return toPost(row, this.defaultLanguage);
   }
 
-  /** Where a post that used to live at `slug` lives now. */
+  /** Where a public post that used to live at `slug` lives now. */
   movedTo(slug: string): string | undefined {
-    return (this.statements.movedTo.get(slug) as { slug: string } | undefined)?.slug;
+    return (this.statements.movedTo.get({ slug, drafts: 0 }) as { slug: string } | undefined)?.slug;
+  }
+
+  /** movedTo, drafts too: the newsroom's (and slug checks, which must see every post). */
+  movedToIncludingDrafts(slug: string): string | undefined {
+    return (this.statements.movedTo.get({ slug, drafts: 1 }) as { slug: string } | undefined)?.slug;
   }
 }
 

@@ -23,7 +23,8 @@ export class ReactionStore {
         `SELECT r.entry_id, r.kind, count(*) AS n FROM reactions r JOIN entries e ON e.id = r.entry_id
          WHERE r.post_id = ? AND e.deleted_at IS NULL GROUP BY r.entry_id, r.kind`,
       ),
-      postExists: db.prepare<[number], { id: number }>('SELECT id FROM posts WHERE id = ? AND deleted_at IS NULL'),
+      // A draft post's entries (issue 17) take no reactions: readers cannot know them.
+      postExists: db.prepare<[number], { id: number }>(`SELECT id FROM posts WHERE id = ? AND deleted_at IS NULL AND status != 'draft'`),
       settings: db.prepare<[number], SettingsRow>('SELECT reactions, questions, question_links FROM participation_settings WHERE post_id = ?'),
       saveSettings: db.prepare(`INSERT INTO participation_settings (post_id, reactions, questions, question_links) VALUES (@postId, @reactions, @questions, @questionLinks)
         ON CONFLICT (post_id) DO UPDATE SET reactions = excluded.reactions, questions = excluded.questions, question_links = excluded.question_links`),

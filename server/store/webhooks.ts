@@ -48,8 +48,9 @@ export class WebhookStore {
       insert: db.prepare(`INSERT INTO webhook_endpoints (url, post_id, secret, description, active, created_by, created_at, updated_at)
         VALUES (@url, @postId, @secret, @description, @active, @createdBy, @now, @now) RETURNING id`),
       // From now on: every post it follows starts at its current end (a site-wide endpoint: every existing post).
+      // A draft post (issue 17) has no public history yet: it gets none, so once public it goes out from its start.
       startCursors: db.prepare(`INSERT INTO webhook_cursors (endpoint_id, post_id, delivered_seq)
-        SELECT @id, p.id, p.last_seq FROM posts p WHERE @postId IS NULL OR p.id = @postId`),
+        SELECT @id, p.id, p.last_seq FROM posts p WHERE (@postId IS NULL OR p.id = @postId) AND p.status != 'draft'`),
       byId: db.prepare('SELECT * FROM webhook_endpoints WHERE id = ?'),
       all: db.prepare('SELECT * FROM webhook_endpoints ORDER BY id'),
       // Active endpoints whose head delivery is not waiting for its retry time.
@@ -64,11 +65,11 @@ export class WebhookStore {
         FROM posts p
         LEFT JOIN webhook_cursors c ON c.endpoint_id = @id AND c.post_id = p.id
         JOIN changes ch ON ch.post_id = p.id AND ch.seq = coalesce(c.delivered_seq, 0) + 1
-        WHERE (@postId IS NULL OR p.id = @postId) AND p.last_seq > coalesce(c.delivered_seq, 0)
+        WHERE (@postId IS NULL OR p.id = @postId) AND p.last_seq > coalesce(c.delivered_seq, 0) AND p.status != 'draft'
         ORDER BY ch.created_at, p.id LIMIT 1`),
       pending: db.prepare(`SELECT coalesce(sum(p.last_seq - coalesce(c.delivered_seq, 0)), 0) AS pending
         FROM posts p LEFT JOIN webhook_cursors c ON c.endpoint_id = @id AND c.post_id = p.id
-        WHERE (@postId IS NULL OR p.id = @postId) AND p.last_seq > coalesce(c.delivered_seq, 0)`),
+        WHERE (@postId IS NULL OR p.id = @postId) AND p.last_seq > coalesce(c.delivered_seq, 0) AND p.status != 'draft'`),
       cursor: db.prepare('SELECT delivered_seq, generation FROM webhook_cursors WHERE endpoint_id = ? AND post_id = ?'),
       // Moves only from where the delivery started: a replay meanwhile wins.
       advance: db.prepare(`INSERT INTO webhook_cursors (endpoint_id, post_id, delivered_seq, generation) VALUES (@id, @postId, @seq, @generation)

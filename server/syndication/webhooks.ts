@@ -27,7 +27,8 @@ export class Webhooks {
 
   async create(actor: Actor, input: Input): Promise<WebhookCreated> {
     await this.checkUrl(input.url);
-    const post = input.post ? this.deps.posts.bySlug(input.post) : undefined;
+    // Admins may register one for a draft post: it delivers once the post is public (store/webhooks.ts).
+    const post = input.post ? this.deps.posts.bySlugIncludingDrafts(input.post) : undefined;
     if (input.post && !post) throw errors.unprocessable('unknown-post', `post: there is no post "${input.post}" to follow.`, { field: 'post' });
     const secret = newSecret();
     const now = new Date().toISOString();
@@ -62,7 +63,7 @@ export class Webhooks {
     const current = this.view(id);
     const slug = input.post ?? current.post?.slug;
     if (!slug) throw errors.unprocessable('replay-post-required', 'post: this endpoint follows every post; name the post to replay.', { field: 'post' });
-    const post = this.deps.posts.bySlug(slug);
+    const post = this.deps.posts.bySlugIncludingDrafts(slug);
     if (!post) throw errors.unprocessable('unknown-post', `post: there is no post "${slug}".`, { field: 'post' });
     if (current.post && current.post.id !== post.id) throw errors.unprocessable('replay-other-post', `post: this endpoint follows "${current.post.slug}" only.`, { field: 'post' });
     if (input.fromSeq > post.lastSeq) {

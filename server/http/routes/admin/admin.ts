@@ -39,14 +39,15 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/admin/posts/:slug', { schema: { params: slugParams } }, async (request, reply) => {
     const { actor, csrfToken } = sessionOf(request);
     try {
-      const post = app.services.posts.bySlug(request.params.slug);
+      // The newsroom's composer: a draft post's desk too (issue 17).
+      const post = app.services.posts.bySlug(request.params.slug, 'newsroom');
       const site = app.services.site.get();
       const linkEmbeds = newsroomLinkEmbedPolicy(site.linkEmbeds);
       allowLinkEmbeds(reply, app.config, linkEmbeds);
       return reply.type(HTML).send(composerPage(app.assets, actor, csrfToken, post, publicOrigin(request), app.config.http.embedOrigins, site, { ...linkEmbeds, enabled: site.linkEmbeds.enabled }));
     } catch (error) {
       if (error instanceof AppError && error.status === 404) {
-        const moved = app.services.posts.movedTo(request.params.slug);
+        const moved = app.services.posts.movedTo(request.params.slug, 'newsroom');
         if (moved) return reply.redirect(`/admin/posts/${moved}`, 301);
         return reply.code(404).type(HTML).send(notFoundPage(app.assets));
       }

@@ -8,6 +8,7 @@ import { PUBLIC_CACHE } from '../../caching.js';
 import { hasRole } from '../../../domain/roles.js';
 import { requireRole, requireUser } from '../../plugins/auth.js';
 import { parseIdempotencyKey, parseIfMatch } from '../../preconditions.js';
+import { audienceOf } from '../../audience.js';
 
 /**
  * Entries, everything about them in one place: a post's entries (paged back in time), writing,
@@ -32,15 +33,16 @@ export const entryRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/api/posts/:slug/entries', { schema: { params: slugParams, querystring: entriesQuery, response: { 200: entriesOutput } } }, async (request, reply) => {
     const { before, after, at, limit } = request.query;
+    const audience = audienceOf(request);
     reply.header('Cache-Control', PUBLIC_CACHE);
     if (after !== undefined) {
       const from = after === FROM_START ? undefined : decodeCursor(after);
       if (after !== FROM_START && !from) throw invalidCursor('after');
-      return posts.entriesAfter(request.params.slug, from, limit);
+      return posts.entriesAfter(request.params.slug, from, limit, audience);
     }
     const cursor = before === undefined ? (at === undefined ? undefined : atOrBefore(at)) : decodeCursor(before);
     if (before !== undefined && !cursor) throw invalidCursor('before');
-    return posts.entriesBefore(request.params.slug, cursor, limit);
+    return posts.entriesBefore(request.params.slug, cursor, limit, audience);
   });
 
   app.post(
@@ -71,6 +73,8 @@ export const entryRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/api/entries/:id', { schema: { params: idParams, response: { 200: entrySchema } } }, async (request, reply) => {
     const entry = entries.byId(request.params.id);
+    // An entry of a draft post (issue 17) is the newsroom's: ids count up, so a reader could guess one.
+    if (audienceOf(request) === 'public' && !app.stores.posts.isPublic(entry.postId)) throw errors.notFound(`The entry ${request.params.id}`);
     return reply.header('ETag', `"${entry.version}"`).send(entry);
   });
 
@@ -95,7 +99,7 @@ export const entryRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/api/posts/:slug/deleted', { preHandler: requireUser, schema: { params: slugParams, response: { 200: deletedEntriesOutput } } }, async (request, reply) => {
-    const post = posts.bySlug(request.params.slug);
+    const post = posts.bySlug(request.params.slug, 'newsroom');
     return reply.header('Cache-Control', 'no-store').send({ entries: entries.deletedIn(post.id) });
   });
 

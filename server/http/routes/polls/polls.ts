@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { entrySchema, idParams, pollInput, pollSchema, postPolls, slugParams, voteInput, voteOutput } from '../../../../contract/index.js';
 import { requireUser } from '../../plugins/auth.js';
+import { audienceOf } from '../../audience.js';
 import { readerLimit } from '../reactions/reactions.js';
 
 /**
@@ -22,7 +23,7 @@ export const pollRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.get('/api/posts/:slug/polls', { schema: { params: slugParams, response: { 200: postPolls } } }, async (request, reply) => {
-    const post = app.services.posts.bySlug(request.params.slug);
+    const post = app.services.posts.bySlug(request.params.slug, audienceOf(request));
     return reply.header('Cache-Control', 'public, max-age=1').send({ polls: polls.ofPost(post.id) });
   });
 

@@ -52,12 +52,12 @@ export const questionRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.get('/api/posts/:slug/questions', { preHandler: requireUser, schema: { params: slugParams, response: { 200: questionQueue } } }, async (request, reply) => {
-    const post = app.services.posts.bySlug(request.params.slug);
+    const post = app.services.posts.bySlug(request.params.slug, 'newsroom');
     return reply.header('Cache-Control', 'no-store').send(questions.queue(post.id));
   });
 
   app.get('/api/posts/:slug/questions/events', { preHandler: requireUser, schema: { params: slugParams } }, async (request, reply) => {
-    const post = app.services.posts.bySlug(request.params.slug);
+    const post = app.services.posts.bySlug(request.params.slug, 'newsroom');
     reply.hijack();
     const stream = reply.raw;
     stream.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no', 'x-content-type-options': 'nosniff' });

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { idParams, participationPatch, participationSettings, postReactions, reactInput, reactOutput, slugParams } from '../../../../contract/index.js';
 import { AppError } from '../../../domain/errors.js';
 import { requireRole } from '../../plugins/auth.js';
+import { audienceOf } from '../../audience.js';
 
 /**
  * Reactions (issue 19): a reader reacts to an entry (anonymous: a browser-made id, one reaction
@@ -41,13 +42,13 @@ export const reactionRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.get('/api/posts/:slug/reactions', { schema: { params: slugParams, response: { 200: postReactions } } }, async (request, reply) => {
-    const post = app.services.posts.bySlug(request.params.slug);
+    const post = app.services.posts.bySlug(request.params.slug, audienceOf(request));
     // Counts move every second at a keynote: a second's micro-caching is all they can take.
     return reply.header('Cache-Control', 'public, max-age=1').send(reactions.ofPost(post.id));
   });
 
   app.get('/api/posts/:slug/participation', { schema: { params: slugParams, response: { 200: participationSettings } } }, async (request, reply) => {
-    const post = app.services.posts.bySlug(request.params.slug);
+    const post = app.services.posts.bySlug(request.params.slug, audienceOf(request));
     return reply.header('Cache-Control', 'no-cache').send(reactions.settings(post.id));
   });
 
@@ -55,7 +56,7 @@ export const reactionRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/posts/:slug/participation',
     { preHandler: requireRole('editor'), schema: { params: slugParams, body: participationPatch, response: { 200: participationSettings } } },
     async (request, reply) => {
-      const post = app.services.posts.bySlug(request.params.slug);
+      const post = app.services.posts.bySlug(request.params.slug, 'newsroom');
       const settings = reactions.updateSettings(post.id, post.slug, request.body);
       return reply.header('Cache-Control', 'no-store').send(settings);
     },
