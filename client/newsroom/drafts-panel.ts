@@ -2,6 +2,7 @@ import type { Draft } from '../../contract/index.js';
 import { deleteDraft, publishDraft, updateDraft } from './drafts-api.js';
 import { clockElement } from './clock.js';
 import { element } from './dom.js';
+import { deskMetaLines, entryMetaFields } from './entry-meta-fields.js';
 import { errorText } from './notices.js';
 import { isEditor, type Viewer } from './timeline.js';
 
@@ -19,7 +20,15 @@ export type DraftList = { render(drafts: Draft[]): void };
 
 const STATE_LABEL: Record<Draft['state'], string> = { draft: 'Draft', submitted: 'Waiting for review', scheduled: 'Scheduled', rejected: 'Rejected' };
 
-/** The item's header: who wrote it, where it is, when it was last saved (and by whom, when not its author). */
+/**
+ * The item's header: who wrote it, where it is, when it was last saved (and by whom, when not its
+ * author); then its headline and what else it will be published with (co-authors, location,
+ * label, tags), as the desk shows an entry's.
+ */
+export function draftHead(draft: Draft): HTMLElement[] {
+  return [draftHeader(draft), ...deskMetaLines(draft)];
+}
+
 export function draftHeader(draft: Draft): HTMLElement {
   const header = element('header', {}, element('span', { className: 'author' }, draft.author.name), ' ', element('span', { className: `badge draft-state draft-state-${draft.state}` }, STATE_LABEL[draft.state]));
   if (draft.state === 'scheduled' && draft.publishAt) header.append(' for ', clockElement(draft.publishAt, 'seconds'));
@@ -104,8 +113,11 @@ export function setupDraftsPanel(root: HTMLElement, viewer: Viewer, saved: (draf
     const textarea = element('textarea', { rows: 4, value: draft.body, ariaLabel: `Edit the draft by ${draft.author.name}` });
     const save = element('button', { type: 'button' }, 'Save');
     const cancel = element('button', { type: 'button' }, 'Cancel');
-    const form = element('div', { className: 'draft-edit' }, textarea, element('div', { className: 'draft-actions' }, save, ' ', cancel));
+    // Its headline, location, label, tags and co-authors, as an entry's editor has them (the byline stays its author).
+    const meta = entryMetaFields(draft, viewer, textarea, { kind: 'draft' });
+    const form = element('div', { className: 'draft-edit' }, meta.element, textarea, ...meta.belowBody, element('div', { className: 'draft-actions' }, save, ' ', cancel));
     node.querySelector('.entry-body')!.replaceWith(form);
+    for (const line of node.querySelectorAll(':scope > .desk-headline, :scope > .desk-meta')) line.remove();
     node.querySelector<HTMLElement>(':scope > .draft-actions')!.hidden = true;
     const done = () => {
       editing.delete(draft.id);
@@ -114,7 +126,7 @@ export function setupDraftsPanel(root: HTMLElement, viewer: Viewer, saved: (draf
     cancel.addEventListener('click', done);
     save.addEventListener('click', () =>
       act(node, async () => {
-        saved(await updateDraft(draft, { body: textarea.value }));
+        saved(await updateDraft(draft, meta.patch(textarea.value)));
         done();
       }),
     );
@@ -123,7 +135,7 @@ export function setupDraftsPanel(root: HTMLElement, viewer: Viewer, saved: (draf
 
   const renderItem = (draft: Draft): HTMLElement => {
     const actions = element('div', { className: 'draft-actions' });
-    const node = element('li', { className: 'draft', dataset: { draftId: String(draft.id), state: draft.state } }, draftHeader(draft));
+    const node = element('li', { className: 'draft', dataset: { draftId: String(draft.id), state: draft.state } }, ...draftHead(draft));
     if (draft.note) node.append(element('p', { className: 'draft-note' }, `${draft.state === 'rejected' ? 'Rejected' : 'Returned'} by the editor: ${draft.note}`));
     node.append(draftBody(draft), actions, element('p', { className: 'error draft-error', role: 'alert' }));
     const button = (action: string, label: string, run: () => Promise<unknown>) => {

@@ -1,12 +1,12 @@
 import type { Draft } from '../../contract/index.js';
 import { approveDraft, rejectDraft, returnDraft } from './drafts-api.js';
-import { draftBody, draftHeader, keyedList, type DraftList } from './drafts-panel.js';
+import { draftBody, draftHead, keyedList, type DraftList } from './drafts-panel.js';
 import { element } from './dom.js';
 import { errorText } from './notices.js';
 
 /**
  * The editors' review queue (issue 17): what contributors submitted, oldest first, with a count
- * that follows it live. Approve publishes it credited to its author; Return sends it back as a
+ * that follows it live, each with its headline and co-authors. Approve publishes it credited to its author; Return sends it back as a
  * draft with a note the author sees; Reject closes it (it never reaches readers). Each step is
  * audited on the server.
  */
@@ -21,7 +21,7 @@ export function setupReviewQueue(root: HTMLElement): DraftList {
   const renderItem = (draft: Draft): HTMLElement => {
     const error = element('p', { className: 'error draft-error', role: 'alert' });
     const actions = element('div', { className: 'draft-actions' });
-    const node = element('li', { className: 'draft', dataset: { draftId: String(draft.id), state: draft.state } }, draftHeader(draft), draftBody(draft), actions, error);
+    const node = element('li', { className: 'draft', dataset: { draftId: String(draft.id), state: draft.state } }, ...draftHead(draft), draftBody(draft), actions, error);
     const run = async (action: () => Promise<unknown>) => {
       error.textContent = '';
       try {
