@@ -1,3 +1,4 @@
+import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { adminSession } from './support/admin.js';
 import { auth, createPost, postEntry, uniqueTitle } from './support/api.js';
@@ -94,6 +95,9 @@ test('a contributor’s headline, tag and co-author travel with the draft to the
   await expect(editChips).toContainText(graceName);
   await item.locator('.edit-location').fill('Hall B');
   await item.screenshot({ path: testInfo.outputPath('draft-edit.png') });
+  // The draft's fields are labelled form controls (axe: no serious violation in the Drafts panel while editing).
+  const axe = await new AxeBuilder({ page: writer }).include('#drafts').analyze();
+  expect(axe.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => violation.id)).toEqual([]);
   await item.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(item.locator('.desk-meta')).toHaveText(`with ${graceName} · in Hall B · #launch`);
   await item.locator('[data-draft-action="submit"]').click();
