@@ -112,6 +112,18 @@ test('a contributor’s headline, tag and co-author travel with the draft to the
   await desk.locator('#review-queue').screenshot({ path: testInfo.outputPath('review-queue.png') });
   await expect(reader.locator('#entries')).not.toContainText('Every new phone');
 
+  // The editor opens it: its fields are there; they confirm the claim (an editor's call) and save. It stays in the queue.
+  const queuedId = await queued.getAttribute('data-draft-id');
+  const inQueue = desk.locator(`#review-list .draft[data-draft-id="${queuedId}"]`);
+  await inQueue.locator('[data-draft-action="edit"]').click();
+  await expect(inQueue.locator('.edit-headline')).toHaveValue('Satellite phone for everyone');
+  await expect(inQueue.locator('.edit-location')).toHaveValue('Hall B');
+  await expect(inQueue.getByRole('list', { name: /tags and co-authors/ })).toContainText(graceName);
+  await inQueue.locator('.edit-claim').selectOption('confirmed');
+  await inQueue.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(inQueue.locator('.desk-meta')).toHaveText(`with ${graceName} · in Hall B · Confirmed · #launch`);
+  await expect(desk.locator('#review-count')).toHaveText('1');
+
   await queued.locator('[data-draft-action="approve"]').click();
   await expect(desk.locator('#review-count')).toHaveText('0');
   await expect(desk.locator('#timeline .desk-entry', { hasText: 'Every new phone can text by satellite' })).toHaveCount(1);
@@ -123,6 +135,7 @@ test('a contributor’s headline, tag and co-author travel with the draft to the
   await expect(article.locator('.byline .author')).toHaveText([coraName, graceName]);
   await expect(article.locator('.entry-tags a')).toHaveText(['#launch']);
   await expect(article.locator('.location')).toHaveText('in Hall B');
+  await expect(article.locator('[data-claim]')).toHaveText('Confirmed');
   await article.scrollIntoViewIfNeeded();
   await reader.screenshot({ path: testInfo.outputPath('reader-phone.png') });
   // And after a reload, the same single entry (the page from the server).

@@ -23,7 +23,7 @@ export function setupWorkflow(root: HTMLElement, viewer: Viewer, post: () => Pos
     render();
   };
   const panel = setupDraftsPanel(root, viewer, upsert);
-  const queue = isEditor(viewer) ? setupReviewQueue(root) : undefined;
+  const queue = isEditor(viewer) ? setupReviewQueue(root, viewer, upsert) : undefined;
   const presence = setupDeskPresence(root, viewer);
   const render = () => {
     const all = [...drafts.values()].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || b.id - a.id);
