@@ -128,7 +128,9 @@ describe('a draft\u2019s fields reach readers with the entry, from its first cha
     expect((await t.app.inject(`/posts/${slug}`)).body).not.toContain('Phone ships in March');
 
     // The editor's list shows the fields (the review queue's headline and co-authors).
-    const listed = (await t.app.inject({ url: `/api/posts/${slug}/drafts`, headers: as('editor') })).json<{ drafts: Draft[] }>().drafts[0]!;
+    const list = await t.app.inject({ url: `/api/posts/${slug}/drafts`, headers: as('editor') });
+    expect(list.statusCode, list.body).toBe(200);
+    const listed = list.json<{ drafts: Draft[] }>().drafts[0]!;
     expect(listed).toMatchObject({ headline: 'Phone ships in March', authors: [{ name: 'Cora Contributor' }, { name: 'Grace Photographer' }] });
 
     const approved = await act('editor', 'POST', `/api/drafts/${draft.id}/approve`, draft.version);
@@ -177,6 +179,29 @@ describe('a draft\u2019s fields reach readers with the entry, from its first cha
     const response = await t.app.inject({ method: 'POST', url: `/api/posts/${slug}/entries`, headers: as('contributor'), payload: { body: 'Via entries', state: 'draft', headline: 'Via the entries route', tags: ['x'] } });
     expect(response.statusCode, response.body).toBe(201);
     expect(response.json<Draft>()).toMatchObject({ state: 'draft', headline: 'Via the entries route', tags: ['x'] });
+  });
+});
+
+describe('a draft\u2019s fields stay private until it is published', () => {
+  it('a rejected draft\u2019s headline, tag and location reach no public surface', async () => {
+    const slug = await freshPost();
+    const submitted = (await saveDraft(slug, 'contributor', { body: 'Rumour', state: 'submitted', headline: 'Okapiheadline', tags: ['okapitag'], location: 'Okapiville' })).json<Draft>();
+    expect((await act('editor', 'POST', `/api/drafts/${submitted.id}/reject`, submitted.version, { note: 'No source' })).statusCode).toBe(200);
+    const get = async (path: string) => (await t.app.inject(path)).body;
+    const surfaces = {
+      page: await get(`/posts/${slug}`),
+      api: await get(`/api/posts/${slug}`),
+      entries: await get(`/api/posts/${slug}/entries`),
+      changes: await get(`/api/posts/${slug}/changes?since=0`),
+      atom: await get(`/posts/${slug}/feed.atom`),
+      markdown: await get(`/posts/${slug}.md`),
+      json: JSON.stringify(t.app.services.archives.exportJson(slug)),
+      search: await get(`/api/posts/${slug}/search?q=okapiheadline`),
+      tagged: await get(`/posts/${slug}?tag=okapitag`),
+    };
+    for (const [surface, text] of Object.entries(surfaces)) {
+      for (const secret of ['Okapiheadline', 'okapitag', 'Okapiville']) expect(text.includes(secret) && !(surface === 'tagged' && secret === 'okapitag' && !text.includes('data-tag="okapitag"')), `${surface}: ${secret}`).toBe(false);
+    }
   });
 });
 
