@@ -3,6 +3,7 @@ import { isoDateTime, personRef, slugParam } from './common.js';
 import { ENTRY_BODY_MAX, entryInput } from './entry.js';
 import type { Change } from './change.js';
 import type { SubscribeAck } from './socket.js';
+import { bylineSchema, claimSchema, correctionInput, entryMetaInput } from './entry-meta.js';
 
 /**
  * Entries before they are public (issue 17): drafts shared with the post's newsroom, entries
@@ -41,6 +42,15 @@ export const draftSchema = z.object({
   updatedAt: z.string(),
   /** Who saved it last. */
   updatedBy: personRef.nullable(),
+  /**
+   * The entry's own fields (contract/entry-meta.ts), copied onto the entry when it is published:
+   * `authors` is the byline (`author`) then the co-authors. No correction: a draft was never public.
+   */
+  headline: z.string().nullable(),
+  authors: z.array(bylineSchema),
+  location: z.string().nullable(),
+  tags: z.array(z.string()),
+  claim: claimSchema.nullable(),
 });
 export type Draft = z.infer<typeof draftSchema>;
 export const draftsOutput = z.object({ drafts: z.array(draftSchema) });
@@ -64,18 +74,31 @@ const publishAtRule = { error: 'publishAt goes with state "scheduled", and state
 export const entryWriteInput = entryInput.extend({ state: entryState.optional(), publishAt: isoDateTime.optional() }).refine(publishAtMatchesState, publishAtRule);
 export type EntryWriteInput = z.infer<typeof entryWriteInput>;
 
-/** `POST /api/posts/:slug/drafts`: a draft, a submission or a scheduled entry. */
+/**
+ * The entry fields a draft takes, as an entry's create and PATCH validate them (contract/entry-meta.ts).
+ * `correction` is accepted by the schema only so that the service can refuse it with a 422 saying
+ * why (a draft has never been public: there is nothing to correct), rather than "unknown key".
+ */
+const draftMeta = { ...entryMetaInput, correction: correctionInput };
+
+/** `POST /api/posts/:slug/drafts`: a draft, a submission or a scheduled entry, with the entry's fields. */
 export const draftInput = z
-  .strictObject({ body, keyEvent: z.boolean().optional(), state: z.enum(['draft', 'submitted', 'scheduled']).default('draft'), publishAt: isoDateTime.optional() })
+  .strictObject({
+    body,
+    keyEvent: z.boolean().optional(),
+    state: z.enum(['draft', 'submitted', 'scheduled']).default('draft'),
+    publishAt: isoDateTime.optional(),
+    ...z.object(draftMeta).partial().shape,
+  })
   .refine(publishAtMatchesState, publishAtRule);
 export type DraftInput = z.infer<typeof draftInput>;
 
 /**
- * `PATCH /api/drafts/:id` (with If-Match): the text, the key-moment flag, or moving it between
- * draft, submitted and scheduled (with publishAt). Publishing has its own route.
+ * `PATCH /api/drafts/:id` (with If-Match): the text, the key-moment flag, the entry's fields, or
+ * moving it between draft, submitted and scheduled (with publishAt). Publishing has its own route.
  */
 export const draftPatch = z
-  .strictObject({ body, keyEvent: z.boolean(), state: z.enum(['draft', 'submitted', 'scheduled']), publishAt: isoDateTime })
+  .strictObject({ body, keyEvent: z.boolean(), state: z.enum(['draft', 'submitted', 'scheduled']), publishAt: isoDateTime, ...draftMeta })
   .partial()
   .refine((patch) => Object.keys(patch).length > 0, { error: 'send at least one field to change' })
   .refine((patch) => patch.publishAt === undefined || patch.state === 'scheduled', { error: 'publishAt goes with state "scheduled"', path: ['publishAt'] })

@@ -37,6 +37,20 @@ export const entryMetaOutput = {
   correction: correctionSchema.nullable().optional(),
 };
 
+/**
+ * The fields as a revision saved them (migration 0018), for the history view and its restore.
+ * Absent on revisions saved before then (their fields are unknown). `authors`: the byline first;
+ * `correction`: the public note the entry carried at that version.
+ */
+export const revisionMetaOutput = {
+  headline: z.string().nullable().optional(),
+  authors: z.array(personRef).optional(),
+  location: z.string().nullable().optional(),
+  tags: z.array(z.string()).optional(),
+  claim: claimSchema.nullable().optional(),
+  correction: z.string().nullable().optional(),
+};
+
 /** Blank is none: an empty headline or location clears it. */
 const optionalText = (max: number) =>
   z

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isoDateTime, personRef } from './common.js';
-import { correctionInput, entryMetaInput, entryMetaOutput } from './entry-meta.js';
+import { correctionInput, entryMetaInput, entryMetaOutput, revisionMetaOutput } from './entry-meta.js';
 
 /** One timestamped update inside a post. */
 
@@ -114,6 +114,8 @@ export const revisionSchema = z.object({
   shownAt: z.string().nullable(),
   actor: personRef.nullable(),
   createdAt: z.string(),
+  /** Headline, authors, location, tags, claim and correction note at this version (contract/entry-meta.ts). */
+  ...revisionMetaOutput,
 });
 export type Revision = z.infer<typeof revisionSchema>;
 /** A revision as stored: the HTML is rendered when the history is asked for. */

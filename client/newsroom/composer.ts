@@ -26,8 +26,8 @@ export function startComposer(root: HTMLElement, viewer: Viewer): void {
   setEventZone(timeZone); // One clock: every time on the page is in the event zone, and follows it.
   const notice = setupPostNotice(root, viewer, post);
 
-  setupWriting(root, viewer.id, () => post, timeZone);
-  setupWorkflow(root, viewer, () => post);
+  const { entryBox } = setupWriting(root, viewer.id, () => post, timeZone);
+  setupWorkflow(root, viewer, () => post, entryBox);
 
   const connection = root.querySelector<HTMLElement>('#connection')!;
   const desk = setupDesk(root, viewer, timeZone, () => post.slug, (cursor, limit) => feed.loadOlder(cursor, limit));

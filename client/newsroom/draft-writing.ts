@@ -2,33 +2,31 @@ import type { Draft, Post } from '../../contract/index.js';
 import { eventZone, fromEventInput, nextFullHourInput } from './clock.js';
 import { saveDraft } from './drafts-api.js';
 import { element } from './dom.js';
+import type { EntryBox } from './entry-box.js';
 import { errorText } from './notices.js';
 import type { Viewer } from './timeline.js';
 
 /**
  * The box's other ways out (issue 17), beside Publish: Save draft (shared with the desk),
  * Submit for review (contributors, whose Publish is not there and whose Ctrl+Enter submits), and
- * Schedule at a time in the event's zone (authors and above). A saved text leaves the box as a
- * published one does.
+ * Schedule at a time in the event's zone (authors and above). The box is read as Publish reads
+ * it: `/headline`, `/location`, `#tag` and `@name` become the draft's fields (a `/pin` waits for
+ * the entry: a draft cannot be pinned). A saved text leaves the box as a published one does.
  */
-export function setupDraftWriting(root: HTMLElement, viewer: Viewer, post: () => Post, saved: (draft: Draft) => void): void {
+export function setupDraftWriting(root: HTMLElement, viewer: Viewer, post: () => Post, saved: (draft: Draft) => void, box: EntryBox): void {
   const textarea = root.querySelector<HTMLTextAreaElement>('#entry-body')!;
-  const keyEvent = root.querySelector<HTMLInputElement>('#entry-key-event')!;
   const publish = root.querySelector<HTMLButtonElement>('#publish')!;
   const status = element('span', { className: 'error', id: 'draft-status', role: 'alert' });
   const contributor = viewer.role === 'contributor';
 
   const send = async (state: 'draft' | 'submitted' | 'scheduled', publishAt?: string) => {
-    const body = textarea.value;
-    if (!body.trim()) return;
+    const collected = box.collect();
+    if (!collected) return;
+    const { pin: _pin, ...fields } = collected.meta;
     status.textContent = '';
     try {
-      saved(await saveDraft(post().slug, { body, keyEvent: keyEvent.checked, state, ...(publishAt ? { publishAt } : {}) }));
-      textarea.value = '';
-      keyEvent.checked = false;
-      // The box's own listeners forget the kept copy and clear the preview.
-      textarea.dispatchEvent(new Event('input'));
-      textarea.focus();
+      saved(await saveDraft(post().slug, { body: collected.body, keyEvent: collected.keyEvent, state, ...(publishAt ? { publishAt } : {}), ...fields }));
+      box.clear();
     } catch (error) {
       status.textContent = errorText(error);
     }

@@ -1,9 +1,12 @@
-import type { Draft, DraftPatch, Entry } from '../../contract/index.js';
+import type { Draft, DraftPatch, Entry, EntryInput } from '../../contract/index.js';
 import { api } from '../http.js';
 
 /** The newsroom's calls for entries before they are public (issue 17); the server checks every role. */
 
-export function saveDraft(slug: string, input: { body: string; keyEvent: boolean; state: 'draft' | 'submitted' | 'scheduled'; publishAt?: string }): Promise<Draft> {
+/** The draft with its entry fields (headline, co-authors, location, tags, claim), as the composer's commands set them. */
+export type DraftSave = Pick<EntryInput, 'headline' | 'authors' | 'location' | 'tags' | 'claim'> & { body: string; keyEvent: boolean; state: 'draft' | 'submitted' | 'scheduled'; publishAt?: string };
+
+export function saveDraft(slug: string, input: DraftSave): Promise<Draft> {
   return api('POST', `/api/posts/${slug}/drafts`, { json: input });
 }
 

@@ -1,7 +1,8 @@
-import type { Draft } from '../../contract/index.js';
+import type { Draft, DraftPatch } from '../../contract/index.js';
 import { deleteDraft, publishDraft, updateDraft } from './drafts-api.js';
 import { clockElement } from './clock.js';
 import { element } from './dom.js';
+import { deskMetaLines, entryMetaFields } from './entry-meta-fields.js';
 import { errorText } from './notices.js';
 import { isEditor, type Viewer } from './timeline.js';
 
@@ -19,7 +20,15 @@ export type DraftList = { render(drafts: Draft[]): void };
 
 const STATE_LABEL: Record<Draft['state'], string> = { draft: 'Draft', submitted: 'Waiting for review', scheduled: 'Scheduled', rejected: 'Rejected' };
 
-/** The item's header: who wrote it, where it is, when it was last saved (and by whom, when not its author). */
+/**
+ * The item's header: who wrote it, where it is, when it was last saved (and by whom, when not its
+ * author); then its headline and what else it will be published with (co-authors, location,
+ * label, tags), as the desk shows an entry's.
+ */
+export function draftHead(draft: Draft): HTMLElement[] {
+  return [draftHeader(draft), ...deskMetaLines(draft)];
+}
+
 export function draftHeader(draft: Draft): HTMLElement {
   const header = element('header', {}, element('span', { className: 'author' }, draft.author.name), ' ', element('span', { className: `badge draft-state draft-state-${draft.state}` }, STATE_LABEL[draft.state]));
   if (draft.state === 'scheduled' && draft.publishAt) header.append(' for ', clockElement(draft.publishAt, 'seconds'));
@@ -78,6 +87,34 @@ export function keyedList(list: HTMLOListElement, render: (draft: Draft) => HTML
   };
 }
 
+/**
+ * Opens a listed draft for editing in place (the Drafts panel, the review queue): its text and
+ * its fields, as an entry's editor has them (headline, location, label, tags and co-authors as
+ * chips; the byline stays its author; no correction). `save` sends what changed; `done` closes it.
+ */
+export function editDraftInPlace(draft: Draft, node: HTMLElement, viewer: Viewer, save: (patch: DraftPatch) => Promise<void>, done: () => void): void {
+  const textarea = element('textarea', { rows: 4, value: draft.body, ariaLabel: `Edit the draft by ${draft.author.name}` });
+  const saveButton = element('button', { type: 'button' }, 'Save');
+  const cancel = element('button', { type: 'button' }, 'Cancel');
+  const meta = entryMetaFields(draft, viewer, textarea, { kind: 'draft' });
+  const form = element('div', { className: 'draft-edit' }, meta.element, textarea, ...meta.belowBody, element('div', { className: 'draft-actions' }, saveButton, ' ', cancel));
+  node.querySelector('.entry-body')!.replaceWith(form);
+  for (const line of node.querySelectorAll(':scope > .desk-headline, :scope > .desk-meta')) line.remove();
+  node.querySelector<HTMLElement>(':scope > .draft-actions')!.hidden = true;
+  cancel.addEventListener('click', done);
+  saveButton.addEventListener('click', async () => {
+    const error = node.querySelector<HTMLElement>('.draft-error')!;
+    error.textContent = '';
+    try {
+      await save(meta.patch(textarea.value));
+      done();
+    } catch (failure) {
+      error.textContent = errorText(failure);
+    }
+  });
+  textarea.focus();
+}
+
 /** `saved`: a draft as a request answered it (shown at once; the socket brings it too). */
 export function setupDraftsPanel(root: HTMLElement, viewer: Viewer, saved: (draft: Draft) => void): DraftList {
   const count = element('span', { className: 'count', id: 'drafts-count' }, '0');
@@ -101,29 +138,15 @@ export function setupDraftsPanel(root: HTMLElement, viewer: Viewer, saved: (draf
 
   const edit = (draft: Draft, node: HTMLElement) => {
     editing.add(draft.id);
-    const textarea = element('textarea', { rows: 4, value: draft.body, ariaLabel: `Edit the draft by ${draft.author.name}` });
-    const save = element('button', { type: 'button' }, 'Save');
-    const cancel = element('button', { type: 'button' }, 'Cancel');
-    const form = element('div', { className: 'draft-edit' }, textarea, element('div', { className: 'draft-actions' }, save, ' ', cancel));
-    node.querySelector('.entry-body')!.replaceWith(form);
-    node.querySelector<HTMLElement>(':scope > .draft-actions')!.hidden = true;
-    const done = () => {
+    editDraftInPlace(draft, node, viewer, async (patch) => saved(await updateDraft(draft, patch)), () => {
       editing.delete(draft.id);
       keyed.invalidate(draft.id);
-    };
-    cancel.addEventListener('click', done);
-    save.addEventListener('click', () =>
-      act(node, async () => {
-        saved(await updateDraft(draft, { body: textarea.value }));
-        done();
-      }),
-    );
-    textarea.focus();
+    });
   };
 
   const renderItem = (draft: Draft): HTMLElement => {
     const actions = element('div', { className: 'draft-actions' });
-    const node = element('li', { className: 'draft', dataset: { draftId: String(draft.id), state: draft.state } }, draftHeader(draft));
+    const node = element('li', { className: 'draft', dataset: { draftId: String(draft.id), state: draft.state } }, ...draftHead(draft));
     if (draft.note) node.append(element('p', { className: 'draft-note' }, `${draft.state === 'rejected' ? 'Rejected' : 'Returned'} by the editor: ${draft.note}`));
     node.append(draftBody(draft), actions, element('p', { className: 'error draft-error', role: 'alert' }));
     const button = (action: string, label: string, run: () => Promise<unknown>) => {

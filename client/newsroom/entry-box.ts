@@ -10,7 +10,16 @@ import { livePreview } from './preview.js';
  * outbox cannot send (offline, the server out of reach, the session ended), the button reads
  * "Queue": that is what it does then.
  */
-export type EntryBox = { setQueueing(queueing: boolean): void };
+export type EntryBox = {
+  setQueueing(queueing: boolean): void;
+  /**
+   * What the box holds, read as Publish reads it (the commands' fields out of the text), for the
+   * box's other ways out (Save draft, Submit, Schedule: draft-writing.ts); undefined when empty.
+   */
+  collect(): { body: string; keyEvent: boolean; meta: EntryMetaDraft } | undefined;
+  /** Empties the box after one of those saved it, as after Publish. */
+  clear(): void;
+};
 
 export function setupEntryBox(root: HTMLElement, userId: number, postId: number, publish: (body: string, keyEvent: boolean, meta: EntryMetaDraft) => void): EntryBox {
   const textarea = root.querySelector<HTMLTextAreaElement>('#entry-body')!;
@@ -33,6 +42,14 @@ export function setupEntryBox(root: HTMLElement, userId: number, postId: number,
   window.addEventListener('online', () => textarea.value && preview.refresh());
 
   const uploadStatus = root.querySelector<HTMLElement>('#upload-status')!;
+  const clear = () => {
+    textarea.value = '';
+    keyEvent.checked = false;
+    commands.reset();
+    saveDraft();
+    preview.clear();
+    textarea.focus();
+  };
   const send = () => {
     const { body, keyEvent: keyMoment, meta } = commands.collect(textarea.value, keyEvent.checked);
     if (!body.trim()) return;
@@ -44,12 +61,7 @@ export function setupEntryBox(root: HTMLElement, userId: number, postId: number,
       return;
     }
     publish(body, keyMoment, meta);
-    textarea.value = '';
-    keyEvent.checked = false;
-    commands.reset();
-    saveDraft();
-    preview.clear();
-    textarea.focus();
+    clear();
   };
   textarea.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
@@ -70,5 +82,10 @@ export function setupEntryBox(root: HTMLElement, userId: number, postId: number,
       button.textContent = queueing ? 'Queue' : 'Publish';
       button.dataset.mode = queueing ? 'queue' : 'publish';
     },
+    collect() {
+      const collected = commands.collect(textarea.value, keyEvent.checked);
+      return collected.body.trim() ? collected : undefined;
+    },
+    clear,
   };
 }

@@ -1,5 +1,5 @@
-import { entryMeta } from '../../contract/byline.js';
-import type { Claim, Entry, EntryPatch } from '../../contract/index.js';
+import { entryMeta, type EntryMetaFields } from '../../contract/byline.js';
+import type { Claim, EntryPatch } from '../../contract/index.js';
 import { attachCommands } from './commands.js';
 import { element } from './dom.js';
 import type { Viewer } from './timeline.js';
@@ -15,9 +15,14 @@ export type MetaFields = { element: HTMLElement; belowBody: HTMLElement[]; patch
 
 const CLAIM_LABELS: Record<Claim | '', string> = { '': 'No label', unconfirmed: 'Unconfirmed', confirmed: 'Confirmed', denied: 'Denied' };
 
-export function entryMetaFields(entry: Entry, viewer: Viewer, box: HTMLTextAreaElement): MetaFields {
+/** What the fields are for: an entry (the default) or a draft (drafts-panel.ts: no correction, ids of their own). */
+export type MetaFieldsFor = { kind: 'entry' | 'draft' };
+
+export function entryMetaFields(entry: EntryMetaFields & { id: number; postId: number }, viewer: Viewer, box: HTMLTextAreaElement, { kind }: MetaFieldsFor = { kind: 'entry' }): MetaFields {
   const meta = entryMeta(entry);
   const editor = viewer.role === 'editor' || viewer.role === 'admin';
+  // A draft was never public: nothing to correct (the server refuses it too).
+  const corrects = editor && kind === 'entry';
   const headline = element('input', { className: 'edit-headline', value: meta.headline, maxLength: 200 });
   const place = element('input', { className: 'edit-location', value: meta.location, maxLength: 80 });
   const claims: (Claim | '')[] = editor || meta.claim === null || meta.claim === 'unconfirmed' ? ['', 'unconfirmed', ...(editor ? (['confirmed', 'denied'] as const) : [])] : [meta.claim];
@@ -37,11 +42,11 @@ export function entryMetaFields(entry: Entry, viewer: Viewer, box: HTMLTextAreaE
     note.disabled = !isCorrection.checked;
     if (isCorrection.checked) note.focus();
   });
-  if (editor) {
+  if (corrects) {
     fields.append(element('p', { className: 'edit-correction' }, element('label', {}, isCorrection, ' This edit is a correction'), ' ', note));
   }
 
-  const listId = `edit-commands-${entry.id}`;
+  const listId = `edit-commands-${kind === 'draft' ? 'draft-' : ''}${entry.id}`;
   const list = element('ul', { className: 'command-list', id: listId, hidden: true });
   list.setAttribute('role', 'listbox');
   list.setAttribute('aria-label', 'Suggestions');
@@ -69,14 +74,14 @@ export function entryMetaFields(entry: Entry, viewer: Viewer, box: HTMLTextAreaE
       if (!sameIds(coAuthorIds, meta.authors.slice(1).map((person) => person.id))) patch.authors = [bylineId, ...coAuthorIds];
       const nextClaim = (claim.value || null) as Claim | null;
       if (nextClaim !== meta.claim) patch.claim = nextClaim;
-      if (editor && isCorrection.checked && note.value.trim()) patch.correction = { note: note.value.trim() };
+      if (corrects && isCorrection.checked && note.value.trim()) patch.correction = { note: note.value.trim() };
       return patch;
     },
   };
 }
 
 /** On the desk, under an entry's header: its headline, co-authors, location, label, tags and correction (nothing when none). */
-export function deskMetaLines(entry: Entry): HTMLElement[] {
+export function deskMetaLines(entry: EntryMetaFields): HTMLElement[] {
   const meta = entryMeta(entry);
   const lines: HTMLElement[] = [];
   if (meta.headline) lines.push(element('p', { className: 'desk-headline' }, element('strong', {}, meta.headline)));

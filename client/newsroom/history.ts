@@ -4,12 +4,14 @@ import { clockElement } from './clock.js';
 import { element } from './dom.js';
 import { errorText, inlineError } from './notices.js';
 import { readersView, renderText, renderTextDiff, sourceView, type ReadersView } from './rendered-diff.js';
+import { differsFromEntry, metaChanges, restorePatch } from './revision-meta.js';
 import { canModify, type Viewer } from './timeline.js';
 
 /**
  * The history view: every revision with who and when, what changed in the text readers see
- * (rendered, word by word: see rendered-diff.ts), what else changed (pin, key moment, shown time),
- * and "Restore this version" on older ones. A restore is an ordinary edit, sent with If-Match of
+ * (rendered, word by word: see rendered-diff.ts), what else changed (pin, key moment, shown time,
+ * headline, authors, location, tags, label, correction: revision-meta.ts), and "Restore this
+ * version" on older ones (its text and its fields). A restore is an ordinary edit, sent with If-Match of
  * the version this view was loaded at: if someone saved meanwhile, nothing is overwritten; the
  * view says who, and reloads with their version on top.
  */
@@ -60,13 +62,16 @@ function whatChanged(revision: Revision, previous: Revision | undefined): HTMLEl
   if (revision.keyEvent !== previous.keyEvent) notes.push(revision.keyEvent ? 'Marked as a key moment.' : 'No longer a key moment.');
   if (revision.shownAt !== previous.shownAt && revision.shownAt) notes.push('Shown time corrected.');
   const parts: HTMLElement[] = notes.map((note) => element('p', { className: 'diff-note' }, note));
+  const fields = metaChanges(revision, previous);
+  parts.push(...fields.map((line) => element('p', { className: 'diff-note diff-meta' }, line)));
+  notes.push(...fields);
   if (revision.body !== previous.body || notes.length === 0) parts.push(renderTextDiff(view(previous), view(revision)));
   return parts;
 }
 
-/** An older version whose text differs from the current one, on an entry this person may change. */
+/** An older version whose text or fields differ from the current ones, on an entry this person may change. */
 function restorable(revision: Revision, entry: StoredEntry, viewer: Viewer): boolean {
-  return revision.version !== entry.version && revision.body !== entry.body && !entry.deletedAt && canModify(viewer, entry);
+  return revision.version !== entry.version && differsFromEntry(revision, entry, viewer) && !entry.deletedAt && canModify(viewer, entry);
 }
 
 function restoreButton(revision: Revision, entry: StoredEntry, dialog: HTMLDialogElement, target: HTMLElement, options: HistoryOptions): HTMLButtonElement {
@@ -75,7 +80,7 @@ function restoreButton(revision: Revision, entry: StoredEntry, dialog: HTMLDialo
   button.addEventListener('click', async () => {
     button.disabled = true;
     try {
-      const saved = await updateEntry(entry.id, entry.version, { body: revision.body });
+      const saved = await updateEntry(entry.id, entry.version, restorePatch(revision, entry, options.viewer));
       options.saved(saved);
       await showHistory(entry.id, dialog, target, options, `Version ${revision.version} restored: the entry is now version ${saved.version}.`);
     } catch (error) {

@@ -1,16 +1,18 @@
 import type { Draft } from '../../contract/index.js';
-import { approveDraft, rejectDraft, returnDraft } from './drafts-api.js';
-import { draftBody, draftHeader, keyedList, type DraftList } from './drafts-panel.js';
+import { approveDraft, rejectDraft, returnDraft, updateDraft } from './drafts-api.js';
+import { draftBody, draftHead, editDraftInPlace, keyedList, type DraftList } from './drafts-panel.js';
 import { element } from './dom.js';
 import { errorText } from './notices.js';
+import type { Viewer } from './timeline.js';
 
 /**
  * The editors' review queue (issue 17): what contributors submitted, oldest first, with a count
- * that follows it live. Approve publishes it credited to its author; Return sends it back as a
- * draft with a note the author sees; Reject closes it (it never reaches readers). Each step is
- * audited on the server.
+ * that follows it live, each with its headline and co-authors. Approve publishes it credited to its author; Return sends it back as a
+ * draft with a note the author sees; Reject closes it (it never reaches readers); Edit opens it in
+ * place, fields and all, for the editor to fix before approving (it stays in the queue). Each
+ * step is audited on the server. `saved`: a draft as a request answered it.
  */
-export function setupReviewQueue(root: HTMLElement): DraftList {
+export function setupReviewQueue(root: HTMLElement, viewer: Viewer, saved: (draft: Draft) => void): DraftList {
   const count = element('span', { className: 'count', id: 'review-count' }, '0');
   const list = element('ol', { id: 'review-list', className: 'drafts-list' });
   const empty = element('p', { className: 'muted', id: 'review-empty' }, 'Nothing waiting for review.');
@@ -21,7 +23,7 @@ export function setupReviewQueue(root: HTMLElement): DraftList {
   const renderItem = (draft: Draft): HTMLElement => {
     const error = element('p', { className: 'error draft-error', role: 'alert' });
     const actions = element('div', { className: 'draft-actions' });
-    const node = element('li', { className: 'draft', dataset: { draftId: String(draft.id), state: draft.state } }, draftHeader(draft), draftBody(draft), actions, error);
+    const node = element('li', { className: 'draft', dataset: { draftId: String(draft.id), state: draft.state } }, ...draftHead(draft), draftBody(draft), actions, error);
     const run = async (action: () => Promise<unknown>) => {
       error.textContent = '';
       try {
@@ -36,6 +38,13 @@ export function setupReviewQueue(root: HTMLElement): DraftList {
       return control;
     };
     button('approve', 'Approve and publish').addEventListener('click', () => run(() => approveDraft(draft)));
+    button('edit', 'Edit').addEventListener('click', () => {
+      editing.add(draft.id);
+      editDraftInPlace(draft, node, viewer, async (patch) => saved(await updateDraft(draft, patch)), () => {
+        editing.delete(draft.id);
+        keyed.invalidate(draft.id);
+      });
+    });
     const withNote = (action: 'return' | 'reject', label: string, send: (note: string) => Promise<unknown>) =>
       button(action, label).addEventListener('click', () => {
         editing.add(draft.id);

@@ -1,6 +1,7 @@
 import type { Draft, Post } from '../../contract/index.js';
 import { setupDeskPresence, signalTyping } from './desk-presence.js';
 import { setupDraftWriting } from './draft-writing.js';
+import type { EntryBox } from './entry-box.js';
 import { setupDraftsPanel } from './drafts-panel.js';
 import { connectNewsroom } from './newsroom-socket.js';
 import { setupReviewQueue } from './review-queue.js';
@@ -12,7 +13,7 @@ import { isEditor, type Viewer } from './timeline.js';
  * Drafts panel and, for editors, the review queue; who else is at the desk; and the box's Save
  * draft / Submit / Schedule.
  */
-export function setupWorkflow(root: HTMLElement, viewer: Viewer, post: () => Post): void {
+export function setupWorkflow(root: HTMLElement, viewer: Viewer, post: () => Post, box: EntryBox): void {
   const drafts = new Map<number, Draft>();
   const upsert = (draft: Draft) => {
     if (draft.postId !== post().id) return;
@@ -22,7 +23,7 @@ export function setupWorkflow(root: HTMLElement, viewer: Viewer, post: () => Pos
     render();
   };
   const panel = setupDraftsPanel(root, viewer, upsert);
-  const queue = isEditor(viewer) ? setupReviewQueue(root) : undefined;
+  const queue = isEditor(viewer) ? setupReviewQueue(root, viewer, upsert) : undefined;
   const presence = setupDeskPresence(root, viewer);
   const render = () => {
     const all = [...drafts.values()].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || b.id - a.id);
@@ -41,7 +42,7 @@ export function setupWorkflow(root: HTMLElement, viewer: Viewer, post: () => Pos
     },
     presence: (shown) => presence.show(shown),
   });
-  setupDraftWriting(root, viewer, post, upsert);
+  setupDraftWriting(root, viewer, post, upsert, box);
   signalTyping(root.querySelector<HTMLTextAreaElement>('#entry-body')!, line);
   render();
 }

@@ -1,5 +1,5 @@
 import type { Post } from '../../contract/index.js';
-import { setupEntryBox } from './entry-box.js';
+import { setupEntryBox, type EntryBox } from './entry-box.js';
 import { forgetPages, forgetPagesOf } from './offline-cache.js';
 import { Outbox, type OutboxSnapshot } from './outbox.js';
 import { renderOutbox } from './outbox-view.js';
@@ -11,7 +11,7 @@ import { QueueBanner } from './queue-banner.js';
  * session is gone, or someone else's, this browser's kept copies of the newsroom pages go too
  * (offline-cache.ts).
  */
-export function setupWriting(root: HTMLElement, userId: number, post: () => Post, timeZone: string): Outbox {
+export function setupWriting(root: HTMLElement, userId: number, post: () => Post, timeZone: string): { outbox: Outbox; entryBox: EntryBox } {
   const list = root.querySelector<HTMLOListElement>('#outbox')!;
   const banner = new QueueBanner(root.querySelector('.write') ?? list, () => `/login?next=${encodeURIComponent(`/admin/posts/${post().slug}`)}`);
   let condition = '';
@@ -29,5 +29,5 @@ export function setupWriting(root: HTMLElement, userId: number, post: () => Post
   const entryBox = setupEntryBox(root, userId, post().id, (body, keyEvent, meta) => outbox.add(body, keyEvent, meta));
   changed(outbox.snapshot());
   outbox.pump();
-  return outbox;
+  return { outbox, entryBox };
 }

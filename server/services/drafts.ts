@@ -7,6 +7,8 @@ import type { DraftFields, DraftStore } from '../store/drafts.js';
 import { presentEntry } from '../store/entries.js';
 import { nowIso, type ServiceDeps } from './context.js';
 import { requireVersion } from './versions.js';
+import { publishedMeta, resolveDraftMeta } from './draft-meta.js';
+import { draftMetaFields } from '../store/draft-meta.js';
 import type { Actor, Draft, DraftGone, DraftInput, DraftPatch, DraftState, Entry, Post } from '../../contract/index.js';
 
 /**
@@ -67,11 +69,14 @@ export class DraftService {
       throw errors.forbidden('Scheduling publishes: contributors save drafts and submit them for review.');
     }
     this.refuseEnded(actor, post);
+    const { stores, drafts } = this.deps;
+    // Checked before rendering too, so a refused field costs no render.
+    resolveDraftMeta(stores, actor, input, undefined, actor.id);
     const html = await this.render(input.body);
     const now = nowIso(this.deps);
-    const { stores, drafts } = this.deps;
     const draft = stores.db.transaction(() => {
-      const created = drafts.insert({ postId: post.id, authorId: actor.id, body: input.body, html, keyEvent: input.keyEvent ?? false, state, publishAt, now });
+      const meta = resolveDraftMeta(stores, actor, input, undefined, actor.id);
+      const created = drafts.insert({ postId: post.id, authorId: actor.id, body: input.body, html, keyEvent: input.keyEvent ?? false, state, publishAt, meta, now });
       stores.audit.record(actor.id, `draft.${state === 'draft' ? 'created' : state}`, created.id, { postId: post.id, ...(publishAt ? { publishAt } : {}) });
       return created;
     })();
@@ -82,8 +87,9 @@ export class DraftService {
   async update(actor: Actor, id: number, ifMatch: number | undefined, patch: DraftPatch): Promise<Draft> {
     const version = requireVersion(ifMatch);
     const before = this.editable(actor, id, version);
-    const html = patch.body === undefined || patch.body === before.body ? before.html : await this.render(patch.body);
     const { stores, drafts } = this.deps;
+    resolveDraftMeta(stores, actor, patch, before, before.author.id);
+    const html = patch.body === undefined || patch.body === before.body ? before.html : await this.render(patch.body);
     const now = nowIso(this.deps);
     const draft = stores.db.transaction(() => {
       const current = this.editable(actor, id, version);
@@ -105,6 +111,7 @@ export class DraftService {
           publishAt: state === 'scheduled' ? (patch.publishAt ?? current.publishAt) : null,
           // The editor's note stays with the draft while its author works on it; resubmitting clears it.
           note: state === 'submitted' && current.state !== 'submitted' ? null : current.note,
+          meta: resolveDraftMeta(stores, actor, patch, current, current.author.id),
         },
         actor.id,
         now,
@@ -209,7 +216,7 @@ export class DraftService {
       }
       if (actor) this.refuseEnded(actor, post);
       const by = actor?.id ?? current.updatedBy?.id ?? null;
-      const entry = stores.entries.insert({
+      const inserted = stores.entries.insert({
         postId: current.postId,
         authorId: current.author.id,
         body: current.body,
@@ -219,6 +226,10 @@ export class DraftService {
         createdAt: current.state === 'scheduled' && current.publishAt ? current.publishAt : now,
         now,
       });
+      // The draft's headline, co-authors, location, tags and label go onto the entry before its
+      // first revision and its entry.created change: readers never get it without them.
+      stores.entryMeta.set(inserted.id, publishedMeta(current));
+      const entry = stores.entries.byId(inserted.id)!;
       stores.entries.recordRevision(entry, 'created', by, now);
       const logged = stores.changes.append(current.postId, { type: 'entry.created', entry: presentEntry(entry) }, by, now);
       drafts.delete(id);
@@ -309,7 +320,7 @@ export class DraftService {
 }
 
 function fieldsOf(draft: Draft): DraftFields {
-  return { body: draft.body, html: draft.html, keyEvent: draft.keyEvent, state: draft.state, publishAt: draft.publishAt, note: draft.note };
+  return { body: draft.body, html: draft.html, keyEvent: draft.keyEvent, state: draft.state, publishAt: draft.publishAt, note: draft.note, meta: draftMetaFields(draft) };
 }
 
 /** What a state change is called in the audit log. */

@@ -1,5 +1,6 @@
 import type { Draft, DraftState } from '../../contract/index.js';
 import type { Db } from '../db/connection.js';
+import { DRAFT_META_COLUMNS, DRAFT_META_JOINS, draftMetaOf, type DraftMeta, type DraftMetaRow } from './draft-meta.js';
 
 /**
  * SQL for entries that are not public yet (migration 0012's `entry_drafts`): drafts, submitted
@@ -10,7 +11,7 @@ import type { Db } from '../db/connection.js';
  * (services/drafts.ts) and deletes it here in the same transaction.
  */
 
-type DraftRow = {
+type DraftRow = DraftMetaRow & {
   id: number;
   post_id: number;
   author_id: number;
@@ -28,8 +29,8 @@ type DraftRow = {
   updater_name: string | null;
 };
 
-const SELECT = `SELECT d.*, a.name AS author_name, u.name AS updater_name
-  FROM entry_drafts d JOIN users a ON a.id = d.author_id LEFT JOIN users u ON u.id = d.updated_by`;
+const SELECT = `SELECT d.*, a.name AS author_name, u.name AS updater_name, ${DRAFT_META_COLUMNS}
+  FROM entry_drafts d JOIN users a ON a.id = d.author_id LEFT JOIN users u ON u.id = d.updated_by ${DRAFT_META_JOINS}`;
 
 function toDraft(row: DraftRow): Draft {
   return {
@@ -46,23 +47,30 @@ function toDraft(row: DraftRow): Draft {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     updatedBy: row.updated_by === null ? null : { id: row.updated_by, name: row.updater_name ?? '' },
+    ...draftMetaOf(row),
   };
 }
 
-export type NewDraft = { postId: number; authorId: number; body: string; html: string; keyEvent: boolean; state: DraftState; publishAt: string | null; now: string };
-export type DraftFields = { body: string; html: string; keyEvent: boolean; state: DraftState; publishAt: string | null; note: string | null };
+export type NewDraft = { postId: number; authorId: number; body: string; html: string; keyEvent: boolean; state: DraftState; publishAt: string | null; meta: DraftMeta; now: string };
+export type DraftFields = { body: string; html: string; keyEvent: boolean; state: DraftState; publishAt: string | null; note: string | null; meta: DraftMeta };
+
+function metaParams(meta: DraftMeta) {
+  return { headline: meta.headline, coAuthors: JSON.stringify(meta.coAuthors), location: meta.location, tags: JSON.stringify(meta.tags), claim: meta.claim };
+}
 
 export class DraftStore {
   private readonly statements;
 
   constructor(db: Db) {
     this.statements = {
-      insert: db.prepare(`INSERT INTO entry_drafts (post_id, author_id, body, html, key_event, state, publish_at, created_at, updated_at, updated_by)
-        VALUES (@postId, @authorId, @body, @html, @keyEvent, @state, @publishAt, @now, @now, @authorId) RETURNING id`),
+      insert: db.prepare(`INSERT INTO entry_drafts (post_id, author_id, body, html, key_event, state, publish_at, created_at, updated_at, updated_by,
+          headline, co_authors, location, tags, claim)
+        VALUES (@postId, @authorId, @body, @html, @keyEvent, @state, @publishAt, @now, @now, @authorId,
+          @headline, @coAuthors, @location, @tags, @claim) RETURNING id`),
       byId: db.prepare(`${SELECT} WHERE d.id = ?`),
       inPost: db.prepare(`${SELECT} WHERE d.post_id = ? ORDER BY d.updated_at DESC, d.id DESC LIMIT ?`),
       update: db.prepare(`UPDATE entry_drafts SET body = @body, html = @html, key_event = @keyEvent, state = @state, publish_at = @publishAt,
-        note = @note, version = version + 1, updated_at = @now, updated_by = @actorId WHERE id = @id`),
+        note = @note, headline = @headline, co_authors = @coAuthors, location = @location, tags = @tags, claim = @claim, version = version + 1, updated_at = @now, updated_by = @actorId WHERE id = @id`),
       delete: db.prepare('DELETE FROM entry_drafts WHERE id = ?'),
       due: db.prepare(`SELECT id FROM entry_drafts WHERE state = 'scheduled' AND publish_at <= ? ORDER BY publish_at, id`).pluck(),
       nextDue: db.prepare(`SELECT min(publish_at) FROM entry_drafts WHERE state = 'scheduled'`).pluck(),
@@ -70,7 +78,8 @@ export class DraftStore {
   }
 
   insert(draft: NewDraft): Draft {
-    const { id } = this.statements.insert.get({ ...draft, keyEvent: draft.keyEvent ? 1 : 0 }) as { id: number };
+    const { meta, ...fields } = draft;
+    const { id } = this.statements.insert.get({ ...fields, ...metaParams(meta), keyEvent: draft.keyEvent ? 1 : 0 }) as { id: number };
     return this.byId(id)!;
   }
 
@@ -85,7 +94,8 @@ export class DraftStore {
   }
 
   update(id: number, fields: DraftFields, actorId: number, now: string): Draft {
-    this.statements.update.run({ id, ...fields, keyEvent: fields.keyEvent ? 1 : 0, actorId, now });
+    const { meta, ...rest } = fields;
+    this.statements.update.run({ id, ...rest, ...metaParams(meta), keyEvent: fields.keyEvent ? 1 : 0, actorId, now });
     return this.byId(id)!;
   }
 

@@ -2,6 +2,7 @@ import type { Entry, EntryTombstone, RevisionAction, Role, StoredEntry, StoredRe
 import type { Db } from '../db/connection.js';
 import type { EntryCursor } from '../domain/cursor.js';
 import { BYLINE_NAME, META_COLUMNS, META_JOINS, metaOf, type MetaRow } from './entry-meta.js';
+import { RevisionMetaStore } from './revision-meta.js';
 
 type EntryRow = MetaRow & {
   id: number;
@@ -63,8 +64,11 @@ export type NewEntry = { postId: number; authorId: number | null; body: string; 
 /** SQL for entries and their revisions. */
 export class EntryStore {
   private readonly statements;
+  /** What each revision keeps of the headline, authors, location, tags, claim and correction (migration 0018). */
+  private readonly revisionMeta;
 
   constructor(db: Db) {
+    this.revisionMeta = new RevisionMetaStore(db);
     this.statements = {
       insert: db.prepare(`INSERT INTO entries (post_id, author_id, body, html, key_event, created_at, updated_at)
         VALUES (@postId, @authorId, @body, @html, @keyEvent, @createdAt, @now) RETURNING id`),
@@ -90,7 +94,7 @@ export class EntryStore {
       softDelete: db.prepare(`UPDATE entries SET deleted_at = @now, deleted_by = @actorId, version = version + 1, updated_at = @now
         WHERE id = @id`),
       revision: db.prepare(`INSERT INTO entry_revisions (entry_id, version, action, body, key_event, shown_at, actor_id, created_at)
-        VALUES (@entryId, @version, @action, @body, @keyEvent, @shownAt, @actorId, @now)`),
+        VALUES (@entryId, @version, @action, @body, @keyEvent, @shownAt, @actorId, @now) RETURNING id`).pluck(),
       revisions: db.prepare(`SELECT r.version, r.action, r.body, r.key_event AS keyEvent, r.shown_at AS shownAt, r.created_at AS createdAt,
         r.actor_id AS actorId, u.name AS actorName
         FROM entry_revisions r LEFT JOIN users u ON u.id = r.actor_id WHERE r.entry_id = ? ORDER BY r.version`),
@@ -165,7 +169,7 @@ export class EntryStore {
   }
 
   recordRevision(entry: StoredEntry, action: RevisionAction, actorId: number | null, now: string): void {
-    this.statements.revision.run({
+    const revisionId = this.statements.revision.get({
       entryId: entry.id,
       version: entry.version,
       action,
@@ -174,16 +178,19 @@ export class EntryStore {
       shownAt: entry.createdAt,
       actorId,
       now,
-    });
+    }) as number;
+    this.revisionMeta.record(revisionId, entry);
   }
 
-  /** Every saved version of an entry, oldest first. */
+  /** Every saved version of an entry, oldest first, with its fields when it kept them (0018 on). */
   revisions(entryId: number): StoredRevision[] {
     const rows = this.statements.revisions.all(entryId) as (Omit<StoredRevision, 'keyEvent' | 'actor'> & { keyEvent: number; actorId: number | null; actorName: string | null })[];
+    const meta = this.revisionMeta.ofEntry(entryId);
     return rows.map(({ actorId, actorName, keyEvent, ...rest }) => ({
       ...rest,
       keyEvent: keyEvent === 1,
       actor: actorId === null ? null : { id: actorId, name: actorName ?? '' },
+      ...meta.get(rest.version),
     }));
   }
 

@@ -60,7 +60,8 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 async function schedule(slug: string, body: string, aheadMs: number): Promise<number> {
   expect((await api('/api/posts', { method: 'POST', body: { title: slug, slug, status: 'live' } })).status).toBe(201);
   const publishAt = new Date(Date.now() + aheadMs);
-  const response = await api(`/api/posts/${slug}/entries`, { method: 'POST', body: { body, state: 'scheduled', publishAt: publishAt.toISOString() } });
+  // With a headline and a tag: the restarted timer publishes them with the entry (issue 17, drafts carry the entry fields).
+  const response = await api(`/api/posts/${slug}/entries`, { method: 'POST', body: { body, state: 'scheduled', publishAt: publishAt.toISOString(), headline: `${body}: the headline`, tags: ['embargo'] } });
   expect(response.status).toBe(201);
   return publishAt.getTime();
 }
@@ -77,7 +78,7 @@ describe('a scheduled entry and a SIGKILL', () => {
       return created.length > 0 ? created : undefined;
     });
     const publishedAt = Date.parse(entry!.updatedAt);
-    expect(entry).toMatchObject({ body: 'Embargo lifts', createdAt: new Date(at).toISOString(), author: { name: 'Editor' } });
+    expect(entry).toMatchObject({ body: 'Embargo lifts', createdAt: new Date(at).toISOString(), author: { name: 'Editor' }, headline: 'Embargo lifts: the headline', tags: ['embargo'] });
     expect(publishedAt).toBeGreaterThanOrEqual(at);
     expect(publishedAt - at).toBeLessThan(1000);
     // Once: the next restart publishes nothing more.
@@ -95,7 +96,7 @@ describe('a scheduled entry and a SIGKILL', () => {
       const entries = await createdEntries('late');
       return entries.length > 0 ? entries : undefined;
     });
-    expect(created.map((entry) => entry.body)).toEqual(['Published at start-up']);
+    expect(created.map((entry) => [entry.body, entry.headline])).toEqual([['Published at start-up', 'Published at start-up: the headline']]);
     await kill();
     server = await startServer(db);
     expect(await createdEntries('late')).toHaveLength(1);
