@@ -131,7 +131,7 @@ export async function buildApp({ config, db, logger = true, logStream, renderer,
   );
   await app.register(servicesPlugin, { publisher });
   // Drafts, the review queue, scheduled entries and the newsroom socket (issue 17): the primary's alone.
-  await app.register(draftsPlugin);
+  await app.register(draftsPlugin, { publisher });
   await app.register(housekeepingPlugin);
   await app.register(participationPlugin, pushAgent ? { pushAgent } : {});
 

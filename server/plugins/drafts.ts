@@ -5,6 +5,7 @@ import { NewsroomSocket } from '../realtime/newsroom.js';
 import { DraftService } from '../services/drafts.js';
 import { EntryScheduler } from '../services/entry-scheduler.js';
 import { DraftStore } from '../store/drafts.js';
+import type { Publisher } from '../services/publisher.js';
 
 /**
  * Entries before they are public (issue 17), wired on the primary only (app.ts; a fan-out node
@@ -20,8 +21,8 @@ declare module 'fastify' {
   }
 }
 
-export const draftsPlugin = fp(
-  async (app) => {
+export const draftsPlugin = fp<{ publisher: Publisher }>(
+  async (app, { publisher }) => {
     const { stores, config } = app;
     const guards = new SocketGuards(nodeSettingsFrom(config).guards, app.log);
     let drafts: DraftService | undefined;
@@ -35,8 +36,9 @@ export const draftsPlugin = fp(
     drafts = new DraftService({
       stores,
       drafts: new DraftStore(stores.db),
-      // Gated (issue 17): an entry published into a draft post reaches its desks, not readers.
-      publisher: app.draftPosts.wrap(app.realtime.publisher),
+      // The same publisher as every other write (app.ts): readers, Web Push alerts for key
+      // moments, the webhook outbox's wake-up, all behind the draft-post gate (issue 17).
+      publisher,
       renderer: app.renderer,
       importParser: app.importParser,
       desk: socket,

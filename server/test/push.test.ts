@@ -137,6 +137,30 @@ describe('Web Push alerts', () => {
     expect(JSON.parse(decrypt(received[1]!.body, keys))).toMatchObject({ body: 'The price.' });
   });
 
+  it('alerts for a key moment that comes out of the drafts: an editor’s approval and the embargo timer', async () => {
+    const { slug } = await createPost(t, { title: 'Embargoed launch', status: 'live' });
+    const keys = browserKeys();
+    expect((await subscribe(slug, '/push/reader-drafts', keys)).statusCode).toBe(201);
+    const draft = async (body: string, extra: Record<string, unknown>) => {
+      const response = await t.app.inject({ method: 'POST', url: `/api/posts/${slug}/entries`, headers: t.auth('author'), payload: { body, keyEvent: true, ...extra } });
+      expect(response.statusCode, response.body).toBe(201);
+      return response.json<{ id: number; version: number }>();
+    };
+    const saved = await draft('The price is announced.', { state: 'draft' });
+    const published = await t.app.inject({ method: 'POST', url: `/api/drafts/${saved.id}/publish`, headers: { ...t.auth('editor'), 'if-match': String(saved.version) } });
+    expect(published.statusCode, published.body).toBe(201);
+    await t.app.participation.push.settled();
+    expect(received).toHaveLength(1);
+    expect(JSON.parse(decrypt(received[0]!.body, keys))).toMatchObject({ body: 'The price is announced.' });
+
+    const at = new Date(Date.now() + 60_000);
+    await draft('Embargo lifted: it ships in March.', { state: 'scheduled', publishAt: at.toISOString() });
+    expect(t.app.drafts.publishDue(at)).toHaveLength(1);
+    await t.app.participation.push.settled();
+    expect(received).toHaveLength(2);
+    expect(JSON.parse(decrypt(received[1]!.body, keys))).toMatchObject({ body: 'Embargo lifted: it ships in March.' });
+  });
+
   it('alerts when a post goes live, once', async () => {
     const { slug, version } = await createPost(t, { title: 'Tomorrow’s keynote', status: 'scheduled' });
     const keys = browserKeys();
