@@ -115,6 +115,18 @@ describe('RemotePostSource look-ups', () => {
     expect(await source.find('nope')).toBeUndefined();
     expect(asked).toBe(2);
   });
+
+  it('asks again at once for a post that just became public (a draft gone live), instead of waiting out the miss', async () => {
+    let visible = false;
+    const primary = { postId: async (slug: string) => (slug === 'secret-launch' && visible ? 9 : undefined) } as unknown as PrimaryClient;
+    const source = new RemotePostSource(primary, () => {}, () => true);
+    expect(await source.find('secret-launch')).toBeUndefined();
+    // The editor sets it live: the primary knows it, and its post.updated comes down the stream.
+    visible = true;
+    expect(await source.find('secret-launch')).toBeUndefined();
+    source.observe(9, { seq: 3, type: 'post.updated', post: { id: 9, slug: 'secret-launch', status: 'live' } } as unknown as Change);
+    expect(await source.find('secret-launch')).toBe(9);
+  });
 });
 
 describe('RemotePostSource memory', () => {

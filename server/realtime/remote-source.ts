@@ -73,6 +73,9 @@ export class RemotePostSource implements PostSource {
   /** A change from the stream: false when this node already delivered it (after an HTTP catch-up). */
   observe(postId: number, change: Change): boolean {
     const feed = this.feeds.get(postId);
+    // A post that was not public a moment ago (a draft gone live: the gate lets its changes into
+    // the stream only now) may sit among the misses; its readers, sent by the alert, arrive now.
+    if (!feed && change.type === 'post.updated') this.missing.delete(change.post.slug);
     // No feed: no reader here has subscribed yet, so the adapter's delivery reaches nobody anyway.
     return feed ? feed.record(change) : true;
   }
