@@ -84,7 +84,7 @@ type UpgradedWebSocket = Listening & { _socket: Listening };
  * on the upgrade's TCP socket; nothing else on that socket is an anonymous arrow emitting "close".
  */
 function isResponseCloseListener(listener: Listener): boolean {
-  return listener.name === '' && /^\(\)\s*=>\s*this\.emit\("close"\)$/.test(Function.prototype.toString.call(listener));
+  return listener.name === '' && /^\(\)\s*=>\s*this\.emit\(["']close["']\)$/.test(Function.prototype.toString.call(listener));
 }
 
 const UNCAPPED = "readers' send buffers are not capped: a reader that stops reading is dropped only by the ping timeout";
