@@ -1,4 +1,4 @@
-import type { Server } from 'socket.io';
+import type { Server, Socket } from 'socket.io';
 import type { Wire } from './wire/internals.js';
 
 /**
@@ -19,6 +19,15 @@ import type { Wire } from './wire/internals.js';
  * measured before, bench/README.md).
  *
  * Must be installed after every other engine `connection` listener that reads the request.
+ *
+ * Then, per Socket.IO socket (trimReader, from the node's `connection` handler):
+ * - It leaves the room named after its own id, which Socket.IO joins every socket to: nothing in
+ *   Liveline sends to one reader through a room (replays and acks go to the socket itself; the
+ *   node room of scale-out.ts is a room of its own), and that room is a Set and a map entry per
+ *   reader, which presence's count also walked.
+ * - Its handshake keeps no per-reader copies of what is empty or unused: no headers and no query
+ *   (the request is gone: both would be fresh empty objects), the CONNECT payload when empty, and
+ *   no `time` string (`issued` still says when, as a number).
  */
 
 type Connection = {
@@ -37,4 +46,16 @@ export function keepReadersLean(io: Server, wire: Wire): void {
     if (conn.transport.name === 'websocket') wire.releaseUpgrade(conn.transport.socket);
     else conn.on('upgrade', upgraded);
   });
+}
+
+/** One empty object for every reader's empty handshake fields. */
+const NOTHING: Record<string, never> = Object.freeze({});
+
+export function trimReader(socket: Socket): void {
+  void socket.leave(socket.id);
+  const handshake = socket.handshake;
+  handshake.headers = NOTHING;
+  handshake.query = NOTHING;
+  if (Object.keys(handshake.auth).length === 0) handshake.auth = NOTHING;
+  handshake.time = '';
 }

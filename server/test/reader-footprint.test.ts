@@ -1,6 +1,6 @@
 /**
  * What one connected reader holds (issue 20, memory per reader): its upgrade request is let go
- * once it is connected, its handshake keeps no headers, and Liveline adds no listener closure of
+ * once it is connected, its handshake keeps no headers, it is in no room of its own, and Liveline adds no listener closure of
  * its own to any of its objects (compared, emitter by emitter, with a bare Socket.IO server).
  * Readers on every transport still get their changes. If any of this grows back, a reader costs
  * about 1-3 KB more again (bench/README.md, "Memory per reader").
@@ -13,6 +13,7 @@ import { Server, type Socket as ServerSocket } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Change, SubscribeAck } from '../../contract/index.js';
+import { roomOf } from '../realtime/rooms.js';
 import { createPost, createTestApp, postEntry, type TestApp, until } from './helpers.js';
 
 setFlagsFromString('--expose-gc');
@@ -94,14 +95,17 @@ function ownListeners(a: Record<string, Emitter>, b: Record<string, Emitter>): M
 }
 
 describe('what a connected reader holds', () => {
-  it('lets its upgrade request go, keeps no headers, and gets every change', async () => {
-    const { slug } = await createPost(t);
+  it('lets its upgrade request go, keeps no headers nor a room of its own, and gets every change', async () => {
+    const { slug, id } = await createPost(t);
     const { client, changes } = reader(url, ['websocket'], { 'x-reader-note': 'a header nobody needs later' });
     expect(await subscribe(client, slug)).toMatchObject({ ok: true });
 
     const socket = serverSocket(t.app.realtime.io, client);
     expect((socket.conn as unknown as { request: unknown }).request).toBeNull();
     expect(socket.handshake.headers).toEqual({});
+    // No room of its own: only the post's.
+    expect([...socket.rooms]).toEqual([roomOf(id)]);
+    expect(t.app.realtime.io.of('/').adapter.rooms.has(socket.id)).toBe(false);
     // What the guards log is still there.
     expect(socket.handshake.address).toMatch(/127\.0\.0\.1/);
     expect(requests).toHaveLength(1);
