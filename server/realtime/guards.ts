@@ -169,24 +169,27 @@ export class SocketGuards {
     socket.use(this.spend.bind(this, socket));
   }
 
-  /** Event budget windows of the sockets that sent something in the last WINDOW_MS. */
-  private readonly windows = new Map<Socket, { start: number; count: number }>();
+  /**
+   * Event budget windows of the sockets that sent something in the last WINDOW_MS, by socket id
+   * (not the socket: a window must not keep a gone reader's objects alive until it is swept).
+   */
+  private readonly windows = new Map<string, { start: number; count: number }>();
   private sweeping: NodeJS.Timeout | undefined;
 
   private spend(socket: Socket, packet: Parameters<Parameters<Socket['use']>[0]>[0], next: (error?: Error) => void): void {
     const budget = this.options.maxEventsPer10s;
     const now = Date.now();
-    let window = this.windows.get(socket);
+    let window = this.windows.get(socket.id);
     if (!window || now - window.start >= WINDOW_MS) {
       window = { start: now, count: 0 };
-      this.windows.set(socket, window);
+      this.windows.set(socket.id, window);
       this.sweepLater();
     }
     window.count += 1;
     if (window.count <= budget) return next();
     if (window.count > 2 * budget) {
       this.log.warn({ address: socket.handshake.address }, 'socket disconnected: event flood');
-      this.windows.delete(socket);
+      this.windows.delete(socket.id);
       socket.disconnect(true);
       return;
     }
@@ -196,12 +199,12 @@ export class SocketGuards {
     }
   }
 
-  /** Forgets windows that have ended (their next event opens a new one) and those of gone sockets. */
+  /** Forgets windows that have ended (their next event opens a new one), gone sockets' with them. */
   private sweepLater(): void {
     if (this.sweeping) return;
     this.sweeping = setInterval(() => {
       const now = Date.now();
-      for (const [socket, window] of this.windows) if (now - window.start >= WINDOW_MS || !socket.connected) this.windows.delete(socket);
+      for (const [id, window] of this.windows) if (now - window.start >= WINDOW_MS) this.windows.delete(id);
       if (this.windows.size === 0) {
         clearInterval(this.sweeping);
         this.sweeping = undefined;
