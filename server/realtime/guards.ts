@@ -44,8 +44,8 @@ export type Refusal = 'origin' | 'address-cap';
 
 export class SocketGuards {
   private readonly connections = new Map<string, number>();
-  /** The address each open engine connection was counted under (track). */
-  private readonly addressOf = new Map<object, string>();
+  /** The address each open engine connection was counted under (track), by engine.io id (a string key: an object key would make V8 give each connection an identity hash). */
+  private readonly addressOf = new Map<string, string>();
   private readonly origins: Set<string>;
   private readonly trusts: TrustFunction;
   private readonly crowded: ThrottledWarning;
@@ -106,16 +106,16 @@ export class SocketGuards {
   track(io: Server): void {
     const addresses = this.addressOf;
     const release = (address: string) => this.release(address);
-    const closed = function (this: object): void {
-      const address = addresses.get(this);
+    const closed = function (this: { id: string }): void {
+      const address = addresses.get(this.id);
       if (address === undefined) return;
-      addresses.delete(this);
+      addresses.delete(this.id);
       release(address);
     };
-    io.engine.on('connection', (raw: { request: IncomingMessage; on(event: 'close', listener: (this: object) => void): void }) => {
+    io.engine.on('connection', (raw: { id: string; request: IncomingMessage; on(event: 'close', listener: (this: { id: string }) => void): void }) => {
       const address = this.clientAddress(raw.request);
       this.add(address);
-      addresses.set(raw, address);
+      addresses.set(raw.id, address);
       raw.on('close', closed);
     });
   }
