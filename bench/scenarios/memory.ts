@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { censusOf, perReader } from '../lib/heap-census.js';
+import { censusOf, owners, perReader } from '../lib/heap-census.js';
 import type { Row } from '../lib/report.js';
 import { PinnedChild } from '../lib/rpc.js';
 import { freePort, LivelineServer, PROBE, ROOT, waitFor, type Memory } from '../lib/server.js';
@@ -35,9 +35,15 @@ export async function memory(ctx: Ctx, readers: number): Promise<Row[]> {
     ours.metrics = perReaderMetrics(before, after, readers);
     if (beforePath) {
       const afterPath = await snapshot('after');
-      const grown = perReader(await censusOf(beforePath), await censusOf(afterPath), readers);
+      const beforeCensus = await censusOf(beforePath);
+      const afterCensus = await censusOf(afterPath);
+      const grown = perReader(beforeCensus, afterCensus, readers);
       ours.metrics.census = grown.map((item) => `${item.kind} ×${item.countPerReader.toFixed(1)} ${Math.round(item.bytesPerReader)} B`).join('; ');
       ours.notes.push(`heap per reader by kind (snapshot diff over ${readers} readers, top 15 by bytes): ${String(ours.metrics.census)}`);
+      const owned = owners(beforeCensus, afterCensus, readers);
+      const total = owned.reduce((sum, item) => sum + item.bytesPerReader, 0);
+      ours.metrics.owners = owned.map((item) => `${item.owner} ${Math.round(item.bytesPerReader)} B`).join('; ');
+      ours.notes.push(`new objects per reader by owner (code excluded), ${Math.round(total)} B: ${String(ours.metrics.owners)}`);
     }
   });
 

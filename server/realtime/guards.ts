@@ -44,6 +44,8 @@ export type Refusal = 'origin' | 'address-cap';
 
 export class SocketGuards {
   private readonly connections = new Map<string, number>();
+  /** The address each open engine connection was counted under (track), by engine.io id (a string key: an object key would make V8 give each connection an identity hash). */
+  private readonly addressOf = new Map<string, string>();
   private readonly origins: Set<string>;
   private readonly trusts: TrustFunction;
   private readonly crowded: ThrottledWarning;
@@ -96,10 +98,25 @@ export class SocketGuards {
     callback(null, true);
   };
 
-  /** Counts open connections per address (the engine's connection is the unit a client holds). */
+  /**
+   * Counts open connections per address (the engine's connection is the unit a client holds).
+   * Each connection's address is kept in one map and released by one `close` listener shared by
+   * every connection (EventEmitter calls it with the connection as `this`): no closure per reader.
+   */
   track(io: Server): void {
-    io.engine.on('connection', (raw: { request: IncomingMessage; once(event: 'close', listener: () => void): void }) => {
-      raw.once('close', this.hold(this.clientAddress(raw.request)));
+    const addresses = this.addressOf;
+    const release = (address: string) => this.release(address);
+    const closed = function (this: { id: string }): void {
+      const address = addresses.get(this.id);
+      if (address === undefined) return;
+      addresses.delete(this.id);
+      release(address);
+    };
+    io.engine.on('connection', (raw: { id: string; request: IncomingMessage; on(event: 'close', listener: (this: { id: string }) => void): void }) => {
+      const address = this.clientAddress(raw.request);
+      this.add(address);
+      addresses.set(raw.id, address);
+      raw.on('close', closed);
     });
   }
 
@@ -120,43 +137,79 @@ export class SocketGuards {
   }
 
   private hold(address: string): () => void {
-    this.connections.set(address, (this.connections.get(address) ?? 0) + 1);
+    this.add(address);
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      const left = (this.connections.get(address) ?? 1) - 1;
-      if (left <= 0) this.connections.delete(address);
-      else this.connections.set(address, left);
+      this.release(address);
     };
+  }
+
+  private add(address: string): void {
+    this.connections.set(address, (this.connections.get(address) ?? 0) + 1);
+  }
+
+  private release(address: string): void {
+    const left = (this.connections.get(address) ?? 1) - 1;
+    if (left <= 0) this.connections.delete(address);
+    else this.connections.set(address, left);
   }
 
   connectionsFrom(address: string): number {
     return this.connections.get(address) ?? 0;
   }
 
-  /** Per-socket event budget, as Socket.IO middleware (runs before any event handler). */
+  /**
+   * Per-socket event budget, as Socket.IO middleware (runs before any event handler). What each
+   * socket holds for it is one bound function: the count of its current window lives in one map,
+   * only while the window is open (a reader that sent nothing for 10 s holds none).
+   */
   limitEvents(socket: Socket): void {
+    socket.use(this.spend.bind(this, socket));
+  }
+
+  /**
+   * Event budget windows of the sockets that sent something in the last WINDOW_MS, by socket id
+   * (not the socket: a window must not keep a gone reader's objects alive until it is swept).
+   */
+  private readonly windows = new Map<string, { start: number; count: number }>();
+  private sweeping: NodeJS.Timeout | undefined;
+
+  private spend(socket: Socket, packet: Parameters<Parameters<Socket['use']>[0]>[0], next: (error?: Error) => void): void {
     const budget = this.options.maxEventsPer10s;
-    let windowStart = Date.now();
-    let count = 0;
-    socket.use((packet, next) => {
+    const now = Date.now();
+    let window = this.windows.get(socket.id);
+    if (!window || now - window.start >= WINDOW_MS) {
+      window = { start: now, count: 0 };
+      this.windows.set(socket.id, window);
+      this.sweepLater();
+    }
+    window.count += 1;
+    if (window.count <= budget) return next();
+    if (window.count > 2 * budget) {
+      this.log.warn({ address: socket.handshake.address }, 'socket disconnected: event flood');
+      this.windows.delete(socket.id);
+      socket.disconnect(true);
+      return;
+    }
+    const ack = packet[packet.length - 1];
+    if (typeof ack === 'function') {
+      (ack as (result: unknown) => void)({ ok: false, error: { code: 'rate-limited', message: `At most ${budget} events per 10 s; slow down.` } });
+    }
+  }
+
+  /** Forgets windows that have ended (their next event opens a new one), gone sockets' with them. */
+  private sweepLater(): void {
+    if (this.sweeping) return;
+    this.sweeping = setInterval(() => {
       const now = Date.now();
-      if (now - windowStart >= WINDOW_MS) {
-        windowStart = now;
-        count = 0;
+      for (const [id, window] of this.windows) if (now - window.start >= WINDOW_MS) this.windows.delete(id);
+      if (this.windows.size === 0) {
+        clearInterval(this.sweeping);
+        this.sweeping = undefined;
       }
-      count += 1;
-      if (count <= budget) return next();
-      if (count > 2 * budget) {
-        this.log.warn({ address: socket.handshake.address }, 'socket disconnected: event flood');
-        socket.disconnect(true);
-        return;
-      }
-      const ack = packet[packet.length - 1];
-      if (typeof ack === 'function') {
-        (ack as (result: unknown) => void)({ ok: false, error: { code: 'rate-limited', message: `At most ${budget} events per 10 s; slow down.` } });
-      }
-    });
+    }, WINDOW_MS);
+    this.sweeping.unref();
   }
 }

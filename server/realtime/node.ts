@@ -8,6 +8,7 @@ import { afterCommit, nullPublisher, type Publisher } from '../services/publishe
 import type { Change, ClientToServer, ServerToClient } from '../../contract/index.js';
 import { SocketGuards, type GuardOptions } from './guards.js';
 import { PrimaryClient } from './primary-client.js';
+import { keepReadersLean, trimReader } from './reader-footprint.js';
 import { RemotePostSource } from './remote-source.js';
 import { roomOf } from './rooms.js';
 import { ScaleOut } from './scale-out.js';
@@ -170,7 +171,10 @@ export function buildRealtimeNode(options: RealtimeNodeOptions): RealtimeNode {
 
   const subscriptions = new Subscriptions(source, log, (socket, event, payload, shared) => void broadcast.emitTo(socket, event, payload, shared));
   guards.track(io);
+  // After guards.track: it reads each connection's request, which this then lets go.
+  keepReadersLean(io, wire);
   io.on('connection', (socket) => {
+    trimReader(socket);
     guards.limitEvents(socket);
     subscriptions.serve(socket);
   });

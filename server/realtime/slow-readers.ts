@@ -30,7 +30,7 @@ import type { Wire } from './wire/internals.js';
 type Connection = {
   readonly readyState: string;
   readonly transport: { readonly name: string };
-  on(event: 'packetCreate', listener: () => void): void;
+  on(event: 'packetCreate', listener: (this: Connection) => void): void;
 };
 
 export class SlowReaders {
@@ -53,7 +53,13 @@ export class SlowReaders {
   /** Watches every packet Socket.IO and engine.io queue for a reader of this node. */
   track(io: Server): void {
     if (this.maxBytes === 0) return;
-    io.engine.on('connection', (conn: Connection) => conn.on('packetCreate', () => this.written(conn)));
+    // One listener shared by every reader (EventEmitter calls it with the reader's connection as
+    // `this`), not a closure per reader: it is held as long as the reader is connected.
+    const written = this.written;
+    const packetCreated = function (this: Connection): void {
+      written(this);
+    };
+    io.engine.on('connection', (conn: Connection) => conn.on('packetCreate', packetCreated));
   }
 
   /** Something was written or queued for this reader: look at it once the current writes are done. */

@@ -28,25 +28,34 @@ export class Subscriptions {
       void socket.emit(event, payload as Change[]),
   ) {}
 
-  /** Serves one reader connection's events. */
+  /**
+   * Serves one reader connection's events. The two handlers are shared by every socket (Socket.IO
+   * calls them with the socket as `this`): a reader holds no closure of its own for them.
+   */
   serve(socket: ReaderSocket): void {
-    socket.on('subscribe', (payload, ack) => {
-      const reply = typeof ack === 'function' ? ack : () => {};
-      this.subscribe(socket, payload).then(reply, (error: unknown) => {
-        this.log.error({ err: error }, 'subscribe failed');
+    socket.on('subscribe', this.onSubscribe);
+    socket.on('unsubscribe', this.onUnsubscribe);
+  }
+
+  private readonly onSubscribe = ((subscriptions: Subscriptions) =>
+    function (this: ReaderSocket, payload: unknown, ack: unknown): void {
+      const reply = typeof ack === 'function' ? (ack as (result: SubscribeAck) => void) : () => {};
+      subscriptions.subscribe(this, payload).then(reply, (error: unknown) => {
+        subscriptions.log.error({ err: error }, 'subscribe failed');
         reply({ ok: false, error: { code: 'internal', message: 'Subscription failed; retry.' } });
       });
-    });
-    socket.on('unsubscribe', async (payload, ack) => {
+    })(this);
+
+  private readonly onUnsubscribe = ((subscriptions: Subscriptions) =>
+    async function (this: ReaderSocket, payload: unknown, ack: unknown): Promise<void> {
       const parsed = unsubscribePayload.safeParse(payload);
-      const postId = parsed.success ? await Promise.resolve(this.source.find(parsed.data.slug)).catch(() => undefined) : undefined;
+      const postId = parsed.success ? await Promise.resolve(subscriptions.source.find(parsed.data.slug)).catch(() => undefined) : undefined;
       if (postId !== undefined) {
-        void socket.leave(roomOf(postId));
-        void socket.leave(deskRoomOf(postId));
+        void this.leave(roomOf(postId));
+        void this.leave(deskRoomOf(postId));
       }
-      if (typeof ack === 'function') ack({ ok: postId !== undefined });
-    });
-  }
+      if (typeof ack === 'function') (ack as (result: { ok: boolean }) => void)({ ok: postId !== undefined });
+    })(this);
 
   /**
    * Joins the post's room and replays what the reader missed, in the same synchronous step

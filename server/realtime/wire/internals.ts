@@ -74,6 +74,19 @@ type EngineConnection = {
   };
 };
 
+/** The ws WebSocket of an upgraded reader and the TCP socket under it, as releaseUpgrade sees them. */
+type Listener = (...args: never[]) => unknown;
+type Listening = { listeners(event: string): Listener[]; removeListener(event: string, listener: Listener): unknown };
+type UpgradedWebSocket = Listening & { _socket: Listening };
+
+/**
+ * engine.io's WebSocketResponse (server.js) registers `socket.once("close", () => this.emit("close"))`
+ * on the upgrade's TCP socket; nothing else on that socket is an anonymous arrow emitting "close".
+ */
+function isResponseCloseListener(listener: Listener): boolean {
+  return listener.name === '' && /^\(\)\s*=>\s*this\.emit\(["']close["']\)$/.test(Function.prototype.toString.call(listener));
+}
+
 const UNCAPPED = "readers' send buffers are not capped: a reader that stops reading is dropped only by the ping timeout";
 
 /** An unmasked, final text frame, as a server sends it; RSV1 clear: the payload is not compressed. */
@@ -209,6 +222,8 @@ export class Wire {
   /** The transports whose live connections the send-buffer probe has seen. */
   private readonly sendBufferProbed = new Set<string>();
   private readonly Sender: SenderClass | undefined;
+  /** Whether a reader's upgrade leftovers were found as expected (undefined: no reader seen yet). */
+  private upgradeLeftovers: boolean | undefined;
   private readonly Adapter: ClusterAdapterClass | undefined;
 
   constructor(
@@ -324,6 +339,41 @@ export class Wire {
       if (accept(message)) deliver(message, offset);
     };
     return true;
+  }
+
+  /**
+   * Lets a WebSocket reader's upgrade request be collected once the reader is connected. engine.io
+   * keeps two things of the upgrade per connection that nothing reads afterwards: a `close`
+   * listener on the TCP socket from the throwaway response object it builds for `io.engine.use`
+   * middlewares (Liveline has none), which holds that response and through it the whole upgrade
+   * request (IncomingMessage, headers, parser state); and a do-nothing `error` listener on the ws
+   * WebSocket (`onUpgradeError`), left on readers that connected over WebSocket directly. Both are
+   * found by what they are (an anonymous `() => this.emit("close")`, a function named
+   * onUpgradeError); when the first reader does not have exactly them, the node warns once and
+   * leaves every reader's listeners alone (the request then stays, as it did before). Returns
+   * whether the listeners were released.
+   */
+  releaseUpgrade(websocket: unknown): boolean {
+    if (this.upgradeLeftovers === false) return false;
+    const candidate = websocket as Partial<UpgradedWebSocket> | undefined;
+    const tcp = candidate?._socket;
+    if (typeof candidate?.listeners !== 'function' || typeof tcp?.listeners !== 'function') return this.noLeftovers(['ws WebSocket._socket (the TCP socket)']);
+    const ws = candidate as UpgradedWebSocket;
+    const response = tcp.listeners('close').filter(isResponseCloseListener);
+    const upgradeError = ws.listeners('error').filter((listener) => listener.name === 'onUpgradeError');
+    if (this.upgradeLeftovers === undefined) {
+      if (response.length !== 1) return this.noLeftovers([`engine.io WebSocketResponse close listener on the upgraded TCP socket (found ${response.length})`]);
+      this.upgradeLeftovers = true;
+    }
+    for (const listener of response) tcp.removeListener('close', listener);
+    for (const listener of upgradeError) ws.removeListener('error', listener);
+    return response.length > 0;
+  }
+
+  private noLeftovers(missing: string[]): false {
+    this.upgradeLeftovers = false;
+    this.warn(missing, ['each WebSocket reader keeps its upgrade request in memory (about 1 KB)']);
+    return false;
   }
 
   private probeFirstConnection(conn: EngineConnection): boolean {
