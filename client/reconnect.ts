@@ -3,30 +3,45 @@
  * venue's Wi-Fi blip drops thousands of readers in the same instant; had each come back after
  * the same pause (socket.io-client's own backoff keeps every retry within ±50% of 1 s, 2 s, 4 s…),
  * they would knock together, in waves. Full jitter ("Exponential Backoff And Jitter", AWS, 2015):
- * attempt n waits a uniformly random time between 0 and min(cap, base × 2^n), so a herd arrives
- * spread evenly over the window instead of in a spike, and the window still widens while the
- * server stays away. The reader page (live-sync.ts) and the bench's readers (bench/gen) both use
- * this, so the reconnect-herd scenario measures the policy readers really have.
+ * each attempt waits a uniformly random time within a window, so a herd arrives spread evenly over
+ * the window instead of in a spike. The reader page (live-sync.ts) and the bench's readers
+ * (bench/gen) both use this, so the reconnect-herd scenario measures the policy readers really have.
  *
- * Defaults: base 1 s, cap 5 s (60 s while HTTP polling answers and the socket is refused on
- * purpose, see live-sync.ts). The first retry comes within 1 s of the loss: 10,000 readers of a
- * restarted node knock about 10 per millisecond over that second, not all in its first moment.
+ * The window is held at `baseMs` for the first `holdMs` after the loss, and only then doubles per
+ * attempt up to `capMs`. A restart keeps the server away for a second or two; had the window
+ * doubled meanwhile (1 s, 2 s, 4 s, 5 s…), the readers still in their 4–5 s windows when it came
+ * back would sit idle for seconds while the server could already serve them: that is what made
+ * the 10,000-reader herd take 6.2 s after the loss although its CPU took 4 (bench/README.md). A
+ * refused connection costs a server that is down nothing (the kernel answers it), so retrying
+ * within 1 s for a few seconds is cheap; once the server is back, the herd still arrives spread
+ * over the 1 s window, and a longer outage falls back to the widening, capped windows.
+ *
+ * Defaults: base 1 s, hold 10 s, cap 5 s (60 s while HTTP polling answers and the socket is refused
+ * on purpose; then nothing is held, see live-sync.ts). 10,000 readers of a restarted node knock
+ * about 10 per millisecond over a second, not all in its first moment.
  */
 export type ReconnectPolicy = {
-  /** The window of the first retry, doubled on each failed attempt. */
+  /** The window of each retry during the hold, and the first one doubled after it. */
   baseMs: number;
   /** The widest window. */
   capMs: number;
+  /** How long after the loss the window stays at `baseMs` (0: it doubles from the first retry). */
+  holdMs: number;
   /** false: socket.io-client's own fixed backoff (±50% around 1 s, 2 s… 5 s), for comparison in the bench. */
   jitter: boolean;
 };
 
-export const RECONNECT_DEFAULTS: ReconnectPolicy = { baseMs: 1000, capMs: 5000, jitter: true };
+export const RECONNECT_DEFAULTS: ReconnectPolicy = { baseMs: 1000, capMs: 5000, holdMs: 10_000, jitter: true };
 
-/** How long to wait before attempt `attempt` (0 for the first retry after a loss). */
-export function reconnectDelay(attempt: number, policy: ReconnectPolicy = RECONNECT_DEFAULTS, random: () => number = Math.random): number {
-  const doubled = policy.baseMs * 2 ** Math.min(attempt, 30);
-  if (policy.jitter) return Math.floor(random() * Math.min(policy.capMs, doubled));
+/**
+ * How long to wait before attempt `attempt` (0 for the first retry after a loss), `sinceLossMs`
+ * after the connection was lost (omitted: as if long ago, so the window doubles from the first retry).
+ */
+export function reconnectDelay(attempt: number, policy: ReconnectPolicy = RECONNECT_DEFAULTS, random: () => number = Math.random, sinceLossMs = Infinity): number {
+  if (policy.jitter) {
+    const held = sinceLossMs < policy.holdMs;
+    return Math.floor(random() * Math.min(policy.capMs, held ? policy.baseMs : policy.baseMs * 2 ** Math.min(attempt, 30)));
+  }
   // socket.io-client's Backoff (randomizationFactor 0.5): the doubled delay ±50%, then capped.
-  return Math.floor(Math.min(policy.capMs, doubled * (0.5 + random())));
+  return Math.floor(Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(attempt, 30) * (0.5 + random())));
 }

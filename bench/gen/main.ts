@@ -124,16 +124,17 @@ async function subscribe(reader: SioReader, since: number | undefined): Promise<
   }
 }
 
-/** The reader page's retry pause (client/reconnect.ts: full jitter, base 1 s, cap 5 s). */
-const backoffMs = (attempt: number) => reconnectDelay(attempt, policy);
+/** The reader page's retry pause (client/reconnect.ts: full jitter, 1 s windows for 10 s after the loss, then up to 5 s). */
+const backoffMs = (attempt: number, lostAt?: number) => reconnectDelay(attempt, policy, Math.random, lostAt === undefined ? Infinity : now() - lostAt);
 
 /** After a lost connection: as the reader page does, wait the policy's pause before each try. */
 async function rejoin(reader: SioReader): Promise<void> {
   if (reader.rejoining) return;
   reader.rejoining = true;
   try {
+    const lostAt = reader.lostAt ?? now();
     for (let attempt = 0; attempt < 500; attempt++) {
-      await new Promise((done) => setTimeout(done, backoffMs(attempt)));
+      await new Promise((done) => setTimeout(done, backoffMs(attempt, lostAt)));
       connectAttempts++;
       try {
         await reader.client.connect(30_000);
