@@ -66,7 +66,7 @@ export async function herdRestart(ctx: Ctx, jitter: boolean): Promise<Row> {
         await gens.all('measure-start', { entries, baseSeq: await lastSeq(server.url, post.slug), timeEntries: false });
         const author = postEntries(server, post.slug, entries, { perSecond: cfg.herdEntriesPerSecond, outbox: true });
         await new Promise((done) => setTimeout(done, LOSS_AFTER_MS));
-        const { stoppedAt, readyAt } = await server.restart();
+        const { stoppedAt, exitedAt, readyAt } = await server.restart();
         const cpuAtReady = await server.cpuMs();
         const statuses = await untilRejoined(ctx, readers, Date.now() + 120_000);
         const cpuAtConverged = await server.cpuMs();
@@ -80,6 +80,9 @@ export async function herdRestart(ctx: Ctx, jitter: boolean): Promise<Row> {
         Object.assign(row, { accounting: merged.accounting, saturation: merged.saturation, latency: summarize(mergeEncoded(reports.map((report) => report.joinHistogram))) });
         row.metrics = {
           downMs: readyAt - stoppedAt,
+          // The old process shutting down (its readers' transports closed, the database checkpointed), then the new one starting.
+          stopMs: exitedAt - stoppedAt,
+          startMs: readyAt - exitedAt,
           // From the moment the old server went down until the last reader was subscribed and caught up.
           convergedMs: convergedAt - stoppedAt,
           convergedAfterReadyMs: convergedAt - readyAt,
