@@ -117,6 +117,11 @@ export class LivelineServer {
     return this.child.call('loop-delay', {}, 60_000);
   }
 
+  /** The server's event-loop idle and active time so far (ms); the share between two calls is its utilization. */
+  loopTime(): Promise<{ idle: number; active: number }> {
+    return this.child.call('loop-time', {}, 60_000);
+  }
+
   cpuMs(): Promise<number> {
     return processCpuMs(this.child.pid);
   }

@@ -68,8 +68,12 @@ export async function herdRestart(ctx: Ctx, jitter: boolean): Promise<Row> {
         await new Promise((done) => setTimeout(done, LOSS_AFTER_MS));
         const { stoppedAt, exitedAt, readyAt } = await server.restart();
         const cpuAtReady = await server.cpuMs();
+        const loopAtReady = await server.loopTime();
         const statuses = await untilRejoined(ctx, readers, Date.now() + 120_000);
         const cpuAtConverged = await server.cpuMs();
+        const loopAtConverged = await server.loopTime();
+        const loopActive = loopAtConverged.active - loopAtReady.active;
+        const loopIdle = loopAtConverged.idle - loopAtReady.idle;
         const posted = await author;
         await waitDelivered(ctx, readers * entries, Date.now() + cfg.settleMs);
         const reports = await gens.all<GenReport>('measure-report');
@@ -89,6 +93,8 @@ export async function herdRestart(ctx: Ctx, jitter: boolean): Promise<Row> {
           rejoined: rejoins,
           connectAttempts: merged.connectAttempts,
           serverCpuMs: cpuAtConverged - cpuAtReady,
+          // Near 1: the herd queued on the server (CPU-bound); lower: the server waited for readers still in their backoff.
+          serverLoopBusyShare: loopActive / Math.max(1, loopActive + loopIdle),
           // Includes the author's POSTs and their live deliveries meanwhile (a few per second).
           serverCpuMsPerRejoin: (cpuAtConverged - cpuAtReady) / Math.max(1, rejoins),
           writesRefused: written.refused,
