@@ -81,7 +81,8 @@ export class BenchCluster {
     return {
       fanouts: await Promise.all(topology.fanouts.map((node) => of(node.child?.pid))),
       primary: await of(topology.primary.child?.pid),
-      nginx: await of(topology.nginx.child?.pid),
+      // nginx's master only hands connections to its worker: the worker's CPU is what proxying costs.
+      nginx: await withChildren(topology.nginx.child?.pid, of),
       redis: await of(topology.redis.child?.pid),
     };
   }
@@ -90,6 +91,15 @@ export class BenchCluster {
     await this.topology.stop();
     await rm(this.dir, { recursive: true, force: true });
   }
+}
+
+/** A process's CPU and its live children's (read from /proc). */
+async function withChildren(pid: number | undefined, of: (pid: number | undefined) => Promise<number>): Promise<number> {
+  if (pid === undefined) return 0;
+  const { readFile } = await import('node:fs/promises');
+  const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
+  const cpus = await Promise.all([pid, ...children.split(' ').filter(Boolean).map(Number)].map((one) => of(one)));
+  return cpus.reduce((sum, cpu) => sum + cpu, 0);
 }
 
 /** Source addresses in distinct /24s of 127/8, so that nginx's ip_hash spreads them over the fan-out nodes. */

@@ -47,7 +47,10 @@ export function summaryOf(row: Row): string {
       if (typeof m.serverCpuMsPerRejoin === 'number') parts.push(`${fmt(m.serverCpuMsPerRejoin, 3)} ms server CPU/rejoin`);
       if (typeof m.serverLoopBusyShare === 'number') parts.push(`event loop busy ${fmt(m.serverLoopBusyShare * 100, 0)}% meanwhile`);
       if (typeof m.writesRefused === 'number') parts.push(`writes: ${m.writesRefused} refused, ${m.writesDelayedOver1s} delayed > 1 s`);
+      if (typeof m.listenOverflows === 'number') parts.push(`${m.listenOverflows} accept-queue overflows`);
       if (typeof m.readersPerNode === 'string') parts.push(`readers per node ${m.readersPerNode}`);
+      if (typeof m.serverCpusBusyShare === 'number')
+        parts.push(`CPU meanwhile: survivor ${ms(Number(m.serverCpuMs))}, nginx ${ms(Number(m.nginxCpuMs))}, primary ${ms(Number(m.primaryCpuMs))}, Redis ${ms(Number(m.redisCpuMs))} (${fmt(m.serverCpusBusyShare * 100, 0)}% of a core)`);
       break;
     case 'arrival':
       if (typeof m.pageP99Ms === 'number') parts.push(`page p99 ${ms(m.pageP99Ms)}, ${fmt(Number(m.pagesPerSecond), 0)} pages/s`);
