@@ -1,7 +1,7 @@
 import type { Change, ClientToServer, ServerToClient } from '../contract/index.js';
 import { io, type Socket } from 'socket.io-client';
 import { changesSince } from './api-client.js';
-import { reconnectDelay, RECONNECT_DEFAULTS } from './reconnect.js';
+import { crowdWindowMs, reconnectDelay, RECONNECT_DEFAULTS } from './reconnect.js';
 
 /**
  * Follows one post's change log, for the reader page and the newsroom's composer alike. Every
@@ -16,8 +16,8 @@ import { reconnectDelay, RECONNECT_DEFAULTS } from './reconnect.js';
  * restart. The polls ask with `poll=1`, which the server lets nginx cache for a second, so a
  * thousand such readers cost the primary about one request a second. Meanwhile the socket keeps
  * retrying (at most once a minute while HTTP answers), and the page is fully live again as soon
- * as it connects. Retries follow reconnect.ts: full jitter within 1 s for the first 10 s after
- * the loss, then widening to 5 s.
+ * as it connects. Retries follow reconnect.ts: full jitter within a window sized to the crowd
+ * (1 s, up to 5 s for a large one) for the first 10 s after the loss, then widening to 5 s.
  */
 export type LiveSyncOptions = {
   slug: string;
@@ -89,6 +89,8 @@ export class LiveSync {
   private reconnectCapMs = RECONNECT_MAX_MS;
   /** When the connection was lost (or the first attempt failed): reconnect.ts holds the window short for a while after. */
   private lostAt: number | undefined;
+  /** The post's readers as the last `presence` said: the held window is sized to them (crowdWindowMs). */
+  private crowd: number | undefined;
 
   private readonly labels: ConnectionLabels;
 
@@ -119,7 +121,9 @@ export class LiveSync {
       for (const change of changes) this.receive(change);
     });
     this.socket.on('presence', (presence) => {
-      if (presence.slug === options.slug) options.presence?.(presence.readers);
+      if (presence.slug !== options.slug) return;
+      this.crowd = presence.readers;
+      options.presence?.(presence.readers);
     });
     window.addEventListener('offline', () => this.show('offline'));
     window.addEventListener('online', () => {
@@ -143,7 +147,13 @@ export class LiveSync {
     this.lostAt ??= Date.now();
     // Refused on purpose while HTTP polling answers (the per-address cap): nothing held, up to a minute apart.
     const holdMs = this.reconnectCapMs === RECONNECT_MAX_MS ? RECONNECT_DEFAULTS.holdMs : 0;
-    const delay = reconnectDelay(this.reconnectAttempt++, { ...RECONNECT_DEFAULTS, capMs: this.reconnectCapMs, holdMs }, Math.random, Date.now() - this.lostAt);
+    const delay = reconnectDelay(
+      this.reconnectAttempt++,
+      { ...RECONNECT_DEFAULTS, capMs: this.reconnectCapMs, holdMs },
+      Math.random,
+      Date.now() - this.lostAt,
+      crowdWindowMs(this.crowd),
+    );
     this.reconnectTimer = window.setTimeout(() => this.reconnectNow(), delay);
   }
 

@@ -16,9 +16,12 @@
  * within 1 s for a few seconds is cheap; once the server is back, the herd still arrives spread
  * over the 1 s window, and a longer outage falls back to the widening, capped windows.
  *
+ * The held window is sized to the crowd (crowdWindowMs): 1 s up to ~3,300 readers, then 0.3 ms
+ * per reader of the post (3 s at 10,000), at most the cap; a narrower one overflowed the
+ * restarted server's accept queue at 10,000 readers (bench/README.md).
+ *
  * Defaults: base 1 s, hold 10 s, cap 5 s (60 s while HTTP polling answers and the socket is refused
- * on purpose; then nothing is held, see live-sync.ts). 10,000 readers of a restarted node knock
- * about 10 per millisecond over a second, not all in its first moment.
+ * on purpose; then nothing is held, see live-sync.ts).
  */
 export type ReconnectPolicy = {
   /** The window of each retry during the hold, and the first one doubled after it. */
@@ -34,13 +37,39 @@ export type ReconnectPolicy = {
 export const RECONNECT_DEFAULTS: ReconnectPolicy = { baseMs: 1000, capMs: 5000, holdMs: 10_000, jitter: true };
 
 /**
+ * About what a server core spends on one rejoining reader (bench/README.md, herd: 0.35–0.40 ms).
+ * A held window narrower than crowd × this overflows the server's accept queue: 10,000 readers
+ * within one second are three times what one core takes, the kernel drops the SYNs beyond its
+ * backlog, and those readers' kernels retry only 1 s, 3 s, 7 s later, while the server idles.
+ */
+const REJOIN_MS_PER_READER = 0.3;
+
+/**
+ * The held window for a page whose post has `readers` readers (the `presence` count it last
+ * heard, every node's): wide enough that the herd arrives no faster than a node takes it, 1 s
+ * at least, the cap at most. A crowd split over several nodes is spread wider than each node
+ * needs, which costs time, never a queue.
+ */
+export function crowdWindowMs(readers: number | undefined, policy: ReconnectPolicy = RECONNECT_DEFAULTS): number {
+  if (readers === undefined || !Number.isFinite(readers)) return policy.baseMs;
+  return Math.round(Math.min(policy.capMs, Math.max(policy.baseMs, readers * REJOIN_MS_PER_READER)));
+}
+
+/**
  * How long to wait before attempt `attempt` (0 for the first retry after a loss), `sinceLossMs`
  * after the connection was lost (omitted: as if long ago, so the window doubles from the first retry).
  */
-export function reconnectDelay(attempt: number, policy: ReconnectPolicy = RECONNECT_DEFAULTS, random: () => number = Math.random, sinceLossMs = Infinity): number {
+export function reconnectDelay(
+  attempt: number,
+  policy: ReconnectPolicy = RECONNECT_DEFAULTS,
+  random: () => number = Math.random,
+  sinceLossMs = Infinity,
+  /** The held window (crowdWindowMs); `baseMs` when not given. */
+  heldMs = policy.baseMs,
+): number {
   if (policy.jitter) {
     const held = sinceLossMs < policy.holdMs;
-    return Math.floor(random() * Math.min(policy.capMs, held ? policy.baseMs : policy.baseMs * 2 ** Math.min(attempt, 30)));
+    return Math.floor(random() * Math.min(policy.capMs, held ? heldMs : policy.baseMs * 2 ** Math.min(attempt, 30)));
   }
   // socket.io-client's Backoff (randomizationFactor 0.5): the doubled delay ±50%, then capped.
   return Math.floor(Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(attempt, 30) * (0.5 + random())));
