@@ -122,11 +122,12 @@ async function main(): Promise<void> {
       for (const readers of cfg.clusterReaders) await add(await clusterFanout(ctx, readers));
     }
     if (want('herd')) {
-      for (const jitter of [true, false]) {
+      const backoffs = cfg.herdBackoffs.map((backoff) => backoff === 'jitter');
+      for (const jitter of cfg.herdVariants.includes('restart') ? backoffs : []) {
         log(`reconnect herd: restart with ${cfg.herdReaders} readers, ${jitter ? 'full jitter' : 'fixed backoff'}…`);
         await add(await herdRestart(ctx, jitter));
       }
-      for (const jitter of [true, false]) {
+      for (const jitter of cfg.herdVariants.includes('kill') ? backoffs : []) {
         log(`reconnect herd: kill a fan-out node with ${cfg.herdReaders} readers, ${jitter ? 'full jitter' : 'fixed backoff'}…`);
         await add(await herdFanoutKilled(ctx, jitter));
       }

@@ -1,7 +1,7 @@
 import type { Change, ClientToServer, NewsroomClientToServer, NewsroomServerToClient, ServerToClient } from '../contract/index.js';
 import { io, type Socket } from 'socket.io-client';
 import { changesSince } from './api-client.js';
-import { reconnectDelay, RECONNECT_DEFAULTS } from './reconnect.js';
+import { crowdWindowMs, reconnectDelay, RECONNECT_DEFAULTS } from './reconnect.js';
 
 /**
  * Follows one post's change log, for the reader page and the newsroom's composer alike. Every
@@ -16,7 +16,8 @@ import { reconnectDelay, RECONNECT_DEFAULTS } from './reconnect.js';
  * restart. The polls ask with `poll=1`, which the server lets nginx cache for a second, so a
  * thousand such readers cost the primary about one request a second. Meanwhile the socket keeps
  * retrying (at most once a minute while HTTP answers), and the page is fully live again as soon
- * as it connects. Retries follow reconnect.ts: full jitter, base 1 s, cap 5 s.
+ * as it connects. Retries follow reconnect.ts: full jitter within a window sized to the crowd
+ * (1 s, up to 5 s for a large one) for the first 10 s after the loss, then widening to 5 s.
  */
 export type LiveSyncOptions = {
   slug: string;
@@ -91,6 +92,10 @@ export class LiveSync {
   private reconnectAttempt = 0;
   private reconnectTimer: number | undefined;
   private reconnectCapMs = RECONNECT_MAX_MS;
+  /** When the connection was lost (or the first attempt failed): reconnect.ts holds the window short for a while after. */
+  private lostAt: number | undefined;
+  /** The post's readers as the last `presence` said: the held window is sized to them (crowdWindowMs). */
+  private crowd: number | undefined;
 
   private readonly labels: ConnectionLabels;
 
@@ -103,6 +108,7 @@ export class LiveSync {
       : io({ transports: ['websocket', 'polling'], reconnection: false });
     this.socket.on('connect', () => {
       this.reconnectAttempt = 0;
+      this.lostAt = undefined;
       this.stopPolling();
       this.subscribe();
     });
@@ -123,7 +129,9 @@ export class LiveSync {
       for (const change of changes) this.receive(change);
     });
     this.socket.on('presence', (presence) => {
-      if (presence.slug === options.slug) options.presence?.(presence.readers);
+      if (presence.slug !== options.slug) return;
+      this.crowd = presence.readers;
+      options.presence?.(presence.readers);
     });
     window.addEventListener('offline', () => this.show('offline'));
     window.addEventListener('online', () => {
@@ -144,7 +152,16 @@ export class LiveSync {
   /** The next attempt, after reconnectDelay(attempt): one timer at a time. */
   private scheduleReconnect(): void {
     if (this.reconnectTimer !== undefined || this.socket.connected) return;
-    const delay = reconnectDelay(this.reconnectAttempt++, { ...RECONNECT_DEFAULTS, capMs: this.reconnectCapMs });
+    this.lostAt ??= Date.now();
+    // Refused on purpose while HTTP polling answers (the per-address cap): nothing held, up to a minute apart.
+    const holdMs = this.reconnectCapMs === RECONNECT_MAX_MS ? RECONNECT_DEFAULTS.holdMs : 0;
+    const delay = reconnectDelay(
+      this.reconnectAttempt++,
+      { ...RECONNECT_DEFAULTS, capMs: this.reconnectCapMs, holdMs },
+      Math.random,
+      Date.now() - this.lostAt,
+      crowdWindowMs(this.crowd),
+    );
     this.reconnectTimer = window.setTimeout(() => this.reconnectNow(), delay);
   }
 

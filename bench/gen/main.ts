@@ -8,7 +8,7 @@ import { parseStamp } from '../lib/author.js';
 import { httpRetry, keepAliveAgent } from '../lib/http.js';
 import { serveRpc } from '../lib/rpc.js';
 import { SioLite } from './sio-lite.js';
-import { reconnectDelay, RECONNECT_DEFAULTS, type ReconnectPolicy } from '../../client/reconnect.js';
+import { crowdWindowMs, reconnectDelay, RECONNECT_DEFAULTS, type ReconnectPolicy } from '../../client/reconnect.js';
 import { emptyDelivery, encodeHistogram, newHistogram, now, recordMs, type Delivery, type GeneratorLoad } from '../lib/stats.js';
 import type { Agent } from 'node:http';
 
@@ -124,16 +124,21 @@ async function subscribe(reader: SioReader, since: number | undefined): Promise<
   }
 }
 
-/** The reader page's retry pause (client/reconnect.ts: full jitter, base 1 s, cap 5 s). */
-const backoffMs = (attempt: number) => reconnectDelay(attempt, policy);
+/** The post's readers as the last `presence` said (every reader here follows the same post, so one count serves all). */
+let crowd: number | undefined;
+
+/** The reader page's retry pause (client/reconnect.ts: full jitter, a crowd-sized window for 10 s after the loss, then up to 5 s). */
+const backoffMs = (attempt: number, lostAt?: number) =>
+  reconnectDelay(attempt, policy, Math.random, lostAt === undefined ? Infinity : now() - lostAt, crowdWindowMs(crowd, policy));
 
 /** After a lost connection: as the reader page does, wait the policy's pause before each try. */
 async function rejoin(reader: SioReader): Promise<void> {
   if (reader.rejoining) return;
   reader.rejoining = true;
   try {
+    const lostAt = reader.lostAt ?? now();
     for (let attempt = 0; attempt < 500; attempt++) {
-      await new Promise((done) => setTimeout(done, backoffMs(attempt)));
+      await new Promise((done) => setTimeout(done, backoffMs(attempt, lostAt)));
       connectAttempts++;
       try {
         await reader.client.connect(30_000);
@@ -181,6 +186,7 @@ function openSio(address: string, since: number | undefined, retry = false, rejo
     event: (name, args) => {
       if (name === 'change') onChange(args[0] as WireChange);
       else if (name === 'changes') for (const change of args[0] as WireChange[]) onChange(change);
+      else if (name === 'presence') crowd = (args[0] as { readers?: number }).readers ?? crowd;
     },
     closed: () => {
       disconnects++;
@@ -300,6 +306,7 @@ serveRpc({
   setup: (message) => {
     context = { url: String(message.url), slug: String(message.slug) };
     policy = { ...RECONNECT_DEFAULTS, jitter: message.jitter !== false };
+    crowd = undefined;
     return true;
   },
   'measure-start': (message) => {

@@ -50,9 +50,14 @@ export function summaryOf(row: Row): string {
       break;
     case 'herd':
       parts.push(`all caught up in ${ms(Number(m.convergedMs))} after ${m.downMs === undefined ? 'the loss' : `${ms(Number(m.downMs))} down`}`);
+      if (typeof m.convergedAfterReadyMs === 'number') parts.push(`${ms(m.convergedAfterReadyMs)} after it answered (stop ${ms(Number(m.stopMs))}, start ${ms(Number(m.startMs))})`);
       if (typeof m.serverCpuMsPerRejoin === 'number') parts.push(`${fmt(m.serverCpuMsPerRejoin, 3)} ms server CPU/rejoin`);
+      if (typeof m.serverLoopBusyShare === 'number') parts.push(`event loop busy ${fmt(m.serverLoopBusyShare * 100, 0)}% meanwhile`);
       if (typeof m.writesRefused === 'number') parts.push(`writes: ${m.writesRefused} refused, ${m.writesDelayedOver1s} delayed > 1 s`);
+      if (typeof m.listenOverflows === 'number') parts.push(`${m.listenOverflows} accept-queue overflows`);
       if (typeof m.readersPerNode === 'string') parts.push(`readers per node ${m.readersPerNode}`);
+      if (typeof m.serverCpusBusyShare === 'number')
+        parts.push(`CPU meanwhile: survivor ${ms(Number(m.serverCpuMs))}, nginx ${ms(Number(m.nginxCpuMs))}, primary ${ms(Number(m.primaryCpuMs))}, Redis ${ms(Number(m.redisCpuMs))} (${fmt(m.serverCpusBusyShare * 100, 0)}% of a core)`);
       break;
     case 'arrival':
       if (typeof m.pageP99Ms === 'number') parts.push(`page p99 ${ms(m.pageP99Ms)}, ${fmt(Number(m.pagesPerSecond), 0)} pages/s`);

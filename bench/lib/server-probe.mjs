@@ -1,6 +1,6 @@
 // Preloaded into the server under test (node --expose-gc --import): answers memory questions from
 // the benchmark over the IPC channel without touching the server's code.
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
 const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();
@@ -17,6 +17,11 @@ process.on('message', (message) => {
     // For the memory scenario's per-reader census (bench/lib/heap-census.ts reads the file).
     globalThis.gc?.();
     import('node:v8').then((v8) => process.send?.({ id: message.id, result: v8.writeHeapSnapshot(message.path) }));
+  } else if (message.type === 'loop-time') {
+    // The event loop's idle and active milliseconds so far: between two answers, the share of the
+    // time it had work (a herd queueing on the server) or waited for readers (still in their backoff).
+    const { idle, active } = performance.eventLoopUtilization();
+    process.send?.({ id: message.id, result: { idle, active } });
   } else if (message.type === 'loop-delay') {
     const result = { p99Ms: delay.percentile(99) / 1e6, maxMs: delay.max / 1e6 };
     delay.reset();

@@ -86,12 +86,13 @@ export class LivelineServer {
    * reconnect) and starts again on the same port and database. Resolves once it answers again,
    * with when it went down and when it answered.
    */
-  async restart(): Promise<{ stoppedAt: number; readyAt: number }> {
+  async restart(): Promise<{ stoppedAt: number; exitedAt: number; readyAt: number }> {
     const stoppedAt = performance.timeOrigin + performance.now();
     await this.child.stop();
+    const exitedAt = performance.timeOrigin + performance.now();
     this.child = this.launch();
     await waitFor(async () => (await fetch(`${this.url}/healthz`)).ok, 60_000, `the restarted server on ${this.url}\n${this.child.log}`);
-    return { stoppedAt, readyAt: performance.timeOrigin + performance.now() };
+    return { stoppedAt, exitedAt, readyAt: performance.timeOrigin + performance.now() };
   }
 
   authHeaders(idempotencyKey?: string): Record<string, string> {
@@ -114,6 +115,11 @@ export class LivelineServer {
 
   loopDelay(): Promise<{ p99Ms: number; maxMs: number }> {
     return this.child.call('loop-delay', {}, 60_000);
+  }
+
+  /** The server's event-loop idle and active time so far (ms); the share between two calls is its utilization. */
+  loopTime(): Promise<{ idle: number; active: number }> {
+    return this.child.call('loop-time', {}, 60_000);
   }
 
   cpuMs(): Promise<number> {

@@ -107,7 +107,7 @@ export async function catchUp(ctx: Ctx): Promise<Row> {
 }
 
 /** TcpExt ListenOverflows from /proc/net/netstat: SYNs or ACKs dropped on a full accept queue. */
-async function listenOverflows(): Promise<number> {
+export async function listenOverflows(): Promise<number> {
   const text = await readFile('/proc/net/netstat', 'utf8').catch(() => '');
   const lines = text.split('\n').filter((line) => line.startsWith('TcpExt:'));
   const names = lines[0]?.split(/\s+/) ?? [];

@@ -13,6 +13,7 @@ import { RemotePostSource } from './remote-source.js';
 import { roomOf } from './rooms.js';
 import { ScaleOut } from './scale-out.js';
 import { SlowReaders } from './slow-readers.js';
+import { holdUntilIdle } from './coalesce.js';
 import type { PostSource } from './source.js';
 import { Subscriptions, type ReaderServer } from './subscriptions.js';
 import { DirectBroadcast } from './wire/direct-broadcast.js';
@@ -122,7 +123,12 @@ export function buildRealtimeNode(options: RealtimeNodeOptions): RealtimeNode {
     serveClient: false,
     // Replays are serialized once and shared by every reader who needs them.
     parser: preSerializedParser,
-    allowRequest: guards.allowRequest,
+    // An accepted WebSocket handshake's 101 and engine.io's open packet leave in one write (coalesce.ts).
+    allowRequest: (request, callback) =>
+      guards.allowRequest(request, (error, success) => {
+        if (success && request.headers.upgrade !== undefined) holdUntilIdle(request.socket);
+        callback(error, success);
+      }),
     // Readers only send small subscribe messages.
     maxHttpBufferSize: 4 * 1024,
     pingInterval: 20_000,
@@ -169,7 +175,12 @@ export function buildRealtimeNode(options: RealtimeNodeOptions): RealtimeNode {
       : undefined;
   const source = options.role === 'primary' ? options.source : remote!;
 
-  const subscriptions = new Subscriptions(source, log, (socket, event, payload, shared) => void broadcast.emitTo(socket, event, payload, shared));
+  const subscriptions = new Subscriptions(
+    source,
+    log,
+    (socket, event, payload, shared) => void broadcast.emitTo(socket, event, payload, shared),
+    (socket) => wire.hold(socket.conn),
+  );
   guards.track(io);
   // After guards.track: it reads each connection's request, which this then lets go.
   keepReadersLean(io, wire);

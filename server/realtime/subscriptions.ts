@@ -9,6 +9,9 @@ export type ReaderSocket = Socket<ClientToServer, ServerToClient>;
 
 const MAX_SUBSCRIPTIONS_PER_SOCKET = 10;
 
+/** A subscribe's hold on its reader's writes (coalesce.ts), released once the ack is written. */
+type Held = { release?: (() => void) | undefined };
+
 /**
  * The socket protocol of contract/socket.ts, served on one connection: a reader subscribes to
  * posts (joining their rooms, after a replay of what it missed) and unsubscribes. Readers only
@@ -26,6 +29,11 @@ export class Subscriptions {
      */
     private readonly sendShared: (socket: ReaderSocket, event: 'changes', payload: unknown, shared: Replay) => void = (socket, event, payload) =>
       void socket.emit(event, payload as Change[]),
+    /**
+     * Holds the reader's writes from its replay until its ack has been written, so both leave in
+     * one write (Wire.hold, see coalesce.ts); returns the release, or undefined when it cannot.
+     */
+    private readonly hold: (socket: ReaderSocket) => (() => void) | undefined = () => undefined,
   ) {}
 
   /**
@@ -40,10 +48,14 @@ export class Subscriptions {
   private readonly onSubscribe = ((subscriptions: Subscriptions) =>
     function (this: ReaderSocket, payload: unknown, ack: unknown): void {
       const reply = typeof ack === 'function' ? (ack as (result: SubscribeAck) => void) : () => {};
-      subscriptions.subscribe(this, payload).then(reply, (error: unknown) => {
-        subscriptions.log.error({ err: error }, 'subscribe failed');
-        reply({ ok: false, error: { code: 'internal', message: 'Subscription failed; retry.' } });
-      });
+      const held: Held = {};
+      subscriptions
+        .subscribe(this, payload, held)
+        .then(reply, (error: unknown) => {
+          subscriptions.log.error({ err: error }, 'subscribe failed');
+          reply({ ok: false, error: { code: 'internal', message: 'Subscription failed; retry.' } });
+        })
+        .finally(() => held.release?.());
     })(this);
 
   private readonly onUnsubscribe = ((subscriptions: Subscriptions) =>
@@ -61,7 +73,7 @@ export class Subscriptions {
    * Joins the post's room and replays what the reader missed, in the same synchronous step
    * (see PostSource.attach): nothing is missed and nothing is sent twice.
    */
-  private async subscribe(socket: ReaderSocket, payload: unknown): Promise<SubscribeAck> {
+  private async subscribe(socket: ReaderSocket, payload: unknown, held: Held): Promise<SubscribeAck> {
     const parsed = subscribePayload.safeParse(payload);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -80,7 +92,7 @@ export class Subscriptions {
       slug,
       postId,
       since,
-      (replay) => this.replay(socket, replay, batch === true),
+      (replay) => this.replay(socket, replay, batch === true, held),
       // The socket may have gone while a fan-out node asked the primary; a gone socket must not hold a room.
       () => void (socket.connected && socket.join(desk ? [room, deskRoomOf(postId)] : room)),
     );
@@ -91,8 +103,10 @@ export class Subscriptions {
    * One frame for a batch, one per change otherwise. The arguments are PreSerialized JSON, which
    * the parser splices into the packet as it is: the cast only satisfies the event's typing.
    */
-  private replay(socket: ReaderSocket, replay: Replay, batch: boolean): void {
+  private replay(socket: ReaderSocket, replay: Replay, batch: boolean, held: Held): void {
+    // A reader already up to date gets its ack alone: nothing to hold.
     if (replay.changes.length === 0) return;
+    held.release = this.hold(socket);
     if (batch) this.sendShared(socket, 'changes', replay.batch(), replay);
     else for (const change of replay.each()) socket.emit('change', change as unknown as Change);
   }

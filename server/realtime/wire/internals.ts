@@ -70,7 +70,14 @@ type EngineConnection = {
   transport: {
     name: string;
     perMessageDeflate?: unknown;
-    socket?: { readyState: number; bufferedAmount?: number; terminate?: () => void; _sender?: { sendFrame?: (list: Buffer[]) => void } };
+    socket?: {
+      readyState: number;
+      bufferedAmount?: number;
+      terminate?: () => void;
+      _sender?: { sendFrame?: (list: Buffer[]) => void };
+      /** The net.Socket under the ws (for cork/uncork). */
+      _socket?: { cork?: () => void; uncork?: () => void; destroyed?: boolean };
+    };
   };
 };
 
@@ -292,6 +299,26 @@ export class Wire {
     }
     ws._sender.sendFrame(frame);
     return true;
+  }
+
+  /**
+   * Corks a WebSocket reader's TCP socket, so that what is written to it until the returned
+   * release (a replay, then the subscribe ack) leaves in one write; undefined when the reader is
+   * not on a WebSocket or the field is not there (the writes then simply go one by one).
+   */
+  hold(connection: unknown): (() => void) | undefined {
+    if (!this.fastPath) return undefined;
+    const conn = connection as EngineConnection;
+    const raw = conn.transport?.name === 'websocket' ? conn.transport.socket?._socket : undefined;
+    const { cork, uncork } = raw ?? {};
+    if (!raw || typeof cork !== 'function' || typeof uncork !== 'function') return undefined;
+    cork.call(raw);
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      if (!raw.destroyed) uncork.call(raw);
+    };
   }
 
   /**
