@@ -1,5 +1,5 @@
 import type { Byline, Claim } from '../../contract/index.js';
-import { BYLINE_NAME } from './entry-meta.js';
+import { BYLINE_NAME, CO_AUTHORS_JSON } from './entry-meta.js';
 
 /**
  * SQL for a draft's entry fields (migration 0018): headline, co-authors, location, tags and claim
@@ -12,8 +12,7 @@ import { BYLINE_NAME } from './entry-meta.js';
 export const DRAFT_META_JOINS = 'LEFT JOIN user_profiles ap ON ap.user_id = d.author_id';
 
 export const DRAFT_META_COLUMNS = `${BYLINE_NAME('a', 'ap')} AS byline_name, ap.job_title AS author_title, ap.avatar AS author_avatar,
-  (SELECT json_group_array(json_object('id', cu.id, 'name', ${BYLINE_NAME('cu', 'cp')}, 'jobTitle', cp.job_title, 'avatar', cp.avatar) ORDER BY j.key)
-    FROM json_each(d.co_authors) j JOIN users cu ON cu.id = j.value LEFT JOIN user_profiles cp ON cp.user_id = cu.id) AS co_authors_json`;
+  ${CO_AUTHORS_JSON('d')}`;
 
 export type DraftMetaRow = {
   author_id: number;

@@ -14,10 +14,13 @@ export const BYLINE_NAME = (user: string, profile: string) => `COALESCE(${profil
 /** Joined onto `entries e LEFT JOIN users u ON u.id = e.author_id`. */
 export const META_JOINS = 'LEFT JOIN user_profiles p ON p.user_id = e.author_id';
 
+/** The co-authors of the row aliased `table` (an entry or a draft), in order, as a JSON array of bylines. */
+export const CO_AUTHORS_JSON = (table: string) => `(SELECT json_group_array(json_object('id', cu.id, 'name', ${BYLINE_NAME('cu', 'cp')}, 'jobTitle', cp.job_title, 'avatar', cp.avatar) ORDER BY j.key)
+    FROM json_each(${table}.co_authors) j JOIN users cu ON cu.id = j.value LEFT JOIN user_profiles cp ON cp.user_id = cu.id) AS co_authors_json`;
+
 /** Co-authors in order, as bylines; the byline's title and avatar. */
 export const META_COLUMNS = `p.job_title AS author_title, p.avatar AS author_avatar,
-  (SELECT json_group_array(json_object('id', cu.id, 'name', ${BYLINE_NAME('cu', 'cp')}, 'jobTitle', cp.job_title, 'avatar', cp.avatar) ORDER BY j.key)
-    FROM json_each(e.co_authors) j JOIN users cu ON cu.id = j.value LEFT JOIN user_profiles cp ON cp.user_id = cu.id) AS co_authors_json`;
+  ${CO_AUTHORS_JSON('e')}`;
 
 export type MetaRow = {
   author_id: number | null;
