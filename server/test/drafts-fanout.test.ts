@@ -1,14 +1,7 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { createClient } from 'redis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { freePort } from '../../scripts/cluster/topology.js';
-import { buildFanoutApp } from '../fanout.js';
-import { createPost, createTestApp, type TestApp, testConfig, until } from './helpers.js';
+import { hasRedis, startFanoutCluster, type FanoutCluster } from './fanout-cluster.js';
+import { createPost, type TestApp, until } from './helpers.js';
 import type { Change } from '../../contract/index.js';
 
 /**
@@ -16,50 +9,23 @@ import type { Change } from '../../contract/index.js';
  * fan-out node has no newsroom socket (its readers' path is all it serves) and no scheduler, and
  * a scheduled entry reaches its readers as any entry does, once, through the primary's stream.
  */
-const hasRedis = spawnSync('/bin/sh', ['-c', 'command -v redis-server'], { stdio: 'ignore' }).status === 0;
 
-let redis: ChildProcess | undefined;
+let cluster: FanoutCluster | undefined;
 let primary: TestApp;
 let fanout: FastifyInstance;
 let primaryUrl: string;
 let fanoutUrl: string;
-let dir: string;
 
 beforeAll(async () => {
   if (!hasRedis) return;
-  dir = mkdtempSync(join(tmpdir(), 'liveline-drafts-fanout-'));
-  const redisPort = await freePort();
-  redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
-  const redisUrl = `redis://127.0.0.1:${redisPort}`;
-  await until(() => redisAnswers(redisUrl), 'redis-server', 15_000);
-  primary = await createTestApp({ REDIS_URL: redisUrl });
-  await primary.app.listen({ port: 0, host: '127.0.0.1' });
-  primaryUrl = `http://127.0.0.1:${(primary.app.server.address() as AddressInfo).port}`;
-  fanout = await buildFanoutApp({ config: testConfig(dir, { ROLE: 'fanout', REDIS_URL: redisUrl, PRIMARY_URL: primaryUrl }), logger: false });
-  await fanout.listen({ port: 0, host: '127.0.0.1' });
-  fanoutUrl = `http://127.0.0.1:${(fanout.server.address() as AddressInfo).port}`;
-  await until(async () => (await fetch(`${fanoutUrl}/readyz`)).ok, 'the fan-out node to be ready', 15_000);
+  cluster = await startFanoutCluster('drafts-fanout');
+  ({ primary, fanout, primaryUrl, fanoutUrl } = cluster);
 }, 60_000);
 
 afterAll(async () => {
-  await fanout?.close();
-  await primary?.close();
-  redis?.kill();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await cluster?.stop();
 }, 30_000);
 
-async function redisAnswers(url: string): Promise<boolean> {
-  const client = createClient({ url, socket: { reconnectStrategy: false, connectTimeout: 500 } });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    if (client.isOpen) client.destroy();
-  }
-}
 
 it.skipIf(!hasRedis)('a fan-out node serves no newsroom socket; the primary alone publishes a scheduled entry, once', async () => {
   const handshake = '/newsroom/socket.io/?EIO=4&transport=polling';

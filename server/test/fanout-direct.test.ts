@@ -1,16 +1,10 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { freePort } from '../../scripts/cluster/topology.js';
-import { buildFanoutApp } from '../fanout.js';
+import { hasRedis, startFanoutCluster, type FanoutCluster } from './fanout-cluster.js';
 import { DirectBroadcast } from '../realtime/wire/direct-broadcast.js';
 import { PreSerialized } from '../realtime/wire/pre-serialized.js';
-import { createPost, createTestApp, postEntry, type TestApp, testConfig, until } from './helpers.js';
+import { createPost, postEntry, type TestApp, until } from './helpers.js';
 import type { Change } from '../../contract/index.js';
 
 /**
@@ -22,29 +16,18 @@ import type { Change } from '../../contract/index.js';
  * replayed from the node's memory without the retracted text. (The send-buffer cap on this path:
  * socket-guards-fanout.test.ts.)
  */
-const hasRedis = spawnSync('/bin/sh', ['-c', 'command -v redis-server'], { stdio: 'ignore' }).status === 0;
 if (!hasRedis && !process.env.CI) console.warn('fan-out direct-path tests skipped: install redis-server');
 
-let redis: ChildProcess | undefined;
+let cluster: FanoutCluster | undefined;
 let primary: TestApp;
 let fanout: FastifyInstance;
 let fanoutUrl: string;
-let dir: string;
 const sockets: Socket[] = [];
 
 beforeAll(async () => {
   if (!hasRedis && !process.env.CI) return;
-  dir = mkdtempSync(join(tmpdir(), 'liveline-fanout-direct-'));
-  const redisPort = await freePort();
-  redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
-  const redisUrl = `redis://127.0.0.1:${redisPort}`;
-  primary = await createTestApp({ REDIS_URL: redisUrl });
-  await primary.app.listen({ port: 0, host: '127.0.0.1' });
-  const primaryUrl = `http://127.0.0.1:${(primary.app.server.address() as AddressInfo).port}`;
-  fanout = await buildFanoutApp({ config: testConfig(dir, { ROLE: 'fanout', REDIS_URL: redisUrl, PRIMARY_URL: primaryUrl }), logger: false });
-  await fanout.listen({ port: 0, host: '127.0.0.1' });
-  fanoutUrl = `http://127.0.0.1:${(fanout.server.address() as AddressInfo).port}`;
-  await until(async () => (await fetch(`${fanoutUrl}/readyz`).catch(() => undefined))?.ok === true, 'the fan-out node to be ready', 20_000);
+  cluster = await startFanoutCluster('fanout-direct');
+  ({ primary, fanout, fanoutUrl } = cluster);
 }, 60_000);
 
 afterEach(() => {
@@ -53,10 +36,7 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  await fanout?.close();
-  await primary?.close();
-  redis?.kill();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await cluster?.stop();
 }, 30_000);
 
 type Reader = { name: string; socket: Socket; seqs: number[]; changes: Change[] };

@@ -1,14 +1,8 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../scripts/cluster/topology.js';
-import { buildFanoutApp } from '../fanout.js';
-import { createPost, createTestApp, type TestApp, testConfig, until } from './helpers.js';
+import { hasRedis, startFanoutCluster, type FanoutCluster } from './fanout-cluster.js';
+import { createPost, type TestApp, until } from './helpers.js';
 import { SseClient } from './sse-client.js';
 import type { Change, Post, SubscribeAck } from '../../contract/index.js';
 
@@ -18,37 +12,23 @@ import type { Change, Post, SubscribeAck } from '../../contract/index.js';
  * and SSE are refused like an unknown post, no change of the draft crosses Redis to its readers,
  * and once the post is live the node replays everything prepared and goes on live.
  */
-const hasRedis = spawnSync('/bin/sh', ['-c', 'command -v redis-server'], { stdio: 'ignore' }).status === 0;
 if (!hasRedis && !process.env.CI) console.warn('post-draft fan-out tests skipped: install redis-server');
 
-let redis: ChildProcess | undefined;
+let cluster: FanoutCluster | undefined;
 let primary: TestApp;
 let fanout: FastifyInstance;
 let fanoutUrl: string;
-let dir: string;
 const sockets: Socket[] = [];
 
 beforeAll(async () => {
   if (!hasRedis && !process.env.CI) return;
-  dir = mkdtempSync(join(tmpdir(), 'liveline-post-draft-fanout-'));
-  const redisPort = await freePort();
-  redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
-  const redisUrl = `redis://127.0.0.1:${redisPort}`;
-  primary = await createTestApp({ REDIS_URL: redisUrl });
-  await primary.app.listen({ port: 0, host: '127.0.0.1' });
-  const primaryUrl = `http://127.0.0.1:${(primary.app.server.address() as AddressInfo).port}`;
-  fanout = await buildFanoutApp({ config: testConfig(dir, { ROLE: 'fanout', REDIS_URL: redisUrl, PRIMARY_URL: primaryUrl }), logger: false });
-  await fanout.listen({ port: 0, host: '127.0.0.1' });
-  fanoutUrl = `http://127.0.0.1:${(fanout.server.address() as AddressInfo).port}`;
-  await until(async () => (await fetch(`${fanoutUrl}/readyz`).catch(() => undefined))?.ok === true, 'the fan-out node to be ready', 20_000);
+  cluster = await startFanoutCluster('post-draft-fanout');
+  ({ primary, fanout, fanoutUrl } = cluster);
 }, 60_000);
 
 afterAll(async () => {
   for (const socket of sockets.splice(0)) socket.close();
-  await fanout?.close();
-  await primary?.close();
-  redis?.kill();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await cluster?.stop();
 }, 30_000);
 
 function reader(): { socket: Socket; changes: Change[] } {

@@ -1,15 +1,8 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { createClient } from 'redis';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../scripts/cluster/topology.js';
-import { buildFanoutApp } from '../fanout.js';
-import { createPost, createTestApp, expectOversizedMessageCloses, floodUntilCutOff, postEntry, type TestApp, testConfig, until } from './helpers.js';
+import { hasRedis, startFanoutCluster, type FanoutCluster } from './fanout-cluster.js';
+import { createPost, createTestApp, expectOversizedMessageCloses, floodUntilCutOff, postEntry, type TestApp, until } from './helpers.js';
 import { stalledWebSocketReader } from './stalled-readers.js';
 import type { Change } from '../../contract/index.js';
 
@@ -20,46 +13,22 @@ import type { Change } from '../../contract/index.js';
  * node trusts X-Forwarded-For (TRUST_PROXY, as behind nginx), so each test speaks for its own
  * client addresses.
  */
-const hasRedis = spawnSync('/bin/sh', ['-c', 'command -v redis-server'], { stdio: 'ignore' }).status === 0;
 if (!hasRedis && !process.env.CI) console.warn('fan-out guard tests skipped: install redis-server');
 
-let redis: ChildProcess | undefined;
+let cluster: FanoutCluster | undefined;
 let primary: TestApp;
 let fanout: FastifyInstance;
 let fanoutUrl: string;
-let dir: string;
 const sockets: Socket[] = [];
 
 beforeAll(async () => {
   if (!hasRedis && !process.env.CI) return;
-  dir = mkdtempSync(join(tmpdir(), 'liveline-fanout-guards-'));
-  const redisPort = await freePort();
-  redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
-  const redisUrl = `redis://127.0.0.1:${redisPort}`;
-  await until(() => redisAnswers(redisUrl), 'redis-server', 15_000);
-
-  primary = await createTestApp({ REDIS_URL: redisUrl });
-  await primary.app.listen({ port: 0, host: '127.0.0.1' });
-  const primaryUrl = `http://127.0.0.1:${(primary.app.server.address() as AddressInfo).port}`;
-  fanout = await buildFanoutApp({
-    config: testConfig(dir, {
-      ROLE: 'fanout',
-      REDIS_URL: redisUrl,
-      PRIMARY_URL: primaryUrl,
-      TRUST_PROXY: 'true',
-      ALLOWED_ORIGINS: 'https://partner.example',
-      SOCKET_MAX_CONNECTIONS_PER_IP: '3',
-      SOCKET_MAX_EVENTS_PER_10S: '10',
-      SOCKET_MAX_BUFFERED_KB: '256',
-    }),
-    logger: false,
+  cluster = await startFanoutCluster('fanout-guards', {
+    fanoutEnv: { TRUST_PROXY: 'true', ALLOWED_ORIGINS: 'https://partner.example', SOCKET_MAX_CONNECTIONS_PER_IP: '3', SOCKET_MAX_EVENTS_PER_10S: '10', SOCKET_MAX_BUFFERED_KB: '256' },
+    // What Fastify itself takes for the client address (TRUST_PROXY applies to HTTP too).
+    beforeListen: (node) => node.get('/test/ip', async (request) => ({ ip: request.ip })),
   });
-  // What Fastify itself takes for the client address (TRUST_PROXY applies to HTTP too).
-  fanout.get('/test/ip', async (request) => ({ ip: request.ip }));
-  await fanout.listen({ port: 0, host: '127.0.0.1' });
-  fanoutUrl = `http://127.0.0.1:${(fanout.server.address() as AddressInfo).port}`;
-  // Ready: Redis connected and the primary's beat seen, so changes flow to this node.
-  await until(async () => (await fetch(`${fanoutUrl}/readyz`)).ok, 'the fan-out node to be ready', 15_000);
+  ({ primary, fanout, fanoutUrl } = cluster);
 }, 60_000);
 
 const cleanups: (() => void)[] = [];
@@ -69,24 +38,9 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  await fanout?.close();
-  await primary?.close();
-  redis?.kill();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await cluster?.stop();
 }, 30_000);
 
-async function redisAnswers(url: string): Promise<boolean> {
-  const client = createClient({ url, socket: { reconnectStrategy: false, connectTimeout: 500 } });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    if (client.isOpen) client.destroy();
-  }
-}
 
 let nextAddress = 1;
 /** A client address of its own (what nginx would put in X-Forwarded-For). */
