@@ -1,7 +1,7 @@
 import type { Socket } from 'socket.io-client';
 import type { ClientToServer, Poll, PostPolls, ServerToClient } from '../contract/index.js';
 import { locale, ui } from './i18n.js';
-import { hiddenStatus, readerId, RememberedChoices } from './reader-choices.js';
+import { countsLoader, hiddenStatus, readerId, RememberedChoices } from './reader-choices.js';
 
 /**
  * Polls inside entries (issue 19). An entry holding a poll shows its question with one button
@@ -37,18 +37,11 @@ export class Polls {
     socket.on('connect', () => void this.load());
   }
 
-  /** When the counts were last asked for: the page's first load and the socket's first connect come together. */
-  private loadedAt = -Infinity;
+  private readonly fetchPolls = countsLoader<PostPolls>(() => `/api/posts/${encodeURIComponent(this.slug)}/polls`);
 
   async load(): Promise<void> {
-    if (performance.now() - this.loadedAt < 1500) return;
-    this.loadedAt = performance.now();
-    try {
-      const response = await fetch(`/api/posts/${encodeURIComponent(this.slug)}/polls`, { headers: { accept: 'application/json' } });
-      if (response.ok) this.apply(((await response.json()) as PostPolls).polls);
-    } catch {
-      // Offline: the results come with the next connection.
-    }
+    const body = await this.fetchPolls();
+    if (body) this.apply(body.polls);
   }
 
   /** Shows the poll of this entry, if it holds one (called for every article, old or new). */

@@ -1,7 +1,7 @@
 import type { Socket } from 'socket.io-client';
 import type { ClientToServer, EntryReactions, PostReactions, ReactionCounts, ReactionKind, ServerToClient } from '../contract/index.js';
 import { ui } from './i18n.js';
-import { hiddenStatus, readerId, RememberedChoices } from './reader-choices.js';
+import { countsLoader, hiddenStatus, readerId, RememberedChoices } from './reader-choices.js';
 
 /**
  * Reactions under each entry (issue 19): a row of five buttons with their counts, for entries in
@@ -55,23 +55,15 @@ export class Reactions {
     socket.on('connect', () => void this.load());
   }
 
-  /** When the counts were last asked for: the page's first load and the socket's first connect come together. */
-  private loadedAt = -Infinity;
+  private readonly fetchReactions = countsLoader<PostReactions>(() => `/api/posts/${encodeURIComponent(this.slug)}/reactions`);
 
   async load(): Promise<void> {
-    if (performance.now() - this.loadedAt < 1500) return;
-    this.loadedAt = performance.now();
-    try {
-      const response = await fetch(`/api/posts/${encodeURIComponent(this.slug)}/reactions`, { headers: { accept: 'application/json' } });
-      if (!response.ok) return;
-      const body = (await response.json()) as PostReactions;
-      const wasEnabled = this.enabled;
-      this.enabled = body.enabled;
-      if (wasEnabled !== body.enabled) this.renderAll();
-      this.apply(body.entries);
-    } catch {
-      // Offline: the counts come with the next connection.
-    }
+    const body = await this.fetchReactions();
+    if (!body) return;
+    const wasEnabled = this.enabled;
+    this.enabled = body.enabled;
+    if (wasEnabled !== body.enabled) this.renderAll();
+    this.apply(body.entries);
   }
 
   /** Adds (or, reactions off, removes) the row of an entry; called for every article, old or new. */

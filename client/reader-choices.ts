@@ -69,3 +69,22 @@ export function hiddenStatus(list: HTMLElement, className: string): HTMLElement 
   list.before(status);
   return status;
 }
+
+/**
+ * A post's current counts (`/api/posts/:slug/reactions`, `/polls`), asked for at most once per
+ * 1.5 s: the page's first load and the socket's first connect come together. Undefined when
+ * skipped, refused or offline (the counts then come with the next connection).
+ */
+export function countsLoader<T>(url: () => string): () => Promise<T | undefined> {
+  let loadedAt = -Infinity;
+  return async () => {
+    if (performance.now() - loadedAt < 1500) return undefined;
+    loadedAt = performance.now();
+    try {
+      const response = await fetch(url(), { headers: { accept: 'application/json' } });
+      return response.ok ? ((await response.json()) as T) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+}
