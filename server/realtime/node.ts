@@ -12,6 +12,7 @@ import { keepReadersLean, trimReader } from './reader-footprint.js';
 import { RemotePostSource } from './remote-source.js';
 import { roomOf } from './rooms.js';
 import { ScaleOut } from './scale-out.js';
+import type { RedisLibraries } from './redis-libraries.js';
 import { SlowReaders } from './slow-readers.js';
 import { holdUntilIdle } from './coalesce.js';
 import type { PostSource } from './source.js';
@@ -73,6 +74,8 @@ type CommonOptions = {
   perMessageDeflate?: boolean;
   /** The library classes the start-up probe inspects (tests pass altered ones). */
   libraries?: Libraries;
+  /** The Redis client and adapter, when REDIS_URL is set (loadRedisLibraries): loaded only then. */
+  redis?: RedisLibraries | undefined;
 };
 
 export type RealtimeNodeOptions = CommonOptions &
@@ -194,6 +197,7 @@ export function buildRealtimeNode(options: RealtimeNodeOptions): RealtimeNode {
     io,
     role,
     redisUrl: settings.redisUrl,
+    redis: options.redis,
     source,
     log,
     metrics,
@@ -241,6 +245,12 @@ export function buildRealtimeNode(options: RealtimeNodeOptions): RealtimeNode {
     checks: () => scaleOut.checks(),
     async close() {
       for (const stream of [...events.open]) stream.close();
+      // Dropped at once (Wire.drop, as a reader that stopped reading is), not closed with a
+      // WebSocket closing handshake each: the process could exit only once every client had
+      // answered its close frame, and in a deploy with 10,000 readers that was most of a second of
+      // the outage. Readers reconnect and catch up by seq either way; what was still queued for
+      // them comes again in their replay.
+      for (const socket of io.of('/').sockets.values()) wire.drop(socket.conn);
       io.engine.close();
       await scaleOut.close();
     },

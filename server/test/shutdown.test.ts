@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { assertBuilt, cli, startServer, type ServerProcess } from './process-helpers.js';
 
 let dir: string;
@@ -75,5 +76,36 @@ describe('graceful shutdown on SIGTERM', () => {
     } finally {
       check.close();
     }
+  }, 60_000);
+
+  it('does not wait for readers that stopped reading: it exits at once, checkpointed, instead of at the 10 s deadline', async () => {
+    server = await startServer(db);
+    const { url } = server;
+    // Readers whose connection is up but who read nothing any more (a phone in a tunnel, a laptop
+    // lid closed): they will never answer a WebSocket close frame. With a closing handshake per
+    // reader the server could not exit until each timed out, and the deploy's outage lasted until
+    // the 10 s deadline killed it (exit 1, the WAL left unchecked).
+    const stalled = await Promise.all(
+      [1, 2, 3].map(
+        () =>
+          new Promise<WebSocket>((resolve, reject) => {
+            const socket = new WebSocket(`${url.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`);
+            socket.once('message', () => {
+              socket.send('40');
+              // Stop reading: the close frame the server sends stays unread in the kernel.
+              setTimeout(() => resolve(socket), 100);
+            });
+            socket.once('error', reject);
+          }),
+      ),
+    );
+    for (const socket of stalled) (socket as unknown as { _socket: { pause(): void } })._socket.pause();
+    const signalled = Date.now();
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+    expect(Date.now() - signalled).toBeLessThan(3000);
+    for (const socket of stalled) socket.terminate();
+    const wal = `${db}-wal`;
+    expect(existsSync(wal) ? statSync(wal).size : 0).toBe(0);
   }, 60_000);
 });
