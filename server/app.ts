@@ -51,6 +51,7 @@ import { draftsPlugin } from './plugins/drafts.js';
 import { draftRoutes } from './http/routes/drafts/drafts.js';
 import { webhooksPlugin } from './plugins/webhooks.js';
 import { buildRealtimeNode, type RealtimeNode } from './realtime/node.js';
+import { loadRedisLibraries, type RedisLibraries } from './realtime/redis-libraries.js';
 import { StorePostSource } from './realtime/source.js';
 import { CLIENT_DIST } from './render/assets.js';
 import { assertSanitizerSafe } from './render/markdown.js';
@@ -125,7 +126,7 @@ export async function buildApp({ config, db, logger = true, logStream, renderer,
   app.decorate('draftPosts', draftPosts);
   const publisher = draftPosts.wrap(
     alsoWaking(
-      withAlerts(buildRealtime(app), () => (app.hasDecorator('participation') ? app.participation.push : undefined)),
+      withAlerts(buildRealtime(app, await loadRedisLibraries(config.scaleOut.redisUrl)), () => (app.hasDecorator('participation') ? app.participation.push : undefined)),
       () => app.webhooks.deliverer.wake(),
     ),
   );
@@ -192,7 +193,7 @@ declare module 'fastify' {
   }
 }
 
-function buildRealtime(app: FastifyInstance): Publisher {
+function buildRealtime(app: FastifyInstance, redis: RedisLibraries | undefined): Publisher {
   const { config, stores, metrics } = app;
   const realtime = buildRealtimeNode({
     httpServer: app.server,
@@ -202,6 +203,7 @@ function buildRealtime(app: FastifyInstance): Publisher {
     log: app.log,
     metrics,
     lastSeqOf: (postId) => stores.posts.byId(postId)?.lastSeq,
+    redis,
   });
   app.decorate('realtime', realtime);
   // Sockets first: an open WebSocket would keep the HTTP server from closing.

@@ -7,6 +7,7 @@ import { registerMetrics } from './http/plugins/request-metrics.js';
 import { Metrics } from './metrics/metrics.js';
 import { trustFunction } from './domain/proxies.js';
 import { buildRealtimeNode, nodeSettingsFrom } from './realtime/node.js';
+import { loadRedisLibraries } from './realtime/redis-libraries.js';
 
 /**
  * A fan-out node (ROLE=fanout): holds reader sockets only. It opens no database; changes reach it
@@ -23,7 +24,8 @@ export async function buildFanoutApp({ config, logger = true }: { config: Config
     trustProxy: trustFunction(nodeSettingsFrom(config).trustProxy),
   });
   const metrics = new Metrics();
-  const node = buildRealtimeNode({ httpServer: app.server, config, role: 'fanout', log: app.log, metrics });
+  const redis = await loadRedisLibraries(config.scaleOut.redisUrl);
+  const node = buildRealtimeNode({ httpServer: app.server, config, role: 'fanout', log: app.log, metrics, redis });
 
   app.get('/healthz', async (_request, reply) => reply.header('Cache-Control', 'no-store').send({ status: 'ok', role: 'fanout', connections: node.io.engine.clientsCount }));
   // Server-Sent Events from this node's feed, as its sockets get them (nginx sends /events here).

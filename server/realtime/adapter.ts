@@ -1,6 +1,6 @@
-import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { MessageType, type ClusterMessage } from 'socket.io-adapter';
 import type { Server } from 'socket.io';
+import type { RedisLibraries } from './redis-libraries.js';
 import type { RedisClient } from './redis.js';
 import { postIdOfRoom } from './rooms.js';
 import type { Wire } from './wire/internals.js';
@@ -30,7 +30,14 @@ export type LocalChangeDelivery = (postId: number, change: Change) => boolean;
  * 10,000 readers, against about 9 on the primary's framed-once path). Observing first keeps
  * exactly-once by seq; the adapter still carries everything else (presence, other events).
  */
-export function useRedisStreamsAdapter(io: Server, client: RedisClient, wire: Wire, observe?: ChangeObserver, deliver?: LocalChangeDelivery): boolean {
+export function useRedisStreamsAdapter(
+  { createAdapter }: RedisLibraries,
+  io: Server,
+  client: RedisClient,
+  wire: Wire,
+  observe?: ChangeObserver,
+  deliver?: LocalChangeDelivery,
+): boolean {
   const factory = createAdapter(client, { streamName: 'liveline:socket.io', maxLen: 10_000 });
   let watched = observe === undefined;
   // Socket.IO calls this with `new`, so it must be a function, not an arrow; it returns the adapter.

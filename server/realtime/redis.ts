@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { createClient } from 'redis';
+import type { createClient } from 'redis';
+import type { RedisLibraries } from './redis-libraries.js';
 
 export type RedisClient = ReturnType<typeof createClient>;
 
@@ -15,7 +16,7 @@ export class RedisLink {
   private closing = false;
   private readonly listeners: ((up: boolean) => void)[] = [];
 
-  constructor(url: string, private readonly log: FastifyBaseLogger) {
+  constructor(url: string, private readonly log: FastifyBaseLogger, { createClient }: RedisLibraries) {
     this.client = createClient({
       url,
       disableOfflineQueue: true,

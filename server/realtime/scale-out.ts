@@ -5,6 +5,7 @@ import type { Server } from 'socket.io';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Publisher } from '../services/publisher.js';
 import { useRedisStreamsAdapter } from './adapter.js';
+import type { RedisLibraries } from './redis-libraries.js';
 import { RedisLink } from './redis.js';
 import { Presence, type Counts } from './presence.js';
 import type { RemotePostSource } from './remote-source.js';
@@ -26,6 +27,8 @@ export type ScaleOutOptions = {
   io: Server;
   role: 'primary' | 'fanout';
   redisUrl: string | undefined;
+  /** Loaded when `redisUrl` is set (loadRedisLibraries). */
+  redis: RedisLibraries | undefined;
   source: PostSource;
   log: FastifyBaseLogger;
   metrics: Metrics;
@@ -69,16 +72,18 @@ export class ScaleOut {
   readonly watching: boolean = true;
 
   constructor(private readonly options: ScaleOutOptions) {
-    const { io, redisUrl, remote, metrics, log, wire } = options;
+    const { io, redisUrl, redis, remote, metrics, log, wire } = options;
     this.presence = new Presence(io, (postId) => options.source.slugOf(postId), metrics, options.broadcast);
     if (redisUrl) {
-      this.link = new RedisLink(redisUrl, log);
+      if (!redis) throw new Error('REDIS_URL is set but the Redis libraries were not loaded (loadRedisLibraries)');
+      this.link = new RedisLink(redisUrl, log, redis);
       metrics.redisUp.set(0);
       this.link.onChange((up) => {
         metrics.redisUp.set(up ? 1 : 0);
         if (!up) this.primarySeqs = undefined;
       });
       this.watching = useRedisStreamsAdapter(
+        redis,
         io,
         this.link.client,
         wire,
