@@ -56,6 +56,8 @@ let policy: ReconnectPolicy = RECONNECT_DEFAULTS;
 let lost = 0;
 let rejoined = 0;
 let lastRejoinAt = 0;
+/** Live `change` frames received (replays come as one `changes` batch): the herds' delivery work. */
+let liveFrames = 0;
 
 function receive(reader: ReaderState, change: WireChange): void {
   if (change.seq <= reader.lastSeq) {
@@ -184,7 +186,10 @@ function openSio(address: string, since: number | undefined, retry = false, rejo
   };
   const client = new SioLite(context.url, address, {
     event: (name, args) => {
-      if (name === 'change') onChange(args[0] as WireChange);
+      if (name === 'change') {
+        liveFrames++;
+        onChange(args[0] as WireChange);
+      }
       else if (name === 'changes') for (const change of args[0] as WireChange[]) onChange(change);
       else if (name === 'presence') crowd = (args[0] as { readers?: number }).readers ?? crowd;
     },
@@ -329,7 +334,7 @@ serveRpc({
     loadStart = { cpu: process.cpuUsage(), wall: now(), elu: performance.eventLoopUtilization() };
     return true;
   },
-  status: () => ({ delivered: delivery.delivered, disconnects, readers: sioReaders.length + wsReaders.length, lost, rejoined, lastRejoinAt, minSeq: Math.min(...sioReaders.map((reader) => reader.state.lastSeq)) }),
+  status: () => ({ delivered: delivery.delivered, liveFrames, disconnects, readers: sioReaders.length + wsReaders.length, lost, rejoined, lastRejoinAt, minSeq: Math.min(...sioReaders.map((reader) => reader.state.lastSeq)) }),
   'measure-report': () => {
     measuring = false;
     return {

@@ -18,7 +18,7 @@ import { listenOverflows } from './storm.js';
  * delayed over 1 s while the server was up; during a restart the composer's outbox holds them).
  */
 
-type Status = { delivered: number; lost: number; rejoined: number; lastRejoinAt: number; readers: number };
+type Status = { delivered: number; liveFrames: number; lost: number; rejoined: number; lastRejoinAt: number; readers: number };
 
 /** Seconds the author posts for: before the loss, while readers are away, and after they are back. */
 const AUTHOR_SECONDS = 10;
@@ -34,6 +34,24 @@ async function untilRejoined(ctx: Ctx, expectedLost: number, deadline: number): 
     if ((lost >= expectedLost && rejoined >= lost) || Date.now() > deadline) return statuses;
     await new Promise((done) => setTimeout(done, 100));
   }
+}
+
+const liveFramesOf = (statuses: Status[]) => statuses.reduce((sum, status) => sum + status.liveFrames, 0);
+const sample = async (ctx: Ctx, cpuMs: () => Promise<number>) => ({ cpu: await cpuMs(), live: liveFramesOf(await ctx.gens.all<Status>('status')) });
+
+/**
+ * A rejoin's own CPU: the node's CPU over the herd less its live deliveries meanwhile (the
+ * author's entries reaching the readers already back, counted as the readers' `change` frames),
+ * each priced at what a delivery cost the node in the same run before the loss, with everyone
+ * connected. That price carries the author's writes and the node's timers spread over 10,000
+ * readers' deliveries, so fewer readers back at a time leaves some of both in the rejoin's share;
+ * and a restarted process's first deliveries cost more than the warm one's that priced them. So
+ * the figure errs high, never low. It is the join storm's measure (`storm`, no author), which the
+ * issue's 0.25 ms is set against; the gross figure stays beside it.
+ */
+function ownCpuPerRejoin(grossCpuMs: number, liveInHerd: number, steady: { cpu: number; live: number }, rejoins: number) {
+  const msPerDelivery = steady.cpu / Math.max(1, steady.live);
+  return { msPerDelivery, liveCpuMs: liveInHerd * msPerDelivery, perRejoin: (grossCpuMs - liveInHerd * msPerDelivery) / Math.max(1, rejoins) };
 }
 
 /** The author's writes: refused by the server (503/429 or never committed), and delayed over 1 s outside the window the server was away. */
@@ -67,10 +85,14 @@ export async function herdRestart(ctx: Ctx, jitter: boolean): Promise<Row> {
         if (failure) row.notes.push(failure);
         await gens.all('measure-start', { entries, baseSeq: await lastSeq(server.url, post.slug), timeEntries: false });
         const author = postEntries(server, post.slug, entries, { perSecond: cfg.herdEntriesPerSecond, outbox: true });
-        await new Promise((done) => setTimeout(done, LOSS_AFTER_MS));
+        const authorFrom = now();
+        const steadyFrom = await sample(ctx, () => server.cpuMs());
+        await new Promise((done) => setTimeout(done, Math.max(0, LOSS_AFTER_MS - (now() - authorFrom))));
+        const steadyTo = await sample(ctx, () => server.cpuMs());
         const overflowsBefore = await listenOverflows();
         const { stoppedAt, exitedAt, readyAt } = await server.restart();
         const cpuAtReady = await server.cpuMs();
+        const liveAtReady = liveFramesOf(await ctx.gens.all<Status>('status'));
         const loopAtReady = await server.loopTime();
         const statuses = await untilRejoined(ctx, readers, Date.now() + 120_000);
         const cpuAtConverged = await server.cpuMs();
@@ -85,6 +107,7 @@ export async function herdRestart(ctx: Ctx, jitter: boolean): Promise<Row> {
         const rejoins = statuses.reduce((sum, status) => sum + status.rejoined, 0);
         const convergedAt = Math.max(...statuses.map((status) => status.lastRejoinAt));
         const written = writes(posted, { from: stoppedAt, to: readyAt });
+        const own = ownCpuPerRejoin(cpuAtConverged - cpuAtReady, liveFramesOf(statuses) - liveAtReady, { cpu: steadyTo.cpu - steadyFrom.cpu, live: steadyTo.live - steadyFrom.live }, rejoins);
         Object.assign(row, { accounting: merged.accounting, saturation: merged.saturation, latency: summarize(mergeEncoded(reports.map((report) => report.joinHistogram))) });
         row.metrics = {
           downMs: readyAt - stoppedAt,
@@ -103,6 +126,10 @@ export async function herdRestart(ctx: Ctx, jitter: boolean): Promise<Row> {
           listenOverflows: overflows,
           // Includes the author's POSTs and their live deliveries meanwhile (a few per second).
           serverCpuMsPerRejoin: (cpuAtConverged - cpuAtReady) / Math.max(1, rejoins),
+          // Without those deliveries, priced at the same run's steady cost (ownCpuPerRejoin): the judged figure.
+          serverCpuMsPerRejoinOwn: own.perRejoin,
+          liveDeliveriesInHerd: liveFramesOf(statuses) - liveAtReady,
+          steadyServerUsPerDelivery: own.msPerDelivery * 1000,
           writesRefused: written.refused,
           writesDelayedOver1s: written.delayed,
           writesHeldWhileDown: written.heldWhileDown,
@@ -111,7 +138,7 @@ export async function herdRestart(ctx: Ctx, jitter: boolean): Promise<Row> {
         if (rejoins < readers) row.notes.push(`only ${rejoins} of ${readers} readers came back within the deadline`);
         if (posted.failures.length) row.notes.push(`${posted.failures.length} writes failed: ${posted.failures.slice(0, 3).join('; ')}`);
         if (posted.refusals.length) row.notes.push(`writes refused and sent again: ${posted.refusals.slice(0, 3).join('; ')}`);
-        row.notes.push('CPU per rejoin: the new process from answering /healthz until the last reader caught up (its start-up excluded), the author’s writes meanwhile included');
+        row.notes.push(`CPU per rejoin: the new process from answering /healthz until the last reader caught up (its start-up excluded): ${own.perRejoin.toFixed(3)} ms its own, ${((cpuAtConverged - cpuAtReady) / Math.max(1, rejoins)).toFixed(3)} ms with the author’s writes and their ${liveFramesOf(statuses) - liveAtReady} live deliveries meanwhile (${(own.msPerDelivery * 1000).toFixed(1)} µs each before the loss)`);
       });
     },
     { upperBound: true },
@@ -146,7 +173,12 @@ export async function herdFanoutKilled(ctx: Ctx, jitter: boolean): Promise<Row> 
         const survivor = 1 - victim;
         await gens.all('measure-start', { entries, baseSeq: await lastSeq(cluster.topology.primaryUrl, post.slug), timeEntries: false });
         const author = postEntries({ url: cluster.topology.primaryUrl, authHeaders: (key) => cluster.authHeaders(key) }, post.slug, entries, { perSecond: cfg.herdEntriesPerSecond, outbox: true });
-        await new Promise((done) => setTimeout(done, LOSS_AFTER_MS));
+        const authorFrom = now();
+        const survivorCpu = async () => (await cluster.cpuMs()).fanouts[survivor] ?? 0;
+        const steadyFrom = await sample(ctx, survivorCpu);
+        await new Promise((done) => setTimeout(done, Math.max(0, LOSS_AFTER_MS - (now() - authorFrom))));
+        const steadyTo = await sample(ctx, survivorCpu);
+        const liveBeforeKill = steadyTo.live;
         const cpuBefore = await cluster.cpuMs();
         const overflowsBefore = await listenOverflows();
         const killedAt = now();
@@ -163,28 +195,35 @@ export async function herdFanoutKilled(ctx: Ctx, jitter: boolean): Promise<Row> 
         const convergedAt = Math.max(...statuses.map((status) => status.lastRejoinAt));
         const written = writes(posted, { from: 0, to: 0 });
         Object.assign(row, { accounting: merged.accounting, saturation: merged.saturation, latency: summarize(mergeEncoded(reports.map((report) => report.joinHistogram))) });
-        const survivorCpu = (cpuAfter.fanouts[survivor] ?? 0) - (cpuBefore.fanouts[survivor] ?? 0);
+        const survivorCpuMs = (cpuAfter.fanouts[survivor] ?? 0) - (cpuBefore.fanouts[survivor] ?? 0);
+        // Before the kill the survivor delivered to its own share of the readers; after it, every live frame is its.
+        const survivorShare = split[survivor]! / Math.max(1, split[0]! + split[1]!);
+        const liveInHerd = liveFramesOf(statuses) - liveBeforeKill;
+        const own = ownCpuPerRejoin(survivorCpuMs, liveInHerd, { cpu: steadyTo.cpu - steadyFrom.cpu, live: (steadyTo.live - steadyFrom.live) * survivorShare }, rejoins);
         row.metrics = {
           readersPerNode: `${split.join('/')} → ${after.join('/')}`,
           convergedMs: convergedAt - killedAt,
           rejoined: rejoins,
           connectAttempts: merged.connectAttempts,
-          serverCpuMs: survivorCpu,
-          serverCpuMsPerRejoin: survivorCpu / Math.max(1, rejoins),
+          serverCpuMs: survivorCpuMs,
+          serverCpuMsPerRejoin: survivorCpuMs / Math.max(1, rejoins),
+          serverCpuMsPerRejoinOwn: own.perRejoin,
+          liveDeliveriesInHerd: liveInHerd,
+          steadyServerUsPerDelivery: own.msPerDelivery * 1000,
           primaryCpuMs: cpuAfter.primary - cpuBefore.primary,
           nginxCpuMs: cpuAfter.nginx - cpuBefore.nginx,
           listenOverflows: overflows,
           redisCpuMs: cpuAfter.redis - cpuBefore.redis,
           // Every process of the topology shares the server CPUs: near 1 (per core) means the move was CPU-bound.
           serverCpusBusyShare:
-            (survivorCpu + cpuAfter.primary - cpuBefore.primary + cpuAfter.nginx - cpuBefore.nginx + cpuAfter.redis - cpuBefore.redis) / Math.max(1, convergedAt - killedAt),
+            (survivorCpuMs + cpuAfter.primary - cpuBefore.primary + cpuAfter.nginx - cpuBefore.nginx + cpuAfter.redis - cpuBefore.redis) / Math.max(1, convergedAt - killedAt),
           writesRefused: written.refused,
           writesDelayedOver1s: written.delayed,
           generatorCpuShare: merged.saturation.cpuShare,
         };
         if (posted.failures.length) row.notes.push(`${posted.failures.length} writes failed: ${posted.failures.slice(0, 3).join('; ')}`);
         if (rejoins < split[victim]!) row.notes.push(`only ${rejoins} of the ${split[victim]} readers of the killed node came back within the deadline`);
-        row.notes.push('CPU per rejoin: the surviving fan-out node, from the kill until the last reader caught up, its live deliveries meanwhile included');
+        row.notes.push(`CPU per rejoin: the surviving fan-out node, from the kill until the last reader caught up: ${own.perRejoin.toFixed(3)} ms its own, ${(survivorCpuMs / Math.max(1, rejoins)).toFixed(3)} ms with its ${liveInHerd} live deliveries meanwhile (${(own.msPerDelivery * 1000).toFixed(1)} µs each before the kill)`);
         if (readers < cfg.herdReaders) row.notes.push(`asked for ${cfg.herdReaders} readers; nginx needs two descriptors per reader and the open-files limit is ${openFiles} (ulimit -n), so ${readers} ran`);
       });
     },
@@ -202,13 +241,14 @@ function openFilesLimit(): number {
 }
 
 function judged(row: Row, readers: number): Row {
-  const cpu = Number(row.metrics.serverCpuMsPerRejoin);
+  // A rejoin's own CPU (ownCpuPerRejoin); the gross figure with the live deliveries is in the row too.
+  const cpu = Number(row.metrics.serverCpuMsPerRejoinOwn);
   const converged = Number(row.metrics.convergedMs);
   const full = readers >= 10_000;
   const writesOk = row.metrics.writesRefused === 0 && row.metrics.writesDelayedOver1s === 0;
   const exactlyOnce = !row.error && (row.accounting?.complete ?? false) && (row.accounting?.duplicates ?? 1) === 0;
   row.target = {
-    text: `every reader caught up exactly once; no write refused or delayed > 1 s${full ? '; ≤ 0.25 ms CPU/rejoin; converged ≤ 4 s' : ' (CPU ≤ 0.25 ms/rejoin and 4 s judged at 10,000 readers)'}`,
+    text: `every reader caught up exactly once; no write refused or delayed > 1 s${full ? '; ≤ 0.25 ms of a rejoin’s own CPU; converged ≤ 4 s' : ' (a rejoin’s own CPU ≤ 0.25 ms and 4 s judged at 10,000 readers)'}`,
     // Below 10,000 readers a rejoin's CPU is mostly the new process's cold start: only correctness is judged.
     met: !exactlyOnce || !writesOk ? false : full ? cpu <= 0.25 && converged <= 4000 : null,
   };
