@@ -1,10 +1,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderNginxTemplate } from '../../scripts/cluster/topology.js';
 
 const template = readFileSync('deploy/nginx/liveline.conf.template', 'utf8');
 const compose = readFileSync('docker-compose.yml', 'utf8');
+const mainConf = readFileSync('deploy/nginx/nginx.conf', 'utf8');
+const nginxBinary = ['/usr/sbin/nginx', '/usr/bin/nginx', '/usr/local/sbin/nginx'].find((path) => spawnSync(path, ['-v'], { stdio: 'ignore' }).status === 0);
 const hasDockerCompose = spawnSync('sh', ['-c', 'command -v docker-compose'], { stdio: 'ignore' }).status === 0;
 
 describe('deployment files', () => {
@@ -23,5 +27,44 @@ describe('deployment files', () => {
 
   it.skipIf(!hasDockerCompose)('has a docker-compose.yml that docker-compose accepts', () => {
     expect(() => execFileSync('docker-compose', ['config', '-q'], { stdio: 'pipe' })).not.toThrow();
+  });
+
+  it("mounts nginx's own main configuration, sized for the readers the capacity model puts behind it", () => {
+    const nginxService = compose.slice(compose.indexOf('\n  nginx:'));
+    expect(nginxService).toContain('./deploy/nginx/nginx.conf:/etc/nginx/nginx.conf:ro');
+    // The image renders the site template into conf.d: the main configuration must include it.
+    expect(mainConf).toMatch(/^\s*include \/etc\/nginx\/conf\.d\/\*\.conf;/m);
+    const number = (pattern: RegExp, text: string) => Number(pattern.exec(text)?.[1] ?? 0);
+    const connections = number(/worker_connections (\d+);/, mainConf);
+    // Two slots per reader, and nginx closes connections still waiting for their request once
+    // fewer than a sixteenth are free: the image's default 1,024 turned readers away at ~480.
+    const readersPerWorker = Math.floor((connections * 15) / 16 / 2);
+    expect(readersPerWorker).toBeGreaterThanOrEqual(30_000);
+    const descriptors = number(/worker_rlimit_nofile (\d+);/, mainConf);
+    expect(descriptors).toBeGreaterThanOrEqual(2 * readersPerWorker);
+    expect(number(/nofile: \{ soft: (\d+)/, nginxService)).toBeGreaterThanOrEqual(descriptors);
+  });
+
+  it.skipIf(!nginxBinary)('has an nginx configuration that nginx accepts, site included', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'liveline-nginx-conf-'));
+    try {
+      mkdirSync(join(dir, 'conf.d'));
+      mkdirSync(join(dir, 'cache'));
+      writeFileSync(
+        join(dir, 'conf.d', 'default.conf'),
+        renderNginxTemplate(template, { LISTEN: '127.0.0.1:8080', PRIMARY: '127.0.0.1:3000', FANOUT_SERVERS: 'server 127.0.0.1:3001;', CACHE_DIR: join(dir, 'cache') }),
+      );
+      // Only the machine-specific paths and the image's user change; every directive is tested as shipped.
+      const local = mainConf
+        .replace(/^user nginx;/m, '')
+        .replace('/etc/nginx/conf.d/', `${dir}/conf.d/`)
+        .replace('/var/log/nginx/error.log', join(dir, 'error.log'))
+        .replace('/var/run/nginx.pid', join(dir, 'nginx.pid'));
+      writeFileSync(join(dir, 'nginx.conf'), local);
+      const result = spawnSync(nginxBinary!, ['-t', '-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], { encoding: 'utf8' });
+      expect(result.status, result.stderr).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
