@@ -17,7 +17,7 @@ import { reactionsUnderFanout, votes } from './scenarios/participation.js';
 import { polling } from './scenarios/polling.js';
 import { catchUp, joinStorm } from './scenarios/storm.js';
 import { clusterFanout } from './scenarios/cluster.js';
-import { herdFanoutKilled, herdRestart } from './scenarios/herd.js';
+import { CALM_ENTRIES_PER_SECOND, herdFanoutKilled, herdRestart } from './scenarios/herd.js';
 import { arrivalStorm } from './scenarios/arrival.js';
 import { memory } from './scenarios/memory.js';
 import { writes } from './scenarios/writes.js';
@@ -130,6 +130,16 @@ async function main(): Promise<void> {
       for (const jitter of cfg.herdVariants.includes('kill') ? backoffs : []) {
         log(`reconnect herd: kill a fan-out node with ${cfg.herdReaders} readers, ${jitter ? 'full jitter' : 'fixed backoff'}…`);
         await add(await herdFanoutKilled(ctx, jitter));
+      }
+      // The same herds with the author at 1 entry/s: what the rejoins themselves cost (herd.ts).
+      const calm = cfg.herdEntriesPerSecond > CALM_ENTRIES_PER_SECOND;
+      if (calm && cfg.herdVariants.includes('restart-calm')) {
+        log(`reconnect herd: restart with ${cfg.herdReaders} readers, author at ${CALM_ENTRIES_PER_SECOND}/s…`);
+        await add(await herdRestart(ctx, true, CALM_ENTRIES_PER_SECOND));
+      }
+      if (calm && cfg.herdVariants.includes('kill-calm')) {
+        log(`reconnect herd: kill a fan-out node with ${cfg.herdReaders} readers, author at ${CALM_ENTRIES_PER_SECOND}/s…`);
+        await add(await herdFanoutKilled(ctx, true, CALM_ENTRIES_PER_SECOND));
       }
     }
     if (want('arrival')) {

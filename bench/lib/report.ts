@@ -51,9 +51,8 @@ export function summaryOf(row: Row): string {
     case 'herd':
       parts.push(`all caught up in ${ms(Number(m.convergedMs))} after ${m.downMs === undefined ? 'the loss' : `${ms(Number(m.downMs))} down`}`);
       if (typeof m.convergedAfterReadyMs === 'number') parts.push(`${ms(m.convergedAfterReadyMs)} after it answered (stop ${ms(Number(m.stopMs))}, start ${ms(Number(m.startMs))})`);
-      if (typeof m.serverCpuMsPerRejoinOwn === 'number' && typeof m.serverCpuMsPerRejoin === 'number')
-        parts.push(`${fmt(m.serverCpuMsPerRejoinOwn, 3)} ms server CPU per rejoin (${fmt(m.serverCpuMsPerRejoin, 3)} ms with the live deliveries meanwhile)`);
-      else if (typeof m.serverCpuMsPerRejoin === 'number') parts.push(`${fmt(m.serverCpuMsPerRejoin, 3)} ms server CPU/rejoin`);
+      if (typeof m.serverCpuMsPerRejoin === 'number')
+        parts.push(`${fmt(m.serverCpuMsPerRejoin, 3)} ms server CPU/rejoin${typeof m.liveDeliveriesInHerd === 'number' ? ` (${m.liveDeliveriesInHerd} live deliveries meanwhile included)` : ''}`);
       if (typeof m.serverLoopBusyShare === 'number') parts.push(`event loop busy ${fmt(m.serverLoopBusyShare * 100, 0)}% meanwhile`);
       if (typeof m.writesRefused === 'number') parts.push(`writes: ${m.writesRefused} refused, ${m.writesDelayedOver1s} delayed > 1 s`);
       if (typeof m.listenOverflows === 'number') parts.push(`${m.listenOverflows} accept-queue overflows`);

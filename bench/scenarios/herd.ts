@@ -37,23 +37,6 @@ async function untilRejoined(ctx: Ctx, expectedLost: number, deadline: number): 
 }
 
 const liveFramesOf = (statuses: Status[]) => statuses.reduce((sum, status) => sum + status.liveFrames, 0);
-const sample = async (ctx: Ctx, cpuMs: () => Promise<number>) => ({ cpu: await cpuMs(), live: liveFramesOf(await ctx.gens.all<Status>('status')) });
-
-/**
- * A rejoin's own CPU: the node's CPU over the herd less its live deliveries meanwhile (the
- * author's entries reaching the readers already back, counted as the readers' `change` frames),
- * each priced at what a delivery cost the node in the same run before the loss, with everyone
- * connected. That price carries the author's writes and the node's timers spread over 10,000
- * readers' deliveries, so fewer readers back at a time leaves some of both in the rejoin's share;
- * and a restarted process's first deliveries cost more than the warm one's that priced them. So
- * the figure errs high, never low. It is the join storm's measure (`storm`, no author), which the
- * issue's 0.25 ms is set against; the gross figure stays beside it.
- */
-function ownCpuPerRejoin(grossCpuMs: number, liveInHerd: number, steady: { cpu: number; live: number }, rejoins: number) {
-  const msPerDelivery = steady.cpu / Math.max(1, steady.live);
-  return { msPerDelivery, liveCpuMs: liveInHerd * msPerDelivery, perRejoin: (grossCpuMs - liveInHerd * msPerDelivery) / Math.max(1, rejoins) };
-}
-
 /** The author's writes: refused by the server (503/429 or never committed), and delayed over 1 s outside the window the server was away. */
 function writes(posted: PostedRun, down: { from: number; to: number }) {
   let delayed = 0;
@@ -66,16 +49,27 @@ function writes(posted: PostedRun, down: { from: number; to: number }) {
   return { refused: posted.retries + posted.failures.length, delayed, heldWhileDown };
 }
 
+/**
+ * The author's pace in the calm variants. At the default 5/s a herd's CPU carries the author's
+ * changes reaching the readers already back (about 0.1 ms of a restart's 0.36 ms per rejoin); and
+ * in the cluster, with 9,500 readers, the live traffic alone (each node framing every change for
+ * its readers, nginx relaying each frame: ~20 µs per reader and change here) keeps the one core the
+ * topology shares on this machine ~95% busy before any node is killed, so the move queues behind
+ * it. At 1/s what is measured is mostly the rejoins themselves. Both paces are reported and judged.
+ */
+export const CALM_ENTRIES_PER_SECOND = 1;
+
 /** (a) The single server restarts (a deploy) with every reader connected. */
-export async function herdRestart(ctx: Ctx, jitter: boolean): Promise<Row> {
+export async function herdRestart(ctx: Ctx, jitter: boolean, perSecond = ctx.cfg.herdEntriesPerSecond): Promise<Row> {
   const { cfg, gens } = ctx;
   const readers = cfg.herdReaders;
-  const entries = Math.round(cfg.herdEntriesPerSecond * AUTHOR_SECONDS);
+  const entries = Math.round(perSecond * AUTHOR_SECONDS);
+  const pace = perSecond === cfg.herdEntriesPerSecond ? '' : `, author at ${perSecond}/s`;
   const row = await withRetries(
     ctx,
     async () => {
       const server = await LivelineServer.start(cfg.serverCpus);
-      const row: Row = { scenario: 'herd', variant: `restart the server, ${jitter ? 'full jitter (reader page)' : "socket.io-client's fixed backoff"}`, readers, metrics: {}, notes: [] };
+      const row: Row = { scenario: 'herd', variant: `restart the server${pace}, ${jitter ? 'full jitter (reader page)' : "socket.io-client's fixed backoff"}`, readers, metrics: {}, notes: [] };
       return runAgainst(ctx, row, server, async () => {
         const post = await server.createPost('Reconnect herd');
         await gens.all('setup', { url: server.url, slug: post.slug, jitter });
@@ -84,11 +78,8 @@ export async function herdRestart(ctx: Ctx, jitter: boolean): Promise<Row> {
         const failure = connectFailures(connected);
         if (failure) row.notes.push(failure);
         await gens.all('measure-start', { entries, baseSeq: await lastSeq(server.url, post.slug), timeEntries: false });
-        const author = postEntries(server, post.slug, entries, { perSecond: cfg.herdEntriesPerSecond, outbox: true });
-        const authorFrom = now();
-        const steadyFrom = await sample(ctx, () => server.cpuMs());
-        await new Promise((done) => setTimeout(done, Math.max(0, LOSS_AFTER_MS - (now() - authorFrom))));
-        const steadyTo = await sample(ctx, () => server.cpuMs());
+        const author = postEntries(server, post.slug, entries, { perSecond, outbox: true });
+        await new Promise((done) => setTimeout(done, LOSS_AFTER_MS));
         const overflowsBefore = await listenOverflows();
         const { stoppedAt, exitedAt, readyAt } = await server.restart();
         const cpuAtReady = await server.cpuMs();
@@ -107,7 +98,6 @@ export async function herdRestart(ctx: Ctx, jitter: boolean): Promise<Row> {
         const rejoins = statuses.reduce((sum, status) => sum + status.rejoined, 0);
         const convergedAt = Math.max(...statuses.map((status) => status.lastRejoinAt));
         const written = writes(posted, { from: stoppedAt, to: readyAt });
-        const own = ownCpuPerRejoin(cpuAtConverged - cpuAtReady, liveFramesOf(statuses) - liveAtReady, { cpu: steadyTo.cpu - steadyFrom.cpu, live: steadyTo.live - steadyFrom.live }, rejoins);
         Object.assign(row, { accounting: merged.accounting, saturation: merged.saturation, latency: summarize(mergeEncoded(reports.map((report) => report.joinHistogram))) });
         row.metrics = {
           downMs: readyAt - stoppedAt,
@@ -126,10 +116,8 @@ export async function herdRestart(ctx: Ctx, jitter: boolean): Promise<Row> {
           listenOverflows: overflows,
           // Includes the author's POSTs and their live deliveries meanwhile (a few per second).
           serverCpuMsPerRejoin: (cpuAtConverged - cpuAtReady) / Math.max(1, rejoins),
-          // Without those deliveries, priced at the same run's steady cost (ownCpuPerRejoin): the judged figure.
-          serverCpuMsPerRejoinOwn: own.perRejoin,
+          // The author's changes reaching readers already back, as counted by the readers.
           liveDeliveriesInHerd: liveFramesOf(statuses) - liveAtReady,
-          steadyServerUsPerDelivery: own.msPerDelivery * 1000,
           writesRefused: written.refused,
           writesDelayedOver1s: written.delayed,
           writesHeldWhileDown: written.heldWhileDown,
@@ -138,7 +126,7 @@ export async function herdRestart(ctx: Ctx, jitter: boolean): Promise<Row> {
         if (rejoins < readers) row.notes.push(`only ${rejoins} of ${readers} readers came back within the deadline`);
         if (posted.failures.length) row.notes.push(`${posted.failures.length} writes failed: ${posted.failures.slice(0, 3).join('; ')}`);
         if (posted.refusals.length) row.notes.push(`writes refused and sent again: ${posted.refusals.slice(0, 3).join('; ')}`);
-        row.notes.push(`CPU per rejoin: the new process from answering /healthz until the last reader caught up (its start-up excluded): ${own.perRejoin.toFixed(3)} ms its own, ${((cpuAtConverged - cpuAtReady) / Math.max(1, rejoins)).toFixed(3)} ms with the author’s writes and their ${liveFramesOf(statuses) - liveAtReady} live deliveries meanwhile (${(own.msPerDelivery * 1000).toFixed(1)} µs each before the loss)`);
+        row.notes.push(`CPU per rejoin: the new process from answering /healthz until the last reader caught up (its start-up excluded), the author’s writes and their ${liveFramesOf(statuses) - liveAtReady} live deliveries meanwhile included`);
       });
     },
     { upperBound: true },
@@ -147,19 +135,20 @@ export async function herdRestart(ctx: Ctx, jitter: boolean): Promise<Row> {
 }
 
 /** (b) One fan-out node of the cluster is killed: its readers move to the other through nginx and converge. */
-export async function herdFanoutKilled(ctx: Ctx, jitter: boolean): Promise<Row> {
+export async function herdFanoutKilled(ctx: Ctx, jitter: boolean, perSecond = ctx.cfg.herdEntriesPerSecond): Promise<Row> {
   const { cfg, gens } = ctx;
   // nginx holds two descriptors per reader (client and upstream). At its open-files limit it resets
   // new connections, and a killed node's readers then come back through resets and retries: the
   // run would measure the limit, not the move. So the herd is as large as nginx can hold.
   const openFiles = openFilesLimit();
   const readers = Math.min(cfg.herdReaders, Math.floor((openFiles - 1000) / 2 / 500) * 500);
-  const entries = Math.round(cfg.herdEntriesPerSecond * AUTHOR_SECONDS);
+  const entries = Math.round(perSecond * AUTHOR_SECONDS);
+  const pace = perSecond === cfg.herdEntriesPerSecond ? '' : `, author at ${perSecond}/s`;
   const row = await withRetries(
     ctx,
     async () => {
       const cluster = await BenchCluster.start(cfg.serverCpus, readers);
-      const row: Row = { scenario: 'herd', variant: `kill a fan-out node (SIGKILL), ${jitter ? 'full jitter (reader page)' : "socket.io-client's fixed backoff"}`, readers, metrics: {}, notes: [] };
+      const row: Row = { scenario: 'herd', variant: `kill a fan-out node (SIGKILL)${pace}, ${jitter ? 'full jitter (reader page)' : "socket.io-client's fixed backoff"}`, readers, metrics: {}, notes: [] };
       return runAgainst(ctx, row, cluster, async () => {
         const post = await cluster.createPost('Fan-out node lost');
         await gens.all('setup', { url: cluster.url, slug: post.slug, jitter });
@@ -172,13 +161,9 @@ export async function herdFanoutKilled(ctx: Ctx, jitter: boolean): Promise<Row> 
         const victim = split[0]! >= split[1]! ? 0 : 1;
         const survivor = 1 - victim;
         await gens.all('measure-start', { entries, baseSeq: await lastSeq(cluster.topology.primaryUrl, post.slug), timeEntries: false });
-        const author = postEntries({ url: cluster.topology.primaryUrl, authHeaders: (key) => cluster.authHeaders(key) }, post.slug, entries, { perSecond: cfg.herdEntriesPerSecond, outbox: true });
-        const authorFrom = now();
-        const survivorCpu = async () => (await cluster.cpuMs()).fanouts[survivor] ?? 0;
-        const steadyFrom = await sample(ctx, survivorCpu);
-        await new Promise((done) => setTimeout(done, Math.max(0, LOSS_AFTER_MS - (now() - authorFrom))));
-        const steadyTo = await sample(ctx, survivorCpu);
-        const liveBeforeKill = steadyTo.live;
+        const author = postEntries({ url: cluster.topology.primaryUrl, authHeaders: (key) => cluster.authHeaders(key) }, post.slug, entries, { perSecond, outbox: true });
+        await new Promise((done) => setTimeout(done, LOSS_AFTER_MS));
+        const liveBeforeKill = liveFramesOf(await ctx.gens.all<Status>('status'));
         const cpuBefore = await cluster.cpuMs();
         const overflowsBefore = await listenOverflows();
         const killedAt = now();
@@ -196,10 +181,8 @@ export async function herdFanoutKilled(ctx: Ctx, jitter: boolean): Promise<Row> 
         const written = writes(posted, { from: 0, to: 0 });
         Object.assign(row, { accounting: merged.accounting, saturation: merged.saturation, latency: summarize(mergeEncoded(reports.map((report) => report.joinHistogram))) });
         const survivorCpuMs = (cpuAfter.fanouts[survivor] ?? 0) - (cpuBefore.fanouts[survivor] ?? 0);
-        // Before the kill the survivor delivered to its own share of the readers; after it, every live frame is its.
-        const survivorShare = split[survivor]! / Math.max(1, split[0]! + split[1]!);
+        // After the kill every live frame is the survivor's.
         const liveInHerd = liveFramesOf(statuses) - liveBeforeKill;
-        const own = ownCpuPerRejoin(survivorCpuMs, liveInHerd, { cpu: steadyTo.cpu - steadyFrom.cpu, live: (steadyTo.live - steadyFrom.live) * survivorShare }, rejoins);
         row.metrics = {
           readersPerNode: `${split.join('/')} → ${after.join('/')}`,
           convergedMs: convergedAt - killedAt,
@@ -207,9 +190,7 @@ export async function herdFanoutKilled(ctx: Ctx, jitter: boolean): Promise<Row> 
           connectAttempts: merged.connectAttempts,
           serverCpuMs: survivorCpuMs,
           serverCpuMsPerRejoin: survivorCpuMs / Math.max(1, rejoins),
-          serverCpuMsPerRejoinOwn: own.perRejoin,
           liveDeliveriesInHerd: liveInHerd,
-          steadyServerUsPerDelivery: own.msPerDelivery * 1000,
           primaryCpuMs: cpuAfter.primary - cpuBefore.primary,
           nginxCpuMs: cpuAfter.nginx - cpuBefore.nginx,
           listenOverflows: overflows,
@@ -223,7 +204,7 @@ export async function herdFanoutKilled(ctx: Ctx, jitter: boolean): Promise<Row> 
         };
         if (posted.failures.length) row.notes.push(`${posted.failures.length} writes failed: ${posted.failures.slice(0, 3).join('; ')}`);
         if (rejoins < split[victim]!) row.notes.push(`only ${rejoins} of the ${split[victim]} readers of the killed node came back within the deadline`);
-        row.notes.push(`CPU per rejoin: the surviving fan-out node, from the kill until the last reader caught up: ${own.perRejoin.toFixed(3)} ms its own, ${(survivorCpuMs / Math.max(1, rejoins)).toFixed(3)} ms with its ${liveInHerd} live deliveries meanwhile (${(own.msPerDelivery * 1000).toFixed(1)} µs each before the kill)`);
+        row.notes.push(`CPU per rejoin: the surviving fan-out node, from the kill until the last reader caught up, its ${liveInHerd} live deliveries meanwhile included`);
         if (readers < cfg.herdReaders) row.notes.push(`asked for ${cfg.herdReaders} readers; nginx needs two descriptors per reader and the open-files limit is ${openFiles} (ulimit -n), so ${readers} ran`);
       });
     },
@@ -241,14 +222,13 @@ function openFilesLimit(): number {
 }
 
 function judged(row: Row, readers: number): Row {
-  // A rejoin's own CPU (ownCpuPerRejoin); the gross figure with the live deliveries is in the row too.
-  const cpu = Number(row.metrics.serverCpuMsPerRejoinOwn);
+  const cpu = Number(row.metrics.serverCpuMsPerRejoin);
   const converged = Number(row.metrics.convergedMs);
   const full = readers >= 10_000;
   const writesOk = row.metrics.writesRefused === 0 && row.metrics.writesDelayedOver1s === 0;
   const exactlyOnce = !row.error && (row.accounting?.complete ?? false) && (row.accounting?.duplicates ?? 1) === 0;
   row.target = {
-    text: `every reader caught up exactly once; no write refused or delayed > 1 s${full ? '; ≤ 0.25 ms of a rejoin’s own CPU; converged ≤ 4 s' : ' (a rejoin’s own CPU ≤ 0.25 ms and 4 s judged at 10,000 readers)'}`,
+    text: `every reader caught up exactly once; no write refused or delayed > 1 s${full ? '; ≤ 0.25 ms CPU/rejoin; converged ≤ 4 s' : ' (CPU ≤ 0.25 ms/rejoin and 4 s judged at 10,000 readers)'}`,
     // Below 10,000 readers a rejoin's CPU is mostly the new process's cold start: only correctness is judged.
     met: !exactlyOnce || !writesOk ? false : full ? cpu <= 0.25 && converged <= 4000 : null,
   };
