@@ -40,7 +40,7 @@ export const benchConfigSchema = z.strictObject({
   /** The author's pace while the herd rejoins. */
   herdEntriesPerSecond: positive,
   /** Which herds to run: the restart, the killed fan-out node, or both. */
-  herdVariants: z.array(z.enum(['restart', 'kill', 'restart-calm', 'kill-calm'])).min(1),
+  herdVariants: z.array(z.enum(['restart', 'kill', 'restart-calm', 'kill-calm', 'restart-max'])).min(1),
   /** Which reconnection policies each herd runs with (client/reconnect.ts, and socket.io-client's for comparison). */
   herdBackoffs: z.array(z.enum(['jitter', 'fixed'])).min(1),
   /** New readers of the arrival storm, and the seconds they arrive over (the issue: 10,000 in 10 s). */
@@ -82,7 +82,7 @@ const FULL: Omit<BenchConfig, 'quick' | 'only' | 'outDir'> = {
   clusterReaders: [1000, 5000],
   herdReaders: 10_000,
   herdEntriesPerSecond: 5,
-  herdVariants: ['restart', 'kill', 'restart-calm', 'kill-calm'],
+  herdVariants: ['restart', 'kill', 'restart-calm', 'kill-calm', 'restart-max'],
   herdBackoffs: ['jitter', 'fixed'],
   arrivalReaders: 10_000,
   arrivalSeconds: 10,
@@ -173,7 +173,7 @@ export const USAGE = `npm run bench [-- OPTIONS]
   --write-entries=N --write-concurrency=C  (default 3000, 8)
   --cluster-readers=LIST   cluster scenario reader counts (default 1000,5000; quick 200)
   --herd-readers=N --herd-rate=R   readers rejoining after a restart / a killed fan-out node, author pace (default 10000, 5/s)
-  --herd-variants=LIST --herd-backoffs=LIST   restart,kill,restart-calm,kill-calm (calm: author at 1 entry/s, full jitter only) and jitter,fixed (default: all)
+  --herd-variants=LIST --herd-backoffs=LIST   restart,kill,restart-calm,kill-calm,restart-max (calm: author at 1 entry/s; max: the open-files maximum of readers; both full jitter only) and jitter,fixed (default: all)
   --arrival-readers=N --arrival-seconds=S   new readers loading the page then subscribing (default 10000 in 10 s)
   --memory-readers=LIST    reader counts of the memory scenario (default 1000,5000,10000; quick 1000)
   --participation-readers=N  readers of the react scenario, 10% reacting every 5 s (default 10000)

@@ -17,7 +17,7 @@ import { reactionsUnderFanout, votes } from './scenarios/participation.js';
 import { polling } from './scenarios/polling.js';
 import { catchUp, joinStorm } from './scenarios/storm.js';
 import { clusterFanout } from './scenarios/cluster.js';
-import { CALM_ENTRIES_PER_SECOND, herdFanoutKilled, herdRestart } from './scenarios/herd.js';
+import { CALM_ENTRIES_PER_SECOND, herdFanoutKilled, herdRestart, openFilesMaximum } from './scenarios/herd.js';
 import { arrivalStorm } from './scenarios/arrival.js';
 import { memory } from './scenarios/memory.js';
 import { writes } from './scenarios/writes.js';
@@ -136,6 +136,13 @@ async function main(): Promise<void> {
       if (calm && cfg.herdVariants.includes('restart-calm')) {
         log(`reconnect herd: restart with ${cfg.herdReaders} readers, author at ${CALM_ENTRIES_PER_SECOND}/s…`);
         await add(await herdRestart(ctx, true, CALM_ENTRIES_PER_SECOND));
+      }
+      // The issue's restart "with 10,000 (and the open-files maximum) readers connected".
+      // --quick checks the row end to end at twice its herd, not at the machine's maximum.
+      const most = cfg.quick ? Math.min(openFilesMaximum(), 2 * cfg.herdReaders) : openFilesMaximum();
+      if (cfg.herdVariants.includes('restart-max') && most > cfg.herdReaders) {
+        log(`reconnect herd: restart with ${most} readers${cfg.quick ? '' : ' (the open-files maximum)'}…`);
+        await add(await herdRestart(ctx, true, cfg.herdEntriesPerSecond, most));
       }
       if (calm && cfg.herdVariants.includes('kill-calm')) {
         log(`reconnect herd: kill a fan-out node with ${cfg.herdReaders} readers, author at ${CALM_ENTRIES_PER_SECOND}/s…`);

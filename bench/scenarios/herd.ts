@@ -38,15 +38,19 @@ async function untilRejoined(ctx: Ctx, expectedLost: number, deadline: number): 
 
 const liveFramesOf = (statuses: Status[]) => statuses.reduce((sum, status) => sum + status.liveFrames, 0);
 /** The author's writes: refused by the server (503/429 or never committed), and delayed over 1 s outside the window the server was away. */
-function writes(posted: PostedRun, down: { from: number; to: number }) {
+function writes(posted: PostedRun, down: { from: number; to: number }, lossAt: number) {
   let delayed = 0;
   let heldWhileDown = 0;
+  const late: string[] = [];
   posted.sentMs.forEach((sentAt, index) => {
     const committedAt = posted.committedMs[index] ?? 0;
     if (sentAt >= down.from && sentAt <= down.to) heldWhileDown++;
-    else if (committedAt - sentAt > 1000) delayed++;
+    else if (committedAt - sentAt > 1000) {
+      delayed++;
+      if (late.length < 3) late.push(`#${index} sent ${((sentAt - lossAt) / 1000).toFixed(2)} s after the loss, answered ${((committedAt - sentAt) / 1000).toFixed(2)} s later`);
+    }
   });
-  return { refused: posted.retries + posted.failures.length, delayed, heldWhileDown };
+  return { refused: posted.retries + posted.failures.length, delayed, heldWhileDown, late };
 }
 
 /**
@@ -60,11 +64,10 @@ function writes(posted: PostedRun, down: { from: number; to: number }) {
 export const CALM_ENTRIES_PER_SECOND = 1;
 
 /** (a) The single server restarts (a deploy) with every reader connected. */
-export async function herdRestart(ctx: Ctx, jitter: boolean, perSecond = ctx.cfg.herdEntriesPerSecond): Promise<Row> {
+export async function herdRestart(ctx: Ctx, jitter: boolean, perSecond = ctx.cfg.herdEntriesPerSecond, readers = ctx.cfg.herdReaders): Promise<Row> {
   const { cfg, gens } = ctx;
-  const readers = cfg.herdReaders;
   const entries = Math.round(perSecond * AUTHOR_SECONDS);
-  const pace = perSecond === cfg.herdEntriesPerSecond ? '' : `, author at ${perSecond}/s`;
+  const pace = `${perSecond === cfg.herdEntriesPerSecond ? '' : `, author at ${perSecond}/s`}${readers === cfg.herdReaders ? '' : `, ${readers} readers (the open-files maximum)`}`;
   const row = await withRetries(
     ctx,
     async () => {
@@ -97,7 +100,8 @@ export async function herdRestart(ctx: Ctx, jitter: boolean, perSecond = ctx.cfg
         const merged = merge(ctx, reports, readers, entries);
         const rejoins = statuses.reduce((sum, status) => sum + status.rejoined, 0);
         const convergedAt = Math.max(...statuses.map((status) => status.lastRejoinAt));
-        const written = writes(posted, { from: stoppedAt, to: readyAt });
+        const written = writes(posted, { from: stoppedAt, to: readyAt }, stoppedAt);
+        if (written.late.length) row.notes.push(`writes delayed over 1 s: ${written.late.join('; ')}`);
         Object.assign(row, { accounting: merged.accounting, saturation: merged.saturation, latency: summarize(mergeEncoded(reports.map((report) => report.joinHistogram))) });
         row.metrics = {
           downMs: readyAt - stoppedAt,
@@ -131,7 +135,13 @@ export async function herdRestart(ctx: Ctx, jitter: boolean, perSecond = ctx.cfg
     },
     { upperBound: true },
   );
-  return judged(row, readers);
+  // The 4 s is the issue's for 10,000 readers; a larger herd (the open-files maximum) is judged on the rest.
+  return judged(row, readers, readers <= 10_000);
+}
+
+/** The most readers one server process can hold here: one descriptor each, under the open-files limit. */
+export function openFilesMaximum(): number {
+  return Math.floor((openFilesLimit() - 500) / 500) * 500;
 }
 
 /** (b) One fan-out node of the cluster is killed: its readers move to the other through nginx and converge. */
@@ -178,7 +188,8 @@ export async function herdFanoutKilled(ctx: Ctx, jitter: boolean, perSecond = ct
         const merged = merge(ctx, reports, readers, entries);
         const rejoins = statuses.reduce((sum, status) => sum + status.rejoined, 0);
         const convergedAt = Math.max(...statuses.map((status) => status.lastRejoinAt));
-        const written = writes(posted, { from: 0, to: 0 });
+        const written = writes(posted, { from: 0, to: 0 }, killedAt);
+        if (written.late.length) row.notes.push(`writes delayed over 1 s: ${written.late.join('; ')}`);
         Object.assign(row, { accounting: merged.accounting, saturation: merged.saturation, latency: summarize(mergeEncoded(reports.map((report) => report.joinHistogram))) });
         const survivorCpuMs = (cpuAfter.fanouts[survivor] ?? 0) - (cpuBefore.fanouts[survivor] ?? 0);
         // After the kill every live frame is the survivor's.
@@ -221,16 +232,16 @@ function openFilesLimit(): number {
   return soft === undefined ? 1_000_000 : Number(soft);
 }
 
-function judged(row: Row, readers: number): Row {
+function judged(row: Row, readers: number, timed = true): Row {
   const cpu = Number(row.metrics.serverCpuMsPerRejoin);
   const converged = Number(row.metrics.convergedMs);
   const full = readers >= 10_000;
   const writesOk = row.metrics.writesRefused === 0 && row.metrics.writesDelayedOver1s === 0;
   const exactlyOnce = !row.error && (row.accounting?.complete ?? false) && (row.accounting?.duplicates ?? 1) === 0;
   row.target = {
-    text: `every reader caught up exactly once; no write refused or delayed > 1 s${full ? '; ≤ 0.25 ms CPU/rejoin; converged ≤ 4 s' : ' (CPU ≤ 0.25 ms/rejoin and 4 s judged at 10,000 readers)'}`,
+    text: `every reader caught up exactly once; no write refused or delayed > 1 s${full ? `; ≤ 0.25 ms CPU/rejoin${timed ? '; converged ≤ 4 s' : ' (the 4 s is for 10,000 readers)'}` : ' (CPU ≤ 0.25 ms/rejoin and 4 s judged at 10,000 readers)'}`,
     // Below 10,000 readers a rejoin's CPU is mostly the new process's cold start: only correctness is judged.
-    met: !exactlyOnce || !writesOk ? false : full ? cpu <= 0.25 && converged <= 4000 : null,
+    met: !exactlyOnce || !writesOk ? false : full ? cpu <= 0.25 && (!timed || converged <= 4000) : null,
   };
   return row;
 }
