@@ -13,9 +13,12 @@ export async function startServer(config: Config): Promise<FastifyInstance> {
   const fanout = scaleOut.role === 'fanout';
   if (!fanout) ensureDatabaseDirectory(storage.databasePath);
   const app = fanout ? await buildFanoutApp({ config }) : await buildApp({ config });
-  // A join storm (thousands of readers opening the page at once) overflows the default 511-entry
-  // accept queue; the kernel caps this at net.core.somaxconn (bench/README.md).
-  await app.listen({ port: http.port, host: http.host, backlog: 4096 });
+  // A join storm or a reconnect herd (thousands of readers at once) overflows the default
+  // 511-entry accept queue, and every connection dropped there (an author's POST among them) waits
+  // out a SYN retransmit: 1 s, then 3 s. The kernel caps the queue at net.core.somaxconn (4,096 by
+  // default), so asking for more costs nothing and lets a raised somaxconn take effect
+  // (bench/README.md, herd).
+  await app.listen({ port: http.port, host: http.host, backlog: 65_535 });
   const shown = http.publicUrl ?? `http://${http.host.includes(':') ? `[${http.host}]` : http.host}:${addressPort(app)}`;
   const role = fanout ? `fan-out node of ${scaleOut.primaryUrl}` : `database ${storage.databasePath}`;
   app.log.info(`Liveline is live at ${shown} (${role}${scaleOut.redisUrl ? ', Redis ' + redactUrl(scaleOut.redisUrl) : ''})`);
