@@ -58,7 +58,7 @@ function writes(posted: PostedRun, down: { from: number; to: number }, lossAt: n
  * changes reaching the readers already back (about 0.1 ms of a restart's 0.36 ms per rejoin); and
  * in the cluster, with 9,500 readers, the live traffic alone (each node framing every change for
  * its readers, nginx relaying each frame: ~20 µs per reader and change here) keeps the one core the
- * topology shares on this machine ~95% busy before any node is killed, so the move queues behind
+ * topology shares on this machine ~90% busy before any node is killed, so the move queues behind
  * it. At 1/s what is measured is mostly the rejoins themselves. Both paces are reported and judged.
  */
 export const CALM_ENTRIES_PER_SECOND = 1;
