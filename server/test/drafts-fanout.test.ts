@@ -1,7 +1,6 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { hasRedis, startFanoutCluster, type FanoutCluster } from './fanout-cluster.js';
-import { createPost, type TestApp, until } from './helpers.js';
+import { expect, it } from 'vitest';
+import { hasRedis, useFanoutCluster } from './fanout-cluster.js';
+import { createPost, until } from './helpers.js';
 import type { Change } from '../../contract/index.js';
 
 /**
@@ -10,37 +9,22 @@ import type { Change } from '../../contract/index.js';
  * a scheduled entry reaches its readers as any entry does, once, through the primary's stream.
  */
 
-let cluster: FanoutCluster | undefined;
-let primary: TestApp;
-let fanout: FastifyInstance;
-let primaryUrl: string;
-let fanoutUrl: string;
-
-beforeAll(async () => {
-  if (!hasRedis) return;
-  cluster = await startFanoutCluster('drafts-fanout');
-  ({ primary, fanout, primaryUrl, fanoutUrl } = cluster);
-}, 60_000);
-
-afterAll(async () => {
-  await cluster?.stop();
-}, 30_000);
-
+const stack = useFanoutCluster('drafts-fanout');
 
 it.skipIf(!hasRedis)('a fan-out node serves no newsroom socket; the primary alone publishes a scheduled entry, once', async () => {
   const handshake = '/newsroom/socket.io/?EIO=4&transport=polling';
-  expect((await fetch(`${fanoutUrl}${handshake}`)).status).toBe(404);
+  expect((await fetch(`${stack.fanoutUrl}${handshake}`)).status).toBe(404);
   // The primary's answers (no session: refused by the newsroom socket itself, not "no such path").
-  expect((await fetch(`${primaryUrl}${handshake}`)).status).not.toBe(404);
+  expect((await fetch(`${stack.primaryUrl}${handshake}`)).status).not.toBe(404);
 
-  const { slug } = await createPost(primary, { title: 'Fan-out schedule', status: 'live' });
+  const { slug } = await createPost(stack.primary, { title: 'Fan-out schedule', status: 'live' });
   const { io: connect } = await import('socket.io-client');
-  const reader = connect(fanoutUrl, { transports: ['websocket'], reconnection: false, forceNew: true });
+  const reader = connect(stack.fanoutUrl, { transports: ['websocket'], reconnection: false, forceNew: true });
   const changes: Change[] = [];
   reader.on('change', (change: Change) => changes.push(change));
   expect((await reader.timeout(5000).emitWithAck('subscribe', { slug })).ok).toBe(true);
   const at = new Date(Date.now() + 1000).toISOString();
-  const response = await primary.app.inject({ method: 'POST', url: `/api/posts/${slug}/entries`, headers: primary.auth('editor'), payload: { body: 'Through the stream', state: 'scheduled', publishAt: at } });
+  const response = await stack.primary.app.inject({ method: 'POST', url: `/api/posts/${slug}/entries`, headers: stack.primary.auth('editor'), payload: { body: 'Through the stream', state: 'scheduled', publishAt: at } });
   expect(response.statusCode).toBe(201);
   await until(() => changes.length > 0, 'the scheduled entry on the fan-out node');
   expect(changes.map((change) => change.type)).toEqual(['entry.created']);

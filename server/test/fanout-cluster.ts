@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createClient } from 'redis';
+import { afterAll, beforeAll } from 'vitest';
 import { freePort } from '../../scripts/cluster/topology.js';
 import { buildFanoutApp } from '../fanout.js';
 import { createTestApp, type TestApp, testConfig, until } from './helpers.js';
@@ -59,6 +60,44 @@ export async function startFanoutCluster(
       await primary.close();
       redis.kill();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The stack for one test file: started before its tests (unless redis-server is missing outside
+ * CI, when the file's tests skip) and stopped after them; after-hooks the file registers later run
+ * first (vitest runs them as a stack), so its own sockets close before the stack does. Its parts
+ * are read through the returned object once started.
+ */
+export function useFanoutCluster(name: string, options: Parameters<typeof startFanoutCluster>[1] = {}): Omit<FanoutCluster, 'stop'> {
+  let cluster: FanoutCluster | undefined;
+  beforeAll(async () => {
+    if (!hasRedis && !process.env.CI) return;
+    cluster = await startFanoutCluster(name, options);
+  }, 60_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+  const started = (): FanoutCluster => {
+    if (!cluster) throw new Error(`the ${name} stack has not started`);
+    return cluster;
+  };
+  return {
+    get primary() {
+      return started().primary;
+    },
+    get fanout() {
+      return started().fanout;
+    },
+    get primaryUrl() {
+      return started().primaryUrl;
+    },
+    get fanoutUrl() {
+      return started().fanoutUrl;
+    },
+    get redisUrl() {
+      return started().redisUrl;
     },
   };
 }

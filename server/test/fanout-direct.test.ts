@@ -1,10 +1,9 @@
-import type { FastifyInstance } from 'fastify';
 import { io as connect, type Socket } from 'socket.io-client';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { hasRedis, startFanoutCluster, type FanoutCluster } from './fanout-cluster.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { hasRedis, useFanoutCluster } from './fanout-cluster.js';
 import { DirectBroadcast } from '../realtime/wire/direct-broadcast.js';
 import { PreSerialized } from '../realtime/wire/pre-serialized.js';
-import { createPost, postEntry, type TestApp, until } from './helpers.js';
+import { createPost, postEntry, until } from './helpers.js';
 import type { Change } from '../../contract/index.js';
 
 /**
@@ -18,31 +17,18 @@ import type { Change } from '../../contract/index.js';
  */
 if (!hasRedis && !process.env.CI) console.warn('fan-out direct-path tests skipped: install redis-server');
 
-let cluster: FanoutCluster | undefined;
-let primary: TestApp;
-let fanout: FastifyInstance;
-let fanoutUrl: string;
+const stack = useFanoutCluster('fanout-direct');
 const sockets: Socket[] = [];
-
-beforeAll(async () => {
-  if (!hasRedis && !process.env.CI) return;
-  cluster = await startFanoutCluster('fanout-direct');
-  ({ primary, fanout, fanoutUrl } = cluster);
-}, 60_000);
 
 afterEach(() => {
   for (const socket of sockets.splice(0)) socket.close();
   vi.restoreAllMocks();
 });
 
-afterAll(async () => {
-  await cluster?.stop();
-}, 30_000);
-
 type Reader = { name: string; socket: Socket; seqs: number[]; changes: Change[] };
 
 async function reader(name: string, slug: string, transports: string[], since?: number): Promise<Reader> {
-  const socket = connect(fanoutUrl, { transports, reconnection: false, forceNew: true });
+  const socket = connect(stack.fanoutUrl, { transports, reconnection: false, forceNew: true });
   sockets.push(socket);
   const seen: Reader = { name, socket, seqs: [], changes: [] };
   const take = (change: Change) => {
@@ -66,7 +52,7 @@ function fanoutDirectWrites(spy: { mock: { calls: unknown[][]; results: { type: 
 
 describe.skipIf(!hasRedis && !process.env.CI)("a fan-out node's framed-once delivery", () => {
   it('writes stream changes straight to WebSocket readers, and every reader on every transport gets each change once, in order, retractions included', async () => {
-    const { slug } = await createPost(primary, { title: 'Fan-out direct', status: 'live' });
+    const { slug } = await createPost(stack.primary, { title: 'Fan-out direct', status: 'live' });
     const emit = vi.spyOn(DirectBroadcast.prototype, 'emit');
     const all = await Promise.all([
       reader('websocket 1', slug, ['websocket']),
@@ -77,14 +63,14 @@ describe.skipIf(!hasRedis && !process.env.CI)("a fan-out node's framed-once deli
 
     const ids: number[] = [];
     for (let n = 1; n <= 24; n++) {
-      const response = await postEntry(primary, slug, `Entry ${n}`);
+      const response = await postEntry(stack.primary, slug, `Entry ${n}`);
       expect(response.statusCode).toBe(201);
       ids.push((response.json() as { id: number }).id);
     }
     // A correction and a retraction: the same stream, the same path.
-    const edited = await primary.app.inject({ method: 'PATCH', url: `/api/entries/${ids[2]}`, headers: { ...primary.auth('author'), 'if-match': '1' }, payload: { body: 'Entry 3, corrected' } });
+    const edited = await stack.primary.app.inject({ method: 'PATCH', url: `/api/entries/${ids[2]}`, headers: { ...stack.primary.auth('author'), 'if-match': '1' }, payload: { body: 'Entry 3, corrected' } });
     expect(edited.statusCode).toBe(200);
-    const deleted = await primary.app.inject({ method: 'DELETE', url: `/api/entries/${ids[4]}`, headers: { ...primary.auth('editor'), 'if-match': '1' } });
+    const deleted = await stack.primary.app.inject({ method: 'DELETE', url: `/api/entries/${ids[4]}`, headers: { ...stack.primary.auth('editor'), 'if-match': '1' } });
     expect(deleted.statusCode).toBe(204);
     const expected = Array.from({ length: 26 }, (_, i) => i + 1);
 
@@ -106,7 +92,7 @@ describe.skipIf(!hasRedis && !process.env.CI)("a fan-out node's framed-once deli
     expect(late.changes[2]).toMatchObject({ type: 'entry.created', entry: { body: 'Entry 3, corrected' } });
 
     // And it gets the next change directly, once, like the others.
-    expect((await postEntry(primary, slug, 'After the late join')).statusCode).toBe(201);
+    expect((await postEntry(stack.primary, slug, 'After the late join')).statusCode).toBe(201);
     await until(() => [...all, late].every((r) => r.seqs.length >= expected.length + 1), 'the next change everywhere');
     for (const r of [...all, late]) expect(r.seqs.filter((seq) => seq === 27)).toHaveLength(1);
   }, 60_000);

@@ -1,8 +1,7 @@
-import type { FastifyInstance } from 'fastify';
 import { io as connect, type Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasRedis, startFanoutCluster, type FanoutCluster } from './fanout-cluster.js';
-import { createPost, type TestApp, until } from './helpers.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { hasRedis, useFanoutCluster } from './fanout-cluster.js';
+import { createPost, until } from './helpers.js';
 import { SseClient } from './sse-client.js';
 import type { Change, Post, SubscribeAck } from '../../contract/index.js';
 
@@ -14,25 +13,15 @@ import type { Change, Post, SubscribeAck } from '../../contract/index.js';
  */
 if (!hasRedis && !process.env.CI) console.warn('post-draft fan-out tests skipped: install redis-server');
 
-let cluster: FanoutCluster | undefined;
-let primary: TestApp;
-let fanout: FastifyInstance;
-let fanoutUrl: string;
+const stack = useFanoutCluster('post-draft-fanout');
 const sockets: Socket[] = [];
-
-beforeAll(async () => {
-  if (!hasRedis && !process.env.CI) return;
-  cluster = await startFanoutCluster('post-draft-fanout');
-  ({ primary, fanout, fanoutUrl } = cluster);
-}, 60_000);
 
 afterAll(async () => {
   for (const socket of sockets.splice(0)) socket.close();
-  await cluster?.stop();
 }, 30_000);
 
 function reader(): { socket: Socket; changes: Change[] } {
-  const socket = connect(fanoutUrl, { transports: ['websocket'], reconnection: false, forceNew: true });
+  const socket = connect(stack.fanoutUrl, { transports: ['websocket'], reconnection: false, forceNew: true });
   sockets.push(socket);
   const changes: Change[] = [];
   socket.on('change', (change: Change) => changes.push(change));
@@ -40,18 +29,18 @@ function reader(): { socket: Socket; changes: Change[] } {
   return { socket, changes };
 }
 
-const entry = (slug: string, body: string) => primary.app.inject({ method: 'POST', url: `/api/posts/${slug}/entries`, headers: primary.auth('author'), payload: { body } });
+const entry = (slug: string, body: string) => stack.primary.app.inject({ method: 'POST', url: `/api/posts/${slug}/entries`, headers: stack.primary.auth('author'), payload: { body } });
 
 describe.skipIf(!hasRedis && !process.env.CI)('a draft post on a fan-out node', () => {
   it('is unknown to its readers until it is live, then replays everything prepared and goes on live', async () => {
-    const control = await createPost(primary, { title: 'Public control', status: 'live' });
-    const draft = await createPost(primary, { title: 'Fan-out secret', status: 'draft' });
+    const control = await createPost(stack.primary, { title: 'Public control', status: 'live' });
+    const draft = await createPost(stack.primary, { title: 'Fan-out secret', status: 'draft' });
     expect((await entry(draft.slug, 'Prepared: Bluebird')).statusCode).toBe(201);
 
     const { socket, changes } = reader();
     const refused: SubscribeAck = await socket.timeout(10_000).emitWithAck('subscribe', { slug: draft.slug, since: 0, batch: true });
     expect(refused).toMatchObject({ ok: false, error: { code: 'not-found' } });
-    const sse = await SseClient.open(`${fanoutUrl}/api/posts/${draft.slug}/events?since=0`);
+    const sse = await SseClient.open(`${stack.fanoutUrl}/api/posts/${draft.slug}/events?since=0`);
     expect(sse.status).toBe(404);
     expect(sse.body).not.toContain('Bluebird');
     sse.close();
@@ -67,8 +56,8 @@ describe.skipIf(!hasRedis && !process.env.CI)('a draft post on a fan-out node', 
     // refused a moment before (the node keeps that miss for 2 s, remote-source.ts) is not refused
     // again once the post.updated that made it public has come down the stream.
     expect(await socket.timeout(10_000).emitWithAck('subscribe', { slug: draft.slug, since: 0, batch: true })).toMatchObject({ ok: false, error: { code: 'not-found' } });
-    const current = (await primary.app.inject({ url: `/api/posts/${draft.slug}`, headers: primary.auth('editor') })).json<{ post: Post }>().post;
-    const live = await primary.app.inject({ method: 'PATCH', url: `/api/posts/${draft.slug}`, headers: { ...primary.auth('editor'), 'if-match': String(current.version) }, payload: { status: 'live' } });
+    const current = (await stack.primary.app.inject({ url: `/api/posts/${draft.slug}`, headers: stack.primary.auth('editor') })).json<{ post: Post }>().post;
+    const live = await stack.primary.app.inject({ method: 'PATCH', url: `/api/posts/${draft.slug}`, headers: { ...stack.primary.auth('editor'), 'if-match': String(current.version) }, payload: { status: 'live' } });
     expect(live.statusCode, live.body).toBe(200);
     const post = live.json<Post>();
     // The stream is in order: once a later public change has reached the node, so has the post.updated.

@@ -1,8 +1,7 @@
-import type { FastifyInstance } from 'fastify';
 import { io as connect, type Socket } from 'socket.io-client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { hasRedis, startFanoutCluster, type FanoutCluster } from './fanout-cluster.js';
-import { createPost, createTestApp, expectOversizedMessageCloses, floodUntilCutOff, postEntry, type TestApp, until } from './helpers.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { hasRedis, useFanoutCluster } from './fanout-cluster.js';
+import { createPost, createTestApp, expectOversizedMessageCloses, floodUntilCutOff, postEntry, until } from './helpers.js';
 import { stalledWebSocketReader } from './stalled-readers.js';
 import type { Change } from '../../contract/index.js';
 
@@ -15,32 +14,18 @@ import type { Change } from '../../contract/index.js';
  */
 if (!hasRedis && !process.env.CI) console.warn('fan-out guard tests skipped: install redis-server');
 
-let cluster: FanoutCluster | undefined;
-let primary: TestApp;
-let fanout: FastifyInstance;
-let fanoutUrl: string;
-const sockets: Socket[] = [];
-
-beforeAll(async () => {
-  if (!hasRedis && !process.env.CI) return;
-  cluster = await startFanoutCluster('fanout-guards', {
+const stack = useFanoutCluster('fanout-guards', {
     fanoutEnv: { TRUST_PROXY: 'true', ALLOWED_ORIGINS: 'https://partner.example', SOCKET_MAX_CONNECTIONS_PER_IP: '3', SOCKET_MAX_EVENTS_PER_10S: '10', SOCKET_MAX_BUFFERED_KB: '256' },
     // What Fastify itself takes for the client address (TRUST_PROXY applies to HTTP too).
     beforeListen: (node) => node.get('/test/ip', async (request) => ({ ip: request.ip })),
   });
-  ({ primary, fanout, fanoutUrl } = cluster);
-}, 60_000);
+const sockets: Socket[] = [];
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const socket of sockets.splice(0)) socket.close();
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
-
-afterAll(async () => {
-  await cluster?.stop();
-}, 30_000);
-
 
 let nextAddress = 1;
 /** A client address of its own (what nginx would put in X-Forwarded-For). */
@@ -49,7 +34,7 @@ function address(): string {
 }
 
 function open(headers: Record<string, string>, transports: string[] = ['websocket']): Socket {
-  const socket = connect(fanoutUrl, { transports, reconnection: false, forceNew: true, extraHeaders: headers });
+  const socket = connect(stack.fanoutUrl, { transports, reconnection: false, forceNew: true, extraHeaders: headers });
   sockets.push(socket);
   return socket;
 }
@@ -64,12 +49,12 @@ function outcome(socket: Socket): Promise<string> {
 
 describe.skipIf(!hasRedis && !process.env.CI)('socket guards on a fan-out node', () => {
   it('honours TRUST_PROXY for HTTP as well: the client address is the X-Forwarded-For one', async () => {
-    const response = await fanout.inject({ url: '/test/ip', headers: { 'x-forwarded-for': '203.0.113.7' } });
+    const response = await stack.fanout.inject({ url: '/test/ip', headers: { 'x-forwarded-for': '203.0.113.7' } });
     expect(response.json()).toEqual({ ip: '203.0.113.7' });
   });
 
   it('admits its own origin, configured origins and non-browser clients; refuses other sites', async () => {
-    const host = new URL(fanoutUrl).host;
+    const host = new URL(stack.fanoutUrl).host;
     expect(await outcome(open({ 'x-forwarded-for': address() }))).toBe('connected');
     expect(await outcome(open({ 'x-forwarded-for': address(), origin: `http://${host}` }))).toBe('connected');
     expect(await outcome(open({ 'x-forwarded-for': address(), origin: 'http://liveline.test' }))).toBe('connected'); // PUBLIC_URL
@@ -98,7 +83,7 @@ describe.skipIf(!hasRedis && !process.env.CI)('socket guards on a fan-out node',
   });
 
   it('refuses a flooding socket beyond its budget, then drops it, while other readers keep receiving through Redis', async () => {
-    const { slug } = await createPost(primary, { title: 'Fan-out flood', status: 'live' });
+    const { slug } = await createPost(stack.primary, { title: 'Fan-out flood', status: 'live' });
     const calm = open({ 'x-forwarded-for': address() });
     const calmChanges: Change[] = [];
     calm.on('change', (change: Change) => calmChanges.push(change));
@@ -108,12 +93,12 @@ describe.skipIf(!hasRedis && !process.env.CI)('socket guards on a fan-out node',
     await outcome(flooder);
     await floodUntilCutOff(flooder, slug);
 
-    expect((await postEntry(primary, slug, 'still flowing')).statusCode).toBe(201);
+    expect((await postEntry(stack.primary, slug, 'still flowing')).statusCode).toBe(201);
     await until(() => calmChanges.length === 1, 'the calm reader to get the change from the primary, through Redis');
     expect(calm.connected).toBe(true);
 
     // The same metrics as the primary's, on the fan-out node's own registry.
-    const metrics = await (await fetch(`${fanoutUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${stack.fanoutUrl}/metrics`)).text();
     expect(metrics).toMatch(/^liveline_connected_readers \d+$/m);
     expect(metrics).toMatch(/^liveline_wire_fast_path 1$/m);
   });
@@ -125,25 +110,25 @@ describe.skipIf(!hasRedis && !process.env.CI)('socket guards on a fan-out node',
   });
 
   it("drops a reader that stops reading once it holds more than SOCKET_MAX_BUFFERED_KB (stream changes framed once and written directly, as on the primary), while others get every change", async () => {
-    const { slug } = await createPost(primary, { title: 'Fan-out slow reader', status: 'live' });
+    const { slug } = await createPost(stack.primary, { title: 'Fan-out slow reader', status: 'live' });
     const calm = open({ 'x-forwarded-for': address() });
     const calmChanges: Change[] = [];
     calm.on('change', (change: Change) => calmChanges.push(change));
     expect(await calm.timeout(5000).emitWithAck('subscribe', { slug })).toEqual({ ok: true, lastSeq: 0 });
-    const stalled = await stalledWebSocketReader(fanoutUrl, slug, { 'x-forwarded-for': address() });
+    const stalled = await stalledWebSocketReader(stack.fanoutUrl, slug, { 'x-forwarded-for': address() });
     cleanups.push(() => stalled.close());
     stalled.pause();
 
     // About 6 MB of changes (a ~20,000-character entry each): far beyond the cap and the kernel's buffers.
     const burst = 150;
     for (let n = 1; n <= burst; n++) {
-      expect((await postEntry(primary, slug, `Entry ${n}: ${'liveblog '.repeat(2_210)}`.slice(0, 19_900), 'editor')).statusCode).toBe(201);
+      expect((await postEntry(stack.primary, slug, `Entry ${n}: ${'liveblog '.repeat(2_210)}`.slice(0, 19_900), 'editor')).statusCode).toBe(201);
     }
     await until(() => calmChanges.length === burst, 'the calm reader to get every change through Redis', 30_000);
     expect(calmChanges.map((change) => change.seq)).toEqual(Array.from({ length: burst }, (_, i) => i + 1));
     expect(calm.connected).toBe(true);
     await until(
-      async () => /^liveline_slow_readers_dropped_total\{transport="websocket"\} 1$/m.test(await (await fetch(`${fanoutUrl}/metrics`)).text()),
+      async () => /^liveline_slow_readers_dropped_total\{transport="websocket"\} 1$/m.test(await (await fetch(`${stack.fanoutUrl}/metrics`)).text()),
       'the fan-out node to drop the stalled reader',
     );
     // Its transport was closed: reading again, it sees the connection end (and a real client reconnects).
