@@ -1,5 +1,5 @@
 import type { Byline, Claim } from '../../contract/index.js';
-import { BYLINE_NAME, CO_AUTHORS_JSON } from './entry-meta.js';
+import { BYLINE_NAME, CO_AUTHORS_JSON, type SharedMetaRow } from './entry-meta.js';
 
 /**
  * SQL for a draft's entry fields (migration 0018): headline, co-authors, location, tags and claim
@@ -14,17 +14,7 @@ export const DRAFT_META_JOINS = 'LEFT JOIN user_profiles ap ON ap.user_id = d.au
 export const DRAFT_META_COLUMNS = `${BYLINE_NAME('a', 'ap')} AS byline_name, ap.job_title AS author_title, ap.avatar AS author_avatar,
   ${CO_AUTHORS_JSON('d')}`;
 
-export type DraftMetaRow = {
-  author_id: number;
-  byline_name: string | null;
-  author_title: string | null;
-  author_avatar: string | null;
-  co_authors_json: string | null;
-  headline: string | null;
-  location: string | null;
-  tags: string;
-  claim: Claim | null;
-};
+export type DraftMetaRow = SharedMetaRow & { author_id: number; byline_name: string | null };
 
 /** What a draft's write sets: the co-authors after its byline, by user id. */
 export type DraftMeta = { headline: string | null; coAuthors: number[]; location: string | null; tags: string[]; claim: Claim | null };

@@ -22,9 +22,8 @@ export const CO_AUTHORS_JSON = (table: string) => `(SELECT json_group_array(json
 export const META_COLUMNS = `p.job_title AS author_title, p.avatar AS author_avatar,
   ${CO_AUTHORS_JSON('e')}`;
 
-export type MetaRow = {
-  author_id: number | null;
-  author_name: string | null;
+/** The columns entries and drafts read alike (META_COLUMNS, DRAFT_META_COLUMNS and their tables). */
+export type SharedMetaRow = {
   author_title: string | null;
   author_avatar: string | null;
   co_authors_json: string | null;
@@ -32,6 +31,11 @@ export type MetaRow = {
   location: string | null;
   tags: string;
   claim: Claim | null;
+};
+
+export type MetaRow = SharedMetaRow & {
+  author_id: number | null;
+  author_name: string | null;
   correction_note: string | null;
   corrected_at: string | null;
 };
