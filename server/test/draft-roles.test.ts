@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Draft } from '../../contract/index.js';
 import { createPost, createTestApp, type TestApp } from './helpers.js';
+import { itsRoleMatrix, type Role, type RoleAction } from './role-matrix.js';
 
 /**
  * The role matrix of issue 17's actions: every new route × anonymous / contributor / author /
@@ -8,9 +9,7 @@ import { createPost, createTestApp, type TestApp } from './helpers.js';
  * so "own draft" rights do not blur the matrix; a contributor does not even learn that someone
  * else's draft exists (404).
  */
-type Who = 'anonymous' | 'contributor' | 'author' | 'editor' | 'admin';
-const WHO: Who[] = ['anonymous', 'contributor', 'author', 'editor', 'admin'];
-type Request = { method: 'GET' | 'POST' | 'PATCH' | 'DELETE'; url: string; payload?: Record<string, unknown>; headers?: Record<string, string> };
+type Who = Role;
 
 let t: TestApp;
 const tokens: Partial<Record<Who | 'contributor2', string>> = {};
@@ -46,7 +45,7 @@ async function someonesDraft(by: 'author2' | 'contributor2', state: 'draft' | 's
 
 const soon = () => new Date(Date.now() + 3_600_000).toISOString();
 
-const actions: { name: string; expected: Record<Who, number>; request: () => Promise<Request> }[] = [
+const actions: RoleAction[] = [
   {
     name: 'POST /api/posts/:slug/entries (no state: publish)',
     expected: { anonymous: 401, contributor: 403, author: 201, editor: 201, admin: 201 },
@@ -140,16 +139,7 @@ const actions: { name: string; expected: Record<Who, number>; request: () => Pro
 ];
 
 describe('issue 17 role matrix (API tokens)', () => {
-  for (const action of actions) {
-    for (const who of WHO) {
-      it(`${action.name} as ${who} → ${action.expected[who]}`, async () => {
-        const { headers, ...request } = await action.request();
-        const response = await t.app.inject({ ...request, headers: { ...headersOf(who), ...headers } });
-        expect(response.statusCode, response.body).toBe(action.expected[who]);
-        if (response.statusCode >= 400) expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-      });
-    }
-  }
+  itsRoleMatrix(() => t, actions, headersOf);
 
   it('a contributor works on their own: edits, submits, withdraws and deletes it', async () => {
     const slug = await freshPost();

@@ -3,6 +3,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Change, Entry, Post, SubscribeAck } from '../../contract/index.js';
 import { createPost, createTestApp, type TestApp, until } from './helpers.js';
+import { itsRoleMatrix, type Role, type RoleAction } from './role-matrix.js';
 import { loginAs, type Login } from './session-helpers.js';
 import { SseClient } from './sse-client.js';
 import { WebhookReceiver } from './webhook-receiver.js';
@@ -272,8 +273,7 @@ describe('a draft post', () => {
 });
 
 describe('who may make and change a draft post', () => {
-  type Who = 'anonymous' | 'contributor' | 'author' | 'editor' | 'admin';
-  const WHO: Who[] = ['anonymous', 'contributor', 'author', 'editor', 'admin'];
+  type Who = Role;
   let tokens: Record<Exclude<Who, 'anonymous'>, string>;
   let n = 0;
   beforeAll(() => {
@@ -282,7 +282,7 @@ describe('who may make and change a draft post', () => {
   const headersOf = (who: Who): Record<string, string> => (who === 'anonymous' ? {} : { authorization: `Bearer ${tokens[who]}` });
   const draftPost = async () => createPost(t, { title: `Draft roles ${++n}`, status: 'draft' });
 
-  const actions: { name: string; expected: Record<Who, number>; request: () => Promise<{ method: 'GET' | 'POST' | 'PATCH'; url: string; payload?: Record<string, unknown>; headers?: Record<string, string> }> }[] = [
+  const actions: RoleAction[] = [
     {
       name: 'POST /api/posts {status: draft}',
       expected: { anonymous: 401, contributor: 403, author: 403, editor: 201, admin: 201 },
@@ -329,16 +329,7 @@ describe('who may make and change a draft post', () => {
     },
   ];
 
-  for (const action of actions) {
-    for (const who of WHO) {
-      it(`${action.name} as ${who} → ${action.expected[who]}`, async () => {
-        const { headers, ...request } = await action.request();
-        const response = await t.app.inject({ ...request, headers: { ...headersOf(who), ...headers } });
-        expect(response.statusCode, response.body).toBe(action.expected[who]);
-        if (response.statusCode >= 400) expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-      });
-    }
-  }
+  itsRoleMatrix(() => t, actions, headersOf);
 });
 
 describe('the draft post gate (services/draft-post-gate.ts)', () => {
